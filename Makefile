@@ -1,0 +1,107 @@
+# Makefile - the front door.  `make` builds the kernel and ISO, `make run`
+# boots it (PROG=file.c runs one user program), `make test` runs every test.
+MAKEFLAGS += -rR --no-print-directory
+.SUFFIXES:
+.DEFAULT_GOAL := all
+
+CROSS   ?=
+CC      := $(CROSS)gcc
+LD      := $(CROSS)ld
+NM      := $(CROSS)nm
+OBJDUMP := $(CROSS)objdump
+HOSTCC  ?= gcc
+B       := build
+TIMEOUT ?= 60
+
+# ---- kernel ----------------------------------------------------------------
+KCFLAGS := -std=gnu11 -ffreestanding -fno-stack-protector -fno-pic -fno-pie \
+	-mcmodel=kernel -mno-red-zone -mgeneral-regs-only -fno-omit-frame-pointer \
+	-fno-asynchronous-unwind-tables -O2 -g -Wall -Wextra -Werror -I. -MMD -MP
+KLDFLAGS := -nostdlib -static -z max-page-size=0x1000 -z noexecstack -T kernel/kernel.ld
+
+KSRC := $(wildcard boot/*.S kernel/*.S kernel/*.c mm/*.c tests/kernel/*.c) libc/string.c libc/fmt.c
+KOBJ := $(patsubst %,$(B)/k/%.o,$(KSRC))
+
+$(B)/k/%.c.o: %.c
+	@mkdir -p $(dir $@)
+	$(CC) $(KCFLAGS) -c $< -o $@
+
+$(B)/k/%.S.o: %.S
+	@mkdir -p $(dir $@)
+	$(CC) $(KCFLAGS) -c $< -o $@
+
+# Two links: the first gives the addresses for the symbol table, the second
+# appends the table after everything else, so no other address moves.
+$(B)/kernel.pass1.elf: $(KOBJ) kernel/kernel.ld
+	$(LD) $(KLDFLAGS) -o $@ $(KOBJ)
+
+$(B)/ksyms.S: $(B)/kernel.pass1.elf tools/mksyms.sh
+	tools/mksyms.sh $(NM) $< > $@
+
+$(B)/ksyms.o: $(B)/ksyms.S
+	$(CC) $(KCFLAGS) -c $< -o $@
+
+$(B)/kernel.elf: $(KOBJ) $(B)/ksyms.o kernel/kernel.ld
+	$(LD) $(KLDFLAGS) -o $@ $(KOBJ) $(B)/ksyms.o
+	@$(NM) -n $(B)/kernel.pass1.elf | grep -v -e ksyms -e __kernel_end > $(B)/syms.pass1
+	@$(NM) -n $@ | grep -v -e ksyms -e __kernel_end > $(B)/syms.final
+	@cmp -s $(B)/syms.pass1 $(B)/syms.final || { echo "ksyms: symbol addresses moved between links" >&2; exit 1; }
+	$(OBJDUMP) -d $@ > $(B)/kernel.dis
+	$(NM) -n $@ > $(B)/kernel.sym
+
+-include $(KOBJ:.o=.d)
+
+# ---- user programs -----------------------------------------------------------
+-include libc/user.mk
+
+# ---- ISOs ----------------------------------------------------------------------
+ISO_DEPS := $(B)/kernel.elf iso/grub.cfg tools/mkiso.sh
+
+$(B)/winmm.iso: $(ISO_DEPS) $(USER_RUN_PROGS)
+	tools/mkiso.sh $@ $(B)/kernel.elf "$(RUN_CMDLINE)" $(USER_RUN_PROGS)
+
+all: setup $(B)/winmm.iso
+
+.PHONY: all setup run test debug clean host-test kernel-test user-test bench
+
+setup:
+	@tools/setup.sh $(CROSS)
+
+ifeq ($(PROG),)
+run: setup $(B)/winmm.iso
+	TIMEOUT=$(TIMEOUT) tools/qemu-run.sh $(B)/winmm.iso $(B)/run.log console
+else
+run: setup $(B)/kernel.elf $(B)/prog.elf
+	@tools/mkiso.sh $(B)/prog.iso $(B)/kernel.elf "run=prog.elf" $(B)/prog.elf
+	@TIMEOUT=$(TIMEOUT) tools/qemu-run.sh $(B)/prog.iso $(B)/prog.log prog; rc=$$?; \
+	 if [ $$rc -ne 0 ]; then tr -d '\r' < $(B)/prog.log | grep -E '^(kernel|PANIC|poweroff|  )' | tail -n 20 >&2; fi; \
+	 exit $$rc
+endif
+
+debug: setup $(B)/winmm.iso
+	@echo "QEMU waits for gdb on localhost:1234.  In another terminal:"
+	@echo "  gdb $(B)/kernel.elf -ex 'target remote localhost:1234' -ex 'break kmain' -ex continue"
+	qemu-system-x86_64 -machine q35 -cpu max -m 512M -smp 1 -display none -no-reboot \
+		-device isa-debug-exit,iobase=0xf4,iosize=0x04 -serial stdio -cdrom $(B)/winmm.iso -boot d -s -S
+
+# ---- tests ---------------------------------------------------------------------
+host-test:
+	@mkdir -p $(B)
+	@tools/host-tests.sh $(HOSTCC) $(B)/host > $(B)/host.log 2>&1; cat $(B)/host.log
+
+$(B)/test.iso: $(ISO_DEPS) $(USER_TEST_PROGS)
+	tools/mkiso.sh $@ $(B)/kernel.elf "test=all" $(USER_TEST_PROGS)
+
+kernel-test: $(B)/test.iso
+	-@TIMEOUT=$(TEST_TIMEOUT) tools/qemu-run.sh $(B)/test.iso $(B)/test.log quiet; \
+	 tr -d '\r' < $(B)/test.log | grep -E '^(ktest|utest): (PASS|FAIL|[0-9])|PANIC|EXCEPTION' || true
+
+TEST_TIMEOUT ?= 300
+test: setup
+	@$(MAKE) $(B)/test.iso
+	@$(MAKE) host-test
+	@$(MAKE) kernel-test
+	@tools/summarize.sh $(B)/host.log:host $(B)/test.log:ktest
+
+clean:
+	rm -rf $(B)

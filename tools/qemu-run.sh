@@ -1,0 +1,51 @@
+#!/bin/bash
+# tools/qemu-run.sh - boot an ISO in QEMU (TCG, headless) and turn the outcome into an exit code.
+#
+# usage: tools/qemu-run.sh ISO LOG [MODE]
+#   MODE console (default): the serial log (COM1) goes to stdout and to LOG.
+#   MODE prog: COM1 goes to LOG only; COM2, which carries only the user
+#              program's output, goes to stdout.
+#   MODE quiet: COM1 goes to LOG only.
+# env: TIMEOUT (seconds, default 60), QEMU_MEM (default 512M), QEMU_CPU (default max),
+#      QEMU_EXTRA (more QEMU arguments).
+#
+# Exit status: the N of the kernel's last "poweroff: status N" line (1 if N is
+# non-zero but a multiple of 256); 124 on timeout; 125 if the machine stopped
+# without saying (triple fault, QEMU error).
+set -u
+iso=$1 log=$2 mode=${3:-console}
+timeout_s=${TIMEOUT:-60}
+mkdir -p "$(dirname "$log")"
+: > "$log"
+args=(-machine q35 -cpu "${QEMU_CPU:-max}" -m "${QEMU_MEM:-512M}" -smp 1
+      -display none -no-reboot -monitor none
+      -device isa-debug-exit,iobase=0xf4,iosize=0x04
+      -cdrom "$iso" -boot d)
+case "$mode" in
+console) args+=(-serial stdio) ;;
+prog)    args+=(-serial "file:$log" -serial stdio) ;;
+quiet)   args+=(-serial "file:$log") ;;
+*) echo "qemu-run: unknown mode $mode" >&2; exit 2 ;;
+esac
+# shellcheck disable=SC2206
+extra=(${QEMU_EXTRA:-})
+if [ "$mode" = console ]; then
+	timeout -k 5 "$timeout_s" qemu-system-x86_64 "${args[@]}" "${extra[@]}" < /dev/null | tee "$log"
+	rc=${PIPESTATUS[0]}
+else
+	timeout -k 5 "$timeout_s" qemu-system-x86_64 "${args[@]}" "${extra[@]}" < /dev/null
+	rc=$?
+fi
+if [ "$rc" = 124 ] || [ "$rc" = 137 ]; then
+	echo "qemu-run: timeout after ${timeout_s}s (log: $log)" >&2
+	exit 124
+fi
+status=$(tr -d '\r' < "$log" | sed -n 's/^poweroff: status \(-\{0,1\}[0-9]*\)$/\1/p' | tail -n 1)
+if [ -z "$status" ]; then
+	echo "qemu-run: the machine stopped without a poweroff line (qemu rc $rc; log: $log)" >&2
+	exit 125
+fi
+if [ "$status" != 0 ] && [ $((status & 255)) = 0 ]; then
+	exit 1
+fi
+exit $((status & 255))

@@ -1,0 +1,44 @@
+#!/bin/sh
+# tools/setup.sh [CROSS] - make sure the build and test tools are installed.
+# Installs missing Debian packages with apt-get when run as root; otherwise
+# prints the exact command to run and fails.
+cross=${1:-}
+missing=""
+need() {	# need COMMAND-OR-PATH PACKAGE
+	case "$1" in
+	/*) [ -e "$1" ] ;;
+	*) command -v "$1" > /dev/null 2>&1 ;;
+	esac || case " $missing " in *" $2 "*) ;; *) missing="$missing $2" ;; esac
+}
+if [ -z "$cross" ]; then
+	need gcc gcc
+	need ld binutils
+else
+	need "${cross}gcc" "gcc (as ${cross}gcc)"
+	need "${cross}ld" "binutils (as ${cross}ld)"
+	need gcc gcc	# host tests
+fi
+need make make
+need qemu-system-x86_64 qemu-system-x86
+need grub-mkrescue grub-common
+need /usr/lib/grub/i386-pc/moddep.lst grub-pc-bin
+need xorriso xorriso
+need mformat mtools
+need clang clang
+[ -z "$missing" ] && exit 0
+case "$missing" in *"(as "*)
+	echo "setup: missing the cross toolchain:$missing; install it or drop CROSS=" >&2
+	exit 1 ;;
+esac
+if [ "$(id -u)" = 0 ] && command -v apt-get > /dev/null 2>&1; then
+	echo "setup: installing$missing"
+	export DEBIAN_FRONTEND=noninteractive
+	apt-get update -q > /dev/null && apt-get install -y -q --no-install-recommends $missing > /dev/null || {
+		echo "setup: apt-get install$missing failed" >&2
+		exit 1
+	}
+	exit 0
+fi
+echo "setup: missing packages. Run:" >&2
+echo "  sudo apt-get install -y$missing" >&2
+exit 1
