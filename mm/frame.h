@@ -1,0 +1,84 @@
+/*
+ * mm/frame.h - physical frames: the frame database and the buddy allocator.
+ *
+ * Every 4 KiB frame of RAM has a 12-byte struct frame.  Free frames sit in
+ * per-order free lists (order k = 2^k contiguous frames, naturally aligned).
+ * The frame database is also where copy-on-write keeps reference counts.
+ * Not thread-safe: one CPU, called with interrupts as the caller has them.
+ */
+#ifndef MM_FRAME_H
+#define MM_FRAME_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#define PAGE_SIZE       4096ULL
+#define PAGE_SHIFT      12
+#define FRAME_MAX_ORDER 10	/* orders 0..10: 4 KiB .. 4 MiB blocks */
+#define FRAME_NONE      0xffffffffu
+
+/* Debug aids always compile; MM_DEBUG=0 (make MM_DEBUG=0) turns the checks off for benchmarks. */
+#ifndef MM_DEBUG
+#define MM_DEBUG 1
+#endif
+#define FRAME_POISON 0x5a5a5a5a5a5a5a5aULL
+
+enum frame_owner {
+	FRAME_ABSENT = 0,	/* not RAM, or excluded (first MiB, kernel image, modules, boot info) */
+	FRAME_FREE,		/* in a free list (only the head frame of a block has order set) */
+	FRAME_KERNEL,		/* kernel data, allocated with frame_alloc(.., FRAME_KERNEL) */
+	FRAME_PAGETABLE,	/* a page-table page */
+	FRAME_HEAP,		/* kernel heap (mm/kheap.c) */
+	FRAME_USER,		/* private user memory */
+	FRAME_SECTION,		/* section (shared) memory */
+	FRAME_OWNER_COUNT
+};
+
+struct frame {
+	uint32_t next, prev;	/* free-list links (frame numbers), FRAME_NONE at the ends */
+	uint16_t refcount;	/* users of an allocated frame; 0 while free */
+	uint8_t order;		/* block order, valid on the head frame of a block */
+	uint8_t owner;		/* enum frame_owner */
+};
+_Static_assert(sizeof(struct frame) <= 16, "frame database entry must stay within 16 bytes");
+
+struct phys_range {
+	uint64_t base, end;	/* physical, end exclusive */
+};
+
+struct frame_stats {
+	uint64_t total;		/* frames managed (free + allocated) */
+	uint64_t free;
+	uint64_t used;		/* total - free */
+	uint64_t by_owner[FRAME_OWNER_COUNT];	/* allocated frames per owner */
+};
+
+/*
+ * Core initialisation (host-testable): db describes frames 0..nframes-1;
+ * frames inside the sorted, disjoint, page-aligned ranges free[0..n) become free,
+ * all others FRAME_ABSENT.  frame memory is reached at direct_map + phys
+ * (used for poisoning).
+ */
+void frame_init_core(struct frame *db, uint64_t nframes, const struct phys_range *free, int n, uint8_t *direct_map);
+
+/*
+ * Allocate 2^order contiguous, naturally aligned frames for owner.  Returns
+ * the physical address, or 0 when no block is free.  The head frame's
+ * refcount is 1.  Contents are undefined (use frame_alloc_zeroed).
+ */
+uint64_t frame_alloc(unsigned order, enum frame_owner owner);
+uint64_t frame_alloc_zeroed(unsigned order, enum frame_owner owner);
+
+/* Free a block from frame_alloc; panics on a double free or a wrong order. */
+void frame_free(uint64_t phys, unsigned order);
+
+/* The database entry of a frame (phys must be managed). */
+struct frame *frame_get(uint64_t phys);
+
+void frame_stats(struct frame_stats *out);
+
+/* Zero / copy one 4 KiB page through the direct map (rep stosq / rep movsq). */
+void page_zero(void *va);
+void page_copy(void *dst, const void *src);
+
+#endif
