@@ -1,0 +1,60 @@
+/*
+ * kernel/syscall_abi.h - the native system-call interface, shared by the
+ * kernel and user-mode libc (which includes it from libc/).
+ *
+ * Calling convention: `syscall` with the number in rax and up to six
+ * arguments in rdi, rsi, rdx, r10, r8, r9 (the Linux/x86-64 register order;
+ * r10 replaces rcx, which syscall overwrites).  The result comes back in rax:
+ * an NTSTATUS for every Nt* call.  rcx and r11 are clobbered.  Every pointer
+ * argument is checked by the kernel; a bad one gives STATUS_ACCESS_VIOLATION.
+ */
+#ifndef KERNEL_SYSCALL_ABI_H
+#define KERNEL_SYSCALL_ABI_H
+
+enum syscall_number {
+	SYS_NtTerminateProcess = 0,	 /* (HANDLE process (must be current, -1), NTSTATUS exit_status) */
+	SYS_NtWriteConsole = 1,		 /* (const char *buf, SIZE_T len) */
+	SYS_NtAllocateVirtualMemory = 2, /* (HANDLE, PVOID *base, ULONG_PTR zero_bits, SIZE_T *size, ULONG type, ULONG protect) */
+	SYS_NtFreeVirtualMemory = 3,	 /* (HANDLE, PVOID *base, SIZE_T *size, ULONG type) */
+	SYS_NtProtectVirtualMemory = 4,	 /* (HANDLE, PVOID *base, SIZE_T *size, ULONG new_protect, ULONG *old_protect) */
+	SYS_NtQueryVirtualMemory = 5,	 /* (HANDLE, PVOID addr, int info_class (0 = basic), PVOID buf, SIZE_T len, SIZE_T *ret_len) */
+	SYS_NtContinue = 6,		 /* (const CONTEXT *ctx, BOOLEAN test_alert): resumes at ctx, never returns on success */
+	SYS_NtGetTickCount = 7,		 /* () -> milliseconds since boot (not an NTSTATUS) */
+	SYS_NtDelayExecution = 8,	 /* (ULONG milliseconds) */
+	SYS_NtCreateProcess = 9,	 /* (const char *module_name, SIZE_T name_len, ULONG *pid): start a boot module */
+	SYS_NtWaitForProcess = 10,	 /* (ULONG pid, NTSTATUS *exit_status): wait for a child to end */
+	SYS_NtQueryFrameStats = 11,	 /* (struct abi_frame_stats *out) */
+	SYS_NtFlushInstructionCache = 12, /* (HANDLE, PVOID base, SIZE_T size) */
+	SYS_NtGetCurrentProcessId = 13,	 /* () -> pid (not an NTSTATUS) */
+	SYS_NtSetExceptionDispatcher = 14, /* (void (*dispatcher)(EXCEPTION_RECORD *, CONTEXT *)) */
+	SYS_NtRaiseException = 15,	 /* (const EXCEPTION_RECORD *, const CONTEXT *, BOOLEAN first_chance): with
+					    first_chance FALSE the process ends with the exception code and one console line */
+	SYS_COUNT
+};
+
+/* NtCurrentProcess() */
+#define ABI_CURRENT_PROCESS ((long)-1)
+
+/* The free-frame oracle, as user programs see it. */
+struct abi_frame_stats {
+	unsigned long long total, free, pagetable, heap, user;
+};
+
+/*
+ * Exception delivery.  On a user fault the kernel pushes, below the faulting
+ * rsp (minus 128 bytes of red zone, 16-byte aligned), a CONTEXT (0x4d0 bytes,
+ * Windows x64 layout) and an EXCEPTION_RECORD (0x98 bytes), then enters the
+ * registered dispatcher with rdi = &record, rsi = &context, rsp 16-byte aligned
+ * minus 8 (as after a call).  Offsets into CONTEXT the kernel writes:
+ */
+#define ABI_CONTEXT_SIZE          0x4d0
+#define ABI_CONTEXT_FLAGS         0x30	/* DWORD ContextFlags */
+#define ABI_CONTEXT_MXCSR         0x34
+#define ABI_CONTEXT_SEGCS         0x38	/* WORD SegCs, SegDs, SegEs, SegFs, SegGs, SegSs */
+#define ABI_CONTEXT_EFLAGS        0x44	/* DWORD EFlags */
+#define ABI_CONTEXT_RAX           0x78	/* DWORD64 Rax, Rcx, Rdx, Rbx, Rsp, Rbp, Rsi, Rdi, R8..R15, Rip */
+#define ABI_CONTEXT_RIP           0xf8
+#define ABI_EXCEPTION_RECORD_SIZE 0x98
+#define ABI_CONTEXT_FULL          0x10000b	/* CONTEXT_AMD64 | CONTROL | INTEGER | SEGMENTS */
+
+#endif
