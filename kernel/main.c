@@ -7,6 +7,7 @@
 #include "panic.h"
 #include "power.h"
 #include "trap.h"
+#include "mm/frame.h"
 
 struct boot_info boot_info;
 
@@ -41,6 +42,7 @@ void kmain(uint32_t magic, uint32_t info_phys)
 		panic("malformed Multiboot2 information at %x", info_phys);
 	kprintf("command line: %s\n", boot_info.cmdline);
 	print_memory_map(&boot_info);
+	frame_init(&boot_info, info_phys);
 
 	char arg[64];
 	if (cmdline_get(boot_info.cmdline, "test", arg, sizeof(arg))) {

@@ -72,10 +72,34 @@ uint64_t frame_alloc_zeroed(unsigned order, enum frame_owner owner);
 /* Free a block from frame_alloc; panics on a double free or a wrong order. */
 void frame_free(uint64_t phys, unsigned order);
 
-/* The database entry of a frame (phys must be managed). */
+/*
+ * The database entry of a frame, or NULL if phys is beyond the database.
+ * owner, order and refcount are meaningful on the head frame of a block; the
+ * other frames of a block (free or allocated) keep order FRAME_ORDER_TAIL.
+ */
 struct frame *frame_get(uint64_t phys);
+#define FRAME_ORDER_TAIL 0xff
 
+/* Copy the current frame counts into *out. */
 void frame_stats(struct frame_stats *out);
+
+/* Number of free blocks currently on the free list of order (0 for order > FRAME_MAX_ORDER). */
+uint64_t frame_free_blocks(unsigned order);
+
+/*
+ * Kernel glue (mm/frame_boot.c): build the free ranges from the Multiboot2
+ * memory map (minus the first MiB, the kernel image, the modules and the
+ * boot information at info_phys, bi->total_size bytes), place the frame
+ * database in the first range large enough, and initialise the allocator.
+ * Call once, before any frame_alloc.
+ */
+struct boot_info;
+void frame_init(const struct boot_info *bi, uint64_t info_phys);
+
+#ifdef HOST_TEST
+/* Host builds: called instead of panic() with the message; may longjmp out.  NULL: abort(). */
+extern void (*frame_panic_hook)(const char *msg);
+#endif
 
 /* Zero / copy one 4 KiB page through the direct map (rep stosq / rep movsq). */
 void page_zero(void *va);

@@ -1,0 +1,233 @@
+/*
+ * mm/frame.c - the frame database and the buddy allocator.
+ *
+ * A free block of order k is 2^k frames starting at a frame number that is a
+ * multiple of 2^k.  Its head frame has owner FRAME_FREE and order k and sits
+ * on free_head[k] (a doubly-linked list of frame numbers); every other frame
+ * of the block has order FRAME_ORDER_TAIL, so "is the buddy a free head of
+ * order k" is one look-up.  Splitting and merging touch only head frames,
+ * which keeps alloc and free O(FRAME_MAX_ORDER).
+ *
+ * MM_DEBUG: freed blocks are filled with FRAME_POISON and the poison is
+ * checked when they are handed out again (a write-after-free detector).
+ */
+#include "mm/frame.h"
+
+#ifdef HOST_TEST
+#include <stdio.h>
+#include <stdlib.h>
+void (*frame_panic_hook)(const char *msg);
+#define frame_panic(...)                                                 \
+	do {                                                             \
+		char fp_msg_[160];                                       \
+		snprintf(fp_msg_, sizeof(fp_msg_), __VA_ARGS__);         \
+		if (!frame_panic_hook)                                   \
+			abort();                                         \
+		frame_panic_hook(fp_msg_);                               \
+	} while (0)
+#else
+#include "kernel/panic.h"
+#define frame_panic(...) panic(__VA_ARGS__)
+#endif
+
+static struct frame *db;
+static uint64_t nframes;
+static uint8_t *direct_map;
+static uint32_t free_head[FRAME_MAX_ORDER + 1];
+static uint64_t free_count[FRAME_MAX_ORDER + 1];	/* blocks per order */
+static uint64_t total_frames, free_frames;
+static uint64_t owner_frames[FRAME_OWNER_COUNT];
+
+static inline void fill_qwords(void *dst, uint64_t val, uint64_t count)
+{
+	__asm__ volatile("rep stosq" : "+D"(dst), "+c"(count) : "a"(val) : "memory");
+}
+
+static inline void *frame_va(uint64_t fn)
+{
+	return direct_map + (fn << PAGE_SHIFT);
+}
+
+static void list_push(uint32_t fn, unsigned order)
+{
+	struct frame *f = &db[fn];
+	f->owner = FRAME_FREE;
+	f->order = order;
+	f->refcount = 0;
+	f->prev = FRAME_NONE;
+	f->next = free_head[order];
+	if (f->next != FRAME_NONE)
+		db[f->next].prev = fn;
+	free_head[order] = fn;
+	free_count[order]++;
+}
+
+static void list_remove(uint32_t fn, unsigned order)
+{
+	struct frame *f = &db[fn];
+	if (f->prev != FRAME_NONE)
+		db[f->prev].next = f->next;
+	else
+		free_head[order] = f->next;
+	if (f->next != FRAME_NONE)
+		db[f->next].prev = f->prev;
+	f->next = f->prev = FRAME_NONE;
+	free_count[order]--;
+}
+
+/*
+ * Put the block [fn, fn + 2^order) on the free lists, merging it with its
+ * buddy while the buddy is a free block of the same order.  The caller has
+ * checked the block and updated the counters.
+ */
+static void free_block(uint64_t fn, unsigned order)
+{
+	if (MM_DEBUG)
+		fill_qwords(frame_va(fn), FRAME_POISON, (PAGE_SIZE / 8) << order);
+	while (order < FRAME_MAX_ORDER) {
+		uint64_t buddy = fn ^ (1ULL << order);
+		if (buddy >= nframes || db[buddy].owner != FRAME_FREE || db[buddy].order != order)
+			break;
+		list_remove(buddy, order);
+		uint64_t upper = buddy > fn ? buddy : fn;
+		db[upper].order = FRAME_ORDER_TAIL;
+		db[upper].owner = FRAME_FREE;
+		fn &= ~(1ULL << order);
+		order++;
+	}
+	list_push(fn, order);
+}
+
+void frame_init_core(struct frame *database, uint64_t n, const struct phys_range *free, int nr, uint8_t *dmap)
+{
+	db = database;
+	nframes = n;
+	direct_map = dmap;
+	for (uint64_t i = 0; i < n; i++)
+		db[i] = (struct frame){ FRAME_NONE, FRAME_NONE, 0, FRAME_ORDER_TAIL, FRAME_ABSENT };
+	for (int k = 0; k <= FRAME_MAX_ORDER; k++) {
+		free_head[k] = FRAME_NONE;
+		free_count[k] = 0;
+	}
+	total_frames = free_frames = 0;
+	for (int i = 0; i < FRAME_OWNER_COUNT; i++)
+		owner_frames[i] = 0;
+
+	for (int r = 0; r < nr; r++) {
+		uint64_t fn = free[r].base >> PAGE_SHIFT, end = free[r].end >> PAGE_SHIFT;
+		if (end > n)
+			end = n;
+		for (uint64_t i = fn; i < end; i++)
+			db[i].owner = FRAME_FREE;	/* tail frames of free blocks */
+		/* Insert maximal naturally aligned blocks; free_block merges across ranges that touch. */
+		while (fn < end) {
+			unsigned k = 0;
+			while (k < FRAME_MAX_ORDER && (fn & ((2ULL << k) - 1)) == 0 && fn + (2ULL << k) <= end)
+				k++;
+			free_block(fn, k);
+			total_frames += 1ULL << k;
+			free_frames += 1ULL << k;
+			fn += 1ULL << k;
+		}
+	}
+}
+
+/* MM_DEBUG: check that the block still holds the poison written when it was freed. */
+static void check_poison(uint64_t fn, unsigned order)
+{
+	const uint64_t *p = frame_va(fn);
+	uint64_t n = (PAGE_SIZE / 8) << order;
+	for (uint64_t i = 0; i < n; i++)
+		if (p[i] != FRAME_POISON)
+			frame_panic("frame poison damaged at phys %lx", (unsigned long)((fn << PAGE_SHIFT) + i * 8));
+}
+
+uint64_t frame_alloc(unsigned order, enum frame_owner owner)
+{
+	if (order > FRAME_MAX_ORDER || owner <= FRAME_FREE || owner >= FRAME_OWNER_COUNT)
+		return 0;
+	unsigned k = order;
+	while (k <= FRAME_MAX_ORDER && free_head[k] == FRAME_NONE)
+		k++;
+	if (k > FRAME_MAX_ORDER)
+		return 0;
+	uint64_t fn = free_head[k];
+	if (MM_DEBUG)
+		check_poison(fn, order);	/* before any change: a host hook may longjmp */
+	list_remove(fn, k);
+	/* Split: the upper halves go back to the lower lists. */
+	while (k > order) {
+		k--;
+		list_push(fn + (1ULL << k), k);
+	}
+	struct frame *f = &db[fn];
+	f->owner = owner;
+	f->order = order;
+	f->refcount = 1;
+	free_frames -= 1ULL << order;
+	owner_frames[owner] += 1ULL << order;
+	return fn << PAGE_SHIFT;
+}
+
+uint64_t frame_alloc_zeroed(unsigned order, enum frame_owner owner)
+{
+	uint64_t phys = frame_alloc(order, owner);
+	if (phys)
+		fill_qwords(direct_map + phys, 0, (PAGE_SIZE / 8) << order);
+	return phys;
+}
+
+void frame_free(uint64_t phys, unsigned order)
+{
+	uint64_t fn = phys >> PAGE_SHIFT;
+	if (order > FRAME_MAX_ORDER || (phys & ((PAGE_SIZE << order) - 1)) != 0 || fn >= nframes) {
+		frame_panic("frame_free: bad block phys %lx order %u", (unsigned long)phys, order);
+		return;
+	}
+	struct frame *f = &db[fn];
+	if (f->owner == FRAME_FREE || f->owner == FRAME_ABSENT) {
+		frame_panic("frame_free: phys %lx is not allocated (double free?)", (unsigned long)phys);
+		return;
+	}
+	if (f->order != order) {
+		frame_panic("frame_free: phys %lx freed with order %u, allocated with order %u", (unsigned long)phys,
+			    order, f->order);
+		return;
+	}
+	owner_frames[f->owner] -= 1ULL << order;
+	free_frames += 1ULL << order;
+	f->refcount = 0;
+	f->owner = FRAME_FREE;
+	free_block(fn, order);
+}
+
+struct frame *frame_get(uint64_t phys)
+{
+	uint64_t fn = phys >> PAGE_SHIFT;
+	return fn < nframes ? &db[fn] : 0;
+}
+
+void frame_stats(struct frame_stats *out)
+{
+	out->total = total_frames;
+	out->free = free_frames;
+	out->used = total_frames - free_frames;
+	for (int i = 0; i < FRAME_OWNER_COUNT; i++)
+		out->by_owner[i] = owner_frames[i];
+}
+
+uint64_t frame_free_blocks(unsigned order)
+{
+	return order <= FRAME_MAX_ORDER ? free_count[order] : 0;
+}
+
+void page_zero(void *va)
+{
+	fill_qwords(va, 0, PAGE_SIZE / 8);
+}
+
+void page_copy(void *dst, const void *src)
+{
+	uint64_t n = PAGE_SIZE / 8;
+	__asm__ volatile("rep movsq" : "+D"(dst), "+S"(src), "+c"(n) : : "memory");
+}
