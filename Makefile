@@ -10,13 +10,16 @@ LD      := $(CROSS)ld
 NM      := $(CROSS)nm
 OBJDUMP := $(CROSS)objdump
 HOSTCC  ?= gcc
-B       := build
+B       ?= build
 TIMEOUT ?= 60
 
 # ---- kernel ----------------------------------------------------------------
 KCFLAGS := -std=gnu11 -ffreestanding -fno-stack-protector -fno-pic -fno-pie \
 	-mcmodel=kernel -mno-red-zone -mgeneral-regs-only -fno-omit-frame-pointer \
 	-fno-asynchronous-unwind-tables -O2 -g -Wall -Wextra -Werror -I. -MMD -MP
+ifdef MM_DEBUG
+KCFLAGS += -DMM_DEBUG=$(MM_DEBUG)
+endif
 KLDFLAGS := -nostdlib -static -z max-page-size=0x1000 -z noexecstack -T kernel/kernel.ld
 
 KSRC := $(wildcard boot/*.S kernel/*.S kernel/*.c mm/*.c tests/kernel/*.c) libc/string.c libc/fmt.c
@@ -62,7 +65,7 @@ $(B)/winmm.iso: $(ISO_DEPS) $(USER_RUN_PROGS)
 
 all: setup $(B)/winmm.iso
 
-.PHONY: all setup run test debug clean host-test kernel-test user-test bench
+.PHONY: all setup run test debug clean host-test kernel-test user-test bench bench-run
 
 setup:
 	@tools/setup.sh $(CROSS)
@@ -102,6 +105,22 @@ test: setup
 	@$(MAKE) host-test
 	@$(MAKE) kernel-test
 	@tools/summarize.sh $(B)/host.log:host $(B)/test.log:ktest
+
+# Benchmarks: deterministic cycles (rdtsc counts guest instructions under -icount shift=0).
+BENCH_QEMU := -icount shift=0,sleep=off -seed 1 -rtc base=2024-01-01T00:00:00,clock=vm
+$(B)/bench.iso: $(ISO_DEPS)
+	tools/mkiso.sh $@ $(B)/kernel.elf "test=bench" 
+
+# Benchmarks use their own build without the debug checks (poisoning).
+bench: setup
+	@$(MAKE) B=build/bench MM_DEBUG=0 bench-run
+
+bench-run: $(B)/bench.iso
+	@for cpu in max max,erms=off,pku=off; do \
+	  echo "# -cpu $$cpu"; \
+	  QEMU_CPU=$$cpu QEMU_EXTRA="$(BENCH_QEMU)" TIMEOUT=300 tools/qemu-run.sh $(B)/bench.iso $(B)/bench-$$cpu.log quiet; \
+	  tr -d '\r' < $(B)/bench-$$cpu.log | grep '^bench '; \
+	done
 
 clean:
 	rm -rf $(B)

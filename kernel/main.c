@@ -8,6 +8,7 @@
 #include "power.h"
 #include "trap.h"
 #include "mm/frame.h"
+#include "mm/kpaging.h"
 
 struct boot_info boot_info;
 
@@ -43,6 +44,7 @@ void kmain(uint32_t magic, uint32_t info_phys)
 	kprintf("command line: %s\n", boot_info.cmdline);
 	print_memory_map(&boot_info);
 	frame_init(&boot_info, info_phys);
+	kpaging_init(&boot_info);
 
 	char arg[64];
 	if (cmdline_get(boot_info.cmdline, "test", arg, sizeof(arg))) {

@@ -60,4 +60,6 @@ KTEST(ktest_name_matching)
 	KT_ASSERT(ktest_match("mm_", "mm_frames"));
 	KT_ASSERT(!ktest_match("mm_*", "pat_bits"));
 	KT_ASSERT(ktest_match("pat_bits", "pat_bits"));
+	KT_ASSERT(!ktest_match("all", "bench_frame"));
+	KT_ASSERT(ktest_match("bench", "bench_frame"));
 }

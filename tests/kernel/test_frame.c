@@ -147,7 +147,7 @@ static uint64_t bench_order(unsigned order, int iters)
 	return (rdtsc() - t0) / iters;
 }
 
-KTEST(frame_bench)
+KTEST(bench_frame)
 {
 	struct frame_snapshot before, after;
 	snapshot(&before);

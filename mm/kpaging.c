@@ -1,0 +1,153 @@
+/* mm/kpaging.c - the kernel page table, rebuilt by the kernel itself with W^X everywhere. */
+#include "kpaging.h"
+#include "frame.h"
+#include "paging.h"
+#include "phys.h"
+#include "kernel/console.h"
+#include "kernel/cpu.h"
+#include "kernel/layout.h"
+#include "kernel/panic.h"
+
+bool cpu_has_smep, cpu_has_smap;
+
+extern char __text_start[], __text_end[], __rodata_start[], __rodata_end[];
+extern char __data_start[], __data_end[], __ksyms_start[], __ksyms_end[];
+extern char boot_kernel_stack_guard[];
+
+static uint64_t mmio_next = MMIO_BASE;
+
+static void map_image(uint64_t root, const char *start, const char *end, uint64_t flags)
+{
+	for (uint64_t va = (uint64_t)start; va < (uint64_t)end; va += PAGE_SIZE) {
+		if (va == (uint64_t)boot_kernel_stack_guard)
+			continue;	/* the guard page stays unmapped */
+		if (pt_map(kernel_root, va, va - KERNEL_VMA, flags))
+			panic("kpaging: out of memory mapping the kernel image");
+	}
+	(void)root;
+}
+
+void kpaging_init(const struct boot_info *bi)
+{
+	kernel_root = frame_alloc_zeroed(0, FRAME_PAGETABLE);
+	if (!kernel_root)
+		panic("kpaging: no frame for the PML4");
+	/* Every kernel PML4 slot we use exists now, so all address spaces can share them. */
+	const uint64_t slots[] = { DIRECT_MAP_BASE, MMIO_BASE, KSTACK_BASE, KERNEL_VMA };
+	for (unsigned i = 0; i < sizeof(slots) / sizeof(slots[0]); i++) {
+		pte_t *pml4 = phys_to_virt(kernel_root);
+		uint64_t pdpt = frame_alloc_zeroed(0, FRAME_PAGETABLE);
+		if (!pdpt)
+			panic("kpaging: no frame for a PDPT");
+		pml4[(slots[i] >> 39) & 511] = pdpt | PTE_P | PTE_W;
+	}
+
+	/* Direct map of RAM (and ACPI tables), 2 MiB pages where a range covers them. */
+	uint64_t mapped = 0;
+	for (int i = 0; i < bi->mmap_count; i++) {
+		const struct boot_mmap_entry *m = &bi->mmap[i];
+		if (m->type != MB2_MEM_AVAILABLE && m->type != MB2_MEM_ACPI && m->type != MB2_MEM_NVS)
+			continue;
+		uint64_t base = m->base & ~(PAGE_SIZE - 1);
+		uint64_t end = (m->base + m->len + PAGE_SIZE - 1) & ~(PAGE_SIZE - 1);
+		uint64_t va = DIRECT_MAP_BASE + base, phys = base;
+		/* 4 KiB up to the first 2 MiB boundary, 2 MiB pages, 4 KiB tail */
+		while (phys < end) {
+			uint64_t next2m = (phys + PAGE_2M) & ~(PAGE_2M - 1);
+			int rc;
+			if ((phys & (PAGE_2M - 1)) == 0 && end - phys >= PAGE_2M) {
+				rc = pt_map_large(kernel_root, va, phys, KPROT_RW);
+				va += PAGE_2M, phys += PAGE_2M;
+			} else {
+				uint64_t stop = next2m < end ? next2m : end;
+				rc = pt_map_range(kernel_root, va, phys, stop - phys, KPROT_RW, false);
+				va += stop - phys, phys = stop;
+			}
+			if (rc)
+				panic("kpaging: out of memory building the direct map");
+		}
+		mapped += end - base;
+	}
+
+	map_image(kernel_root, __text_start, __text_end, KPROT_RX);
+	map_image(kernel_root, __rodata_start, __rodata_end, KPROT_R);
+	map_image(kernel_root, __data_start, __data_end, KPROT_RW);
+	map_image(kernel_root, __ksyms_start, __ksyms_end, KPROT_R);
+
+	pat_init();
+	uint32_t r[4];
+	cpuid(7, 0, r);
+	cpu_has_smep = r[1] & (1u << 7);
+	cpu_has_smap = r[1] & (1u << 20);
+	write_cr4(read_cr4() | CR4_PGE);
+	write_cr3(kernel_root);
+	uint64_t cr4 = read_cr4();
+	if (cpu_has_smep)
+		cr4 |= CR4_SMEP;
+	if (cpu_has_smap)
+		cr4 |= CR4_SMAP;
+	write_cr4(cr4);
+
+	kprintf("paging: direct map %lu MiB RW+NX, text RX, rodata R+NX, data RW+NX; SMEP %s, SMAP %s\n",
+		mapped >> 20, cpu_has_smep ? "on" : "absent", cpu_has_smap ? "on" : "absent");
+	kprintf("PAT: %016lx =", pat_msr_value());
+	for (int i = 0; i < 8; i++)
+		kprintf(" %d:%s", i, cache_type_name(pat_from_pte((i & 1 ? PTE_PWT : 0) | (i & 2 ? PTE_PCD : 0) | (i & 4 ? (1ULL << 7) : 0), false)));
+	kprintf("\n");
+
+	if (bi->fb.present) {
+		uint64_t len = (uint64_t)bi->fb.pitch * bi->fb.height;
+		if (bi->fb.type == 2)	/* EGA text: 2 bytes per cell */
+			len = (uint64_t)bi->fb.width * bi->fb.height * 2;
+		void *fb = kmap_mmio(bi->fb.addr, len, CACHE_WC);
+		kprintf("framebuffer: phys %lx mapped write-combining at %p\n", bi->fb.addr, fb);
+	}
+}
+
+void *kmap_mmio(uint64_t phys, uint64_t len, enum cache_type cache)
+{
+	uint64_t off = phys & (PAGE_SIZE - 1);
+	uint64_t size = (off + len + PAGE_SIZE - 1) & ~(PAGE_SIZE - 1);
+	uint64_t va = mmio_next;
+	if (pt_map_range(kernel_root, va, phys - off, size, KPROT_RW | pat_pte_bits(cache, false), false))
+		panic("kmap_mmio: out of memory");
+	mmio_next += size + PAGE_SIZE;	/* an unmapped page between mappings */
+	return (void *)(va + off);
+}
+
+/* Stacks live in fixed slots of KERNEL_STACK_SIZE + a guard page; a bitmap tracks which are used. */
+#define KSTACK_SLOT  (KERNEL_STACK_SIZE + PAGE_SIZE)
+#define KSTACK_SLOTS 512
+static uint64_t kstack_used[KSTACK_SLOTS / 64];
+
+uint64_t kstack_alloc(void)
+{
+	for (int s = 0; s < KSTACK_SLOTS; s++) {
+		if (kstack_used[s / 64] & (1ULL << (s % 64)))
+			continue;
+		uint64_t base = KSTACK_BASE + (uint64_t)s * KSTACK_SLOT + PAGE_SIZE;	/* above the guard */
+		for (uint64_t off = 0; off < KERNEL_STACK_SIZE; off += PAGE_SIZE) {
+			uint64_t f = frame_alloc(0, FRAME_KERNEL);
+			if (!f || pt_map(kernel_root, base + off, f, KPROT_RW)) {
+				if (f)
+					frame_free(f, 0);
+				for (uint64_t o = 0; o < off; o += PAGE_SIZE)
+					frame_free(pt_unmap(kernel_root, base + o) & PTE_ADDR, 0);
+				return 0;
+			}
+		}
+		kstack_used[s / 64] |= 1ULL << (s % 64);
+		return base + KERNEL_STACK_SIZE;
+	}
+	return 0;
+}
+
+void kstack_free(uint64_t top)
+{
+	uint64_t base = top - KERNEL_STACK_SIZE;
+	int s = (int)((base - PAGE_SIZE - KSTACK_BASE) / KSTACK_SLOT);
+	ASSERT(s >= 0 && s < KSTACK_SLOTS && (kstack_used[s / 64] & (1ULL << (s % 64))));
+	for (uint64_t off = 0; off < KERNEL_STACK_SIZE; off += PAGE_SIZE)
+		frame_free(pt_unmap(kernel_root, base + off) & PTE_ADDR, 0);
+	kstack_used[s / 64] &= ~(1ULL << (s % 64));
+}

@@ -1,0 +1,42 @@
+/* mm/kpaging.h - the kernel's own address space: direct map, image permissions, MMIO, stacks. */
+#ifndef MM_KPAGING_H
+#define MM_KPAGING_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include "kernel/multiboot.h"
+#include "pat.h"
+
+#define MMIO_BASE   0xffffc00000000000ULL	/* PML4 slot 384: device mappings */
+#define KSTACK_BASE 0xffffc08000000000ULL	/* PML4 slot 385: kernel stacks with guard pages */
+
+/*
+ * Build the kernel page table (direct map of RAM RW+NX, text RX, rodata and
+ * symbols R+NX, data/bss RW+NX, no mapping for the boot stack's guard page),
+ * program PAT, switch CR3, and enable global pages, SMEP and SMAP when the
+ * CPU has them.  Needs the frame allocator.
+ */
+void kpaging_init(const struct boot_info *bi);
+
+/* Map len bytes of device memory at phys with a cache type; returns the virtual address. */
+void *kmap_mmio(uint64_t phys, uint64_t len, enum cache_type cache);
+
+/* A kernel stack of KERNEL_STACK_SIZE with an unmapped guard page below; returns its top, 0 if out of memory. */
+uint64_t kstack_alloc(void);
+void kstack_free(uint64_t top);
+
+extern bool cpu_has_smep, cpu_has_smap;
+
+/* Open and close a window for kernel access to user pages (stac/clac when SMAP is on). */
+static inline void user_access_begin(void)
+{
+	if (cpu_has_smap)
+		__asm__ volatile("stac" ::: "memory");
+}
+static inline void user_access_end(void)
+{
+	if (cpu_has_smap)
+		__asm__ volatile("clac" ::: "memory");
+}
+
+#endif

@@ -1,0 +1,210 @@
+/* mm/paging.c - one walker for every page-table operation. */
+#include "paging.h"
+#include "frame.h"
+#include "phys.h"
+#include "kernel/cpu.h"
+#include "kernel/layout.h"
+#include "kernel/panic.h"
+
+#include <stddef.h>
+
+uint64_t kernel_root;
+
+static inline unsigned pt_index(uint64_t va, int level)	/* level 3 = PML4 .. 0 = PT */
+{
+	return (va >> (12 + 9 * level)) & 511;
+}
+
+static inline pte_t *table_of(pte_t e)
+{
+	return phys_to_virt(e & PTE_ADDR);
+}
+
+/* Walk down to the table at level `stop` (0 = PT, 1 = PD) for va. */
+static pte_t *walk_to(uint64_t root, uint64_t va, int stop, bool alloc)
+{
+	pte_t *table = phys_to_virt(root);
+	for (int level = 3; level > stop; level--) {
+		pte_t *e = &table[pt_index(va, level)];
+		if (!(*e & PTE_P)) {
+			if (!alloc)
+				return NULL;
+			uint64_t page = frame_alloc_zeroed(0, FRAME_PAGETABLE);
+			if (!page)
+				return NULL;
+			*e = page | PTE_P | PTE_W | (va < USER_TOP ? PTE_U : 0);
+		} else if (*e & PTE_PS) {
+			return NULL;	/* covered by a large page */
+		}
+		table = table_of(*e);
+	}
+	return &table[pt_index(va, stop)];
+}
+
+pte_t *pt_walk(uint64_t root, uint64_t va, bool alloc)
+{
+	return walk_to(root, va, 0, alloc);
+}
+
+int pt_map(uint64_t root, uint64_t va, uint64_t phys, uint64_t flags)
+{
+	pte_t *e = walk_to(root, va, 0, true);
+	if (!e)
+		return -1;
+	*e = (phys & PTE_ADDR) | flags;
+	tlb_flush_page(va);
+	return 0;
+}
+
+int pt_map_large(uint64_t root, uint64_t va, uint64_t phys, uint64_t flags)
+{
+	ASSERT(((va | phys) & (PAGE_2M - 1)) == 0);
+	pte_t *e = walk_to(root, va, 1, true);
+	if (!e)
+		return -1;
+	ASSERT(!(*e & PTE_P) || (*e & PTE_PS));	/* never drop a page table silently */
+	*e = (phys & PTE_ADDR_2M) | flags | PTE_PS;
+	tlb_flush_page(va);
+	return 0;
+}
+
+int pt_map_range(uint64_t root, uint64_t va, uint64_t phys, uint64_t len, uint64_t flags, bool large_ok)
+{
+	uint64_t end = va + len;
+	while (va < end) {
+		if (large_ok && ((va | phys) & (PAGE_2M - 1)) == 0 && end - va >= PAGE_2M) {
+			/* the 4 KiB cache bits move from bit 7 to bit 12 in a large entry */
+			uint64_t lflags = flags & ~(1ULL << 7);
+			if (flags & (1ULL << 7))
+				lflags |= 1ULL << 12;
+			if (pt_map_large(root, va, phys, lflags))
+				return -1;
+			va += PAGE_2M;
+			phys += PAGE_2M;
+		} else {
+			if (pt_map(root, va, phys, flags))
+				return -1;
+			va += PAGE_SIZE;
+			phys += PAGE_SIZE;
+		}
+	}
+	return 0;
+}
+
+pte_t pt_unmap(uint64_t root, uint64_t va)
+{
+	pte_t *e = walk_to(root, va, 0, false);
+	if (!e || !(*e & PTE_P))
+		return 0;
+	pte_t old = *e;
+	*e = 0;
+	tlb_flush_page(va);
+	return old;
+}
+
+int pt_protect(uint64_t root, uint64_t va, uint64_t flags)
+{
+	pte_t *e = walk_to(root, va, 0, false);
+	if (!e || !(*e & PTE_P))
+		return -1;
+	*e = (*e & PTE_ADDR) | flags;
+	tlb_flush_page(va);
+	return 0;
+}
+
+pte_t pt_query(uint64_t root, uint64_t va, uint64_t *size)
+{
+	pte_t *table = phys_to_virt(root);
+	for (int level = 3; level >= 0; level--) {
+		pte_t e = table[pt_index(va, level)];
+		if (!(e & PTE_P))
+			break;
+		if (level == 0 || (e & PTE_PS)) {
+			if (size)
+				*size = 1ULL << (12 + 9 * level);
+			return e;
+		}
+		table = table_of(e);
+	}
+	if (size)
+		*size = 0;
+	return 0;
+}
+
+static uint64_t for_each_level(pte_t *table, int level, uint64_t base, uint64_t va, uint64_t end, pt_leaf_fn fn,
+			       void *ctx)
+{
+	uint64_t span = 1ULL << (12 + 9 * level), n = 0;
+	for (unsigned i = pt_index(va, level); i < 512; i++) {
+		uint64_t start = base + (uint64_t)i * span;
+		if (level == 3 && i >= 256)
+			start |= 0xffff000000000000ULL;	/* sign-extend the upper half */
+		if (start >= end)
+			break;
+		pte_t *e = &table[i];
+		if (!(*e & PTE_P))
+			continue;
+		if (level == 0 || (*e & PTE_PS)) {
+			fn(start, e, span, ctx);
+			n++;
+		} else {
+			n += for_each_level(table_of(*e), level - 1, start, va > start ? va : start, end, fn, ctx);
+		}
+		if (start + span < start)	/* wrapped at the top of the address space */
+			break;
+	}
+	return n;
+}
+
+uint64_t pt_for_each(uint64_t root, uint64_t va, uint64_t len, pt_leaf_fn fn, void *ctx)
+{
+	uint64_t end = va + len;
+	if (end < va)
+		end = ~0ULL;
+	return for_each_level(phys_to_virt(root), 3, 0, va, end, fn, ctx);
+}
+
+uint64_t pt_create_root(void)
+{
+	uint64_t root = frame_alloc_zeroed(0, FRAME_PAGETABLE);
+	if (!root)
+		return 0;
+	pte_t *dst = phys_to_virt(root), *src = phys_to_virt(kernel_root);
+	for (int i = 256; i < 512; i++)
+		dst[i] = src[i];
+	return root;
+}
+
+static void free_tables(pte_t *table, int level)
+{
+	for (int i = 0; i < 512; i++) {
+		pte_t e = table[i];
+		if (!(e & PTE_P) || (e & PTE_PS))
+			continue;
+		if (level > 1)
+			free_tables(table_of(e), level - 1);
+		frame_free(e & PTE_ADDR, 0);
+	}
+}
+
+void pt_destroy_root(uint64_t root)
+{
+	pte_t *pml4 = phys_to_virt(root);
+	for (int i = 0; i < 256; i++) {
+		if (!(pml4[i] & PTE_P))
+			continue;
+		free_tables(table_of(pml4[i]), 2);
+		frame_free(pml4[i] & PTE_ADDR, 0);
+	}
+	frame_free(root, 0);
+}
+
+void tlb_flush_page(uint64_t va)
+{
+	__asm__ volatile("invlpg (%0)" : : "r"(va) : "memory");
+}
+
+void tlb_flush_all(void)
+{
+	write_cr3(read_cr3());
+}
