@@ -1,0 +1,90 @@
+/*
+ * mm/vad.h - the per-process region tree: one VAD (virtual address
+ * descriptor) per reservation, in an AVL tree keyed by start address, each
+ * holding its pages' state and protection as a sorted list of runs.
+ *
+ * Pure data structure (no page tables): compiled for the host too.
+ * Not locked: the caller owns the process's address space.
+ */
+#ifndef MM_VAD_H
+#define MM_VAD_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+/* A maximal run of pages with equal state and protection inside one reservation. */
+struct vad_run {
+	uint64_t start, end;	/* page aligned, end exclusive */
+	uint32_t state;		/* MEM_RESERVE (0x2000) or MEM_COMMIT (0x1000) */
+	uint32_t protect;	/* PAGE_* value (0 for reserved pages) */
+};
+
+struct vad {
+	uint64_t start, end;		/* the reservation, page aligned; start is 64 KiB aligned for private memory */
+	uint32_t alloc_protect;		/* AllocationProtect, frozen at reservation */
+	uint32_t type;			/* MEM_PRIVATE / MEM_MAPPED / MEM_IMAGE */
+	uint32_t flags;			/* VAD_* below */
+	struct vad_run *runs;		/* sorted, covering [start, end) exactly; neighbours always differ */
+	uint32_t nruns, cap;
+	struct vad *left, *right, *parent;	/* AVL links */
+	int height;
+	void *owner_data;		/* for the VM layer (sections, write watch...) */
+};
+
+#define VAD_WRITE_WATCH 0x1
+#define VAD_STACK       0x2
+
+struct vad_tree {
+	struct vad *root;
+	uint64_t count;
+};
+
+/*
+ * Allocate a VAD for [start, end) with every page in state/protect (one run).
+ * Returns NULL when out of memory.  Not yet in any tree.
+ */
+struct vad *vad_new(uint64_t start, uint64_t end, uint32_t state, uint32_t protect, uint32_t alloc_protect,
+		    uint32_t type);
+void vad_delete(struct vad *v);	/* frees the VAD and its runs; must not be in a tree */
+
+/* Insert (the range must not overlap any VAD of the tree) / remove.  O(log n). */
+void vad_insert(struct vad_tree *t, struct vad *v);
+void vad_remove(struct vad_tree *t, struct vad *v);
+
+/* The VAD containing addr, or NULL.  O(log n). */
+struct vad *vad_find(const struct vad_tree *t, uint64_t addr);
+
+/* The lowest VAD with end > addr (the one containing addr or the next above), or NULL. */
+struct vad *vad_find_next(const struct vad_tree *t, uint64_t addr);
+
+/* In-order traversal. */
+struct vad *vad_first(const struct vad_tree *t);
+struct vad *vad_next(const struct vad *v);
+
+/* True when no VAD intersects [start, end). */
+bool vad_range_free(const struct vad_tree *t, uint64_t start, uint64_t end);
+
+/*
+ * Find a free, align-aligned range of size bytes inside [lo, hi) (hi exclusive),
+ * the lowest one, or the highest one when top_down.  Returns its start, or 0.
+ */
+uint64_t vad_find_gap(const struct vad_tree *t, uint64_t size, uint64_t align, uint64_t lo, uint64_t hi,
+		      bool top_down);
+
+/*
+ * Make sure a later vad_runs_set on v cannot fail for lack of memory (a set
+ * adds at most two runs).  Returns 0, or -1 when out of memory.
+ */
+int vad_runs_reserve(struct vad *v);
+
+/*
+ * Set the pages [start, end) (page aligned, inside the VAD) to state/protect,
+ * splitting and merging runs so that neighbours always differ.  Needs
+ * vad_runs_reserve first; never fails after it.
+ */
+void vad_runs_set(struct vad *v, uint64_t start, uint64_t end, uint32_t state, uint32_t protect);
+
+/* The run containing addr (inside the VAD). */
+const struct vad_run *vad_run_at(const struct vad *v, uint64_t addr);
+
+#endif
