@@ -1,0 +1,131 @@
+/*
+ * libc/kernel32.c - the Win32 wrappers over the native calls.  As on Windows,
+ * a failing NTSTATUS (any nonzero status) becomes GetLastError() =
+ * RtlNtStatusToDosError(status) and the function's failure value.
+ */
+#include <windows.h>
+
+#include "internal.h"
+
+static DWORD last_error;
+
+DWORD WINAPI GetLastError(void)
+{
+	return last_error;
+}
+
+void WINAPI SetLastError(DWORD dwErrCode)
+{
+	last_error = dwErrCode;
+}
+
+/* Sets the last error from a failing status; returns TRUE if status is success. */
+static BOOL set_ntstatus(NTSTATUS status)
+{
+	if (status != STATUS_SUCCESS)
+		SetLastError(RtlNtStatusToDosError(status));
+	return status == STATUS_SUCCESS;
+}
+
+LPVOID WINAPI VirtualAlloc(LPVOID lpAddress, SIZE_T dwSize, DWORD flAllocationType, DWORD flProtect)
+{
+	PVOID base = lpAddress;
+	SIZE_T size = dwSize;
+	NTSTATUS st = NtAllocateVirtualMemory(GetCurrentProcess(), &base, 0, &size, flAllocationType, flProtect);
+	return set_ntstatus(st) ? base : NULL;
+}
+
+BOOL WINAPI VirtualFree(LPVOID lpAddress, SIZE_T dwSize, DWORD dwFreeType)
+{
+	/* The only Win32-level check (spec §2): release takes the whole region, size 0. */
+	if ((dwFreeType & MEM_RELEASE) && dwSize != 0) {
+		SetLastError(ERROR_INVALID_PARAMETER);
+		return FALSE;
+	}
+	PVOID base = lpAddress;
+	SIZE_T size = dwSize;
+	return set_ntstatus(NtFreeVirtualMemory(GetCurrentProcess(), &base, &size, dwFreeType));
+}
+
+BOOL WINAPI VirtualProtect(LPVOID lpAddress, SIZE_T dwSize, DWORD flNewProtect, PDWORD lpflOldProtect)
+{
+	/* A NULL lpflOldProtect goes to the kernel, which answers STATUS_ACCESS_VIOLATION (998). */
+	PVOID base = lpAddress;
+	SIZE_T size = dwSize;
+	return set_ntstatus(NtProtectVirtualMemory(GetCurrentProcess(), &base, &size, flNewProtect, lpflOldProtect));
+}
+
+SIZE_T WINAPI VirtualQuery(LPCVOID lpAddress, PMEMORY_BASIC_INFORMATION lpBuffer, SIZE_T dwLength)
+{
+	SIZE_T written = 0;
+	NTSTATUS st = NtQueryVirtualMemory(GetCurrentProcess(), (PVOID)lpAddress, MemoryBasicInformation, lpBuffer,
+					   dwLength, &written);
+	return set_ntstatus(st) ? written : 0;
+}
+
+/* CPUID leaf 1: Windows reports the family as wProcessorLevel, model:stepping as the revision. */
+static void cpu_level_revision(WORD *level, WORD *revision)
+{
+	unsigned a, b, c, d;
+	__asm__ volatile("cpuid" : "=a"(a), "=b"(b), "=c"(c), "=d"(d) : "a"(1), "c"(0));
+	unsigned family = (a >> 8) & 0xf, model = (a >> 4) & 0xf, stepping = a & 0xf;
+	if (family == 0xf)
+		family += (a >> 20) & 0xff;
+	if (family == 0x6 || family >= 0xf)
+		model |= ((a >> 16) & 0xf) << 4;
+	*level = (WORD)family;
+	*revision = (WORD)((model << 8) | stepping);
+}
+
+void WINAPI GetSystemInfo(LPSYSTEM_INFO si)
+{
+	si->dwOemId = 0;
+	si->wProcessorArchitecture = PROCESSOR_ARCHITECTURE_AMD64;
+	si->wReserved = 0;
+	si->dwPageSize = 4096;
+	si->lpMinimumApplicationAddress = (LPVOID)0x10000;
+	si->lpMaximumApplicationAddress = (LPVOID)0x7FFFFFFEFFFFull;
+	si->dwActiveProcessorMask = 1;
+	si->dwNumberOfProcessors = 1;
+	si->dwProcessorType = PROCESSOR_AMD_X8664;
+	si->dwAllocationGranularity = 65536;
+	cpu_level_revision(&si->wProcessorLevel, &si->wProcessorRevision);
+}
+
+void WINAPI GetNativeSystemInfo(LPSYSTEM_INFO lpSystemInfo)
+{
+	GetSystemInfo(lpSystemInfo);
+}
+
+HANDLE WINAPI GetCurrentProcess(void)
+{
+	return (HANDLE)(LONG_PTR)-1;
+}
+
+DWORD WINAPI GetCurrentProcessId(void)
+{
+	return (DWORD)SYSCALL0(SYS_NtGetCurrentProcessId);
+}
+
+void WINAPI ExitProcess(UINT uExitCode)
+{
+	libc_stdio_flush();
+	NtTerminateProcess(GetCurrentProcess(), (NTSTATUS)uExitCode);
+	for (;;)
+		__asm__ volatile("ud2");
+}
+
+BOOL WINAPI FlushInstructionCache(HANDLE hProcess, LPCVOID lpBaseAddress, SIZE_T dwSize)
+{
+	return set_ntstatus(NTCALL(SYSCALL3(SYS_NtFlushInstructionCache, hProcess, lpBaseAddress, dwSize)));
+}
+
+void WINAPI Sleep(DWORD dwMilliseconds)
+{
+	SYSCALL1(SYS_NtDelayExecution, dwMilliseconds);
+}
+
+DWORD WINAPI GetTickCount(void)
+{
+	return (DWORD)SYSCALL0(SYS_NtGetTickCount);
+}
