@@ -74,7 +74,9 @@ ifeq ($(PROG),)
 run: setup $(B)/winmm.iso
 	TIMEOUT=$(TIMEOUT) tools/qemu-run.sh $(B)/winmm.iso $(B)/run.log console
 else
-run: setup $(B)/kernel.elf $(B)/prog.elf
+# Build output goes to stderr: stdout carries only the program's own output.
+run:
+	@$(MAKE) -s setup $(B)/kernel.elf $(B)/prog.elf >&2
 	@tools/mkiso.sh $(B)/prog.iso $(B)/kernel.elf "run=prog.elf" $(B)/prog.elf
 	@TIMEOUT=$(TIMEOUT) tools/qemu-run.sh $(B)/prog.iso $(B)/prog.log prog; rc=$$?; \
 	 if [ $$rc -ne 0 ]; then tr -d '\r' < $(B)/prog.log | grep -E '^(kernel|PANIC|poweroff|  )' | tail -n 20 >&2; fi; \
@@ -104,7 +106,7 @@ test: setup
 	@$(MAKE) $(B)/test.iso
 	@$(MAKE) host-test
 	@$(MAKE) kernel-test
-	@tools/summarize.sh $(B)/host.log:host $(B)/test.log:ktest
+	@tools/summarize.sh $(B)/host.log:host $(B)/test.log:ktest $(B)/test.log:utest
 
 # Benchmarks: deterministic cycles (rdtsc counts guest instructions under -icount shift=0).
 BENCH_QEMU := -icount shift=0,sleep=off -seed 1 -rtc base=2024-01-01T00:00:00,clock=vm

@@ -2,7 +2,6 @@
 #ifndef KERNEL_GDT_H
 #define KERNEL_GDT_H
 
-#include <stdint.h>
 
 #define SEL_KCODE 0x08
 #define SEL_KDATA 0x10
@@ -10,9 +9,13 @@
 #define SEL_UCODE 0x23	/* 0x20 | RPL 3 */
 #define SEL_TSS   0x28
 
+#ifndef __ASSEMBLER__
+#include <stdint.h>
+
 void gdt_init(void);
 
 /* Stack the CPU switches to on an interrupt or exception from user mode. */
 void tss_set_kernel_stack(uint64_t rsp0);
+#endif
 
 #endif

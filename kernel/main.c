@@ -9,6 +9,14 @@
 #include "trap.h"
 #include "mm/frame.h"
 #include "mm/kpaging.h"
+#include "mm/kheap.h"
+#include "mm/phys.h"
+#include "mm/vm.h"
+#include "cpu.h"
+#include "proc.h"
+#include "time.h"
+
+#include <string.h>
 
 struct boot_info boot_info;
 
@@ -30,6 +38,75 @@ static void print_memory_map(const struct boot_info *bi)
 		kprintf("framebuffer: %lx %ux%u bpp %u\n", bi->fb.addr, bi->fb.width, bi->fb.height, bi->fb.bpp);
 }
 
+/* The commit limit: the frames free now, less a reserve for page tables and kernel structures. */
+static void commit_init(void)
+{
+	struct frame_stats s;
+	frame_stats(&s);
+	uint64_t reserve = s.free / 16, limit = s.free - reserve;
+	char arg[32];
+	if (cmdline_get(boot_info.cmdline, "commit_limit", arg, sizeof(arg))) {
+		uint64_t mib = 0;
+		for (const char *c = arg; *c >= '0' && *c <= '9'; c++)
+			mib = mib * 10 + (uint64_t)(*c - '0');
+		if (mib * 256 < limit)
+			limit = mib * 256;
+	}
+	vm_commit_init(limit);
+	kprintf("commit limit: %lu pages (%lu MiB)\n", limit, limit >> 8);
+}
+
+/* Run boot module `name` as a process until it exits; false if it cannot start. */
+static bool run_program(const char *name, int64_t *status)
+{
+	const struct boot_module *m = module_find(name);
+	if (!m) {
+		kprintf("kernel: no module named %s\n", name);
+		return false;
+	}
+	int64_t st;
+	struct process *p = proc_create(name, phys_to_virt(m->start), m->end - m->start, NULL, &st);
+	if (!p) {
+		kprintf("kernel: cannot start %s: status 0x%lx\n", name, (uint64_t)st);
+		return false;
+	}
+	kprintf("kernel: process %d (%s) started\n", p->pid, name);
+	proc_run_until_exit(p);
+	*status = p->exit_status;
+	kprintf("kernel: process %d (%s) exited with status 0x%x\n", p->pid, name, (uint32_t)p->exit_status);
+	proc_reap(p);
+	proc_reap_zombies();
+	return true;
+}
+
+/* Every boot module is a user test program: run each in its own process and check for leaks. */
+static int run_user_tests(void)
+{
+	int passed = 0, failed = 0;
+	for (int i = 0; i < boot_info.module_count; i++) {
+		const char *name = boot_info.modules[i].name;
+		struct frame_stats before, after;
+		frame_stats(&before);
+		size_t heap_before = kheap_live();
+		int64_t status = -1;
+		bool ran = run_program(name, &status);
+		frame_stats(&after);
+		if (!ran || status != 0) {
+			kprintf("utest: FAIL %s: exit status 0x%x\n", name, (uint32_t)status);
+			failed++;
+		} else if (after.free != before.free || kheap_live() != heap_before) {
+			kprintf("utest: FAIL %s: leaked %ld frames, %ld heap objects\n", name,
+				(int64_t)(before.free - after.free), (int64_t)(kheap_live() - heap_before));
+			failed++;
+		} else {
+			kprintf("utest: PASS %s\n", name);
+			passed++;
+		}
+	}
+	kprintf("utest: %d passed, %d failed\n", passed, failed);
+	return failed;
+}
+
 void kmain(uint32_t magic, uint32_t info_phys)
 {
 	console_init();
@@ -45,11 +122,25 @@ void kmain(uint32_t magic, uint32_t info_phys)
 	print_memory_map(&boot_info);
 	frame_init(&boot_info, info_phys);
 	kpaging_init(&boot_info);
+	/* No device interrupts yet: mask both 8259 PICs (GRUB leaves the timer running). */
+	outb(0x21, 0xff);
+	outb(0xa1, 0xff);
+	time_init();
+	commit_init();
+	proc_init();
 
 	char arg[64];
 	if (cmdline_get(boot_info.cmdline, "test", arg, sizeof(arg))) {
 		int failed = ktest_run(arg);
+		if (strcmp(arg, "all") == 0)
+			failed += run_user_tests();
 		power_off(failed ? 1 : 0);
+	}
+	if (cmdline_get(boot_info.cmdline, "run", arg, sizeof(arg))) {
+		int64_t status;
+		if (!run_program(arg, &status))
+			power_off(1);
+		power_off((int)status);
 	}
 	if (cmdline_get(boot_info.cmdline, "panic", arg, sizeof(arg)))
 		panic("panic requested on the command line");

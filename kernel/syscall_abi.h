@@ -55,6 +55,6 @@ struct abi_frame_stats {
 #define ABI_CONTEXT_RAX           0x78	/* DWORD64 Rax, Rcx, Rdx, Rbx, Rsp, Rbp, Rsi, Rdi, R8..R15, Rip */
 #define ABI_CONTEXT_RIP           0xf8
 #define ABI_EXCEPTION_RECORD_SIZE 0x98
-#define ABI_CONTEXT_FULL          0x10000b	/* CONTEXT_AMD64 | CONTROL | INTEGER | SEGMENTS */
+#define ABI_CONTEXT_FULL          0x10000b	/* CONTEXT_FULL: CONTEXT_AMD64 | CONTROL | INTEGER | FLOATING_POINT */
 
 #endif

@@ -4,6 +4,9 @@
 #include "cpu.h"
 #include "gdt.h"
 #include "panic.h"
+#include "proc.h"
+#include "layout.h"
+#include "mm/vm.h"
 
 #include <stddef.h>
 
@@ -91,25 +94,59 @@ static void kernel_exception(struct trap_frame *tf)
 		    exception_names[tf->vector]);
 }
 
-__attribute__((weak)) void trap_user_exception(struct trap_frame *tf)
+#define STATUS_DATATYPE_MISALIGNMENT 0x80000002u
+
+/* A user-mode exception other than a page fault, as its Windows exception code. */
+static void user_exception(struct trap_frame *tf)
 {
-	/* Replaced once user mode exists (kernel/proc). */
-	kernel_exception(tf);
+	uint32_t code;
+	switch (tf->vector) {
+	case 0: code = (uint32_t)STATUS_INTEGER_DIVIDE_BY_ZERO; break;
+	case 1:
+	case 3: code = (uint32_t)STATUS_BREAKPOINT; break;
+	case 6: code = (uint32_t)STATUS_ILLEGAL_INSTRUCTION; break;
+	case 17: code = STATUS_DATATYPE_MISALIGNMENT; break;
+	default: code = (uint32_t)STATUS_ACCESS_VIOLATION; break;	/* #GP, #SS, ...: as Windows */
+	}
+	/* Windows reports a general-protection access violation as a read of address -1. */
+	proc_user_exception(tf, code, 0, (uint64_t)-1);
 }
 
-__attribute__((weak)) int trap_page_fault(struct trap_frame *tf)
+/*
+ * Page faults: a user fault goes to the VM, whose verdict becomes a resumed
+ * access or an exception.  A kernel fault on a user address is legitimate
+ * only inside a checked copy (listed in the exception table); anything else
+ * in kernel mode is a bug.
+ */
+static bool page_fault(struct trap_frame *tf)
 {
-	(void)tf;
-	return -1;	/* not resolved */
+	uint64_t addr = read_cr2();
+	unsigned access = (tf->error & 0x10) ? VM_ACCESS_EXEC : (tf->error & 2) ? VM_ACCESS_WRITE : VM_ACCESS_READ;
+	struct process *p = current_process();
+	bool user = tf->cs & 3;
+	if (!user && !(p && addr < USER_TOP && extable_find(tf->rip)))
+		return false;
+	enum vm_fault_result r = (p && addr < USER_TOP) ? vm_fault(&p->vm, addr, access) : VM_FAULT_ACCESS_VIOLATION;
+	if (r == VM_FAULT_RESOLVED)
+		return true;
+	if (!user)
+		return false;	/* the copy fails through its fixup */
+	switch (r) {
+	case VM_FAULT_GUARD: proc_user_exception(tf, (uint32_t)STATUS_GUARD_PAGE_VIOLATION, access, addr); break;
+	case VM_FAULT_STACK_OVERFLOW: proc_user_exception(tf, (uint32_t)STATUS_STACK_OVERFLOW, access, addr); break;
+	case VM_FAULT_NO_MEMORY: proc_user_exception(tf, (uint32_t)STATUS_NO_MEMORY, access, addr); break;
+	default: proc_user_exception(tf, (uint32_t)STATUS_ACCESS_VIOLATION, access, addr); break;
+	}
+	return true;
 }
 
 void trap_dispatch(struct trap_frame *tf)
 {
 	if (tf->vector < 32) {
-		if (tf->vector == 14 && trap_page_fault(tf) == 0)
+		if (tf->vector == 14 && page_fault(tf))
 			return;
 		if (tf->cs & 3)
-			trap_user_exception(tf);
+			user_exception(tf);
 		else
 			kernel_exception(tf);
 		return;

@@ -1,0 +1,122 @@
+/*
+ * kernel/exception.c - user-mode faults become Windows exceptions.
+ *
+ * The trap code asks the VM first (kernel/trap.c); what it cannot resolve
+ * arrives here with an exception code.  We push an EXCEPTION_RECORD and a
+ * CONTEXT onto the user stack and resume in libc's dispatcher, which runs
+ * the vectored handlers; if the process has no dispatcher, or its stack
+ * cannot take the frame, the process ends with the exception code.
+ */
+#include "proc.h"
+#include "console.h"
+#include "gdt.h"
+#include "layout.h"
+#include "syscall_abi.h"
+#include "uaccess.h"
+#include "mm/winvm.h"
+
+#include <string.h>
+
+struct exception_record {
+	uint32_t code, flags;
+	uint64_t record, address;
+	uint32_t nparams, pad;
+	uint64_t info[15];
+};
+_Static_assert(sizeof(struct exception_record) == ABI_EXCEPTION_RECORD_SIZE, "EXCEPTION_RECORD is 0x98 bytes");
+
+static const char *access_name(uint64_t access)
+{
+	return access == 1 ? "write" : access == 8 ? "execute" : "read";
+}
+
+__attribute__((noreturn)) static void die(uint32_t code, uint64_t rip, uint64_t access, uint64_t addr, bool has_addr)
+{
+	struct process *p = current_process();
+	if (has_addr)
+		kprintf("process %d (%s): unhandled exception 0x%08x at rip 0x%lx: %s of 0x%lx\n", p->pid, p->name, code,
+			rip, access_name(access), addr);
+	else
+		kprintf("process %d (%s): unhandled exception 0x%08x at rip 0x%lx\n", p->pid, p->name, code, rip);
+	proc_exit((int32_t)code);
+}
+
+/* Registers of a trap frame into a CONTEXT image, and back. */
+static const uint8_t gpr_order[16] = {
+	/* CONTEXT order Rax Rcx Rdx Rbx Rsp Rbp Rsi Rdi R8..R15, as indexes into struct trap_frame (uint64_t[]) */
+	14, 12, 11, 13, 255, 8, 10, 9, 7, 6, 5, 4, 3, 2, 1, 0,
+};
+
+void context_from_frame(uint8_t *ctx, const struct trap_frame *tf)
+{
+	memset(ctx, 0, ABI_CONTEXT_SIZE);
+	*(uint32_t *)(ctx + ABI_CONTEXT_FLAGS) = ABI_CONTEXT_FULL;
+	*(uint32_t *)(ctx + ABI_CONTEXT_MXCSR) = 0x1f80;
+	uint16_t *seg = (uint16_t *)(ctx + ABI_CONTEXT_SEGCS);
+	seg[0] = SEL_UCODE;
+	seg[1] = seg[2] = seg[5] = SEL_UDATA;
+	*(uint32_t *)(ctx + ABI_CONTEXT_EFLAGS) = (uint32_t)tf->rflags;
+	const uint64_t *regs = (const uint64_t *)tf;
+	uint64_t *out = (uint64_t *)(ctx + ABI_CONTEXT_RAX);
+	for (int i = 0; i < 16; i++)
+		out[i] = gpr_order[i] == 255 ? tf->rsp : regs[gpr_order[i]];
+	*(uint64_t *)(ctx + ABI_CONTEXT_RIP) = tf->rip;
+}
+
+int frame_from_context(struct trap_frame *tf, const uint8_t *ctx)
+{
+	const uint64_t *in = (const uint64_t *)(ctx + ABI_CONTEXT_RAX);
+	uint64_t rip = *(const uint64_t *)(ctx + ABI_CONTEXT_RIP);
+	if (rip >= USER_TOP || in[4] >= USER_TOP)
+		return -1;	/* would fault in iretq: refuse */
+	uint64_t *regs = (uint64_t *)tf;
+	for (int i = 0; i < 16; i++)
+		if (gpr_order[i] != 255)
+			regs[gpr_order[i]] = in[i];
+	tf->rsp = in[4];
+	tf->rip = rip;
+	/* User-changeable flags only (CF PF AF ZF SF TF DF OF, AC); IF always on. */
+	uint32_t fl = *(const uint32_t *)(ctx + ABI_CONTEXT_EFLAGS);
+	tf->rflags = (fl & 0x40dd5) | 0x202;
+	tf->cs = SEL_UCODE;
+	tf->ss = SEL_UDATA;
+	return 0;
+}
+
+void proc_user_exception(struct trap_frame *tf, uint32_t code, uint64_t access, uint64_t addr)
+{
+	struct process *p = current_process();
+	bool has_addr = code == (uint32_t)STATUS_ACCESS_VIOLATION || code == (uint32_t)STATUS_GUARD_PAGE_VIOLATION;
+	if (code == (uint32_t)STATUS_STACK_OVERFLOW || !p->exception_dispatcher)
+		die(code, tf->rip, access, addr, has_addr);
+
+	static uint8_t ctx[ABI_CONTEXT_SIZE] __attribute__((aligned(16)));
+	struct exception_record rec = {
+		.code = code,
+		.address = tf->rip,
+		.nparams = has_addr ? 2 : 0,
+		.info = { has_addr ? access : 0, has_addr ? addr : 0 },
+	};
+	context_from_frame(ctx, tf);
+	uint64_t sp = (tf->rsp - 128) & ~15ULL;
+	uint64_t uctx = sp - ABI_CONTEXT_SIZE;
+	uint64_t urec = uctx - ((ABI_EXCEPTION_RECORD_SIZE + 15) & ~15);
+	uint64_t new_rsp = urec - 8;
+	uint64_t zero = 0;
+	if (uctx >= USER_TOP || copy_to_user(uctx, ctx, ABI_CONTEXT_SIZE) ||
+	    copy_to_user(urec, &rec, sizeof(rec)) || copy_to_user(new_rsp, &zero, 8)) {
+		kprintf("process %d (%s): cannot push the exception frame (stack at 0x%lx)\n", p->pid, p->name, tf->rsp);
+		die(code, tf->rip, access, addr, has_addr);
+	}
+	tf->rip = p->exception_dispatcher;
+	tf->rdi = urec;
+	tf->rsi = uctx;
+	tf->rsp = new_rsp;
+	tf->rflags = 0x202;
+}
+
+__attribute__((noreturn)) void proc_unhandled_exception(uint32_t code, uint64_t rip, uint32_t nparams, uint64_t access, uint64_t addr)
+{
+	die(code, rip, access, addr, nparams >= 2 && (code == (uint32_t)STATUS_ACCESS_VIOLATION ||
+						   code == (uint32_t)STATUS_GUARD_PAGE_VIOLATION));
+}

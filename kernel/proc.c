@@ -1,0 +1,220 @@
+/* kernel/proc.c - process creation, the cooperative scheduler, exit and wait. */
+#include "proc.h"
+#include "console.h"
+#include "cpu.h"
+#include "elf.h"
+#include "gdt.h"
+#include "multiboot.h"
+#include "panic.h"
+#include "time.h"
+#include "mm/frame.h"
+#include "mm/kheap.h"
+#include "mm/kpaging.h"
+#include "mm/paging.h"
+#include "mm/phys.h"
+
+#include <string.h>
+
+#define USER_STACK_RESERVE (1024 * 1024)	/* 1 MiB, as Windows' default */
+#define USER_STACK_COMMIT  (2 * PAGE_SIZE)
+
+struct cpu cpu0;
+static struct process *procs;
+static int next_pid = 1;
+static uint64_t scheduler_rsp;
+extern struct boot_info boot_info;
+
+void context_switch(uint64_t *save_rsp, uint64_t new_rsp);
+extern char proc_first_entry[];
+extern char syscall_entry[];
+
+void proc_init(void)
+{
+	wrmsr(MSR_GS_BASE, (uint64_t)&cpu0);
+	wrmsr(MSR_KERNEL_GS, 0);
+	wrmsr(MSR_STAR, ((uint64_t)0x10 << 48) | ((uint64_t)SEL_KCODE << 32));
+	wrmsr(MSR_LSTAR, (uint64_t)syscall_entry);
+	wrmsr(MSR_FMASK, 0x40700);	/* clear IF, TF, DF, AC on entry */
+	wrmsr(MSR_EFER, rdmsr(MSR_EFER) | EFER_SCE);
+}
+
+const struct boot_module *module_find(const char *name)
+{
+	for (int i = 0; i < boot_info.module_count; i++)
+		if (strcmp(boot_info.modules[i].name, name) == 0)
+			return &boot_info.modules[i];
+	return NULL;
+}
+
+struct process *proc_find(int pid)
+{
+	for (struct process *p = procs; p; p = p->next)
+		if (p->pid == pid)
+			return p;
+	return NULL;
+}
+
+struct process *proc_create(const char *name, const void *image, uint64_t size, struct process *parent,
+			    int64_t *status)
+{
+	struct process *p = kmalloc(sizeof(*p));
+	if (!p) {
+		*status = STATUS_NO_MEMORY;
+		return NULL;
+	}
+	strncpy(p->name, name, sizeof(p->name) - 1);
+	p->kstack_top = kstack_alloc();
+	ntstatus_t st = p->kstack_top ? vm_space_init(&p->vm) : STATUS_NO_MEMORY;
+	if (st) {
+		if (p->kstack_top)
+			kstack_free(p->kstack_top);
+		kfree(p);
+		*status = st;
+		return NULL;
+	}
+	uint64_t entry = 0, stack_top = 0;
+	st = elf_load(&p->vm, image, size, &entry);
+	if (!st)
+		st = vm_create_stack(&p->vm, USER_STACK_RESERVE, USER_STACK_COMMIT, &stack_top);
+	if (st) {
+		vm_space_destroy(&p->vm);
+		kstack_free(p->kstack_top);
+		kfree(p);
+		*status = st;
+		return NULL;
+	}
+	/* The first switch pops six callee-saved registers, returns to proc_first_entry, which irets. */
+	struct trap_frame *tf = (struct trap_frame *)(p->kstack_top - sizeof(struct trap_frame));
+	memset(tf, 0, sizeof(*tf));
+	tf->rip = entry;
+	tf->cs = SEL_UCODE;
+	tf->rflags = 0x202;
+	tf->rsp = stack_top;
+	tf->ss = SEL_UDATA;
+	uint64_t *sp = (uint64_t *)tf;
+	*--sp = (uint64_t)proc_first_entry;
+	for (int i = 0; i < 6; i++)
+		*--sp = 0;
+	p->saved_rsp = (uint64_t)sp;
+	p->frame = tf;
+	p->pid = next_pid++;
+	p->parent = parent;
+	p->state = PROC_READY;
+	p->next = procs;
+	procs = p;
+	*status = STATUS_SUCCESS;
+	return p;
+}
+
+/* Switch from the current process back to the scheduler loop. */
+static void to_scheduler(void)
+{
+	struct process *p = current_process();
+	context_switch(&p->saved_rsp, scheduler_rsp);
+}
+
+static struct process *pick(uint64_t *next_wake)
+{
+	*next_wake = 0;
+	for (struct process *p = procs; p; p = p->next) {
+		if (p->state == PROC_READY)
+			return p;
+		if (p->state == PROC_WAITING && p->wait_pid == 0) {
+			if (rdtsc() >= p->wake_tsc) {
+				p->state = PROC_READY;
+				return p;
+			}
+			if (!*next_wake || p->wake_tsc < *next_wake)
+				*next_wake = p->wake_tsc;
+		}
+	}
+	return NULL;
+}
+
+void proc_run_until_exit(struct process *target)
+{
+	while (target->state != PROC_ZOMBIE) {
+		uint64_t wake;
+		struct process *p = pick(&wake);
+		if (!p) {
+			if (!wake)
+				panic("scheduler: process %d waits but nothing can wake it", target->pid);
+			pause();	/* only sleepers: spin until the earliest wakes */
+			continue;
+		}
+		p->state = PROC_RUNNING;
+		cpu0.current = p;
+		cpu0.kstack_top = p->kstack_top;
+		tss_set_kernel_stack(p->kstack_top);
+		write_cr3(p->vm.root);
+		context_switch(&scheduler_rsp, p->saved_rsp);
+		write_cr3(kernel_root);
+		cpu0.current = NULL;
+		if (p->state == PROC_RUNNING)
+			p->state = PROC_READY;
+	}
+}
+
+void proc_yield(void)
+{
+	to_scheduler();
+}
+
+void proc_exit(int64_t status)
+{
+	struct process *p = current_process();
+	p->exit_status = status;
+	/* Leave the address space before tearing it down. */
+	write_cr3(kernel_root);
+	vm_space_destroy(&p->vm);
+	p->state = PROC_ZOMBIE;
+	if (p->parent && p->parent->state == PROC_WAITING && p->parent->wait_pid == p->pid)
+		p->parent->state = PROC_READY;
+	/* Orphans of this process: nobody will wait for them. */
+	for (struct process *c = procs; c; c = c->next)
+		if (c->parent == p)
+			c->parent = NULL;
+	to_scheduler();
+	panic("a zombie was scheduled");
+}
+
+void proc_reap(struct process *p)
+{
+	ASSERT(p->state == PROC_ZOMBIE);
+	for (struct process **pp = &procs; *pp; pp = &(*pp)->next) {
+		if (*pp == p) {
+			*pp = p->next;
+			break;
+		}
+	}
+	kstack_free(p->kstack_top);
+	kfree(p);
+}
+
+int proc_wait(int pid, int64_t *status)
+{
+	struct process *self = current_process();
+	struct process *c = proc_find(pid);
+	if (!c || c->parent != self)
+		return -1;
+	while (c->state != PROC_ZOMBIE) {
+		self->state = PROC_WAITING;
+		self->wait_pid = pid;
+		to_scheduler();
+	}
+	self->wait_pid = 0;
+	*status = c->exit_status;
+	proc_reap(c);
+	return 0;
+}
+
+void proc_reap_zombies(void)
+{
+	struct process *p = procs;
+	while (p) {
+		struct process *next = p->next;
+		if (p->state == PROC_ZOMBIE && !p->parent)
+			proc_reap(p);
+		p = next;
+	}
+}

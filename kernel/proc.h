@@ -1,0 +1,80 @@
+/*
+ * kernel/proc.h - processes: an address space, one thread, a kernel stack.
+ *
+ * The scheduler is cooperative: a process runs until it makes a blocking
+ * call (wait, sleep), exits, or yields.  One CPU.
+ */
+#ifndef KERNEL_PROC_H
+#define KERNEL_PROC_H
+
+#include <stdint.h>
+#include "trap.h"
+#include "mm/vm.h"
+
+enum proc_state { PROC_READY, PROC_RUNNING, PROC_WAITING, PROC_ZOMBIE };
+
+struct process {
+	int pid;
+	char name[32];
+	enum proc_state state;
+	struct vm_space vm;		/* address space: page table + regions */
+	uint64_t kstack_top;
+	uint64_t saved_rsp;		/* kernel stack pointer while switched out */
+	struct trap_frame *frame;	/* user registers at the last kernel entry */
+	uint64_t exception_dispatcher;	/* user address of libc's dispatcher, 0 if none */
+	int64_t exit_status;
+	struct process *parent;
+	int wait_pid;			/* child this process waits for (PROC_WAITING) */
+	uint64_t wake_tsc;		/* sleeping until (PROC_WAITING, wait_pid == 0) */
+	struct process *next;		/* all-processes list */
+};
+
+/* Per-CPU data reached through GS in the kernel (syscall entry uses the first two fields). */
+struct cpu {
+	uint64_t kstack_top;		/* %gs:0 */
+	uint64_t user_rsp;		/* %gs:8, scratch for syscall entry */
+	struct process *current;	/* %gs:16 */
+};
+extern struct cpu cpu0;
+
+static inline struct process *current_process(void)
+{
+	return cpu0.current;
+}
+
+void proc_init(void);
+
+/*
+ * Create a process running the static ELF image [image, image+size) (a boot
+ * module).  Returns it READY, or NULL with *status set (bad image, no memory).
+ */
+struct process *proc_create(const char *name, const void *image, uint64_t size, struct process *parent,
+			    int64_t *status);
+
+/* End the current process with status; never returns. */
+__attribute__((noreturn)) void proc_exit(int64_t status);
+
+/* Run processes until none is runnable; returns when the given process is a zombie. */
+void proc_run_until_exit(struct process *p);
+
+/* Free a zombie (its frames are already returned at exit). */
+void proc_reap(struct process *p);
+
+/* Free zombies nobody will wait for (their parent is gone). */
+void proc_reap_zombies(void);
+
+/* Give the CPU to another ready process, if any. */
+void proc_yield(void);
+
+/* Block the current process until child pid exits; returns its status or -1 if no such child. */
+int proc_wait(int pid, int64_t *status);
+
+struct process *proc_find(int pid);
+
+/* Find a boot module by name. */
+const struct boot_module *module_find(const char *name);
+
+/* Called by the trap code for a user-mode exception that the VM did not resolve. */
+void proc_user_exception(struct trap_frame *tf, uint32_t code, uint64_t access, uint64_t addr);
+
+#endif

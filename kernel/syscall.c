@@ -1,0 +1,251 @@
+/*
+ * kernel/syscall.c - the system-call table.  Each handler copies its
+ * arguments in with the checked helpers, calls mm/ or the process code, and
+ * copies results out.  Output pointers are probed (written with their
+ * current value) before anything changes, so a bad pointer changes nothing.
+ */
+#include "console.h"
+#include "multiboot.h"
+#include "proc.h"
+#include "syscall_abi.h"
+#include "time.h"
+#include "uaccess.h"
+#include "cpu.h"
+#include "mm/frame.h"
+#include "mm/phys.h"
+#include "mm/vm.h"
+
+#define STATUS_INVALID_INFO_CLASS ((ntstatus_t)0xC0000003)
+#define STATUS_INVALID_SYSTEM_SERVICE ((ntstatus_t)0xC000001C)
+#define STATUS_NO_SUCH_PROCESS ((ntstatus_t)0xC000010A)
+#define STATUS_OBJECT_NAME_NOT_FOUND ((ntstatus_t)0xC0000034)
+
+void context_from_frame(uint8_t *ctx, const struct trap_frame *tf);
+int frame_from_context(struct trap_frame *tf, const uint8_t *ctx);
+__attribute__((noreturn)) void proc_unhandled_exception(uint32_t code, uint64_t rip, uint32_t nparams, uint64_t access, uint64_t addr);
+
+static bool is_current(uint64_t handle)
+{
+	return (int64_t)handle == ABI_CURRENT_PROCESS;
+}
+
+/* Read two in/out u64 values (base, size), probing that they can be written back. */
+static ntstatus_t get_inout(uint64_t ubase, uint64_t usize, uint64_t *base, uint64_t *size)
+{
+	if (copy_from_user(base, ubase, 8) || copy_from_user(size, usize, 8) || copy_to_user(ubase, base, 8) ||
+	    copy_to_user(usize, size, 8))
+		return STATUS_ACCESS_VIOLATION;
+	return STATUS_SUCCESS;
+}
+
+static ntstatus_t put_inout(uint64_t ubase, uint64_t usize, uint64_t base, uint64_t size)
+{
+	if (copy_to_user(ubase, &base, 8) || copy_to_user(usize, &size, 8))
+		return STATUS_ACCESS_VIOLATION;
+	return STATUS_SUCCESS;
+}
+
+static ntstatus_t sys_allocate(struct trap_frame *tf)
+{
+	uint64_t base, size;
+	if (!is_current(tf->rdi))
+		return STATUS_INVALID_HANDLE;
+	ntstatus_t st = get_inout(tf->rsi, tf->r10, &base, &size);
+	if (st)
+		return st;
+	if (tf->rdx != 0)
+		return STATUS_INVALID_PARAMETER_3;	/* ZeroBits is not supported */
+	st = vm_allocate(&current_process()->vm, &base, &size, (uint32_t)tf->r8, (uint32_t)tf->r9);
+	return st ? st : put_inout(tf->rsi, tf->r10, base, size);
+}
+
+static ntstatus_t sys_free(struct trap_frame *tf)
+{
+	uint64_t base, size;
+	if (!is_current(tf->rdi))
+		return STATUS_INVALID_HANDLE;
+	ntstatus_t st = get_inout(tf->rsi, tf->rdx, &base, &size);
+	if (st)
+		return st;
+	st = vm_free(&current_process()->vm, &base, &size, (uint32_t)tf->r10);
+	return st ? st : put_inout(tf->rsi, tf->rdx, base, size);
+}
+
+static ntstatus_t sys_protect(struct trap_frame *tf)
+{
+	uint64_t base, size;
+	uint32_t old = 0;
+	if (!is_current(tf->rdi))
+		return STATUS_INVALID_HANDLE;
+	ntstatus_t st = get_inout(tf->rsi, tf->rdx, &base, &size);
+	if (st)
+		return st;
+	if (copy_from_user(&old, tf->r8, 4) || copy_to_user(tf->r8, &old, 4))
+		return STATUS_ACCESS_VIOLATION;
+	st = vm_protect(&current_process()->vm, &base, &size, (uint32_t)tf->r10, &old);
+	if (st)
+		return st;
+	if (copy_to_user(tf->r8, &old, 4))
+		return STATUS_ACCESS_VIOLATION;
+	return put_inout(tf->rsi, tf->rdx, base, size);
+}
+
+static ntstatus_t sys_query(struct trap_frame *tf)
+{
+	struct vm_basic_info info;
+	if (!is_current(tf->rdi))
+		return STATUS_INVALID_HANDLE;
+	if (tf->rdx != 0)
+		return STATUS_INVALID_INFO_CLASS;
+	if (tf->r8 < sizeof(info))
+		return STATUS_INFO_LENGTH_MISMATCH;
+	ntstatus_t st = vm_query(&current_process()->vm, tf->rsi, &info);
+	if (st)
+		return st;
+	if (copy_to_user(tf->r10, &info, sizeof(info)))
+		return STATUS_ACCESS_VIOLATION;
+	uint64_t len = sizeof(info);
+	if (tf->r9 && copy_to_user(tf->r9, &len, 8))
+		return STATUS_ACCESS_VIOLATION;
+	return STATUS_SUCCESS;
+}
+
+static ntstatus_t sys_write_console(struct trap_frame *tf)
+{
+	char buf[256];
+	uint64_t p = tf->rdi, len = tf->rsi;
+	if (!user_range_ok(p, len))
+		return STATUS_ACCESS_VIOLATION;
+	while (len) {
+		uint64_t n = len < sizeof(buf) ? len : sizeof(buf);
+		if (copy_from_user(buf, p, n))
+			return STATUS_ACCESS_VIOLATION;
+		console_user_write(buf, n);
+		p += n;
+		len -= n;
+	}
+	return STATUS_SUCCESS;
+}
+
+static ntstatus_t sys_continue(struct trap_frame *tf)
+{
+	static uint8_t ctx[ABI_CONTEXT_SIZE] __attribute__((aligned(16)));
+	if (copy_from_user(ctx, tf->rdi, ABI_CONTEXT_SIZE))
+		return STATUS_ACCESS_VIOLATION;
+	if (frame_from_context(tf, ctx))
+		return STATUS_INVALID_PARAMETER;
+	return STATUS_SUCCESS;	/* the dispatcher keeps the context's own rax */
+}
+
+static ntstatus_t sys_create_process(struct trap_frame *tf)
+{
+	char name[64];
+	uint32_t pid = 0;
+	if (tf->rsi == 0 || tf->rsi >= sizeof(name))
+		return STATUS_INVALID_PARAMETER;
+	if (copy_from_user(name, tf->rdi, tf->rsi) || copy_from_user(&pid, tf->rdx, 4) || copy_to_user(tf->rdx, &pid, 4))
+		return STATUS_ACCESS_VIOLATION;
+	name[tf->rsi] = '\0';
+	const struct boot_module *m = module_find(name);
+	if (!m)
+		return STATUS_OBJECT_NAME_NOT_FOUND;
+	int64_t st;
+	struct process *p = proc_create(name, phys_to_virt(m->start), m->end - m->start, current_process(), &st);
+	if (!p)
+		return (ntstatus_t)st;
+	pid = p->pid;
+	copy_to_user(tf->rdx, &pid, 4);
+	return STATUS_SUCCESS;
+}
+
+static ntstatus_t sys_wait(struct trap_frame *tf)
+{
+	int32_t status = 0;
+	int64_t st64;
+	if (copy_from_user(&status, tf->rsi, 4) || copy_to_user(tf->rsi, &status, 4))
+		return STATUS_ACCESS_VIOLATION;
+	if (proc_wait((int)tf->rdi, &st64))
+		return STATUS_NO_SUCH_PROCESS;
+	status = (int32_t)st64;
+	copy_to_user(tf->rsi, &status, 4);
+	return STATUS_SUCCESS;
+}
+
+static ntstatus_t sys_frame_stats(struct trap_frame *tf)
+{
+	struct frame_stats s;
+	frame_stats(&s);
+	struct abi_frame_stats out = { s.total, s.free, s.by_owner[FRAME_PAGETABLE], s.by_owner[FRAME_HEAP],
+				       s.by_owner[FRAME_USER] };
+	return copy_to_user(tf->rdi, &out, sizeof(out)) ? STATUS_ACCESS_VIOLATION : STATUS_SUCCESS;
+}
+
+static ntstatus_t sys_delay(struct trap_frame *tf)
+{
+	struct process *p = current_process();
+	p->wake_tsc = rdtsc() + (tf->rdi & 0xffffffff) * time_tsc_per_ms();
+	p->wait_pid = 0;
+	p->state = PROC_WAITING;
+	proc_yield();
+	return STATUS_SUCCESS;
+}
+
+static ntstatus_t sys_raise(struct trap_frame *tf)
+{
+	uint32_t rec[38];	/* EXCEPTION_RECORD, 0x98 bytes */
+	if (copy_from_user(rec, tf->rdi, sizeof(rec)))
+		return STATUS_ACCESS_VIOLATION;
+	if (tf->rdx & 0xff)
+		return STATUS_NOT_IMPLEMENTED;	/* first-chance raising (RaiseException) is not supported yet */
+	uint64_t address, info0, info1;
+	__builtin_memcpy(&address, (char *)rec + 16, 8);
+	__builtin_memcpy(&info0, (char *)rec + 32, 8);
+	__builtin_memcpy(&info1, (char *)rec + 40, 8);
+	proc_unhandled_exception(rec[0], address, rec[6], info0, info1);
+}
+
+void syscall_dispatch(struct trap_frame *tf)
+{
+	struct process *p = current_process();
+	p->frame = tf;
+	ntstatus_t st;
+	switch (tf->rax) {
+	case SYS_NtTerminateProcess:
+		if (!is_current(tf->rdi) && tf->rdi != 0) {
+			st = STATUS_INVALID_HANDLE;
+			break;
+		}
+		proc_exit((int32_t)tf->rsi);
+	case SYS_NtWriteConsole: st = sys_write_console(tf); break;
+	case SYS_NtAllocateVirtualMemory: st = sys_allocate(tf); break;
+	case SYS_NtFreeVirtualMemory: st = sys_free(tf); break;
+	case SYS_NtProtectVirtualMemory: st = sys_protect(tf); break;
+	case SYS_NtQueryVirtualMemory: st = sys_query(tf); break;
+	case SYS_NtContinue:
+		st = sys_continue(tf);
+		if (st == STATUS_SUCCESS)
+			return;
+		break;
+	case SYS_NtGetTickCount: tf->rax = time_ms(); return;
+	case SYS_NtDelayExecution: st = sys_delay(tf); break;
+	case SYS_NtCreateProcess: st = sys_create_process(tf); break;
+	case SYS_NtWaitForProcess: st = sys_wait(tf); break;
+	case SYS_NtQueryFrameStats: st = sys_frame_stats(tf); break;
+	case SYS_NtFlushInstructionCache:
+		/* x86 keeps instruction fetch coherent with stores: only the handle is checked */
+		st = is_current(tf->rdi) ? STATUS_SUCCESS : STATUS_INVALID_HANDLE;
+		break;
+	case SYS_NtGetCurrentProcessId: tf->rax = p->pid; return;
+	case SYS_NtSetExceptionDispatcher:
+		if (tf->rdi >= USER_TOP) {
+			st = STATUS_INVALID_PARAMETER;
+			break;
+		}
+		p->exception_dispatcher = tf->rdi;
+		st = STATUS_SUCCESS;
+		break;
+	case SYS_NtRaiseException: st = sys_raise(tf); break;
+	default: st = STATUS_INVALID_SYSTEM_SERVICE; break;
+	}
+	tf->rax = (uint64_t)(int64_t)st;
+}

@@ -1,0 +1,28 @@
+/*
+ * kernel/uaccess.h - the only way the kernel reads or writes user memory.
+ *
+ * Each helper checks that the whole range lies in the user half (no
+ * wrap-around), opens the SMAP window for the copy alone, and survives a
+ * fault: a page that the fault handler cannot make present ends the copy and
+ * the helper returns -1 (the system call then returns STATUS_ACCESS_VIOLATION).
+ */
+#ifndef KERNEL_UACCESS_H
+#define KERNEL_UACCESS_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+/* True if [addr, addr+len) lies inside the user half and does not wrap. */
+bool user_range_ok(uint64_t addr, size_t len);
+
+int copy_from_user(void *dst, uint64_t usrc, size_t len);
+int copy_to_user(uint64_t udst, const void *src, size_t len);
+
+/* Copy a NUL-terminated string of at most max-1 characters; -1 on a fault or if too long. */
+int copy_string_from_user(char *dst, uint64_t usrc, size_t max);
+
+/* Low level: rep movsb with an exception-table entry; returns 0 or -1. */
+int uaccess_copy(void *dst, const void *src, size_t len);
+
+#endif

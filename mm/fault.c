@@ -1,0 +1,66 @@
+/* mm/fault.c - the page-fault handler: demand-zero, guard pages, stack growth, access checks. */
+#include "vm.h"
+#include "frame.h"
+#include "paging.h"
+#include "prot.h"
+
+/* Commit the page below a consumed stack guard and make it the new guard. */
+static enum vm_fault_result grow_stack(struct vm_space *vm, struct vad *v, uint64_t page)
+{
+	uint64_t below = page - PAGE_SIZE;
+	/* The lowest page of the reservation is never committed: reaching it is an overflow. */
+	if (below <= v->start)
+		return VM_FAULT_STACK_OVERFLOW;
+	const struct vad_run *r = vad_run_at(v, below);
+	if (r->state == W_MEM_COMMIT)
+		return VM_FAULT_RESOLVED;
+	if (vad_runs_reserve(v))
+		return VM_FAULT_NO_MEMORY;
+	uint64_t base = below, size = PAGE_SIZE;
+	if (vm_allocate(vm, &base, &size, W_MEM_COMMIT, W_PAGE_READWRITE | W_PAGE_GUARD) != STATUS_SUCCESS)
+		return VM_FAULT_STACK_OVERFLOW;
+	return VM_FAULT_RESOLVED;
+}
+
+enum vm_fault_result vm_fault(struct vm_space *vm, uint64_t addr, unsigned access)
+{
+	uint64_t page = addr & ~(PAGE_SIZE - 1);
+	struct vad *v = vad_find(&vm->tree, page);
+	if (!v)
+		return VM_FAULT_ACCESS_VIOLATION;
+	const struct vad_run *r = vad_run_at(v, page);
+	if (r->state != W_MEM_COMMIT)
+		return VM_FAULT_ACCESS_VIOLATION;
+	uint32_t prot = r->protect;
+
+	if (prot & W_PAGE_GUARD) {
+		/* One shot: the guard goes before anyone hears of it. */
+		if (vad_runs_reserve(v))
+			return VM_FAULT_NO_MEMORY;
+		uint32_t plain = prot & ~W_PAGE_GUARD;
+		vad_runs_set(v, page, page + PAGE_SIZE, W_MEM_COMMIT, plain);
+		pte_t *pte = pt_walk(vm->root, page, false);
+		if (pte && (*pte & (PTE_P | PTE_SW_FRAME))) {
+			*pte = (*pte & PTE_ADDR) | prot_pte_flags(plain);
+			tlb_flush_page(page);
+		}
+		if (v->flags & VAD_STACK)
+			return grow_stack(vm, v, page);
+		return VM_FAULT_GUARD;
+	}
+	if (!prot_readable(prot) || (access == VM_ACCESS_WRITE && !prot_writable(prot)) ||
+	    (access == VM_ACCESS_EXEC && !prot_executable(prot)))
+		return VM_FAULT_ACCESS_VIOLATION;
+
+	pte_t *pte = pt_walk(vm->root, page, true);
+	if (!pte)
+		return VM_FAULT_NO_MEMORY;
+	if (*pte & PTE_P)
+		return VM_FAULT_RESOLVED;	/* another path mapped it; the TLB entry was stale */
+	uint64_t f = frame_alloc_zeroed(0, FRAME_USER);
+	if (!f)
+		return VM_FAULT_NO_MEMORY;
+	*pte = f | prot_pte_flags(prot);
+	tlb_flush_page(page);
+	return VM_FAULT_RESOLVED;
+}

@@ -1,0 +1,35 @@
+/* mm/prot.h - PAGE_* protections: validation and translation to PTE bits (pure; host-tested). */
+#ifndef MM_PROT_H
+#define MM_PROT_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include "pat.h"
+
+/*
+ * Check a protection value as Windows does: exactly one base protection bit,
+ * PAGE_GUARD not with NOACCESS/NOCACHE/WRITECOMBINE, NOCACHE not with
+ * NOACCESS/WRITECOMBINE, WRITECOMBINE not with NOACCESS, no other bits.
+ * WRITECOPY variants are allowed only when allow_writecopy (section views).
+ */
+bool prot_valid(uint32_t protect, bool allow_writecopy);
+
+bool prot_readable(uint32_t protect);
+bool prot_writable(uint32_t protect);
+bool prot_executable(uint32_t protect);
+
+/* Cache type selected by the NOCACHE / WRITECOMBINE modifiers. */
+enum cache_type prot_cache(uint32_t protect);
+
+/*
+ * Leaf PTE flags (without the frame address) for a committed user page with
+ * this protection: present unless NOACCESS or GUARD, U, W for writable
+ * protections, NX unless executable, cache bits.  For a non-present page the
+ * result has P clear and PTE_SW_FRAME set (the frame stays attached).
+ */
+uint64_t prot_pte_flags(uint32_t protect);
+
+/* Software bit: the entry holds a frame although P is clear (no-access or guard). */
+#define PTE_SW_FRAME (1ULL << 9)
+
+#endif

@@ -1,0 +1,345 @@
+/* mm/vm.c - reserve, commit, decommit, release, protect and query, over the region tree. */
+#include "vm.h"
+#include "frame.h"
+#include "paging.h"
+#include "phys.h"
+#include "prot.h"
+#include "kernel/layout.h"
+#include "kernel/panic.h"
+
+#include <stddef.h>
+#include <string.h>
+
+#define GRANULE   0x10000ULL
+#define USER_END  (USER_MAX_ADDR + 1)	/* 0x7FFFFFFF0000 */
+#define PAGE_DOWN(a) ((a) & ~(PAGE_SIZE - 1))
+#define PAGE_UP(a)   (((a) + PAGE_SIZE - 1) & ~(PAGE_SIZE - 1))
+
+static struct vm_commit_info commit;
+
+void vm_commit_init(uint64_t limit_pages)
+{
+	commit.limit = limit_pages;
+	commit.charged = 0;
+}
+
+void vm_commit_get(struct vm_commit_info *out)
+{
+	*out = commit;
+}
+
+static bool charge(struct vm_space *vm, uint64_t pages)
+{
+	if (pages > commit.limit - commit.charged)
+		return false;
+	commit.charged += pages;
+	vm->charge += pages;
+	return true;
+}
+
+static void uncharge(struct vm_space *vm, uint64_t pages)
+{
+	ASSERT(pages <= vm->charge && pages <= commit.charged);
+	commit.charged -= pages;
+	vm->charge -= pages;
+}
+
+ntstatus_t vm_space_init(struct vm_space *vm)
+{
+	*vm = (struct vm_space){ 0 };
+	vm->root = pt_create_root();
+	return vm->root ? STATUS_SUCCESS : STATUS_NO_MEMORY;
+}
+
+/* Committed pages in [start, end) of v. */
+static uint64_t committed_pages(const struct vad *v, uint64_t start, uint64_t end)
+{
+	uint64_t n = 0;
+	for (uint32_t i = 0; i < v->nruns; i++) {
+		const struct vad_run *r = &v->runs[i];
+		if (r->state != W_MEM_COMMIT || r->end <= start || r->start >= end)
+			continue;
+		uint64_t s = r->start > start ? r->start : start, e = r->end < end ? r->end : end;
+		n += (e - s) / PAGE_SIZE;
+	}
+	return n;
+}
+
+/* Unmap and free the frames of committed pages in [start, end) of v. */
+static void drop_frames(struct vm_space *vm, const struct vad *v, uint64_t start, uint64_t end)
+{
+	for (uint32_t i = 0; i < v->nruns; i++) {
+		const struct vad_run *r = &v->runs[i];
+		if (r->state != W_MEM_COMMIT || r->end <= start || r->start >= end)
+			continue;
+		uint64_t s = r->start > start ? r->start : start, e = r->end < end ? r->end : end;
+		for (uint64_t va = s; va < e; va += PAGE_SIZE) {
+			pte_t *pte = pt_walk(vm->root, va, false);
+			if (!pte || !(*pte & (PTE_P | PTE_SW_FRAME)))
+				continue;
+			uint64_t phys = *pte & PTE_ADDR;
+			*pte = 0;
+			tlb_flush_page(va);
+			frame_free(phys, 0);
+		}
+	}
+}
+
+/* Rewrite the PTEs of resident pages in [start, end) for a new protection (frames kept). */
+static void reprotect_frames(struct vm_space *vm, uint64_t start, uint64_t end, uint32_t protect)
+{
+	uint64_t flags = prot_pte_flags(protect);
+	for (uint64_t va = start; va < end; va += PAGE_SIZE) {
+		pte_t *pte = pt_walk(vm->root, va, false);
+		if (!pte || !(*pte & (PTE_P | PTE_SW_FRAME)))
+			continue;
+		*pte = (*pte & PTE_ADDR) | flags | (*pte & (PTE_A | PTE_D));
+		tlb_flush_page(va);
+	}
+}
+
+void vm_space_destroy(struct vm_space *vm)
+{
+	struct vad *v;
+	while ((v = vad_first(&vm->tree))) {
+		drop_frames(vm, v, v->start, v->end);
+		uncharge(vm, committed_pages(v, v->start, v->end));
+		vad_remove(&vm->tree, v);
+		vad_delete(v);
+	}
+	ASSERT(vm->charge == 0);
+	pt_destroy_root(vm->root);
+	vm->root = 0;
+}
+
+/* The allocation-type bits NtAllocateVirtualMemory knows. */
+#define ALLOC_KNOWN (W_MEM_COMMIT | W_MEM_RESERVE | W_MEM_RESET | W_MEM_RESET_UNDO | W_MEM_TOP_DOWN | \
+		     W_MEM_WRITE_WATCH | W_MEM_PHYSICAL | W_MEM_LARGE_PAGES)
+
+/* Commit [start, end) of v with protect: charge the newly committed pages, then change. */
+static ntstatus_t commit_range(struct vm_space *vm, struct vad *v, uint64_t start, uint64_t end, uint32_t protect)
+{
+	uint64_t fresh = (end - start) / PAGE_SIZE - committed_pages(v, start, end);
+	if (vad_runs_reserve(v))
+		return STATUS_NO_MEMORY;
+	if (!charge(vm, fresh))
+		return STATUS_COMMITMENT_LIMIT;
+	/* Re-committed pages take the new protection; new pages are demand-zero (no frame yet). */
+	reprotect_frames(vm, start, end, protect);
+	vad_runs_set(v, start, end, W_MEM_COMMIT, protect);
+	return STATUS_SUCCESS;
+}
+
+ntstatus_t vm_allocate(struct vm_space *vm, uint64_t *base, uint64_t *size, uint32_t type, uint32_t protect)
+{
+	uint64_t addr = *base, len = *size;
+	/* Argument checks, in this order: size, type, protection, address. */
+	if (len == 0)
+		return STATUS_INVALID_PARAMETER;
+	if (type & ~ALLOC_KNOWN)
+		return STATUS_INVALID_PARAMETER;
+	if (!(type & (W_MEM_COMMIT | W_MEM_RESERVE | W_MEM_RESET | W_MEM_RESET_UNDO)))
+		return STATUS_INVALID_PARAMETER;
+	if ((type & (W_MEM_RESET | W_MEM_RESET_UNDO)) && (type & ~(W_MEM_RESET | W_MEM_RESET_UNDO)))
+		return STATUS_INVALID_PARAMETER;
+	if ((type & W_MEM_WRITE_WATCH) && !(type & W_MEM_RESERVE))
+		return STATUS_INVALID_PARAMETER;
+	if (type & (W_MEM_RESET | W_MEM_RESET_UNDO | W_MEM_WRITE_WATCH | W_MEM_PHYSICAL | W_MEM_LARGE_PAGES))
+		return STATUS_NOT_IMPLEMENTED;	/* issues 7 and 11: refused, never half-done */
+	if (!prot_valid(protect, false))
+		return STATUS_INVALID_PAGE_PROTECTION;
+	if (addr != 0 && addr < USER_MIN_ADDR)
+		return STATUS_INVALID_PARAMETER_2;
+	if (len > USER_END || addr > USER_END - len)
+		return STATUS_INVALID_PARAMETER;
+
+	bool reserve = (type & W_MEM_RESERVE) || addr == 0;
+	if (reserve) {
+		uint64_t start, end;
+		if (addr == 0) {
+			end = PAGE_UP(len);
+			start = vad_find_gap(&vm->tree, end, GRANULE, USER_MIN_ADDR, USER_END, type & W_MEM_TOP_DOWN);
+			if (!start)
+				return STATUS_NO_MEMORY;
+			end += start;
+		} else {
+			start = addr & ~(GRANULE - 1);
+			end = PAGE_UP(addr + len);
+			if (!vad_range_free(&vm->tree, start, end))
+				return STATUS_CONFLICTING_ADDRESSES;
+		}
+		bool commit_now = type & W_MEM_COMMIT || !(type & W_MEM_RESERVE);
+		struct vad *v = vad_new(start, end, W_MEM_RESERVE, 0, protect, W_MEM_PRIVATE);
+		if (!v)
+			return STATUS_NO_MEMORY;
+		if (commit_now) {
+			if (!charge(vm, (end - start) / PAGE_SIZE)) {
+				vad_delete(v);
+				return STATUS_COMMITMENT_LIMIT;
+			}
+			vad_runs_set(v, start, end, W_MEM_COMMIT, protect);	/* one run: cannot need memory */
+		}
+		vad_insert(&vm->tree, v);
+		*base = start;
+		*size = end - start;
+		return STATUS_SUCCESS;
+	}
+
+	/* MEM_COMMIT inside an existing reservation: page-rounded, all in one VAD. */
+	uint64_t start = PAGE_DOWN(addr), end = PAGE_UP(addr + len);
+	struct vad *v = vad_find(&vm->tree, start);
+	if (!v || end > v->end)
+		return v ? STATUS_CONFLICTING_ADDRESSES : STATUS_MEMORY_NOT_ALLOCATED;
+	if (v->type != W_MEM_PRIVATE)
+		return STATUS_CONFLICTING_ADDRESSES;
+	ntstatus_t st = commit_range(vm, v, start, end, protect);
+	if (st == STATUS_SUCCESS) {
+		*base = start;
+		*size = end - start;
+	}
+	return st;
+}
+
+ntstatus_t vm_free(struct vm_space *vm, uint64_t *base, uint64_t *size, uint32_t type)
+{
+	uint64_t addr = *base, len = *size;
+	if (type != W_MEM_DECOMMIT && type != W_MEM_RELEASE)
+		return STATUS_INVALID_PARAMETER;
+	if (addr >= USER_END || len > USER_END - addr)
+		return STATUS_INVALID_PARAMETER;
+	uint64_t start = PAGE_DOWN(addr);
+	struct vad *v = vad_find(&vm->tree, start);
+	if (!v)
+		return STATUS_MEMORY_NOT_ALLOCATED;
+	if (v->type != W_MEM_PRIVATE)
+		return STATUS_UNABLE_TO_DELETE_SECTION_OR_VIEW;
+	uint64_t end;
+	if (len == 0) {
+		if (start != v->start)
+			return STATUS_FREE_VM_NOT_AT_BASE;
+		end = v->end;
+	} else {
+		end = PAGE_UP(addr + len);
+		if (end > v->end)
+			return STATUS_UNABLE_TO_FREE_VM;
+	}
+	if (type == W_MEM_RELEASE) {
+		if (start != v->start || end != v->end)
+			return len == 0 ? STATUS_FREE_VM_NOT_AT_BASE : STATUS_UNABLE_TO_FREE_VM;
+		drop_frames(vm, v, start, end);
+		uncharge(vm, committed_pages(v, start, end));
+		vad_remove(&vm->tree, v);
+		vad_delete(v);
+	} else {
+		if (vad_runs_reserve(v))
+			return STATUS_NO_MEMORY;
+		drop_frames(vm, v, start, end);
+		uncharge(vm, committed_pages(v, start, end));
+		vad_runs_set(v, start, end, W_MEM_RESERVE, 0);
+	}
+	*base = start;
+	*size = end - start;
+	return STATUS_SUCCESS;
+}
+
+ntstatus_t vm_protect(struct vm_space *vm, uint64_t *base, uint64_t *size, uint32_t protect, uint32_t *old)
+{
+	uint64_t addr = *base, len = *size;
+	if (addr >= USER_END || len > USER_END - addr)
+		return STATUS_INVALID_PARAMETER;
+	if (!prot_valid(protect, false))
+		return STATUS_INVALID_PAGE_PROTECTION;
+	uint64_t start = PAGE_DOWN(addr), end = PAGE_UP(addr + (len ? len : 1));
+	struct vad *v = vad_find(&vm->tree, start);
+	if (!v)
+		return STATUS_MEMORY_NOT_ALLOCATED;
+	if (end > v->end)
+		return STATUS_CONFLICTING_ADDRESSES;
+	if (committed_pages(v, start, end) != (end - start) / PAGE_SIZE)
+		return STATUS_NOT_COMMITTED;
+	if (vad_runs_reserve(v))
+		return STATUS_NO_MEMORY;
+	*old = vad_run_at(v, start)->protect;
+	/* The cache type chosen at commit stays (Windows keeps it for the whole allocation). */
+	uint32_t keep_cache = vad_run_at(v, start)->protect & (W_PAGE_NOCACHE | W_PAGE_WRITECOMBINE);
+	if (!(protect & (W_PAGE_NOCACHE | W_PAGE_WRITECOMBINE)) && !(protect & W_PAGE_GUARD))
+		protect |= keep_cache;
+	reprotect_frames(vm, start, end, protect);
+	vad_runs_set(v, start, end, W_MEM_COMMIT, protect);
+	*base = start;
+	*size = end - start;
+	return STATUS_SUCCESS;
+}
+
+ntstatus_t vm_query(struct vm_space *vm, uint64_t addr, struct vm_basic_info *out)
+{
+	if (addr >= USER_END)
+		return STATUS_INVALID_PARAMETER;
+	uint64_t page = PAGE_DOWN(addr);
+	*out = (struct vm_basic_info){ .base_address = page };
+	struct vad *v = vad_find_next(&vm->tree, page);
+	if (v && v->start <= page) {
+		const struct vad_run *r = vad_run_at(v, page);
+		out->allocation_base = v->start;
+		out->allocation_protect = v->alloc_protect;
+		out->region_size = r->end - page;
+		out->state = r->state;
+		out->protect = r->protect;
+		out->type = v->type;
+		return STATUS_SUCCESS;
+	}
+	out->region_size = (v ? v->start : USER_END) - page;
+	out->state = W_MEM_FREE;
+	out->protect = W_PAGE_NOACCESS;
+	return STATUS_SUCCESS;
+}
+
+ntstatus_t vm_map_image(struct vm_space *vm, uint64_t start, uint64_t end, uint32_t protect, const void *data,
+			uint64_t len, uint64_t data_offset)
+{
+	if (start < USER_MIN_ADDR || end > USER_END || start >= end || !vad_range_free(&vm->tree, start, end))
+		return STATUS_CONFLICTING_ADDRESSES;
+	struct vad *v = vad_new(start, end, W_MEM_COMMIT, protect, protect, W_MEM_IMAGE);
+	if (!v)
+		return STATUS_NO_MEMORY;
+	if (!charge(vm, (end - start) / PAGE_SIZE)) {
+		vad_delete(v);
+		return STATUS_COMMITMENT_LIMIT;
+	}
+	vad_insert(&vm->tree, v);
+	uint64_t flags = prot_pte_flags(protect);
+	for (uint64_t va = start; va < end; va += PAGE_SIZE) {
+		uint64_t f = frame_alloc_zeroed(0, FRAME_USER);
+		if (!f || pt_map(vm->root, va, f, flags)) {
+			if (f)
+				frame_free(f, 0);
+			return STATUS_NO_MEMORY;	/* the caller destroys the space */
+		}
+		/* bytes of the file that land in this page */
+		uint64_t off = va - start;
+		if (off + PAGE_SIZE > data_offset && off < data_offset + len) {
+			uint64_t from = off > data_offset ? off : data_offset;
+			uint64_t to = off + PAGE_SIZE < data_offset + len ? off + PAGE_SIZE : data_offset + len;
+			memcpy((char *)phys_to_virt(f) + (from - off), (const char *)data + (from - data_offset), to - from);
+		}
+	}
+	return STATUS_SUCCESS;
+}
+
+ntstatus_t vm_create_stack(struct vm_space *vm, uint64_t reserve, uint64_t commit_bytes, uint64_t *top)
+{
+	uint64_t base = 0, size = reserve;
+	ntstatus_t st = vm_allocate(vm, &base, &size, W_MEM_RESERVE | W_MEM_TOP_DOWN, W_PAGE_READWRITE);
+	if (st)
+		return st;
+	struct vad *v = vad_find(&vm->tree, base);
+	v->flags |= VAD_STACK;
+	uint64_t guard = base + size - commit_bytes - PAGE_SIZE;
+	st = commit_range(vm, v, guard + PAGE_SIZE, base + size, W_PAGE_READWRITE);
+	if (!st)
+		st = commit_range(vm, v, guard, guard + PAGE_SIZE, W_PAGE_READWRITE | W_PAGE_GUARD);
+	if (st)
+		return st;
+	*top = base + size;
+	return STATUS_SUCCESS;
+}

@@ -1,0 +1,80 @@
+/*
+ * mm/vm.h - a process's address space and the native virtual-memory calls.
+ *
+ * Every function returns an NTSTATUS (mm/winvm.h); arguments are kernel
+ * copies (the system-call layer in kernel/syscall.c copies them in and out).
+ * Range operations validate and pre-allocate first, then change: a failure
+ * changes nothing.
+ */
+#ifndef MM_VM_H
+#define MM_VM_H
+
+#include <stdint.h>
+#include "vad.h"
+#include "winvm.h"
+
+struct vm_space {
+	uint64_t root;		/* page table (CR3) */
+	struct vad_tree tree;	/* reservations */
+	uint64_t charge;	/* committed pages charged to this process */
+};
+
+/* MEMORY_BASIC_INFORMATION, 48 bytes, as Windows x64 lays it out. */
+struct vm_basic_info {
+	uint64_t base_address, allocation_base;
+	uint32_t allocation_protect;
+	uint16_t partition_id, pad0;
+	uint64_t region_size;
+	uint32_t state, protect, type, pad1;
+};
+_Static_assert(sizeof(struct vm_basic_info) == 48, "MEMORY_BASIC_INFORMATION is 48 bytes");
+
+/* System-wide commit accounting, in pages. */
+struct vm_commit_info {
+	uint64_t limit, charged;
+};
+void vm_commit_init(uint64_t limit_pages);
+void vm_commit_get(struct vm_commit_info *out);
+
+ntstatus_t vm_space_init(struct vm_space *vm);
+/* Free every frame, page table and region of the space, and give its commit charge back. */
+void vm_space_destroy(struct vm_space *vm);
+
+/* NtAllocateVirtualMemory: *base and *size in/out. */
+ntstatus_t vm_allocate(struct vm_space *vm, uint64_t *base, uint64_t *size, uint32_t type, uint32_t protect);
+/* NtFreeVirtualMemory (MEM_DECOMMIT or MEM_RELEASE): *base and *size in/out. */
+ntstatus_t vm_free(struct vm_space *vm, uint64_t *base, uint64_t *size, uint32_t type);
+/* NtProtectVirtualMemory: *base and *size in/out, *old = protection of the first page. */
+ntstatus_t vm_protect(struct vm_space *vm, uint64_t *base, uint64_t *size, uint32_t protect, uint32_t *old);
+/* NtQueryVirtualMemory(MemoryBasicInformation). */
+ntstatus_t vm_query(struct vm_space *vm, uint64_t addr, struct vm_basic_info *out);
+
+/*
+ * Map an ELF segment: a MEM_IMAGE region [start, end) (page aligned),
+ * committed with protect, filled from data[0..len) and zero after.
+ */
+ntstatus_t vm_map_image(struct vm_space *vm, uint64_t start, uint64_t end, uint32_t protect, const void *data,
+			uint64_t len, uint64_t data_offset);
+
+/*
+ * The main-thread stack: reserve `reserve` bytes (top-down), commit the top
+ * `commit` bytes plus a guard page below them.  Returns the stack top in *top.
+ */
+ntstatus_t vm_create_stack(struct vm_space *vm, uint64_t reserve, uint64_t commit, uint64_t *top);
+
+enum vm_fault_result {
+	VM_FAULT_RESOLVED,		/* retry the access */
+	VM_FAULT_ACCESS_VIOLATION,	/* deliver STATUS_ACCESS_VIOLATION */
+	VM_FAULT_GUARD,			/* guard cleared; deliver STATUS_GUARD_PAGE_VIOLATION */
+	VM_FAULT_STACK_OVERFLOW,	/* the stack reservation is exhausted */
+	VM_FAULT_NO_MEMORY,		/* should not happen: commit charge guarantees a frame */
+};
+
+#define VM_ACCESS_READ  0
+#define VM_ACCESS_WRITE 1
+#define VM_ACCESS_EXEC  8
+
+/* Resolve a fault at addr (user half) for access (VM_ACCESS_*). */
+enum vm_fault_result vm_fault(struct vm_space *vm, uint64_t addr, unsigned access);
+
+#endif
