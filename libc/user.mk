@@ -54,4 +54,4 @@ $(B)/prog.elf: $(B)/u/prog.o $(UCRT0) $(B)/libc.a libc/user.ld
 
 .PRECIOUS: $(B)/u/%.c.o $(B)/u/%.S.o
 
--include $(ULIBC_OBJ:.o=.d) $(UCRT0:.o=.d) $(patsubst %,$(B)/u/%.o,$(USER_TEST_SRC:.c=.c.d))
+-include $(ULIBC_OBJ:.o=.d) $(UCRT0:.o=.d) $(patsubst %,$(B)/u/%.d,$(USER_TEST_SRC))

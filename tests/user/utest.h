@@ -1,0 +1,86 @@
+/*
+ * tests/user/utest.h - checks for user test programs.
+ *
+ *   CHECK(cond);  CHECK_EQ(a, b);  CHECK_STATUS(nt_call, STATUS_X);  CHECK_ERR(call_returning_false_or_null, ERROR_X);
+ *   return utest_done("name");
+ *
+ * Every failed check prints one line with file:line; utest_done prints the
+ * number of checks and returns non-zero if any failed, which makes the
+ * kernel's runner report the program as failed.  utest_frames_begin/end
+ * check that a block of work gives every frame back.
+ */
+#ifndef TESTS_USER_UTEST_H
+#define TESTS_USER_UTEST_H
+
+#include <stdio.h>
+#include <windows.h>
+#include <winmm.h>
+
+static int utest_checks, utest_failures;
+
+#define CHECK(c)                                                                          \
+	do {                                                                              \
+		utest_checks++;                                                           \
+		if (!(c)) {                                                               \
+			utest_failures++;                                                 \
+			printf("  check failed: %s (%s:%d)\n", #c, __FILE__, __LINE__);  \
+		}                                                                         \
+	} while (0)
+
+#define CHECK_EQ(a, b)                                                                                   \
+	do {                                                                                             \
+		unsigned long long ua_ = (unsigned long long)(a), ub_ = (unsigned long long)(b);         \
+		utest_checks++;                                                                          \
+		if (ua_ != ub_) {                                                                        \
+			utest_failures++;                                                                \
+			printf("  check failed: %s == %s: 0x%llx != 0x%llx (%s:%d)\n", #a, #b, ua_, ub_, \
+			       __FILE__, __LINE__);                                                     \
+		}                                                                                        \
+	} while (0)
+
+/* An NTSTATUS result (signed) against a status constant (DWORD or NTSTATUS). */
+#define CHECK_STATUS(call, st) CHECK_EQ((DWORD)(call), (DWORD)(st))
+
+/* The call must fail (return 0/NULL/FALSE) with GetLastError() == err. */
+#define CHECK_ERR(call, err)                                                                                 \
+	do {                                                                                                 \
+		SetLastError(0xdeadbeef);                                                                    \
+		unsigned long long r_ = (unsigned long long)(call);                                          \
+		DWORD e_ = GetLastError();                                                                   \
+		utest_checks++;                                                                              \
+		if (r_ != 0 || e_ != (DWORD)(err)) {                                                         \
+			utest_failures++;                                                                    \
+			printf("  check failed: %s -> 0x%llx, error %u, expected failure with %u (%s:%d)\n", \
+			       #call, r_, e_, (unsigned)(err), __FILE__, __LINE__);                          \
+		}                                                                                            \
+	} while (0)
+
+/*
+ * Free frames, counting this process's page-table pages as free: page tables
+ * stay with the address space until the process exits (the kernel's runner
+ * checks that exit returns them), so a block of work that releases what it
+ * allocated must bring this number back exactly.
+ */
+static inline unsigned long long utest_free_frames(void)
+{
+	struct abi_frame_stats s;
+	winmm_frame_stats(&s);
+	return s.free + s.pagetable;
+}
+
+/* Grow the stack to `bytes` now, so that stack growth later does not show up as a leak. */
+static __attribute__((noinline, unused)) void utest_prefault_stack(unsigned bytes)
+{
+	volatile char *buf = __builtin_alloca(bytes);
+	for (unsigned i = bytes; i >= 4096; i -= 4096)	/* top down, one page at a time, as _chkstk */
+		buf[i - 1] = 0;
+	buf[0] = 0;
+}
+
+static inline int utest_done(const char *name)
+{
+	printf("%s: %d checks, %d failed\n", name, utest_checks, utest_failures);
+	return utest_failures != 0;
+}
+
+#endif
