@@ -57,6 +57,13 @@ $(B)/kernel.elf: $(KOBJ) $(B)/ksyms.o kernel/kernel.ld
 # ---- user programs -----------------------------------------------------------
 -include libc/user.mk
 
+# The program `make run` boots with (no PROG).
+USER_RUN_PROGS := $(B)/demo/tour.elf
+RUN_CMDLINE    := run=tour.elf
+$(B)/demo/%.elf: $(B)/u/tests/demo/%.c.o $(UCRT0) $(B)/libc.a libc/user.ld
+	@mkdir -p $(dir $@)
+	$(LD) $(ULDFLAGS) -o $@ $(UCRT0) $< $(B)/libc.a
+
 # ---- ISOs ----------------------------------------------------------------------
 ISO_DEPS := $(B)/kernel.elf iso/grub.cfg tools/mkiso.sh
 
