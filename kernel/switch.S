@@ -28,8 +28,11 @@ proc_first_entry:
 
 /*
  * syscall: rip in rcx, rflags in r11, interrupts masked by FMASK.  Build a
- * struct trap_frame on the process's kernel stack (as an interrupt would),
- * call syscall_dispatch(frame), and leave through trap_return (iretq).
+ * struct trap_frame on the process's kernel stack (as an interrupt would)
+ * and call syscall_dispatch(frame).  It returns 0 for the fast way back
+ * (sysretq: rcx and r11 are clobbered, as the ABI says) or non-zero when the
+ * whole frame must be restored (NtContinue, an exception being delivered),
+ * which leaves through trap_return (iretq).
  */
 	.global syscall_entry
 syscall_entry:
@@ -62,4 +65,27 @@ syscall_entry:
 	mov	%rsp, %rdi
 	xor	%ebp, %ebp		/* backtraces stop here */
 	call	syscall_dispatch
-	jmp	trap_return
+	test	%eax, %eax
+	jnz	trap_return
+	popq	%r15
+	popq	%r14
+	popq	%r13
+	popq	%r12
+	popq	%r11			/* overwritten below with rflags */
+	popq	%r10
+	popq	%r9
+	popq	%r8
+	popq	%rbp
+	popq	%rdi
+	popq	%rsi
+	popq	%rdx
+	popq	%rcx			/* overwritten below with rip */
+	popq	%rbx
+	popq	%rax
+	add	$16, %rsp		/* vector, error */
+	popq	%rcx			/* rip: came from the syscall instruction, canonical */
+	add	$8, %rsp		/* cs */
+	popq	%r11			/* rflags */
+	popq	%rsp			/* user rsp; interrupts are off until sysretq */
+	swapgs
+	sysretq

@@ -204,7 +204,11 @@ static ntstatus_t sys_raise(struct trap_frame *tf)
 	proc_unhandled_exception(rec[0], address, rec[6], info0, info1);
 }
 
-void syscall_dispatch(struct trap_frame *tf)
+/*
+ * Run system call tf->rax.  Returns 0 when the caller may return with sysret,
+ * non-zero when the frame was rewritten (NtContinue) and must be restored in full.
+ */
+int syscall_dispatch(struct trap_frame *tf)
 {
 	struct process *p = current_process();
 	p->frame = tf;
@@ -224,9 +228,9 @@ void syscall_dispatch(struct trap_frame *tf)
 	case SYS_NtContinue:
 		st = sys_continue(tf);
 		if (st == STATUS_SUCCESS)
-			return;
+			return 1;
 		break;
-	case SYS_NtGetTickCount: tf->rax = time_ms(); return;
+	case SYS_NtGetTickCount: tf->rax = time_ms(); return 0;
 	case SYS_NtDelayExecution: st = sys_delay(tf); break;
 	case SYS_NtCreateProcess: st = sys_create_process(tf); break;
 	case SYS_NtWaitForProcess: st = sys_wait(tf); break;
@@ -235,7 +239,7 @@ void syscall_dispatch(struct trap_frame *tf)
 		/* x86 keeps instruction fetch coherent with stores: only the handle is checked */
 		st = is_current(tf->rdi) ? STATUS_SUCCESS : STATUS_INVALID_HANDLE;
 		break;
-	case SYS_NtGetCurrentProcessId: tf->rax = p->pid; return;
+	case SYS_NtGetCurrentProcessId: tf->rax = p->pid; return 0;
 	case SYS_NtSetExceptionDispatcher:
 		if (tf->rdi >= USER_TOP) {
 			st = STATUS_INVALID_PARAMETER;
@@ -248,4 +252,5 @@ void syscall_dispatch(struct trap_frame *tf)
 	default: st = STATUS_INVALID_SYSTEM_SERVICE; break;
 	}
 	tf->rax = (uint64_t)(int64_t)st;
+	return 0;
 }
