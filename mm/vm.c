@@ -260,9 +260,14 @@ ntstatus_t vm_protect(struct vm_space *vm, uint64_t *base, uint64_t *size, uint3
 	if (vad_runs_reserve(v))
 		return STATUS_NO_MEMORY;
 	*old = vad_run_at(v, start)->protect;
-	/* The cache type chosen at commit stays (Windows keeps it for the whole allocation). */
+	/*
+	 * The cache type chosen at commit stays and cannot be changed (Windows keeps
+	 * it for the whole allocation, spec 9.5): requested NOCACHE/WRITECOMBINE bits
+	 * are dropped, the page's own are kept (not with GUARD, an invalid mix).
+	 */
 	uint32_t keep_cache = vad_run_at(v, start)->protect & (W_PAGE_NOCACHE | W_PAGE_WRITECOMBINE);
-	if (!(protect & (W_PAGE_NOCACHE | W_PAGE_WRITECOMBINE)) && !(protect & W_PAGE_GUARD))
+	protect &= ~(uint32_t)(W_PAGE_NOCACHE | W_PAGE_WRITECOMBINE);
+	if (!(protect & W_PAGE_GUARD))
 		protect |= keep_cache;
 	reprotect_frames(vm, start, end, protect);
 	vad_runs_set(v, start, end, W_MEM_COMMIT, protect);

@@ -1,7 +1,8 @@
 /*
  * tests/user/proc_crash.c - processes: an unhandled fault ends only the child,
  * with the exception code as its exit status; process exit returns every
- * frame the child owned; waiting for a non-child fails.
+ * frame the child owned; a stack overflow ends the child with
+ * STATUS_STACK_OVERFLOW; waiting for a non-child fails.
  */
 #include "utest.h"
 
@@ -34,6 +35,11 @@ int main(void)
 	/* Several children one after another, then the same count again. */
 	for (int i = 0; i < 3; i++)
 		CHECK_EQ(run_child(i % 2 ? "child_crash.elf" : "child_alloc.elf"), i % 2 ? STATUS_ACCESS_VIOLATION : 0);
+	CHECK_EQ(utest_free_frames(), before);
+
+	/* Running off the end of the stack reservation ends the child with STATUS_STACK_OVERFLOW. */
+	before = utest_free_frames();
+	CHECK_EQ(run_child("child_overflow.elf"), STATUS_STACK_OVERFLOW);
 	CHECK_EQ(utest_free_frames(), before);
 
 	/* Errors: a missing module, waiting for a process that is not our child. */
