@@ -348,3 +348,8 @@ ntstatus_t vm_create_stack(struct vm_space *vm, uint64_t reserve, uint64_t commi
 	*top = base + size;
 	return STATUS_SUCCESS;
 }
+
+void vm_commit_restore(const struct vm_commit_info *saved)
+{
+	commit = *saved;
+}

@@ -35,6 +35,8 @@ struct vm_commit_info {
 };
 void vm_commit_init(uint64_t limit_pages);
 void vm_commit_get(struct vm_commit_info *out);
+/* Put back a state saved with vm_commit_get (tests that lower the limit). */
+void vm_commit_restore(const struct vm_commit_info *saved);
 
 ntstatus_t vm_space_init(struct vm_space *vm);
 /* Free every frame, page table and region of the space, and give its commit charge back. */

@@ -1,0 +1,430 @@
+/*
+ * tests/host/test_vad.c - the region tree: AVL shape, lookups, gap search,
+ * run splitting/merging, and a randomized differential test against a
+ * page-array reference model.
+ * sources: mm/vad.c
+ */
+#include "check.h"
+#include "mm/vad.h"
+
+#include <stdlib.h>
+
+#define PG       4096ULL
+#define GRAN     0x10000ULL	/* allocation granularity */
+#define TOP      0x800000000000ULL
+#define RESERVE  0x2000u
+#define COMMIT   0x1000u
+
+static uint64_t rng_state = 0x243f6a8885a308d3ULL;
+static uint64_t rng(void)
+{
+	rng_state ^= rng_state << 13;
+	rng_state ^= rng_state >> 7;
+	rng_state ^= rng_state << 17;
+	return rng_state;
+}
+static uint64_t rnd(uint64_t n)	/* 0 .. n-1 */
+{
+	return rng() % n;
+}
+
+/* ---- structural checks (return NULL or what is wrong) ------------------------- */
+
+static const char *check_node(const struct vad *n, const struct vad *parent, uint64_t lo, uint64_t hi, int *h,
+			      uint64_t *count)
+{
+	if (!n) {
+		*h = 0;
+		return NULL;
+	}
+	if (n->parent != parent)
+		return "parent link";
+	if (n->start < lo || n->end > hi || n->start >= n->end)
+		return "BST order / overlap";
+	int hl, hr;
+	const char *e = check_node(n->left, n, lo, n->start, &hl, count);
+	if (!e)
+		e = check_node(n->right, n, n->end, hi, &hr, count);
+	if (e)
+		return e;
+	if (n->height != 1 + (hl > hr ? hl : hr))
+		return "height";
+	if (hl - hr > 1 || hr - hl > 1)
+		return "balance";
+	*h = n->height;
+	(*count)++;
+	return NULL;
+}
+
+static const char *check_runs(const struct vad *v)
+{
+	if (v->nruns == 0 || v->nruns > v->cap)
+		return "nruns";
+	if (v->runs[0].start != v->start || v->runs[v->nruns - 1].end != v->end)
+		return "runs do not cover the VAD";
+	for (uint32_t i = 0; i < v->nruns; i++) {
+		const struct vad_run *r = &v->runs[i];
+		if (r->start >= r->end || r->start % PG || r->end % PG)
+			return "empty or unaligned run";
+		if (i > 0 && (r->start != r[-1].end))
+			return "runs not contiguous";
+		if (i > 0 && r->state == r[-1].state && r->protect == r[-1].protect)
+			return "equal neighbouring runs";
+		for (uint64_t a = r->start; a < r->end; a += PG)
+			if (vad_run_at(v, a) != r)
+				return "vad_run_at";
+	}
+	return NULL;
+}
+
+static const char *check_tree(const struct vad_tree *t)
+{
+	int h;
+	uint64_t count = 0;
+	const char *e = check_node(t->root, NULL, 0, UINT64_MAX, &h, &count);
+	if (e)
+		return e;
+	if (count != t->count)
+		return "count";
+	/* In-order traversal sees the same nodes, sorted. */
+	uint64_t seen = 0, prev_end = 0;
+	for (const struct vad *v = vad_first(t); v; v = vad_next(v)) {
+		if (v->start < prev_end)
+			return "in-order traversal not sorted";
+		prev_end = v->end;
+		seen++;
+	}
+	return seen == count ? NULL : "in-order traversal count";
+}
+
+#define CHECK_OK(expr)                                                        \
+	do {                                                                  \
+		const char *err_ = (expr);                                    \
+		if (err_)                                                     \
+			printf("    %s\n", err_);                          \
+		CHECK(err_ == NULL);                                          \
+	} while (0)
+
+static void free_tree(struct vad_tree *t)
+{
+	while (t->root) {
+		struct vad *v = t->root;
+		vad_remove(t, v);
+		vad_delete(v);
+	}
+}
+
+/* ---- unit tests ------------------------------------------------------------------ */
+
+TEST(new_has_one_run)
+{
+	struct vad *v = vad_new(0x10000, 0x30000, RESERVE, 0, 0x04, 0x20000);
+	CHECK(v != NULL);
+	CHECK_EQ(v->nruns, 1);
+	CHECK_EQ(vad_run_at(v, 0x2f000)->state, RESERVE);
+	CHECK_OK(check_runs(v));
+	vad_delete(v);
+}
+
+TEST(runs_split_and_merge)
+{
+	struct vad *v = vad_new(0x10000, 0x20000, RESERVE, 0, 0x04, 0x20000);
+	CHECK(v);
+	CHECK_EQ(vad_runs_reserve(v), 0);
+	vad_runs_set(v, 0x14000, 0x16000, COMMIT, 0x04);	/* middle: 3 runs */
+	CHECK_EQ(v->nruns, 3);
+	CHECK_OK(check_runs(v));
+	CHECK_EQ(vad_run_at(v, 0x15fff)->protect, 0x04);
+	CHECK_EQ(vad_run_at(v, 0x16000)->state, RESERVE);
+	CHECK_EQ(vad_runs_reserve(v), 0);
+	vad_runs_set(v, 0x16000, 0x18000, COMMIT, 0x04);	/* extends the middle run */
+	CHECK_EQ(v->nruns, 3);
+	CHECK_EQ(v->runs[1].start, 0x14000);
+	CHECK_EQ(v->runs[1].end, 0x18000);
+	CHECK_EQ(vad_runs_reserve(v), 0);
+	vad_runs_set(v, 0x15000, 0x16000, COMMIT, 0x02);	/* split the middle: 5 runs */
+	CHECK_EQ(v->nruns, 5);
+	CHECK_OK(check_runs(v));
+	CHECK_EQ(vad_runs_reserve(v), 0);
+	CHECK(v->cap >= v->nruns + 2);
+	vad_runs_set(v, 0x10000, 0x20000, RESERVE, 0);	/* everything back: 1 run */
+	CHECK_EQ(v->nruns, 1);
+	CHECK_OK(check_runs(v));
+	/* Alternating pages grow the array through several doublings. */
+	for (uint64_t a = 0x10000; a < 0x20000; a += 2 * PG) {
+		CHECK_EQ(vad_runs_reserve(v), 0);
+		vad_runs_set(v, a, a + PG, COMMIT, 0x40);
+	}
+	CHECK_EQ(v->nruns, 16);
+	CHECK_OK(check_runs(v));
+	for (uint64_t a = 0x11000; a < 0x20000; a += 2 * PG) {
+		CHECK_EQ(vad_runs_reserve(v), 0);
+		vad_runs_set(v, a, a + PG, COMMIT, 0x40);
+	}
+	CHECK_EQ(v->nruns, 1);
+	CHECK_EQ(v->runs[0].state, COMMIT);
+	vad_delete(v);
+}
+
+TEST(avl_stays_balanced_sequential_and_random)
+{
+	struct vad_tree t = { 0 };
+	for (uint64_t i = 0; i < 4096; i++) {
+		struct vad *v = vad_new((i + 1) * GRAN, (i + 1) * GRAN + PG, RESERVE, 0, 4, 0);
+		CHECK(v);
+		vad_insert(&t, v);
+	}
+	CHECK_OK(check_tree(&t));
+	CHECK(t.root->height <= 13);	/* 4096 nodes: perfect 13, AVL allows ~17 */
+	for (uint64_t i = 0; i < 4096; i++) {
+		uint64_t a = (i + 1) * GRAN;
+		struct vad *v = vad_find(&t, a + 0x800);
+		CHECK(v && v->start == a);
+		CHECK(vad_find(&t, a + PG) == NULL);
+		struct vad *nx = vad_find_next(&t, a + PG);
+		CHECK(i == 4095 ? nx == NULL : nx && nx->start == a + GRAN);
+	}
+	/* Remove in a scrambled order, checking the shape as we go. */
+	for (uint64_t k = 0; k < 4096; k++) {
+		uint64_t i = (k * 2654435761u) % 4096;
+		struct vad *v = vad_find(&t, (i + 1) * GRAN);
+		CHECK(v);
+		vad_remove(&t, v);
+		vad_delete(v);
+		if (k % 64 == 0)
+			CHECK_OK(check_tree(&t));
+	}
+	CHECK(t.root == NULL && t.count == 0);
+}
+
+TEST(gap_edges_and_overflow)
+{
+	struct vad_tree t = { 0 };
+	CHECK_EQ(vad_find_gap(&t, TOP - 2 * GRAN, GRAN, GRAN, TOP, false), GRAN);
+	CHECK_EQ(vad_find_gap(&t, TOP - 2 * GRAN, GRAN, GRAN, TOP, true), 2 * GRAN);
+	CHECK_EQ(vad_find_gap(&t, TOP - GRAN, GRAN, GRAN, TOP, true), GRAN);
+	CHECK_EQ(vad_find_gap(&t, TOP, GRAN, GRAN, TOP, false), 0);
+	CHECK_EQ(vad_find_gap(&t, TOP, GRAN, GRAN, TOP, true), 0);
+	CHECK_EQ(vad_find_gap(&t, UINT64_MAX, GRAN, GRAN, TOP, false), 0);
+	CHECK_EQ(vad_find_gap(&t, UINT64_MAX, GRAN, GRAN, TOP, true), 0);
+	CHECK_EQ(vad_find_gap(&t, GRAN, GRAN, UINT64_MAX - 10, UINT64_MAX, false), 0);
+	CHECK_EQ(vad_find_gap(&t, PG, GRAN, 0, TOP, false), GRAN);	/* never address 0 */
+	CHECK_EQ(vad_find_gap(&t, PG, PG, 0, 2 * PG, true), PG);
+	CHECK_EQ(vad_find_gap(&t, PG, GRAN, TOP, TOP, true), 0);
+	struct vad *hi = vad_new(TOP - GRAN, TOP, RESERVE, 0, 4, 0);
+	struct vad *mid = vad_new(0x40000, 0x7fff00000000ULL, RESERVE, 0, 4, 0);
+	CHECK(hi && mid);
+	vad_insert(&t, hi);
+	vad_insert(&t, mid);
+	CHECK_EQ(vad_find_gap(&t, GRAN, GRAN, GRAN, TOP, true), TOP - 2 * GRAN);
+	CHECK_EQ(vad_find_gap(&t, 3 * GRAN, GRAN, GRAN, TOP, false), GRAN);
+	CHECK_EQ(vad_find_gap(&t, 4 * GRAN, GRAN, GRAN, TOP, false), 0x7fff00000000ULL);
+	CHECK_EQ(vad_find_gap(&t, TOP - 0x7fff00000000ULL - GRAN, GRAN, GRAN, TOP, true), 0x7fff00000000ULL);
+	CHECK_EQ(vad_find_gap(&t, TOP - 0x7fff00000000ULL, GRAN, GRAN, TOP, true), 0);
+	CHECK(!vad_range_free(&t, 0x3f000, 0x41000));
+	CHECK(vad_range_free(&t, 0x30000, 0x40000));
+	CHECK(vad_range_free(&t, 0x7fff00000000ULL, TOP - GRAN));
+	CHECK(!vad_range_free(&t, 0x7fff00000000ULL, TOP - GRAN + 1));
+	free_tree(&t);
+}
+
+/* ---- randomized differential test ----------------------------------------------- */
+
+#define NPAGES 4096
+#define BASE   (TOP - NPAGES * PG)	/* the model space ends at the top of user space */
+#define STEPS  25000
+
+struct page_model {
+	struct vad *owner;
+	uint32_t state, protect;
+};
+static struct page_model model[NPAGES];
+static uint32_t used_prefix[NPAGES + 1];	/* used_prefix[i] = reserved pages below page i */
+static struct vad *live[NPAGES];
+static int nlive;
+
+static void model_prefix(void)
+{
+	for (int i = 0; i < NPAGES; i++)
+		used_prefix[i + 1] = used_prefix[i] + (model[i].owner != NULL);
+}
+
+static bool model_free(uint64_t p0, uint64_t p1)	/* pages [p0, p1) */
+{
+	return used_prefix[p1] == used_prefix[p0];
+}
+
+/* The model's answer to vad_find_gap over the model space (addresses in pages relative to BASE). */
+static uint64_t model_gap(uint64_t npg, uint64_t align_pg, uint64_t lo_pg, uint64_t hi_pg, bool top_down)
+{
+	if (npg == 0 || lo_pg >= hi_pg || hi_pg - lo_pg < npg)
+		return 0;
+	if (!top_down) {
+		for (uint64_t c = (lo_pg + align_pg - 1) / align_pg * align_pg; c + npg <= hi_pg; c += align_pg)
+			if (model_free(c, c + npg))
+				return BASE + c * PG;
+		return 0;
+	}
+	for (int64_t c = (int64_t)((hi_pg - npg) / align_pg * align_pg); c >= (int64_t)lo_pg; c -= align_pg)
+		if (model_free(c, c + npg))
+			return BASE + c * PG;
+	return 0;
+}
+
+static const char *check_against_model(const struct vad_tree *t)
+{
+	const char *e = check_tree(t);
+	if (e)
+		return e;
+	if ((int)t->count != nlive)
+		return "count vs model";
+	uint64_t covered = 0;
+	for (const struct vad *v = vad_first(t); v; v = vad_next(v)) {
+		if (v->start < BASE || v->end > TOP)
+			return "VAD outside the model space";
+		if ((e = check_runs(v)))
+			return e;
+		for (uint64_t a = v->start; a < v->end; a += PG) {
+			const struct page_model *m = &model[(a - BASE) / PG];
+			if (m->owner != v)
+				return "VAD covers a page the model does not give it";
+			const struct vad_run *r = vad_run_at(v, a);
+			if (r->state != m->state || r->protect != m->protect)
+				return "run state/protect differs from the model";
+		}
+		covered += (v->end - v->start) / PG;
+	}
+	if (covered != used_prefix[NPAGES])
+		return "traversal does not cover the reserved pages";
+	/* Point lookups. */
+	for (int k = 0; k < 6; k++) {
+		uint64_t p = rnd(NPAGES), a = BASE + p * PG + rnd(PG);
+		if (vad_find(t, a) != model[p].owner)
+			return "vad_find";
+		struct vad *want = NULL;
+		for (uint64_t q = p; q < NPAGES && !want; q++)
+			want = model[q].owner;
+		if (vad_find_next(t, a) != want)
+			return "vad_find_next";
+	}
+	if (vad_find_next(t, BASE - 1) != vad_first(t) || vad_find(t, BASE - 1) || vad_find_next(t, TOP))
+		return "lookups outside the model space";
+	/* Range checks. */
+	for (int k = 0; k < 4; k++) {
+		uint64_t p0 = rnd(NPAGES), p1 = p0 + 1 + rnd(k < 2 ? 16 : NPAGES - p0);
+		if (vad_range_free(t, BASE + p0 * PG, BASE + p1 * PG) != model_free(p0, p1))
+			return "vad_range_free";
+	}
+	/* Gap search, both directions, against the model's lowest/highest answer. */
+	for (int k = 0; k < 2; k++) {
+		uint64_t npg = 1 + (rnd(4) ? rnd(40) : rnd(NPAGES)), align_pg = rnd(2) ? 16 : 1 << rnd(3);
+		uint64_t lo = rnd(NPAGES), hi = lo + rnd(NPAGES - lo + 1);
+		if (rnd(4) == 0)
+			lo = 0, hi = NPAGES;
+		bool td = k;
+		uint64_t got = vad_find_gap(t, npg * PG, align_pg * PG, BASE + lo * PG, BASE + hi * PG, td);
+		if (got != model_gap(npg, align_pg, lo, hi, td))
+			return td ? "vad_find_gap top-down" : "vad_find_gap bottom-up";
+	}
+	return NULL;
+}
+
+static uint32_t random_protect(uint32_t state)
+{
+	static const uint32_t prot[] = { 0x02, 0x04, 0x20, 0x40 };
+	return state == COMMIT ? prot[rnd(4)] : 0;
+}
+
+/* Reserve npg pages at page p (free in the model) as a new VAD. */
+static bool model_reserve(struct vad_tree *t, uint64_t p, uint64_t npg)
+{
+	uint32_t st = rnd(2) ? COMMIT : RESERVE, pr = random_protect(st);
+	struct vad *v = vad_new(BASE + p * PG, BASE + (p + npg) * PG, st, pr, 0x04, 0x20000);
+	if (!v)
+		return false;
+	vad_insert(t, v);
+	for (uint64_t i = p; i < p + npg; i++)
+		model[i] = (struct page_model){ v, st, pr };
+	live[nlive++] = v;
+	return true;
+}
+
+TEST(randomized_against_model)
+{
+	struct vad_tree t = { 0 };
+	long reserves = 0, releases = 0, sets = 0, merges_seen = 0;
+	memset(model, 0, sizeof(model));
+	nlive = 0;
+	model_prefix();
+	for (int step = 0; step < STEPS; step++) {
+		int op = (int)rnd(100);
+		int want_reserve = nlive < 20 ? 60 : nlive > 120 ? 15 : 35;
+		if (op < want_reserve) {
+			uint64_t npg = 1 + (rnd(8) ? rnd(32) : rnd(400));
+			uint64_t align_pg = rnd(3) ? 16 : 1;
+			int how = (int)rnd(3);
+			if (how == 0) {	/* a random aligned place, if the model says it is free */
+				uint64_t p = rnd(NPAGES) / align_pg * align_pg;
+				if (p + npg > NPAGES)
+					npg = NPAGES - p;
+				bool free_ = model_free(p, p + npg);
+				CHECK_EQ(vad_range_free(&t, BASE + p * PG, BASE + (p + npg) * PG), free_);
+				if (free_) {
+					CHECK(model_reserve(&t, p, npg));
+					reserves++;
+				}
+			} else {	/* through the gap search, bottom-up or top-down */
+				uint64_t a = vad_find_gap(&t, npg * PG, align_pg * PG, BASE, TOP, how == 2);
+				CHECK_EQ(a, model_gap(npg, align_pg, 0, NPAGES, how == 2));
+				if (a) {
+					uint64_t p = (a - BASE) / PG;
+					CHECK(model_free(p, p + npg));
+					CHECK(model_reserve(&t, p, npg));
+					reserves++;
+				}
+			}
+		} else if (op < want_reserve + 20 && nlive > 0) {	/* release */
+			int i = (int)rnd(nlive);
+			struct vad *v = live[i];
+			for (uint64_t a = v->start; a < v->end; a += PG)
+				model[(a - BASE) / PG] = (struct page_model){ 0 };
+			vad_remove(&t, v);
+			CHECK(v->parent == NULL);
+			vad_delete(v);
+			live[i] = live[--nlive];
+			releases++;
+		} else if (nlive > 0) {	/* change state/protect of a sub-range */
+			struct vad *v = live[rnd(nlive)];
+			uint64_t n = (v->end - v->start) / PG;
+			uint64_t s = rnd(n), e = s + 1 + rnd(rnd(2) ? n - s : (n - s < 4 ? n - s : 4));
+			uint32_t st = rnd(2) ? COMMIT : RESERVE, pr = random_protect(st);
+			uint32_t before = v->nruns;
+			CHECK_EQ(vad_runs_reserve(v), 0);
+			CHECK(v->nruns + 2 <= v->cap);
+			vad_runs_set(v, v->start + s * PG, v->start + e * PG, st, pr);
+			if (v->nruns < before)
+				merges_seen++;
+			for (uint64_t p = s; p < e; p++) {
+				struct page_model *m = &model[(v->start - BASE) / PG + p];
+				m->state = st;
+				m->protect = pr;
+			}
+			sets++;
+		}
+		model_prefix();
+		const char *err = check_against_model(&t);
+		if (err)
+			printf("    step %d: %s\n", step, err);
+		CHECK(err == NULL);
+	}
+	printf("    %d steps: %ld reserves, %ld releases, %ld run sets (%ld merged), %d VADs left\n", STEPS,
+	       reserves, releases, sets, merges_seen, nlive);
+	CHECK(reserves > 1000 && releases > 1000 && sets > 1000 && merges_seen > 100);
+	free_tree(&t);
+	nlive = 0;
+}
+
+int main(void)
+{
+	return run_tests("vad");
+}
