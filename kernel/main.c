@@ -15,10 +15,12 @@
 #include "cpu.h"
 #include "proc.h"
 #include "time.h"
+#include "timer.h"
 
 #include <string.h>
 
 struct boot_info boot_info;
+extern bool proc_bench_boot_report;	/* kernel/proc.c: print boot_to_first_user_insn */
 
 static void print_memory_map(const struct boot_info *bi)
 {
@@ -128,18 +130,23 @@ void kmain(uint32_t magic, uint32_t info_phys)
 	print_memory_map(&boot_info);
 	frame_init(&boot_info, info_phys);
 	kpaging_init(&boot_info);
-	/* No device interrupts yet: mask both 8259 PICs (GRUB leaves the timer running). */
-	outb(0x21, 0xff);
-	outb(0xa1, 0xff);
 	time_init();
+	timer_init();
 	commit_init();
 	proc_init();
 
 	char arg[64];
 	if (cmdline_get(boot_info.cmdline, "test", arg, sizeof(arg))) {
+		/* test=bench run=PROG: the in-kernel benchmarks, then the benchmark program */
+		char prog[64];
+		bool bench_prog = strcmp(arg, "bench") == 0 && cmdline_get(boot_info.cmdline, "run", prog, sizeof(prog));
+		proc_bench_boot_report = bench_prog;
 		int failed = ktest_run(arg);
 		if (strcmp(arg, "all") == 0)
 			failed += run_user_tests();
+		int64_t status = 0;
+		if (bench_prog && (!run_program(prog, &status) || status != 0))
+			failed++;
 		power_off(failed ? 1 : 0);
 	}
 	if (cmdline_get(boot_info.cmdline, "run", arg, sizeof(arg))) {

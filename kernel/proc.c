@@ -22,6 +22,7 @@ struct cpu cpu0;
 static struct process *procs;
 static int next_pid = 1;
 static uint64_t scheduler_rsp;
+bool proc_bench_boot_report;	/* set by kmain in bench mode: report the first entry to user mode */
 extern struct boot_info boot_info;
 
 void context_switch(uint64_t *save_rsp, uint64_t new_rsp);
@@ -44,6 +45,14 @@ const struct boot_module *module_find(const char *name)
 		if (strcmp(boot_info.modules[i].name, name) == 0)
 			return &boot_info.modules[i];
 	return NULL;
+}
+
+static bool proc_listed(struct process *q)
+{
+	for (struct process *p = procs; p; p = p->next)
+		if (p == q)
+			return true;
+	return false;
 }
 
 struct process *proc_find(int pid)
@@ -113,21 +122,38 @@ static void to_scheduler(void)
 	context_switch(&p->saved_rsp, scheduler_rsp);
 }
 
+/*
+ * Round robin: look for a runnable process after the one that ran last, so a
+ * process preempted by the timer goes to the back of the line.
+ */
+static struct process *last_run;
+
+static bool runnable(struct process *p, uint64_t now, uint64_t *next_wake)
+{
+	if (p->state == PROC_READY)
+		return true;
+	if (p->state == PROC_WAITING && p->wait_pid == 0) {
+		if (now >= p->wake_tsc) {
+			p->state = PROC_READY;
+			return true;
+		}
+		if (!*next_wake || p->wake_tsc < *next_wake)
+			*next_wake = p->wake_tsc;
+	}
+	return false;
+}
+
 static struct process *pick(uint64_t *next_wake)
 {
+	uint64_t now = rdtsc();
 	*next_wake = 0;
-	for (struct process *p = procs; p; p = p->next) {
-		if (p->state == PROC_READY)
+	struct process *start = last_run && proc_listed(last_run) ? last_run->next : procs;
+	for (struct process *p = start; p; p = p->next)
+		if (runnable(p, now, next_wake))
 			return p;
-		if (p->state == PROC_WAITING && p->wait_pid == 0) {
-			if (rdtsc() >= p->wake_tsc) {
-				p->state = PROC_READY;
-				return p;
-			}
-			if (!*next_wake || p->wake_tsc < *next_wake)
-				*next_wake = p->wake_tsc;
-		}
-	}
+	for (struct process *p = procs; p != start; p = p->next)
+		if (runnable(p, now, next_wake))
+			return p;
 	return NULL;
 }
 
@@ -139,14 +165,20 @@ void proc_run_until_exit(struct process *target)
 		if (!p) {
 			if (!wake)
 				panic("scheduler: process %d waits but nothing can wake it", target->pid);
-			pause();	/* only sleepers: spin until the earliest wakes */
+			/* Only sleepers: idle until the next timer tick. */
+			__asm__ volatile("sti; hlt; cli" ::: "memory");
 			continue;
 		}
 		p->state = PROC_RUNNING;
+		last_run = p;
 		cpu0.current = p;
 		cpu0.kstack_top = p->kstack_top;
 		tss_set_kernel_stack(p->kstack_top);
 		write_cr3(p->vm.root);
+		if (proc_bench_boot_report) {
+			proc_bench_boot_report = false;
+			kprintf("bench boot_to_first_user_insn %lu cycles\n", rdtsc());
+		}
 		context_switch(&scheduler_rsp, p->saved_rsp);
 		write_cr3(kernel_root);
 		cpu0.current = NULL;
@@ -157,6 +189,13 @@ void proc_run_until_exit(struct process *target)
 
 void proc_yield(void)
 {
+	to_scheduler();
+}
+
+void proc_preempt(void)
+{
+	struct process *p = current_process();
+	p->state = PROC_READY;
 	to_scheduler();
 }
 
@@ -181,6 +220,8 @@ void proc_exit(int64_t status)
 void proc_reap(struct process *p)
 {
 	ASSERT(p->state == PROC_ZOMBIE);
+	if (last_run == p)
+		last_run = NULL;
 	for (struct process **pp = &procs; *pp; pp = &(*pp)->next) {
 		if (*pp == p) {
 			*pp = p->next;

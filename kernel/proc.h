@@ -66,6 +66,9 @@ void proc_reap_zombies(void);
 /* Give the CPU to another ready process, if any. */
 void proc_yield(void);
 
+/* The timer's time slice is over: back to the scheduler, still ready. */
+void proc_preempt(void);
+
 /* Block the current process until child pid exits; returns its status or -1 if no such child. */
 int proc_wait(int pid, int64_t *status);
 

@@ -1,0 +1,41 @@
+/* kernel/timer.c - PIT at TIMER_HZ on IRQ 0, preempting user processes. */
+#include "timer.h"
+#include "cpu.h"
+#include "proc.h"
+#include "trap.h"
+
+static volatile uint64_t ticks;
+
+static void timer_irq(struct trap_frame *tf)
+{
+	ticks++;
+	outb(0x20, 0x20);	/* EOI to the master PIC */
+	if ((tf->cs & 3) && current_process())
+		proc_preempt();
+}
+
+void timer_init(void)
+{
+	/* ICW1..ICW4: edge triggered, cascade, vectors 32..39 and 40..47, 8086 mode. */
+	outb(0x20, 0x11);
+	outb(0xa0, 0x11);
+	outb(0x21, IRQ_BASE);
+	outb(0xa1, IRQ_BASE + 8);
+	outb(0x21, 0x04);
+	outb(0xa1, 0x02);
+	outb(0x21, 0x01);
+	outb(0xa1, 0x01);
+	outb(0x21, 0xff);	/* everything masked ... */
+	outb(0xa1, 0xff);
+	uint16_t divisor = 1193182 / TIMER_HZ;
+	outb(0x43, 0x34);	/* channel 0, lobyte/hibyte, rate generator */
+	outb(0x40, divisor & 0xff);
+	outb(0x40, divisor >> 8);
+	trap_set_handler(IRQ_BASE + 0, timer_irq);
+	outb(0x21, 0xfe);	/* ... but the timer */
+}
+
+uint64_t timer_ticks(void)
+{
+	return ticks;
+}
