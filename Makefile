@@ -64,6 +64,12 @@ $(B)/demo/%.elf: $(B)/u/tests/demo/%.c.o $(UCRT0) $(B)/libc.a libc/user.ld
 	@mkdir -p $(dir $@)
 	$(LD) $(ULDFLAGS) -o $@ $(UCRT0) $< $(B)/libc.a
 
+# The benchmark program `make bench` runs after the in-kernel bench_* tests.
+$(B)/bench/%.elf: $(B)/u/tests/bench/%.c.o $(UCRT0) $(B)/libc.a libc/user.ld
+	@mkdir -p $(dir $@)
+	$(LD) $(ULDFLAGS) -o $@ $(UCRT0) $< $(B)/libc.a
+-include $(patsubst tests/bench/%.c,$(B)/u/tests/bench/%.c.d,$(wildcard tests/bench/*.c))
+
 # ---- ISOs ----------------------------------------------------------------------
 ISO_DEPS := $(B)/kernel.elf iso/grub.cfg tools/mkiso.sh
 
@@ -117,8 +123,8 @@ test: setup
 
 # Benchmarks: deterministic cycles (rdtsc counts guest instructions under -icount shift=0).
 BENCH_QEMU := -icount shift=0,sleep=off -seed 1 -rtc base=2024-01-01T00:00:00,clock=vm
-$(B)/bench.iso: $(ISO_DEPS)
-	tools/mkiso.sh $@ $(B)/kernel.elf "test=bench" 
+$(B)/bench.iso: $(ISO_DEPS) $(B)/bench/bench.elf
+	tools/mkiso.sh $@ $(B)/kernel.elf "test=bench run=bench.elf" $(B)/bench/bench.elf
 
 # Benchmarks use their own build without the debug checks (poisoning).
 bench: setup
@@ -129,6 +135,11 @@ bench-run: $(B)/bench.iso
 	  echo "# -cpu $$cpu"; \
 	  QEMU_CPU=$$cpu QEMU_EXTRA="$(BENCH_QEMU)" TIMEOUT=300 tools/qemu-run.sh $(B)/bench.iso $(B)/bench-$$cpu.log quiet; \
 	  tr -d '\r' < $(B)/bench-$$cpu.log | grep '^bench '; \
+	  anchor=../shared/peer/linux-bench/anchors/linux-icount-cpu-$$(echo $$cpu | tr ',=' '--').txt; \
+	  if [ -f $$anchor ]; then \
+	    echo; echo "ours vs Linux, -cpu $$cpu ($$anchor):"; echo; \
+	    tools/bench-compare.sh $(B)/bench-$$cpu.log $$anchor; echo; \
+	  fi; \
 	done
 
 clean:
