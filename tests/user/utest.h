@@ -61,6 +61,25 @@ static int utest_checks, utest_failures;
  * checks that exit returns them), so a block of work that releases what it
  * allocated must bring this number back exactly.
  */
+/* VirtualQuery of p into a structure pre-filled with 0xcc (so unset fields show), checking the returned size. */
+static __attribute__((unused)) MEMORY_BASIC_INFORMATION query_region(const void *p)
+{
+	MEMORY_BASIC_INFORMATION m;
+	for (unsigned i = 0; i < sizeof(m); i++)
+		((unsigned char *)&m)[i] = 0xcc;
+	CHECK_EQ(VirtualQuery(p, &m, sizeof m), sizeof m);
+	return m;
+}
+
+/* Checks the region at p: state, protect and size. */
+#define CHECK_REGION(p, st, prot, size)                        \
+	do {                                                   \
+		MEMORY_BASIC_INFORMATION m_ = query_region(p); \
+		CHECK_EQ(m_.State, st);                        \
+		CHECK_EQ(m_.Protect, prot);                    \
+		CHECK_EQ(m_.RegionSize, size);                 \
+	} while (0)
+
 static inline unsigned long long utest_free_frames(void)
 {
 	struct abi_frame_stats s;

@@ -6,14 +6,6 @@
 #define G 0x10000ULL
 #define USER_END 0x7FFFFFFF0000ULL
 
-static MEMORY_BASIC_INFORMATION q(const void *p)
-{
-	MEMORY_BASIC_INFORMATION m;
-	memset(&m, 0xcc, sizeof m);
-	CHECK_EQ(VirtualQuery(p, &m, sizeof m), sizeof m);
-	return m;
-}
-
 /* A free granule-aligned address with room for 4 granules. */
 static char *free_area(void)
 {
@@ -55,12 +47,12 @@ static void sizes(char *area)
 		e = GetLastError();
 		CHECK(p == NULL);
 		CHECK(e == ERROR_NOT_ENOUGH_MEMORY || e == ERROR_COMMITMENT_LIMIT);
-		MEMORY_BASIC_INFORMATION m = q(r);
+		MEMORY_BASIC_INFORMATION m = query_region(r);
 		CHECK_EQ(m.State, MEM_RESERVE);
 		CHECK_EQ(m.RegionSize, 0x400000000000ULL);
 		CHECK(VirtualFree(r, 0, MEM_RELEASE));
 	}
-	CHECK_EQ(q(area).State, MEM_FREE);
+	CHECK_EQ(query_region(area).State, MEM_FREE);
 }
 
 static void types(char *area)
@@ -84,7 +76,7 @@ static void types(char *area)
 		CHECK_ERR(VirtualAlloc(NULL, 0x1000, bad[i], PAGE_READWRITE), ERROR_INVALID_PARAMETER);
 		CHECK_ERR(VirtualAlloc(area, 0x1000, bad[i], PAGE_READWRITE), ERROR_INVALID_PARAMETER);
 	}
-	CHECK_EQ(q(area).State, MEM_FREE);
+	CHECK_EQ(query_region(area).State, MEM_FREE);
 	/* Not implemented yet (MEM_RESET, MEM_WRITE_WATCH, MEM_LARGE_PAGES, MEM_PHYSICAL): they only must fail. */
 	char *r = VirtualAlloc(area, G, MEM_RESERVE | MEM_COMMIT, PAGE_READWRITE);
 	CHECK_EQ(r, area);
@@ -97,12 +89,12 @@ static void types(char *area)
 		SetLastError(0);
 		CHECK(VirtualAlloc(area + G, G, unimpl[i], PAGE_READWRITE) == NULL);
 		CHECK(GetLastError() != 0);
-		CHECK_EQ(q(area + G).State, MEM_FREE);
+		CHECK_EQ(query_region(area + G).State, MEM_FREE);
 	}
 	SetLastError(0);
 	CHECK(VirtualAlloc(r, 0x1000, MEM_RESET, PAGE_READWRITE) == NULL);
 	CHECK(GetLastError() != 0);
-	CHECK_EQ(q(r).State, MEM_COMMIT);
+	CHECK_EQ(query_region(r).State, MEM_COMMIT);
 	CHECK(VirtualFree(r, 0, MEM_RELEASE));
 	/* MEM_TOP_DOWN with a fixed address is allowed (only a placement hint). */
 	r = VirtualAlloc(area, 0x1000, MEM_RESERVE | MEM_TOP_DOWN, PAGE_READWRITE);
@@ -131,9 +123,9 @@ static void protections(char *area)
 		CHECK_ERR(VirtualAlloc(area, 0x1000, MEM_RESERVE, bad[i]), ERROR_INVALID_PARAMETER);
 		CHECK_ERR(VirtualAlloc(res + 0x1000, 0x1000, MEM_COMMIT, bad[i]), ERROR_INVALID_PARAMETER);
 	}
-	CHECK_EQ(q(area).State, MEM_FREE);
-	CHECK_EQ(q(res).State, MEM_RESERVE);
-	CHECK_EQ(q(res).RegionSize, G);
+	CHECK_EQ(query_region(area).State, MEM_FREE);
+	CHECK_EQ(query_region(res).State, MEM_RESERVE);
+	CHECK_EQ(query_region(res).RegionSize, G);
 	/* The valid ones, with and without modifiers. */
 	static const DWORD good[] = {
 		PAGE_NOACCESS, PAGE_READONLY, PAGE_READWRITE, PAGE_EXECUTE, PAGE_EXECUTE_READ, PAGE_EXECUTE_READWRITE,
@@ -146,7 +138,7 @@ static void protections(char *area)
 		CHECK(p != NULL);
 		if (!p)
 			continue;
-		MEMORY_BASIC_INFORMATION m = q(p);
+		MEMORY_BASIC_INFORMATION m = query_region(p);
 		CHECK_EQ(m.Protect, good[i]);
 		CHECK_EQ(m.AllocationProtect, good[i]);
 		CHECK(VirtualFree(p, 0, MEM_RELEASE));
@@ -188,7 +180,7 @@ static void addresses(void)
 			  ERROR_INVALID_PARAMETER);
 	}
 	/* 0x10000 itself is allowed if free. */
-	MEMORY_BASIC_INFORMATION m = q((void *)0x10000);
+	MEMORY_BASIC_INFORMATION m = query_region((void *)0x10000);
 	if (m.State == MEM_FREE && m.RegionSize >= 0x1000) {
 		char *p = VirtualAlloc((void *)0x10000, 0x1000, MEM_RESERVE, PAGE_READWRITE);
 		CHECK_EQ(p, 0x10000);
@@ -200,7 +192,7 @@ static void addresses(void)
 	CHECK_ERR(VirtualAlloc(p, 0x1000, MEM_RESERVE, 0), ERROR_INVALID_PARAMETER);
 	CHECK_ERR(VirtualAlloc(p, 0x1000, MEM_RESERVE, PAGE_READWRITE), ERROR_INVALID_ADDRESS);
 	CHECK_ERR(VirtualAlloc(p, 0x1000, MEM_COMMIT, PAGE_WRITECOPY), ERROR_INVALID_PARAMETER);
-	CHECK_EQ(q(p).State, MEM_RESERVE);
+	CHECK_EQ(query_region(p).State, MEM_RESERVE);
 	CHECK(VirtualFree(p, 0, MEM_RELEASE));
 }
 

@@ -5,26 +5,10 @@
 
 #define G 0x10000ULL
 
-static MEMORY_BASIC_INFORMATION q(const void *p)
-{
-	MEMORY_BASIC_INFORMATION m;
-	memset(&m, 0xcc, sizeof m);
-	CHECK_EQ(VirtualQuery(p, &m, sizeof m), sizeof m);
-	return m;
-}
-
-#define CHECK_REGION(p, st, prot, size)              \
-	do {                                         \
-		MEMORY_BASIC_INFORMATION m_ = q(p);  \
-		CHECK_EQ(m_.State, st);              \
-		CHECK_EQ(m_.Protect, prot);          \
-		CHECK_EQ(m_.RegionSize, size);       \
-	} while (0)
-
 /* §7.9: released memory looks free in every field. */
 static void check_free(const void *p)
 {
-	MEMORY_BASIC_INFORMATION m = q(p);
+	MEMORY_BASIC_INFORMATION m = query_region(p);
 	CHECK_EQ(m.State, MEM_FREE);
 	CHECK_EQ(m.AllocationBase, NULL);
 	CHECK_EQ(m.AllocationProtect, 0);
@@ -127,7 +111,7 @@ static void decommit(void)
 	CHECK_REGION(p, MEM_COMMIT, PAGE_READWRITE, 0x1000);
 	CHECK_REGION(p + 0x1000, MEM_RESERVE, 0, 0x2000);
 	CHECK_REGION(p + 0x3000, MEM_COMMIT, PAGE_READWRITE, 0xD000);
-	MEMORY_BASIC_INFORMATION m = q(p + 0x1000);
+	MEMORY_BASIC_INFORMATION m = query_region(p + 0x1000);
 	CHECK_EQ(m.AllocationBase, p);
 	CHECK_EQ(m.AllocationProtect, PAGE_READWRITE);
 	CHECK_EQ(m.Type, MEM_PRIVATE);
@@ -151,7 +135,7 @@ static void decommit(void)
 	CHECK_REGION(p, MEM_COMMIT, PAGE_READWRITE, 0x1000);
 	CHECK(VirtualFree(p + 0xFFE, 0, MEM_DECOMMIT));
 	CHECK_REGION(p, MEM_RESERVE, 0, G);
-	CHECK_EQ(q(p).AllocationProtect, PAGE_READWRITE);
+	CHECK_EQ(query_region(p).AllocationProtect, PAGE_READWRITE);
 	CHECK(VirtualFree(p, 0, MEM_DECOMMIT));	/* already reserved: still fine */
 	CHECK_REGION(p, MEM_RESERVE, 0, G);
 	/* Recommit: zero. */

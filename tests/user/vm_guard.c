@@ -5,22 +5,6 @@
 
 #define G 0x10000ULL
 
-static MEMORY_BASIC_INFORMATION q(const void *p)
-{
-	MEMORY_BASIC_INFORMATION m;
-	memset(&m, 0xcc, sizeof m);
-	CHECK_EQ(VirtualQuery(p, &m, sizeof m), sizeof m);
-	return m;
-}
-
-#define CHECK_REGION(p, st, prot, size)              \
-	do {                                         \
-		MEMORY_BASIC_INFORMATION m_ = q(p);  \
-		CHECK_EQ(m_.State, st);              \
-		CHECK_EQ(m_.Protect, prot);          \
-		CHECK_EQ(m_.RegionSize, size);       \
-	} while (0)
-
 #define MAXEV 8
 static struct ev {
 	DWORD code, nparams, prot_in_handler;
@@ -62,7 +46,7 @@ static void one_shot(void)
 {
 	char *p = VirtualAlloc(NULL, 0x4000, MEM_RESERVE | MEM_COMMIT, PAGE_READWRITE | PAGE_GUARD);
 	CHECK(p != NULL);
-	MEMORY_BASIC_INFORMATION m = q(p);
+	MEMORY_BASIC_INFORMATION m = query_region(p);
 	CHECK_EQ(m.Protect, PAGE_READWRITE | PAGE_GUARD);
 	CHECK_EQ(m.AllocationProtect, PAGE_READWRITE | PAGE_GUARD);
 	CHECK_EQ(m.RegionSize, 0x4000);
@@ -85,7 +69,7 @@ static void one_shot(void)
 	CHECK_EQ(nev, 1);
 	CHECK_EQ(p[0x20], 5);
 	/* §10.3.4: the fired page is its own region; AllocationProtect keeps the guard bit. */
-	m = q(p);
+	m = query_region(p);
 	CHECK_EQ(m.Protect, PAGE_READWRITE);
 	CHECK_EQ(m.RegionSize, 0x1000);
 	CHECK_EQ(m.AllocationProtect, PAGE_READWRITE | PAGE_GUARD);
@@ -116,17 +100,17 @@ static void one_shot(void)
 	DWORD old;
 	CHECK(VirtualProtect(p, 0x1000, PAGE_READWRITE | PAGE_GUARD, &old));
 	CHECK_EQ(old, PAGE_READWRITE);
-	CHECK_EQ(q(p).Protect, PAGE_READWRITE | PAGE_GUARD);
+	CHECK_EQ(query_region(p).Protect, PAGE_READWRITE | PAGE_GUARD);
 	CHECK_EQ(*(volatile int *)(p + 0x20), 5);
 	CHECK_EQ(nev, 4);
 	CHECK_EQ(evs[3].p1, p + 0x20);
-	CHECK_EQ(q(p).Protect, PAGE_READWRITE);
+	CHECK_EQ(query_region(p).Protect, PAGE_READWRITE);
 	CHECK(VirtualProtect(p + 0x3000, 0x1000, PAGE_READWRITE, &old));
 	CHECK_EQ(old, PAGE_READWRITE | PAGE_GUARD);
 	*(volatile int *)(p + 0x3000) = 1;
 	CHECK_EQ(nev, 4);
 	CHECK_REGION(p, MEM_COMMIT, PAGE_READWRITE, 0x4000);
-	CHECK_EQ(q(p).AllocationProtect, PAGE_READWRITE | PAGE_GUARD);
+	CHECK_EQ(query_region(p).AllocationProtect, PAGE_READWRITE | PAGE_GUARD);
 	CHECK(VirtualFree(p, 0, MEM_RELEASE));
 }
 
@@ -160,7 +144,7 @@ static void underlying_protection(void)
 	CHECK_EQ(*(volatile char *)(p + 0x1000), 0);
 	CHECK_EQ(nev, 1);
 	CHECK_EQ(evs[0].code, STATUS_GUARD_PAGE_VIOLATION);
-	CHECK_EQ(q(p + 0x1000).Protect, PAGE_READONLY);
+	CHECK_EQ(query_region(p + 0x1000).Protect, PAGE_READONLY);
 	CHECK(VirtualFree(p, 0, MEM_RELEASE));
 }
 
@@ -183,7 +167,7 @@ static void execute(void)
 	CHECK_EQ(evs[0].p0, EXCEPTION_EXECUTE_FAULT);
 	CHECK_EQ(evs[0].p1, p);
 	CHECK_EQ(evs[0].exc_addr, p);
-	CHECK_EQ(q(p).Protect, PAGE_EXECUTE_READ);
+	CHECK_EQ(query_region(p).Protect, PAGE_EXECUTE_READ);
 	/* Guard over a non-executable page: the retried fetch is an execute access violation. */
 	CHECK(VirtualProtect(p + 0x1000, 0x1000, PAGE_READWRITE | PAGE_GUARD, &old));
 	CHECK_EQ(old, PAGE_EXECUTE_READWRITE);
@@ -210,13 +194,13 @@ static void guard_args(void)
 	CHECK_ERR(VirtualAlloc(NULL, 0x1000, MEM_RESERVE | MEM_COMMIT, PAGE_NOACCESS | PAGE_GUARD),
 		  ERROR_INVALID_PARAMETER);
 	CHECK_ERR(VirtualAlloc(p, 0x1000, MEM_COMMIT, PAGE_NOACCESS | PAGE_GUARD), ERROR_INVALID_PARAMETER);
-	CHECK_EQ(q(p).Protect, PAGE_READWRITE);
+	CHECK_EQ(query_region(p).Protect, PAGE_READWRITE);
 	CHECK(VirtualFree(p, 0, MEM_RELEASE));
 	/* A commit with PAGE_GUARD inside a reservation arms only those pages. */
 	p = VirtualAlloc(NULL, 0x3000, MEM_RESERVE, PAGE_READWRITE);
 	CHECK_EQ(VirtualAlloc(p + 0x1000, 0x1000, MEM_COMMIT, PAGE_READONLY | PAGE_GUARD), p + 0x1000);
 	CHECK_REGION(p + 0x1000, MEM_COMMIT, PAGE_READONLY | PAGE_GUARD, 0x1000);
-	CHECK_EQ(q(p + 0x1000).AllocationProtect, PAGE_READWRITE);
+	CHECK_EQ(query_region(p + 0x1000).AllocationProtect, PAGE_READWRITE);
 	nev = 0;
 	CHECK_EQ(*(volatile char *)(p + 0x1fff), 0);
 	CHECK_EQ(nev, 1);
@@ -240,7 +224,7 @@ static __attribute__((noinline)) int recurse(int depth)
 static void stack_growth(void)
 {
 	int local;
-	MEMORY_BASIC_INFORMATION m = q(&local);
+	MEMORY_BASIC_INFORMATION m = query_region(&local);
 	char *base = m.AllocationBase;
 	CHECK_EQ(m.State, MEM_COMMIT);
 	CHECK_EQ(m.Type, MEM_PRIVATE);
@@ -249,7 +233,7 @@ static void stack_growth(void)
 	ULONG_PTR total = 0, guard_pages = 0, committed_before = 0;
 	char *a = base;
 	while ((ULONG_PTR)a < 0x7FFFFFFF0000ULL) {
-		MEMORY_BASIC_INFORMATION r = q(a);
+		MEMORY_BASIC_INFORMATION r = query_region(a);
 		if (r.AllocationBase != base || r.State == MEM_FREE)
 			break;
 		if (r.Protect & PAGE_GUARD)
@@ -275,7 +259,7 @@ static void stack_growth(void)
 	ULONG_PTR committed = 0, guards = 0, lowest_commit = 0;
 	a = base;
 	while ((ULONG_PTR)a < 0x7FFFFFFF0000ULL) {
-		MEMORY_BASIC_INFORMATION s = q(a);
+		MEMORY_BASIC_INFORMATION s = query_region(a);
 		if (s.AllocationBase != base || s.State == MEM_FREE)
 			break;
 		if (s.State == MEM_COMMIT) {
@@ -293,7 +277,7 @@ static void stack_growth(void)
 	CHECK(committed >= 600 * 1024);
 	CHECK(committed < 0x100000);
 	CHECK_EQ(guards, 0x1000);
-	CHECK_EQ(q(base).State, MEM_RESERVE);	/* the bottom is never committed */
+	CHECK_EQ(query_region(base).State, MEM_RESERVE);	/* the bottom is never committed */
 	/* A second, shallower run does not move anything. */
 	nev = 0;
 	CHECK_EQ(recurse(100) != 0x7fffffff, 1);

@@ -5,22 +5,6 @@
 
 #define G 0x10000ULL
 
-static MEMORY_BASIC_INFORMATION q(const void *p)
-{
-	MEMORY_BASIC_INFORMATION m;
-	memset(&m, 0xcc, sizeof m);
-	CHECK_EQ(VirtualQuery(p, &m, sizeof m), sizeof m);
-	return m;
-}
-
-#define CHECK_REGION(p, st, prot, size)              \
-	do {                                         \
-		MEMORY_BASIC_INFORMATION m_ = q(p);  \
-		CHECK_EQ(m_.State, st);              \
-		CHECK_EQ(m_.Protect, prot);          \
-		CHECK_EQ(m_.RegionSize, size);       \
-	} while (0)
-
 /* The fault handler: counts access violations, records them, repairs with VirtualProtect. */
 static volatile LONG faults;
 static volatile ULONG_PTR f_kind, f_addr;
@@ -82,8 +66,8 @@ static void old_value_and_rounding(void)
 	for (unsigned i = 0; i < sizeof ok / sizeof ok[0]; i++) {
 		CHECK(VirtualProtect(p + 0x8000, 0x1000, ok[i], &old));
 		CHECK_EQ(old, prev);
-		CHECK_EQ(q(p + 0x8000).Protect, ok[i]);
-		CHECK_EQ(q(p + 0x8000).AllocationProtect, PAGE_READWRITE);	/* §8.7 */
+		CHECK_EQ(query_region(p + 0x8000).Protect, ok[i]);
+		CHECK_EQ(query_region(p + 0x8000).AllocationProtect, PAGE_READWRITE);	/* §8.7 */
 		prev = ok[i];
 	}
 	/* Rejected protections change nothing. */
@@ -186,7 +170,7 @@ static void enforcement(void)
 		CHECK_EQ(f_kind, EXCEPTION_WRITE_FAULT);
 		CHECK_EQ(f_addr, p + i * 0x1000 + 8);
 		CHECK_EQ(p[i * 0x1000 + 8], 9);
-		CHECK_EQ(q(p + i * 0x1000).Protect, PAGE_READWRITE);
+		CHECK_EQ(query_region(p + i * 0x1000).Protect, PAGE_READWRITE);
 	}
 	/* Second write to the same page: no fault. */
 	((volatile char *)p)[16] = 1;
@@ -200,7 +184,7 @@ static void enforcement(void)
 	CHECK_EQ(faults, 1);
 	CHECK_EQ(f_kind, EXCEPTION_READ_FAULT);
 	CHECK_EQ(f_addr, p);
-	CHECK_EQ(q(p).Protect, PAGE_READONLY);
+	CHECK_EQ(query_region(p).Protect, PAGE_READONLY);
 	CHECK_EQ(p[8], 9);
 	/* Write to NOACCESS: write fault, repaired to READONLY then faults again, repaired to RW. */
 	CHECK(VirtualProtect(p + 0x1000, 0x1000, PAGE_NOACCESS, &old));
@@ -219,8 +203,8 @@ static void enforcement(void)
 	((volatile char *)z)[0x1800] = 3;
 	CHECK_EQ(faults, 1);
 	CHECK_EQ(z[0x1800], 3);
-	CHECK_EQ(q(z).Protect, PAGE_READONLY);
-	CHECK_EQ(q(z).RegionSize, 0x1000);
+	CHECK_EQ(query_region(z).Protect, PAGE_READONLY);
+	CHECK_EQ(query_region(z).RegionSize, 0x1000);
 	CHECK(RemoveVectoredExceptionHandler(h));
 	CHECK(VirtualFree(z, 0, MEM_RELEASE));
 	CHECK(VirtualFree(p, 0, MEM_RELEASE));
@@ -236,8 +220,8 @@ static void query_after(void)
 	CHECK_REGION(p, MEM_COMMIT, PAGE_EXECUTE_READWRITE, 0x3000);
 	CHECK_REGION(p + 0x3000, MEM_COMMIT, PAGE_READONLY, 0x2000);
 	CHECK_REGION(p + 0x5000, MEM_COMMIT, PAGE_EXECUTE_READWRITE, 0x3000);
-	CHECK_EQ(q(p + 0x3000).AllocationProtect, PAGE_EXECUTE_READWRITE);
-	CHECK_EQ(q(p + 0x4000).AllocationBase, p);
+	CHECK_EQ(query_region(p + 0x3000).AllocationProtect, PAGE_EXECUTE_READWRITE);
+	CHECK_EQ(query_region(p + 0x4000).AllocationBase, p);
 	CHECK(VirtualProtect(p + 0x3000, 0x2000, PAGE_EXECUTE_READWRITE, &old));
 	CHECK_EQ(old, PAGE_READONLY);
 	CHECK_REGION(p, MEM_COMMIT, PAGE_EXECUTE_READWRITE, 0x8000);

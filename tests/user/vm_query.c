@@ -6,18 +6,10 @@
 #define G 0x10000ULL
 #define USER_END 0x7FFFFFFF0000ULL
 
-static MEMORY_BASIC_INFORMATION q(const void *p)
-{
-	MEMORY_BASIC_INFORMATION m;
-	memset(&m, 0xcc, sizeof m);
-	CHECK_EQ(VirtualQuery(p, &m, sizeof m), sizeof m);
-	return m;
-}
-
 /* Checks every field. */
 #define CHECK_MBI(p, base, abase, aprot, size, st, prot, type)  \
 	do {                                                    \
-		MEMORY_BASIC_INFORMATION m_ = q(p);             \
+		MEMORY_BASIC_INFORMATION m_ = query_region(p);             \
 		CHECK_EQ(m_.BaseAddress, base);                 \
 		CHECK_EQ(m_.AllocationBase, abase);             \
 		CHECK_EQ(m_.AllocationProtect, aprot);          \
@@ -53,7 +45,7 @@ static void errors(void)
 	CHECK_EQ(m.BaseAddress, 0x7FFFFFFEF000ULL);
 	CHECK_EQ((ULONG_PTR)m.BaseAddress + m.RegionSize, USER_END);
 	/* Address 0 is a free region. */
-	m = q(NULL);
+	m = query_region(NULL);
 	CHECK_EQ(m.BaseAddress, 0);
 	CHECK_EQ(m.State, MEM_FREE);
 	CHECK_EQ(m.AllocationBase, 0);
@@ -61,7 +53,7 @@ static void errors(void)
 	CHECK_EQ(m.Protect, PAGE_NOACCESS);
 	CHECK_EQ(m.Type, 0);
 	CHECK(m.RegionSize >= 0x10000);
-	m = q((void *)0xFFFF);
+	m = query_region((void *)0xFFFF);
 	CHECK_EQ(m.BaseAddress, 0xF000);
 	CHECK_EQ(m.State, MEM_FREE);
 	CHECK(VirtualFree(p, 0, MEM_RELEASE));
@@ -77,7 +69,7 @@ static void fields(void)
 	CHECK_MBI(p + 0x1234, p + 0x1000, p, PAGE_EXECUTE_READ, 0x7000, MEM_RESERVE, 0, MEM_PRIVATE);
 	CHECK_MBI(p + 0x7fff, p + 0x7000, p, PAGE_EXECUTE_READ, 0x1000, MEM_RESERVE, 0, MEM_PRIVATE);
 	/* Free after it, up to the next granule at least. */
-	MEMORY_BASIC_INFORMATION f = q(p + 0x8000);
+	MEMORY_BASIC_INFORMATION f = query_region(p + 0x8000);
 	CHECK_EQ(f.State, MEM_FREE);
 	CHECK_EQ(f.BaseAddress, p + 0x8000);
 	CHECK_EQ(f.AllocationBase, 0);
@@ -139,7 +131,7 @@ static void allocation_protect(void)
 		CHECK(r != NULL);
 		CHECK_MBI(r, r, r, prots[i], 0x2000, MEM_RESERVE, 0, MEM_PRIVATE);
 		CHECK_EQ(VirtualAlloc(r, 0x1000, MEM_COMMIT, PAGE_READONLY), r);
-		CHECK_EQ(q(r).AllocationProtect, prots[i]);
+		CHECK_EQ(query_region(r).AllocationProtect, prots[i]);
 		CHECK(VirtualFree(r, 0, MEM_RELEASE));
 		char *c = VirtualAlloc(NULL, 0x2000, MEM_RESERVE | MEM_COMMIT, prots[i]);
 		CHECK(c != NULL);
@@ -188,16 +180,16 @@ static int global_data = 1;
 static void process_map(void)
 {
 	/* The program image, its data and the stack. */
-	MEMORY_BASIC_INFORMATION m = q((void *)process_map);
+	MEMORY_BASIC_INFORMATION m = query_region((void *)process_map);
 	CHECK_EQ(m.State, MEM_COMMIT);
 	CHECK_EQ(m.Type, MEM_IMAGE);
 	CHECK(m.Protect == PAGE_EXECUTE_READ || m.Protect == PAGE_EXECUTE);
-	m = q(&global_data);
+	m = query_region(&global_data);
 	CHECK_EQ(m.State, MEM_COMMIT);
 	CHECK_EQ(m.Type, MEM_IMAGE);
 	CHECK_EQ(m.Protect, PAGE_READWRITE);
 	int local = 0;
-	m = q(&local);
+	m = query_region(&local);
 	CHECK_EQ(m.State, MEM_COMMIT);
 	CHECK_EQ(m.Type, MEM_PRIVATE);
 	CHECK_EQ(m.Protect, PAGE_READWRITE);

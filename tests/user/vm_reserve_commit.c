@@ -24,24 +24,6 @@ static LONG WINAPI commit_handler(EXCEPTION_POINTERS *ep)
 	return EXCEPTION_CONTINUE_EXECUTION;
 }
 
-static MEMORY_BASIC_INFORMATION q(const void *p)
-{
-	MEMORY_BASIC_INFORMATION m;
-	memset(&m, 0xcc, sizeof m);
-	SIZE_T n = VirtualQuery(p, &m, sizeof m);
-	CHECK_EQ(n, sizeof m);
-	return m;
-}
-
-/* Checks the region at p: state, protect and size. */
-#define CHECK_REGION(p, st, prot, size)              \
-	do {                                         \
-		MEMORY_BASIC_INFORMATION m_ = q(p);  \
-		CHECK_EQ(m_.State, st);              \
-		CHECK_EQ(m_.Protect, prot);          \
-		CHECK_EQ(m_.RegionSize, size);       \
-	} while (0)
-
 static int all_zero(const unsigned char *p, SIZE_T n)
 {
 	for (SIZE_T i = 0; i < n; i++)
@@ -93,7 +75,7 @@ static void null_address_sizes(void)
 				continue;
 			CHECK_EQ((ULONG_PTR)p % G, 0);
 			CHECK((ULONG_PTR)p >= 0x10000);
-			MEMORY_BASIC_INFORMATION m = q(p);
+			MEMORY_BASIC_INFORMATION m = query_region(p);
 			CHECK_EQ(m.BaseAddress, p);
 			CHECK_EQ(m.AllocationBase, p);
 			CHECK_EQ(m.RegionSize, sizes[i][1]);
@@ -108,7 +90,7 @@ static void null_address_sizes(void)
 			}
 			/* The rest of the granule after the region is free. */
 			if (sizes[i][1] % G) {
-				MEMORY_BASIC_INFORMATION f = q(p + sizes[i][1]);
+				MEMORY_BASIC_INFORMATION f = query_region(p + sizes[i][1]);
 				CHECK_EQ(f.State, MEM_FREE);
 				CHECK_EQ(f.AllocationBase, NULL);
 			}
@@ -120,7 +102,7 @@ static void null_address_sizes(void)
 	CHECK(p != NULL);
 	CHECK_EQ((ULONG_PTR)p % G, 0);
 	CHECK_REGION(p, MEM_COMMIT, PAGE_READONLY, 0x3000);
-	CHECK_EQ(q(p).AllocationProtect, PAGE_READONLY);
+	CHECK_EQ(query_region(p).AllocationProtect, PAGE_READONLY);
 	CHECK_EQ(*(volatile char *)(p + 0x2fff), 0);
 	CHECK(VirtualFree(p, 0, MEM_RELEASE));
 }
@@ -131,16 +113,16 @@ static void explicit_reserve(void)
 	char *b = free_area(2);
 	char *p = VirtualAlloc(b + 0x1234, 0x1000, MEM_RESERVE, PAGE_READWRITE);
 	CHECK_EQ(p, b);
-	MEMORY_BASIC_INFORMATION m = q(b);
+	MEMORY_BASIC_INFORMATION m = query_region(b);
 	CHECK_EQ(m.AllocationBase, b);
 	CHECK_EQ(m.RegionSize, 0x3000);
 	CHECK_EQ(m.State, MEM_RESERVE);
 	CHECK_EQ(m.Protect, 0);
-	m = q(b + 0x2fff);
+	m = query_region(b + 0x2fff);
 	CHECK_EQ(m.BaseAddress, b + 0x2000);
 	CHECK_EQ(m.RegionSize, 0x1000);
 	/* §4.3: the granule tail is free but unusable. */
-	m = q(b + 0x3000);
+	m = query_region(b + 0x3000);
 	CHECK_EQ(m.State, MEM_FREE);
 	CHECK_EQ(m.Protect, PAGE_NOACCESS);
 	CHECK_EQ(m.AllocationBase, NULL);
@@ -156,20 +138,20 @@ static void explicit_reserve(void)
 	CHECK_ERR(VirtualAlloc(b, 0x1000, MEM_RESERVE, PAGE_READWRITE), ERROR_INVALID_ADDRESS);
 	CHECK_ERR(VirtualAlloc(b + 0x1000, 0x1000, MEM_RESERVE, PAGE_READWRITE), ERROR_INVALID_ADDRESS);
 	CHECK_ERR(VirtualAlloc(b, 0x20000, MEM_RESERVE, PAGE_READWRITE), ERROR_INVALID_ADDRESS);
-	CHECK_EQ(q(b).RegionSize, 0x3000);
+	CHECK_EQ(query_region(b).RegionSize, 0x3000);
 	/* The next granule is still usable. */
 	char *n = VirtualAlloc(b + G, 0x1000, MEM_RESERVE, PAGE_READWRITE);
 	CHECK_EQ(n, b + G);
-	CHECK_EQ(q(b + 0x3000).RegionSize, G - 0x3000);	/* free run ends at the next allocation */
+	CHECK_EQ(query_region(b + 0x3000).RegionSize, G - 0x3000);	/* free run ends at the next allocation */
 	CHECK(VirtualFree(n, 0, MEM_RELEASE));
 	CHECK(VirtualFree(b, 0, MEM_RELEASE));
-	CHECK_EQ(q(b).State, MEM_FREE);
+	CHECK_EQ(query_region(b).State, MEM_FREE);
 
 	/* B+0x8000, size 1 -> [B, B+0x9000). */
 	p = VirtualAlloc(b + 0x8000, 1, MEM_RESERVE, PAGE_READONLY);
 	CHECK_EQ(p, b);
 	CHECK_REGION(b, MEM_RESERVE, 0, 0x9000);
-	CHECK_EQ(q(b + 0x9000).State, MEM_FREE);
+	CHECK_EQ(query_region(b + 0x9000).State, MEM_FREE);
 	CHECK(VirtualFree(b, 0, MEM_RELEASE));
 
 	/* Exactly one granule and beyond. */
@@ -186,7 +168,7 @@ static void explicit_reserve(void)
 	CHECK_EQ(*(volatile int *)b, 42);
 	*(volatile int *)(b + 0x5ffc) = 43;
 	CHECK_EQ(*(volatile int *)(b + 0x5ffc), 43);
-	CHECK_EQ(q(b + 0x6000).State, MEM_FREE);
+	CHECK_EQ(query_region(b + 0x6000).State, MEM_FREE);
 	CHECK(VirtualFree(b, 0, MEM_RELEASE));
 
 	/* §5.7: a released base can be reserved again at once. */
@@ -209,8 +191,8 @@ static void commit_rules(void)
 	CHECK_REGION(b, MEM_RESERVE, 0, 0x1000);
 	CHECK_REGION(b + 0x1000, MEM_COMMIT, PAGE_READWRITE, 0x2000);
 	CHECK_REGION(b + 0x3000, MEM_RESERVE, 0, 0xD000);
-	CHECK_EQ(q(b + 0x1000).AllocationBase, b);
-	CHECK_EQ(q(b + 0x3000).AllocationBase, b);
+	CHECK_EQ(query_region(b + 0x1000).AllocationBase, b);
+	CHECK_EQ(query_region(b + 0x3000).AllocationBase, b);
 	/* Unaligned one-byte commit. */
 	p = VirtualAlloc(b + 0x5123, 1, MEM_COMMIT, PAGE_READONLY);
 	CHECK_EQ(p, b + 0x5000);
@@ -243,7 +225,7 @@ static void commit_rules(void)
 	CHECK_REGION(b + 0x1000, MEM_COMMIT, PAGE_READONLY, 0x1000);
 	CHECK_REGION(b + 0x2000, MEM_COMMIT, PAGE_READWRITE, 0x2000);
 	CHECK_EQ((unsigned char)b[0x1000], 0xab);
-	CHECK_EQ(q(b + 0x1000).AllocationProtect, PAGE_READWRITE);
+	CHECK_EQ(query_region(b + 0x1000).AllocationProtect, PAGE_READWRITE);
 	/* A write to it now faults; the handler commits it read-write again and the write lands. */
 	PVOID h = AddVectoredExceptionHandler(1, commit_handler);
 	CHECK(h != NULL);
@@ -293,7 +275,7 @@ static void commit_rules(void)
 	/* Commit on free memory. */
 	CHECK_ERR(VirtualAlloc(b, 0x1000, MEM_COMMIT, PAGE_READWRITE), ERROR_INVALID_ADDRESS);
 	CHECK_ERR(VirtualAlloc(b + 0x5000, 0x10, MEM_COMMIT, PAGE_READWRITE), ERROR_INVALID_ADDRESS);
-	CHECK_EQ(q(b).State, MEM_FREE);
+	CHECK_EQ(query_region(b).State, MEM_FREE);
 
 	/* Two adjacent reservations: a commit covering both fails and changes neither. */
 	char *a = free_area(2);
@@ -305,7 +287,7 @@ static void commit_rules(void)
 	CHECK_ERR(VirtualAlloc(a, 2 * G, MEM_COMMIT, PAGE_READWRITE), ERROR_INVALID_ADDRESS);
 	CHECK_REGION(a, MEM_RESERVE, 0, G);
 	CHECK_REGION(a + G, MEM_RESERVE, 0, G);
-	CHECK_EQ(q(a + G).AllocationBase, a + G);
+	CHECK_EQ(query_region(a + G).AllocationBase, a + G);
 	/* Reserving across them fails. */
 	CHECK_ERR(VirtualAlloc(a, 2 * G, MEM_RESERVE, PAGE_READWRITE), ERROR_INVALID_ADDRESS);
 	CHECK_ERR(VirtualAlloc(a + G + 0x100, 0x1000, MEM_RESERVE, PAGE_READWRITE), ERROR_INVALID_ADDRESS);
