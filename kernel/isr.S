@@ -6,6 +6,8 @@
  * came from user mode, saves the general registers as struct trap_frame and
  * calls trap_dispatch(frame).
  */
+#include "kernel/frame_asm.h"
+
 	.text
 	.balign 16
 	.global isr_stubs
@@ -26,21 +28,7 @@ isr_common:
 	testb	$3, 24(%rsp)		/* CS of the interrupted code */
 	jz	1f
 	swapgs
-1:	pushq	%rax
-	pushq	%rbx
-	pushq	%rcx
-	pushq	%rdx
-	pushq	%rsi
-	pushq	%rdi
-	pushq	%rbp
-	pushq	%r8
-	pushq	%r9
-	pushq	%r10
-	pushq	%r11
-	pushq	%r12
-	pushq	%r13
-	pushq	%r14
-	pushq	%r15
+1:	PUSH_GPRS
 	cld
 	mov	%rsp, %rdi
 	/* A frame record so backtraces continue into the interrupted code. */
@@ -51,21 +39,7 @@ isr_common:
 	add	$16, %rsp
 	.global trap_return
 trap_return:
-	popq	%r15
-	popq	%r14
-	popq	%r13
-	popq	%r12
-	popq	%r11
-	popq	%r10
-	popq	%r9
-	popq	%r8
-	popq	%rbp
-	popq	%rdi
-	popq	%rsi
-	popq	%rdx
-	popq	%rcx
-	popq	%rbx
-	popq	%rax
+	POP_GPRS
 	testb	$3, 24(%rsp)
 	jz	2f
 	swapgs

@@ -1,5 +1,6 @@
 /* kernel/switch.S - kernel context switch and system-call entry. */
 #include "kernel/gdt.h"
+#include "kernel/frame_asm.h"
 
 	.text
 /* void context_switch(uint64_t *save_rsp, uint64_t new_rsp): callee-saved registers only. */
@@ -46,42 +47,14 @@ syscall_entry:
 	pushq	%rcx
 	pushq	$0			/* error */
 	pushq	$0x100			/* "vector" 256: a system call */
-	pushq	%rax
-	pushq	%rbx
-	pushq	%rcx
-	pushq	%rdx
-	pushq	%rsi
-	pushq	%rdi
-	pushq	%rbp
-	pushq	%r8
-	pushq	%r9
-	pushq	%r10
-	pushq	%r11
-	pushq	%r12
-	pushq	%r13
-	pushq	%r14
-	pushq	%r15
+	PUSH_GPRS
 	cld
 	mov	%rsp, %rdi
 	xor	%ebp, %ebp		/* backtraces stop here */
 	call	syscall_dispatch
 	test	%eax, %eax
 	jnz	trap_return
-	popq	%r15
-	popq	%r14
-	popq	%r13
-	popq	%r12
-	popq	%r11			/* overwritten below with rflags */
-	popq	%r10
-	popq	%r9
-	popq	%r8
-	popq	%rbp
-	popq	%rdi
-	popq	%rsi
-	popq	%rdx
-	popq	%rcx			/* overwritten below with rip */
-	popq	%rbx
-	popq	%rax
+	POP_GPRS			/* rcx and r11 are overwritten below */
 	add	$16, %rsp		/* vector, error */
 	popq	%rcx			/* rip: came from the syscall instruction, canonical */
 	add	$8, %rsp		/* cs */
