@@ -166,35 +166,41 @@ TEST(runs_split_and_merge)
 	vad_delete(v);
 }
 
-TEST(avl_stays_balanced_sequential_and_random)
+static void avl_steps(struct vad_tree *t)
 {
-	struct vad_tree t = { 0 };
 	for (uint64_t i = 0; i < 4096; i++) {
 		struct vad *v = vad_new((i + 1) * GRAN, (i + 1) * GRAN + PG, RESERVE, 0, 4, 0);
 		CHECK(v);
-		vad_insert(&t, v);
+		vad_insert(t, v);
 	}
-	CHECK_OK(check_tree(&t));
-	CHECK(t.root->height <= 13);	/* 4096 nodes: perfect 13, AVL allows ~17 */
+	CHECK_OK(check_tree(t));
+	CHECK(t->root->height <= 13);	/* 4096 nodes: perfect 13, AVL allows ~17 */
 	for (uint64_t i = 0; i < 4096; i++) {
 		uint64_t a = (i + 1) * GRAN;
-		struct vad *v = vad_find(&t, a + 0x800);
+		struct vad *v = vad_find(t, a + 0x800);
 		CHECK(v && v->start == a);
-		CHECK(vad_find(&t, a + PG) == NULL);
-		struct vad *nx = vad_find_next(&t, a + PG);
+		CHECK(vad_find(t, a + PG) == NULL);
+		struct vad *nx = vad_find_next(t, a + PG);
 		CHECK(i == 4095 ? nx == NULL : nx && nx->start == a + GRAN);
 	}
 	/* Remove in a scrambled order, checking the shape as we go. */
 	for (uint64_t k = 0; k < 4096; k++) {
 		uint64_t i = (k * 2654435761u) % 4096;
-		struct vad *v = vad_find(&t, (i + 1) * GRAN);
+		struct vad *v = vad_find(t, (i + 1) * GRAN);
 		CHECK(v);
-		vad_remove(&t, v);
+		vad_remove(t, v);
 		vad_delete(v);
 		if (k % 64 == 0)
-			CHECK_OK(check_tree(&t));
+			CHECK_OK(check_tree(t));
 	}
-	CHECK(t.root == NULL && t.count == 0);
+	CHECK(t->root == NULL && t->count == 0);
+}
+
+TEST(avl_stays_balanced_sequential_and_random)
+{
+	struct vad_tree t = { 0 };
+	avl_steps(&t);
+	free_tree(&t);
 }
 
 TEST(gap_edges_and_overflow)
@@ -349,9 +355,9 @@ static bool model_reserve(struct vad_tree *t, uint64_t p, uint64_t npg)
 	return true;
 }
 
-TEST(randomized_against_model)
+/* The random steps; on a failed check it returns early and the caller frees the tree. */
+static void random_steps(struct vad_tree *t)
 {
-	struct vad_tree t = { 0 };
 	long reserves = 0, releases = 0, sets = 0, merges_seen = 0;
 	memset(model, 0, sizeof(model));
 	nlive = 0;
@@ -368,18 +374,18 @@ TEST(randomized_against_model)
 				if (p + npg > NPAGES)
 					npg = NPAGES - p;
 				bool free_ = model_free(p, p + npg);
-				CHECK_EQ(vad_range_free(&t, BASE + p * PG, BASE + (p + npg) * PG), free_);
+				CHECK_EQ(vad_range_free(t, BASE + p * PG, BASE + (p + npg) * PG), free_);
 				if (free_) {
-					CHECK(model_reserve(&t, p, npg));
+					CHECK(model_reserve(t, p, npg));
 					reserves++;
 				}
 			} else {	/* through the gap search, bottom-up or top-down */
-				uint64_t a = vad_find_gap(&t, npg * PG, align_pg * PG, BASE, TOP, how == 2);
+				uint64_t a = vad_find_gap(t, npg * PG, align_pg * PG, BASE, TOP, how == 2);
 				CHECK_EQ(a, model_gap(npg, align_pg, 0, NPAGES, how == 2));
 				if (a) {
 					uint64_t p = (a - BASE) / PG;
 					CHECK(model_free(p, p + npg));
-					CHECK(model_reserve(&t, p, npg));
+					CHECK(model_reserve(t, p, npg));
 					reserves++;
 				}
 			}
@@ -388,7 +394,7 @@ TEST(randomized_against_model)
 			struct vad *v = live[i];
 			for (uint64_t a = v->start; a < v->end; a += PG)
 				model[(a - BASE) / PG] = (struct page_model){ 0 };
-			vad_remove(&t, v);
+			vad_remove(t, v);
 			CHECK(v->parent == NULL);
 			vad_delete(v);
 			live[i] = live[--nlive];
@@ -412,7 +418,7 @@ TEST(randomized_against_model)
 			sets++;
 		}
 		model_prefix();
-		const char *err = check_against_model(&t);
+		const char *err = check_against_model(t);
 		if (err)
 			printf("    step %d: %s\n", step, err);
 		CHECK(err == NULL);
@@ -420,11 +426,18 @@ TEST(randomized_against_model)
 	printf("    %d steps: %ld reserves, %ld releases, %ld run sets (%ld merged), %d VADs left\n", STEPS,
 	       reserves, releases, sets, merges_seen, nlive);
 	CHECK(reserves > 1000 && releases > 1000 && sets > 1000 && merges_seen > 100);
-	free_tree(&t);
+}
+
+TEST(randomized_against_model)
+{
+	struct vad_tree t = { 0 };
+	random_steps(&t);
+	free_tree(&t);	/* also after a failure, so LeakSanitizer only reports real leaks */
 	nlive = 0;
 }
 
 int main(void)
 {
+	setvbuf(stdout, NULL, _IOLBF, 0);	/* keep the report if LeakSanitizer ends the program */
 	return run_tests("vad");
 }
