@@ -204,6 +204,51 @@ static ntstatus_t sys_raise(struct trap_frame *tf)
 	proc_unhandled_exception(rec[0], address, rec[6], info0, info1);
 }
 
+/* NtGetWriteWatch's output array, written one address at a time (probed before). */
+static int emit_address(void *ctx, uint64_t index, uint64_t addr)
+{
+	return copy_to_user(*(uint64_t *)ctx + index * 8, &addr, 8);
+}
+
+/*
+ * NtGetWriteWatch(flags, base, size, addresses, count, granularity): NULL or bad
+ * count/granularity pointers give STATUS_ACCESS_VIOLATION (998), a zero count
+ * STATUS_INVALID_PARAMETER (87, even with a NULL array), then the array is
+ * probed for the entries that can be written (998), then mm/watch.c checks
+ * the values and the range (87).
+ */
+static ntstatus_t sys_get_write_watch(struct trap_frame *tf)
+{
+	uint64_t count, uarr = tf->r10, gran = PAGE_SIZE;
+	uint32_t g32 = 0;
+	if (copy_from_user(&count, tf->r8, 8) || copy_to_user(tf->r8, &count, 8) ||
+	    copy_from_user(&g32, tf->r9, 4) || copy_to_user(tf->r9, &g32, 4))
+		return STATUS_ACCESS_VIOLATION;
+	if (count == 0)
+		return STATUS_INVALID_PARAMETER;
+	/* At most one entry per page of the range is written. */
+	uint64_t base = tf->rsi, size = tf->rdx, n = count;
+	if (base + size >= base) {
+		uint64_t pages = (((base + size + PAGE_SIZE - 1) & ~(PAGE_SIZE - 1)) - (base & ~(PAGE_SIZE - 1))) / PAGE_SIZE;
+		n = pages < n ? pages : n;
+	}
+	if (n && (n > USER_TOP / 8 || !user_range_ok(uarr, n * 8)))
+		return STATUS_ACCESS_VIOLATION;
+	for (uint64_t off = 0; off < n * 8; off = ((uarr + off) & ~(PAGE_SIZE - 1)) + PAGE_SIZE - uarr) {
+		uint64_t x;
+		if (copy_from_user(&x, uarr + off, 1) || copy_to_user(uarr + off, &x, 1))
+			return STATUS_ACCESS_VIOLATION;
+	}
+	ntstatus_t st = vm_get_write_watch(&current_process()->vm, (uint32_t)tf->rdi, base, size, &count,
+					   emit_address, &uarr);
+	if (st)
+		return st;
+	g32 = (uint32_t)gran;
+	if (copy_to_user(tf->r8, &count, 8) || copy_to_user(tf->r9, &g32, 4))
+		return STATUS_ACCESS_VIOLATION;
+	return STATUS_SUCCESS;
+}
+
 /*
  * Run system call tf->rax.  Returns 0 when the caller may return with sysret,
  * non-zero when the frame was rewritten (NtContinue) and must be restored in full.
@@ -249,6 +294,10 @@ int syscall_dispatch(struct trap_frame *tf)
 		st = STATUS_SUCCESS;
 		break;
 	case SYS_NtRaiseException: st = sys_raise(tf); break;
+	case SYS_NtGetWriteWatch: st = sys_get_write_watch(tf); break;
+	case SYS_NtResetWriteWatch:
+		st = is_current(tf->rdi) ? vm_reset_write_watch(&p->vm, tf->rsi, tf->rdx) : STATUS_INVALID_HANDLE;
+		break;
 	default: st = STATUS_INVALID_SYSTEM_SERVICE; break;
 	}
 	tf->rax = (uint64_t)(int64_t)st;

@@ -29,6 +29,10 @@ enum syscall_number {
 	SYS_NtSetExceptionDispatcher = 14, /* (void (*dispatcher)(EXCEPTION_RECORD *, CONTEXT *)) */
 	SYS_NtRaiseException = 15,	 /* (const EXCEPTION_RECORD *, const CONTEXT *, BOOLEAN first_chance): with
 					    first_chance FALSE the process ends with the exception code and one console line */
+	SYS_NtGetWriteWatch = 16,	 /* (ULONG flags, PVOID base, SIZE_T size, PVOID *addresses, ULONG_PTR *count,
+					    ULONG *granularity): Windows' HANDLE argument is dropped to fit six registers (the
+					    call always acts on the current process; ntdll checks the handle) */
+	SYS_NtResetWriteWatch = 17,	 /* (HANDLE, PVOID base, SIZE_T size) */
 	SYS_COUNT
 };
 

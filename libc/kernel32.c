@@ -63,6 +63,24 @@ SIZE_T WINAPI VirtualQuery(LPCVOID lpAddress, PMEMORY_BASIC_INFORMATION lpBuffer
 	return set_ntstatus(st) ? written : 0;
 }
 
+UINT WINAPI GetWriteWatch(DWORD dwFlags, PVOID lpBaseAddress, SIZE_T dwRegionSize, PVOID *lpAddresses,
+			  ULONG_PTR *lpdwCount, LPDWORD lpdwGranularity)
+{
+	NTSTATUS st = NtGetWriteWatch(GetCurrentProcess(), dwFlags, lpBaseAddress, dwRegionSize, lpAddresses,
+				      lpdwCount, (PULONG)lpdwGranularity);
+	return set_ntstatus(st) ? 0 : (UINT)-1;
+}
+
+UINT WINAPI ResetWriteWatch(LPVOID lpBaseAddress, SIZE_T dwRegionSize)
+{
+	return set_ntstatus(NtResetWriteWatch(GetCurrentProcess(), lpBaseAddress, dwRegionSize)) ? 0 : (UINT)-1;
+}
+
+SIZE_T WINAPI GetLargePageMinimum(void)
+{
+	return 2 * 1024 * 1024;	/* one 2 MiB PDE */
+}
+
 /* CPUID leaf 1: Windows reports the family as wProcessorLevel, model:stepping as the revision. */
 static void cpu_level_revision(WORD *level, WORD *revision)
 {

@@ -34,6 +34,21 @@ NTSTATUS NTAPI NtQueryVirtualMemory(HANDLE ProcessHandle, PVOID BaseAddress,
 			       MemoryInformation, MemoryInformationLength, ReturnLength));
 }
 
+NTSTATUS NTAPI NtGetWriteWatch(HANDLE ProcessHandle, ULONG Flags, PVOID BaseAddress, SIZE_T RegionSize,
+			       PVOID *UserAddressArray, PULONG_PTR EntriesInUserAddressArray, PULONG Granularity)
+{
+	/* The system call has no handle argument (six registers): only the current process is supported. */
+	if (ProcessHandle != (HANDLE)(LONG_PTR)-1)
+		return (NTSTATUS)STATUS_INVALID_HANDLE;
+	return NTCALL(SYSCALL6(SYS_NtGetWriteWatch, Flags, BaseAddress, RegionSize, UserAddressArray,
+			       EntriesInUserAddressArray, Granularity));
+}
+
+NTSTATUS NTAPI NtResetWriteWatch(HANDLE ProcessHandle, PVOID BaseAddress, SIZE_T RegionSize)
+{
+	return NTCALL(SYSCALL3(SYS_NtResetWriteWatch, ProcessHandle, BaseAddress, RegionSize));
+}
+
 NTSTATUS NTAPI NtContinue(PCONTEXT ContextRecord, BOOLEAN TestAlert)
 {
 	return NTCALL(SYSCALL2(SYS_NtContinue, ContextRecord, TestAlert));

@@ -41,7 +41,7 @@ enum vm_fault_result vm_fault(struct vm_space *vm, uint64_t addr, unsigned acces
 		vad_runs_set(v, page, page + PAGE_SIZE, W_MEM_COMMIT, plain);
 		pte_t *pte = pt_walk(vm->root, page, false);
 		if (pte && (*pte & (PTE_P | PTE_SW_FRAME))) {
-			*pte = (*pte & PTE_ADDR) | prot_pte_flags(plain);
+			*pte = (*pte & (PTE_ADDR | PTE_A | PTE_D)) | prot_pte_flags(plain);	/* D: write watch */
 			tlb_flush_page(page);
 		}
 		if (v->flags & VAD_STACK)
@@ -52,12 +52,16 @@ enum vm_fault_result vm_fault(struct vm_space *vm, uint64_t addr, unsigned acces
 	    (access == VM_ACCESS_EXEC && !prot_executable(prot)))
 		return VM_FAULT_ACCESS_VIOLATION;
 
+	if (v->flags & VAD_LARGE)
+		return VM_FAULT_RESOLVED;	/* mapped at allocation; the TLB entry was stale */
 	pte_t *pte = pt_walk(vm->root, page, true);
 	if (!pte)
 		return VM_FAULT_NO_MEMORY;
 	if (*pte & PTE_P)
 		return VM_FAULT_RESOLVED;	/* another path mapped it; the TLB entry was stale */
 	uint64_t f = frame_alloc_zeroed(0, FRAME_USER);
+	if (!f && vm_reclaim_reset(vm))	/* memory pressure: take back MEM_RESET pages */
+		f = frame_alloc_zeroed(0, FRAME_USER);
 	if (!f)
 		return VM_FAULT_NO_MEMORY;
 	*pte = f | prot_pte_flags(prot);

@@ -102,6 +102,18 @@ pte_t pt_unmap(uint64_t root, uint64_t va)
 	return old;
 }
 
+pte_t pt_unmap_large(uint64_t root, uint64_t va)
+{
+	ASSERT((va & (PAGE_2M - 1)) == 0);
+	pte_t *e = walk_to(root, va, 1, false);
+	if (!e || (*e & (PTE_P | PTE_PS)) != (PTE_P | PTE_PS))
+		return 0;
+	pte_t old = *e;
+	*e = 0;
+	tlb_flush_page(va);
+	return old;
+}
+
 int pt_protect(uint64_t root, uint64_t va, uint64_t flags)
 {
 	pte_t *e = walk_to(root, va, 0, false);
@@ -207,4 +219,15 @@ void tlb_flush_page(uint64_t va)
 void tlb_flush_all(void)
 {
 	write_cr3(read_cr3());
+}
+
+void tlb_flush_range(uint64_t va, uint64_t len)
+{
+	uint64_t pages = (len + PAGE_SIZE - 1) / PAGE_SIZE;
+	if (pages > TLB_FLUSH_PAGES_MAX) {
+		tlb_flush_all();
+		return;
+	}
+	for (uint64_t i = 0; i < pages; i++)
+		tlb_flush_page(va + i * PAGE_SIZE);
 }

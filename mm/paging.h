@@ -78,8 +78,19 @@ uint64_t pt_create_root(void);
 /* Free every page-table page of the user half of root, and root itself (not the mapped frames). */
 void pt_destroy_root(uint64_t root);
 
+/* Remove the 2 MiB mapping of va (2 MiB aligned); returns the old entry (0 if none).  Flushes the TLB entry. */
+pte_t pt_unmap_large(uint64_t root, uint64_t va);
+
 void tlb_flush_page(uint64_t va);
 void tlb_flush_all(void);	/* non-global entries (reload CR3) */
+
+/*
+ * One flush batch for [va, va+len) after entries of the current address space
+ * changed: invlpg per 4 KiB page up to TLB_FLUSH_PAGES_MAX pages, a CR3 reload
+ * (all non-global entries) above.  len 0 flushes nothing.
+ */
+#define TLB_FLUSH_PAGES_MAX 32
+void tlb_flush_range(uint64_t va, uint64_t len);
 
 /* The kernel's own page table (set up by kpaging_init). */
 extern uint64_t kernel_root;

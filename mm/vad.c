@@ -63,6 +63,8 @@ void vad_delete(struct vad *v)
 	if (!v)
 		return;
 	vad_free(v->runs);
+	vad_free(v->watch_bits);
+	vad_free(v->reset_bits);
 	vad_free(v);
 }
 

@@ -29,10 +29,13 @@ struct vad {
 	struct vad *left, *right, *parent;	/* AVL links */
 	int height;
 	void *owner_data;		/* for the VM layer (sections, write watch...) */
+	uint64_t *watch_bits;		/* VAD_WRITE_WATCH: 1 bit per page, written since the last reset (mm/watch.c) */
+	uint64_t *reset_bits;		/* MEM_RESET: 2 bitmaps of 1 bit per page, reset then lost (mm/reset.c) */
 };
 
 #define VAD_WRITE_WATCH 0x1
 #define VAD_STACK       0x2
+#define VAD_LARGE       0x4	/* MEM_LARGE_PAGES: mapped by 2 MiB entries, committed at once (mm/large.c) */
 
 struct vad_tree {
 	struct vad *root;
@@ -45,7 +48,7 @@ struct vad_tree {
  */
 struct vad *vad_new(uint64_t start, uint64_t end, uint32_t state, uint32_t protect, uint32_t alloc_protect,
 		    uint32_t type);
-void vad_delete(struct vad *v);	/* frees the VAD and its runs; must not be in a tree */
+void vad_delete(struct vad *v);	/* frees the VAD, its runs and bitmaps; must not be in a tree */
 
 /* Insert (the range must not overlap any VAD of the tree) / remove.  O(log n). */
 void vad_insert(struct vad_tree *t, struct vad *v);

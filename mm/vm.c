@@ -4,6 +4,7 @@
 #include "paging.h"
 #include "phys.h"
 #include "prot.h"
+#include "vm_ext.h"
 #include "kernel/layout.h"
 #include "kernel/panic.h"
 
@@ -102,6 +103,7 @@ void vm_space_destroy(struct vm_space *vm)
 {
 	struct vad *v;
 	while ((v = vad_first(&vm->tree))) {
+		large_release(vm, v);
 		drop_frames(vm, v, v->start, v->end);
 		uncharge(vm, committed_pages(v, v->start, v->end));
 		vad_remove(&vm->tree, v);
@@ -140,18 +142,27 @@ ntstatus_t vm_allocate(struct vm_space *vm, uint64_t *base, uint64_t *size, uint
 		return STATUS_INVALID_PARAMETER;
 	if (!(type & (W_MEM_COMMIT | W_MEM_RESERVE | W_MEM_RESET | W_MEM_RESET_UNDO)))
 		return STATUS_INVALID_PARAMETER;
-	if ((type & (W_MEM_RESET | W_MEM_RESET_UNDO)) && (type & ~(W_MEM_RESET | W_MEM_RESET_UNDO)))
-		return STATUS_INVALID_PARAMETER;
+	if ((type & (W_MEM_RESET | W_MEM_RESET_UNDO)) &&
+	    ((type & ~(W_MEM_RESET | W_MEM_RESET_UNDO)) || (type & W_MEM_RESET && type & W_MEM_RESET_UNDO)))
+		return STATUS_INVALID_PARAMETER;	/* MEM_RESET and MEM_RESET_UNDO each stand alone */
 	if ((type & W_MEM_WRITE_WATCH) && !(type & W_MEM_RESERVE))
 		return STATUS_INVALID_PARAMETER;
-	if (type & (W_MEM_RESET | W_MEM_RESET_UNDO | W_MEM_WRITE_WATCH | W_MEM_PHYSICAL | W_MEM_LARGE_PAGES))
-		return STATUS_NOT_IMPLEMENTED;	/* issues 7 and 11: refused, never half-done */
+	/* Large pages: reserve and commit together, never watched (mm/large.c). */
+	if ((type & W_MEM_LARGE_PAGES) && ((type & (W_MEM_RESERVE | W_MEM_COMMIT)) != (W_MEM_RESERVE | W_MEM_COMMIT) ||
+					   (type & W_MEM_WRITE_WATCH)))
+		return STATUS_INVALID_PARAMETER;
+	if (type & W_MEM_PHYSICAL)
+		return STATUS_NOT_IMPLEMENTED;	/* issue 11: refused, never half-done */
 	if (!prot_valid(protect, false))
 		return STATUS_INVALID_PAGE_PROTECTION;
 	if (addr != 0 && addr < USER_MIN_ADDR)
 		return STATUS_INVALID_PARAMETER_2;
 	if (len > USER_END || addr > USER_END - len)
 		return STATUS_INVALID_PARAMETER;
+	if (type & (W_MEM_RESET | W_MEM_RESET_UNDO))
+		return vm_reset(vm, base, size, type & W_MEM_RESET_UNDO);
+	if (type & W_MEM_LARGE_PAGES)
+		return large_allocate(vm, base, size, type, protect);
 
 	bool reserve = (type & W_MEM_RESERVE) || addr == 0;
 	if (reserve) {
@@ -172,6 +183,10 @@ ntstatus_t vm_allocate(struct vm_space *vm, uint64_t *base, uint64_t *size, uint
 		struct vad *v = vad_new(start, end, W_MEM_RESERVE, 0, protect, W_MEM_PRIVATE);
 		if (!v)
 			return STATUS_NO_MEMORY;
+		if ((type & W_MEM_WRITE_WATCH) && watch_init(v)) {
+			vad_delete(v);
+			return STATUS_NO_MEMORY;
+		}
 		if (commit_now) {
 			if (!charge(vm, (end - start) / PAGE_SIZE)) {
 				vad_delete(v);
@@ -192,7 +207,17 @@ ntstatus_t vm_allocate(struct vm_space *vm, uint64_t *base, uint64_t *size, uint
 		return v ? STATUS_CONFLICTING_ADDRESSES : STATUS_MEMORY_NOT_ALLOCATED;
 	if (v->type != W_MEM_PRIVATE)
 		return STATUS_CONFLICTING_ADDRESSES;
-	ntstatus_t st = commit_range(vm, v, start, end, protect);
+	ntstatus_t st;
+	if (v->flags & VAD_LARGE) {
+		/* Always committed: a re-commit is a protection change of whole 2 MiB pages. */
+		if (vad_runs_reserve(v))
+			return STATUS_NO_MEMORY;
+		st = large_protect(vm, v, start, end, protect);
+		if (!st)
+			vad_runs_set(v, start, end, W_MEM_COMMIT, protect);
+	} else {
+		st = commit_range(vm, v, start, end, protect);
+	}
 	if (st == STATUS_SUCCESS) {
 		*base = start;
 		*size = end - start;
@@ -226,14 +251,19 @@ ntstatus_t vm_free(struct vm_space *vm, uint64_t *base, uint64_t *size, uint32_t
 	if (type == W_MEM_RELEASE) {
 		if (start != v->start || end != v->end)
 			return len == 0 ? STATUS_FREE_VM_NOT_AT_BASE : STATUS_UNABLE_TO_FREE_VM;
+		large_release(vm, v);
 		drop_frames(vm, v, start, end);
 		uncharge(vm, committed_pages(v, start, end));
 		vad_remove(&vm->tree, v);
 		vad_delete(v);
 	} else {
+		if (v->flags & VAD_LARGE)
+			return STATUS_UNABLE_TO_FREE_VM;	/* large pages are only released whole (87) */
 		if (vad_runs_reserve(v))
 			return STATUS_NO_MEMORY;
 		drop_frames(vm, v, start, end);
+		watch_forget(v, start, end);	/* decommit clears the write-watch and reset state */
+		reset_forget(v, start, end);
 		uncharge(vm, committed_pages(v, start, end));
 		vad_runs_set(v, start, end, W_MEM_RESERVE, 0);
 	}
@@ -269,7 +299,13 @@ ntstatus_t vm_protect(struct vm_space *vm, uint64_t *base, uint64_t *size, uint3
 	protect &= ~(uint32_t)(W_PAGE_NOCACHE | W_PAGE_WRITECOMBINE);
 	if (!(protect & W_PAGE_GUARD))
 		protect |= keep_cache;
-	reprotect_frames(vm, start, end, protect);
+	if (v->flags & VAD_LARGE) {
+		ntstatus_t st = large_protect(vm, v, start, end, protect);
+		if (st)
+			return st;
+	} else {
+		reprotect_frames(vm, start, end, protect);
+	}
 	vad_runs_set(v, start, end, W_MEM_COMMIT, protect);
 	*base = start;
 	*size = end - start;
@@ -352,4 +388,19 @@ ntstatus_t vm_create_stack(struct vm_space *vm, uint64_t reserve, uint64_t commi
 void vm_commit_restore(const struct vm_commit_info *saved)
 {
 	commit = *saved;
+}
+
+bool vm_charge(struct vm_space *vm, uint64_t pages)
+{
+	return charge(vm, pages);
+}
+
+void vm_uncharge(struct vm_space *vm, uint64_t pages)
+{
+	uncharge(vm, pages);
+}
+
+uint64_t vm_committed_pages(const struct vad *v, uint64_t start, uint64_t end)
+{
+	return committed_pages(v, start, end);
 }

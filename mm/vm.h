@@ -64,6 +64,31 @@ ntstatus_t vm_map_image(struct vm_space *vm, uint64_t start, uint64_t end, uint3
  */
 ntstatus_t vm_create_stack(struct vm_space *vm, uint64_t reserve, uint64_t commit, uint64_t *top);
 
+/*
+ * Write watch (spec §12).  vm_get_write_watch reports, in ascending order, the
+ * pages of [base, base+size) (page-rounded, inside one MEM_WRITE_WATCH
+ * reservation) written since their last reset, calling emit(ctx, i, addr) for
+ * the i-th; it stops after *count pages and sets *count to the number found.
+ * With VM_WRITE_WATCH_FLAG_RESET the reported pages (only those) become clean.
+ * STATUS_INVALID_PARAMETER for flags other than the reset flag, *count 0, base
+ * 0, size 0, a range outside one watched reservation; STATUS_ACCESS_VIOLATION
+ * when emit fails (the caller probes its output first).  vm_reset_write_watch
+ * makes every page of the range clean (same range rules).
+ */
+#define VM_WRITE_WATCH_FLAG_RESET 0x1
+typedef int (*vm_ww_emit_fn)(void *ctx, uint64_t index, uint64_t addr);
+ntstatus_t vm_get_write_watch(struct vm_space *vm, uint32_t flags, uint64_t base, uint64_t size, uint64_t *count,
+			      vm_ww_emit_fn emit, void *ctx);
+ntstatus_t vm_reset_write_watch(struct vm_space *vm, uint64_t base, uint64_t size);
+
+/*
+ * Memory pressure: free the frames of MEM_RESET pages of vm not written since
+ * their reset (their contents become zero; MEM_RESET_UNDO then fails).  Pages
+ * written since keep their frames and leave the reset state.  Returns the
+ * number of frames freed.  Called by the fault path when no frame is free.
+ */
+uint64_t vm_reclaim_reset(struct vm_space *vm);
+
 enum vm_fault_result {
 	VM_FAULT_RESOLVED,		/* retry the access */
 	VM_FAULT_ACCESS_VIOLATION,	/* deliver STATUS_ACCESS_VIOLATION */

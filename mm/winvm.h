@@ -49,6 +49,7 @@ typedef int ntstatus_t;
 #define STATUS_INVALID_PAGE_PROTECTION  ((ntstatus_t)0xC0000045)
 #define STATUS_FREE_VM_NOT_AT_BASE      ((ntstatus_t)0xC000009F)
 #define STATUS_MEMORY_NOT_ALLOCATED     ((ntstatus_t)0xC00000A0)
+#define STATUS_INSUFFICIENT_RESOURCES   ((ntstatus_t)0xC000009A)
 #define STATUS_NOT_IMPLEMENTED          ((ntstatus_t)0xC0000002)
 #define STATUS_INTEGER_DIVIDE_BY_ZERO   ((ntstatus_t)0xC0000094)
 #define STATUS_PRIVILEGED_INSTRUCTION   ((ntstatus_t)0xC0000096)

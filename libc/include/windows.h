@@ -160,6 +160,7 @@ typedef const char *LPCSTR, *PCSTR;
 #define STATUS_INVALID_PARAMETER_11     ((NTSTATUS)0xC00000F9L)
 #define STATUS_INVALID_PARAMETER_12     ((NTSTATUS)0xC00000FAL)
 #define STATUS_PROCESS_IS_TERMINATING   ((NTSTATUS)0xC000010AL)
+#define STATUS_INSUFFICIENT_RESOURCES   ((NTSTATUS)0xC000009AL)
 #define STATUS_COMMITMENT_LIMIT         ((NTSTATUS)0xC000012DL)
 
 /* ---- exceptions ----------------------------------------------------------- */
@@ -207,6 +208,7 @@ typedef const char *LPCSTR, *PCSTR;
 #define ERROR_INVALID_ADDRESS     487
 #define ERROR_NOACCESS            998
 #define ERROR_INVALID_FLAGS       1004
+#define ERROR_NO_SYSTEM_RESOURCES 1450
 #define ERROR_COMMITMENT_LIMIT    1455
 
 /* ---- processor ------------------------------------------------------------ */
@@ -366,6 +368,20 @@ BOOL WINAPI VirtualProtect(LPVOID lpAddress, SIZE_T dwSize, DWORD flNewProtect, 
 /* Describes the region containing lpAddress; returns bytes written, 0 on failure. */
 SIZE_T WINAPI VirtualQuery(LPCVOID lpAddress, PMEMORY_BASIC_INFORMATION lpBuffer, SIZE_T dwLength);
 
+/*
+ * Write watch (MEM_WRITE_WATCH reservations): stores in lpAddresses, ascending,
+ * the pages of the range written since the last reset, at most *lpdwCount of
+ * them; *lpdwCount gets the number, *lpdwGranularity the page size.
+ * WRITE_WATCH_FLAG_RESET also resets the pages reported.  Returns 0, or
+ * (UINT)-1 with GetLastError 87 (bad value or range) or 998 (bad pointer).
+ */
+UINT WINAPI GetWriteWatch(DWORD dwFlags, PVOID lpBaseAddress, SIZE_T dwRegionSize, PVOID *lpAddresses,
+			  ULONG_PTR *lpdwCount, LPDWORD lpdwGranularity);
+/* Resets the write-watch state of the range; 0, or (UINT)-1 with GetLastError 87. */
+UINT WINAPI ResetWriteWatch(LPVOID lpBaseAddress, SIZE_T dwRegionSize);
+/* The large-page size for MEM_LARGE_PAGES: 2 MiB. */
+SIZE_T WINAPI GetLargePageMinimum(void);
+
 /* ---- system and process ---------------------------------------------------- */
 
 /* Fills *lpSystemInfo: 4 KiB pages, 64 KiB granularity, one AMD64 processor. */
@@ -396,6 +412,9 @@ NTSTATUS NTAPI NtProtectVirtualMemory(HANDLE ProcessHandle, PVOID *BaseAddress, 
 NTSTATUS NTAPI NtQueryVirtualMemory(HANDLE ProcessHandle, PVOID BaseAddress,
 				    MEMORY_INFORMATION_CLASS MemoryInformationClass, PVOID MemoryInformation,
 				    SIZE_T MemoryInformationLength, PSIZE_T ReturnLength);
+NTSTATUS NTAPI NtGetWriteWatch(HANDLE ProcessHandle, ULONG Flags, PVOID BaseAddress, SIZE_T RegionSize,
+			       PVOID *UserAddressArray, PULONG_PTR EntriesInUserAddressArray, PULONG Granularity);
+NTSTATUS NTAPI NtResetWriteWatch(HANDLE ProcessHandle, PVOID BaseAddress, SIZE_T RegionSize);
 /* Resumes at *ContextRecord; returns only on failure (a bad context pointer). */
 NTSTATUS NTAPI NtContinue(PCONTEXT ContextRecord, BOOLEAN TestAlert);
 /* Ends the process ((HANDLE)-1 only) with ExitStatus; returns only on failure. */

@@ -1,0 +1,129 @@
+/*
+ * mm/reset.c - MEM_RESET and MEM_RESET_UNDO, and the reclaim of reset pages.
+ *
+ * MEM_RESET works like Linux's MADV_FREE: the pages keep their frames, state
+ * and protection; each committed page is marked reset and its PTE's dirty bit
+ * is cleared (recorded first for write watch).  Under memory pressure
+ * vm_reclaim_reset frees the frames of reset pages still clean: a later touch
+ * reads zero and the page is marked lost.  A page written after its reset
+ * (D set again) is live data and leaves the reset state.  MEM_RESET_UNDO
+ * clears the reset state and fails when any page of the range was lost.
+ *
+ * Per VAD: v->reset_bits holds two bitmaps of 1 bit per page, [0, words) the
+ * reset pages and [words, 2 * words) the lost ones, allocated on first reset.
+ */
+#include "vm_ext.h"
+#include "frame.h"
+#include "kheap.h"
+#include "paging.h"
+#include "prot.h"
+
+static uint64_t *lost_bits(const struct vad *v)
+{
+	return v->reset_bits + bitmap_words(vad_pages(v));
+}
+
+void reset_forget(struct vad *v, uint64_t start, uint64_t end)
+{
+	if (!v->reset_bits)
+		return;
+	for (uint64_t va = start; va < end; va += PAGE_SIZE) {
+		uint64_t i = (va - v->start) / PAGE_SIZE;
+		bit_clear(v->reset_bits, i);
+		bit_clear(lost_bits(v), i);
+	}
+}
+
+/* Mark the committed pages of [start, end) reset and clean; one TLB flush batch. */
+static void reset_range(struct vm_space *vm, struct vad *v, uint64_t start, uint64_t end)
+{
+	uint64_t lo = 0, hi = 0;
+	for (uint32_t r = 0; r < v->nruns; r++) {
+		const struct vad_run *run = &v->runs[r];
+		if (run->state != W_MEM_COMMIT || run->end <= start || run->start >= end)
+			continue;
+		uint64_t s = run->start > start ? run->start : start, e = run->end < end ? run->end : end;
+		for (uint64_t va = s; va < e; va += PAGE_SIZE) {
+			uint64_t i = (va - v->start) / PAGE_SIZE;
+			bit_set(v->reset_bits, i);
+			bit_clear(lost_bits(v), i);
+			pte_t *pte = pt_walk(vm->root, va, false);
+			if (!pte || !(*pte & (PTE_P | PTE_SW_FRAME)) || !(*pte & PTE_D))
+				continue;
+			watch_note_pte(v, va, *pte);	/* the write before the reset still counts */
+			*pte &= ~PTE_D;
+			if (!hi)
+				lo = va;
+			hi = va + PAGE_SIZE;
+		}
+	}
+	if (hi)
+		tlb_flush_range(lo, hi - lo);
+}
+
+ntstatus_t vm_reset(struct vm_space *vm, uint64_t *base, uint64_t *size, bool undo)
+{
+	uint64_t addr = *base, len = *size;
+	if (addr == 0)
+		return STATUS_INVALID_PARAMETER;	/* a reset names existing memory */
+	uint64_t start = addr & ~(PAGE_SIZE - 1), end = (addr + len + PAGE_SIZE - 1) & ~(PAGE_SIZE - 1);
+	struct vad *v = vad_find(&vm->tree, start);
+	if (!v)
+		return STATUS_MEMORY_NOT_ALLOCATED;
+	if (end > v->end || v->type != W_MEM_PRIVATE)
+		return STATUS_CONFLICTING_ADDRESSES;
+	bool lost = false;
+	if (v->flags & VAD_LARGE) {
+		/* large pages are never reclaimed: reset and undo change nothing */
+	} else if (!undo) {
+		if (!v->reset_bits) {
+			v->reset_bits = kmalloc(2 * bitmap_words(vad_pages(v)) * sizeof(uint64_t));
+			if (!v->reset_bits)
+				return STATUS_NO_MEMORY;
+		}
+		reset_range(vm, v, start, end);
+	} else if (v->reset_bits) {
+		for (uint64_t va = start; va < end; va += PAGE_SIZE) {
+			uint64_t i = (va - v->start) / PAGE_SIZE;
+			lost |= bit_test(lost_bits(v), i);
+			bit_clear(v->reset_bits, i);
+			bit_clear(lost_bits(v), i);
+		}
+	}
+	if (lost)
+		return STATUS_CONFLICTING_ADDRESSES;
+	*base = start;
+	*size = end - start;
+	return STATUS_SUCCESS;
+}
+
+uint64_t vm_reclaim_reset(struct vm_space *vm)
+{
+	uint64_t freed = 0, lo = ~0ULL, hi = 0;
+	for (struct vad *v = vad_first(&vm->tree); v; v = vad_next(v)) {
+		if (!v->reset_bits)
+			continue;
+		for (uint64_t i = 0; i < vad_pages(v); i++) {
+			if (!bit_test(v->reset_bits, i) || bit_test(lost_bits(v), i))
+				continue;
+			uint64_t va = v->start + i * PAGE_SIZE;
+			pte_t *pte = pt_walk(vm->root, va, false);
+			if (!pte || !(*pte & (PTE_P | PTE_SW_FRAME)))
+				continue;	/* no frame: it reads zero either way */
+			if (*pte & PTE_D) {
+				bit_clear(v->reset_bits, i);	/* written since the reset: live data */
+				continue;
+			}
+			uint64_t phys = *pte & PTE_ADDR;
+			*pte = 0;
+			frame_free(phys, 0);
+			bit_set(lost_bits(v), i);
+			freed++;
+			lo = va < lo ? va : lo;
+			hi = va + PAGE_SIZE > hi ? va + PAGE_SIZE : hi;
+		}
+	}
+	if (freed)
+		tlb_flush_range(lo, hi - lo);
+	return freed;
+}

@@ -1,0 +1,101 @@
+/*
+ * mm/vm_ext.h - hooks between the VM core (vm.c, fault.c) and its extensions:
+ * write watch (watch.c), MEM_RESET / MEM_RESET_UNDO (reset.c) and large pages
+ * (large.c).  Internal to mm/: the rest of the kernel uses mm/vm.h.
+ */
+#ifndef MM_VM_EXT_H
+#define MM_VM_EXT_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include "vm.h"
+
+/* ---- vm.c: commit accounting, shared with the extensions ---- */
+
+/* Charge pages to vm and the system; false (nothing charged) beyond the commit limit. */
+bool vm_charge(struct vm_space *vm, uint64_t pages);
+/* Give back pages charged with vm_charge. */
+void vm_uncharge(struct vm_space *vm, uint64_t pages);
+/* Number of committed pages of v in [start, end). */
+uint64_t vm_committed_pages(const struct vad *v, uint64_t start, uint64_t end);
+
+/* Bitmap helpers: 1 bit per page of v, bit i for page v->start + i * PAGE_SIZE. */
+static inline uint64_t vad_pages(const struct vad *v)
+{
+	return (v->end - v->start) >> 12;
+}
+static inline uint64_t bitmap_words(uint64_t bits)
+{
+	return (bits + 63) / 64;
+}
+static inline bool bit_test(const uint64_t *b, uint64_t i)
+{
+	return (b[i / 64] >> (i % 64)) & 1;
+}
+static inline void bit_set(uint64_t *b, uint64_t i)
+{
+	b[i / 64] |= 1ULL << (i % 64);
+}
+static inline void bit_clear(uint64_t *b, uint64_t i)
+{
+	b[i / 64] &= ~(1ULL << (i % 64));
+}
+
+/* ---- watch.c ---- */
+
+/*
+ * Turn write watch on for a new reservation v (not yet in a tree): allocates
+ * its bitmap (all clean) and sets VAD_WRITE_WATCH.  Returns 0, or -1 when out
+ * of memory (v unchanged).
+ */
+int watch_init(struct vad *v);
+
+/*
+ * Record the dirty bit of entry pte (page va of v) in v's watch bitmap; no-op
+ * for unwatched VADs.  Call before an operation clears PTE_D or drops the
+ * entry without decommitting the page (MEM_RESET, reclaim).
+ */
+void watch_note_pte(struct vad *v, uint64_t va, uint64_t pte);
+
+/* Decommit: forget the write-watch state of [start, end) (no-op for unwatched VADs). */
+void watch_forget(struct vad *v, uint64_t start, uint64_t end);
+
+/* ---- reset.c ---- */
+
+/*
+ * MEM_RESET (undo false) / MEM_RESET_UNDO (undo true) of [*base, *base+*size),
+ * arguments already checked by vm_allocate except the range.  *base and *size
+ * become the page-rounded range.  Errors: STATUS_INVALID_PARAMETER for a NULL
+ * address, STATUS_MEMORY_NOT_ALLOCATED for free memory,
+ * STATUS_CONFLICTING_ADDRESSES for a range leaving its reservation or (undo) a
+ * range some of whose reset pages were reclaimed (their contents are zero).
+ */
+ntstatus_t vm_reset(struct vm_space *vm, uint64_t *base, uint64_t *size, bool undo);
+
+/* Decommit: forget the reset state of [start, end) of v. */
+void reset_forget(struct vad *v, uint64_t start, uint64_t end);
+
+/* ---- large.c ---- */
+
+/*
+ * MEM_RESERVE|MEM_COMMIT|MEM_LARGE_PAGES (arguments checked by vm_allocate up to
+ * the address range): size and a non-NULL *base must be multiples of 2 MiB
+ * (else STATUS_INVALID_PARAMETER); PAGE_GUARD and PAGE_NOACCESS are refused
+ * (STATUS_INVALID_PAGE_PROTECTION).  Maps zeroed 2 MiB frames at once and
+ * charges every page.  STATUS_INSUFFICIENT_RESOURCES when no contiguous 2 MiB
+ * block is free; a failure changes nothing.
+ */
+ntstatus_t large_allocate(struct vm_space *vm, uint64_t *base, uint64_t *size, uint32_t type, uint32_t protect);
+
+/* Unmap and free the 2 MiB frames of a VAD_LARGE reservation (release, exit); the caller uncharges. */
+void large_release(struct vm_space *vm, struct vad *v);
+
+/*
+ * VirtualProtect on a VAD_LARGE reservation: [start, end) must cover whole
+ * 2 MiB pages (else STATUS_INVALID_PARAMETER), GUARD/NOACCESS are refused;
+ * rewrites the 2 MiB entries (the caller sets the runs after success).  The caller has checked the range
+ * lies in v and reserved run room.
+ */
+ntstatus_t large_protect(struct vm_space *vm, struct vad *v, uint64_t start, uint64_t end, uint32_t protect);
+
+#endif
