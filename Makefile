@@ -78,7 +78,7 @@ $(B)/winmm.iso: $(ISO_DEPS) $(USER_RUN_PROGS)
 
 all: setup $(B)/winmm.iso
 
-.PHONY: all setup run test debug clean host-test kernel-test user-test bench bench-run
+.PHONY: all setup run test debug clean host-test kernel-test user-test bench bench-run fuzz
 
 setup:
 	@tools/setup.sh $(CROSS)
@@ -141,6 +141,18 @@ bench-run: $(B)/bench.iso
 	    tools/bench-compare.sh $(B)/bench-$$cpu.log $$anchor; echo; \
 	  fi; \
 	done
+
+# The VM fuzzer (tests/user/fuzz_vm.c) for longer: make fuzz SEED=n ITER=n.
+SEED ?= 1
+ITER ?= 200000
+FUZZ_TIMEOUT ?= 3600
+fuzz: setup
+	@$(MAKE) $(B)/kernel.elf $(UCRT0) $(B)/libc.a
+	@mkdir -p $(B)/fuzz
+	$(CC) $(UCFLAGS) -DFUZZ_SEED=$(SEED) -DFUZZ_ITER=$(ITER) -c tests/user/fuzz_vm.c -o $(B)/fuzz/fuzz_vm.o
+	$(LD) $(ULDFLAGS) -o $(B)/fuzz/fuzz_vm.elf $(UCRT0) $(B)/fuzz/fuzz_vm.o $(B)/libc.a
+	@tools/mkiso.sh $(B)/fuzz/fuzz.iso $(B)/kernel.elf "run=fuzz_vm.elf" $(B)/fuzz/fuzz_vm.elf
+	@TIMEOUT=$(FUZZ_TIMEOUT) tools/qemu-run.sh $(B)/fuzz/fuzz.iso $(B)/fuzz/fuzz.log prog
 
 clean:
 	rm -rf $(B)
