@@ -33,6 +33,20 @@
  *                              returns EXCEPTION_CONTINUE_EXECUTION; the write
  *                              completes.  The handler cannot re-arm the guard
  *                              itself: the retried write would fault again.
+ * Ours only (no Linux rows; tools/bench-compare.sh leaves them out of its table):
+ *   ww_write_unwatched_4k      one 8-byte store to each page of a 16 MiB RW region
+ *   ww_write_watched_4k        whose pages are all present; the same region with
+ *                              MEM_WRITE_WATCH, ResetWriteWatch (untimed) before each
+ *                              repetition so every store finds D clear.  Equal: the
+ *                              watch reads the dirty bits, a write never faults
+ *   ww_first_touch_watched_4k  fault_demand_zero_4k on a MEM_WRITE_WATCH region
+ *   ww_getwritewatch_*_64m     one GetWriteWatch over a 64 MiB watched region with
+ *                              every page written (16384 pages, a 16384-entry array
+ *                              from VirtualAlloc), without / with
+ *                              WRITE_WATCH_FLAG_RESET; ww_resetwritewatch_64m one
+ *                              ResetWriteWatch of it; ww_getwritewatch_clean_64m
+ *                              the same query with no page written.  Each as
+ *                              cycles/call and, with suffix _per_page, cycles/page
  * Not possible yet (no fork): cow_fault_child_write, fork_* (printed as
  * "info skip").
  */
@@ -382,6 +396,119 @@ static void bench_guard_page(void)
 	release(g);
 }
 
+/* --------------------------------------------------------- write watch */
+
+static void store_each_page(char *p, SIZE_T len, unsigned long long val)
+{
+	for (SIZE_T off = 0; off < len; off += PAGE)
+		*(volatile unsigned long long *)(p + off) = val;
+}
+
+static void ww_reset(char *p, SIZE_T len)
+{
+	if (ResetWriteWatch(p, len) != 0)
+		die("ResetWriteWatch");
+}
+
+/* cycles per 8-byte store to each present page of p */
+static unsigned long long ww_write(char *p, SIZE_T len, int watched)
+{
+	unsigned long long v[REPS];
+	touch(p, len);		/* present, untimed */
+	for (int r = 0; r < REPS; r++) {
+		if (watched)
+			ww_reset(p, len);	/* D clear on every page, untimed */
+		unsigned long long t0 = rdtsc_s();
+		store_each_page(p, len, r + 2);
+		v[r] = per(rdtsc_s() - t0, len / PAGE);
+	}
+	return median(v, REPS);
+}
+
+static void ww_report2(const char *name, unsigned long long *v, unsigned long long pages)
+{
+	char n2[64];
+	unsigned long long m = median(v, REPS);
+	report(name, m, "cycles/call");
+	snprintf(n2, sizeof n2, "%s_per_page", name);
+	report(n2, m / pages, "cycles/page");
+}
+
+static void bench_write_watch(void)
+{
+	const SIZE_T LEN = 16 * MiB;
+	char *u = alloc(LEN, MEM_RESERVE | MEM_COMMIT, PAGE_READWRITE);
+	report("ww_write_unwatched_4k", ww_write(u, LEN, 0), "cycles/page");
+	release(u);
+	char *w = alloc(LEN, MEM_RESERVE | MEM_COMMIT | MEM_WRITE_WATCH, PAGE_READWRITE);
+	report("ww_write_watched_4k", ww_write(w, LEN, 1), "cycles/page");
+	release(w);
+
+	unsigned long long v[REPS];
+	for (int r = 0; r < REPS; r++) {
+		char *p = alloc(LEN, MEM_RESERVE | MEM_COMMIT | MEM_WRITE_WATCH, PAGE_READWRITE);
+		unsigned long long t0 = rdtsc_s();
+		touch(p, LEN);
+		v[r] = per(rdtsc_s() - t0, LEN / PAGE);
+		release(p);
+	}
+	report("ww_first_touch_watched_4k", median(v, REPS), "cycles/page");
+
+	const SIZE_T BIG = 64 * MiB;
+	const ULONG_PTR NP = BIG / PAGE;	/* 16384 */
+	char *b = alloc(BIG, MEM_RESERVE | MEM_COMMIT | MEM_WRITE_WATCH, PAGE_READWRITE);
+	PVOID *addrs = (PVOID *)alloc(NP * sizeof(PVOID), MEM_RESERVE | MEM_COMMIT, PAGE_READWRITE);
+	touch((char *)addrs, NP * sizeof(PVOID));
+	touch(b, BIG);
+	ULONG_PTR count;
+	DWORD gran;
+	unsigned long long t0;
+
+	for (int r = 0; r < REPS; r++) {	/* every page written, no reset */
+		count = NP;
+		t0 = rdtsc_s();
+		UINT rc = GetWriteWatch(0, b, BIG, addrs, &count, &gran);
+		v[r] = per(rdtsc_s() - t0, 1);
+		if (rc != 0 || count != NP || addrs[NP - 1] != b + BIG - PAGE)
+			die("GetWriteWatch 64m");
+	}
+	ww_report2("ww_getwritewatch_64m", v, NP);
+
+	for (int r = 0; r < REPS; r++) {
+		store_each_page(b, BIG, r);	/* all dirty again, untimed */
+		count = NP;
+		t0 = rdtsc_s();
+		UINT rc = GetWriteWatch(WRITE_WATCH_FLAG_RESET, b, BIG, addrs, &count, &gran);
+		v[r] = per(rdtsc_s() - t0, 1);
+		if (rc != 0 || count != NP)
+			die("GetWriteWatch reset 64m");
+	}
+	ww_report2("ww_getwritewatch_reset_64m", v, NP);
+
+	for (int r = 0; r < REPS; r++) {	/* nothing written since the reset */
+		count = NP;
+		t0 = rdtsc_s();
+		UINT rc = GetWriteWatch(0, b, BIG, addrs, &count, &gran);
+		v[r] = per(rdtsc_s() - t0, 1);
+		if (rc != 0 || count != 0)
+			die("GetWriteWatch clean 64m");
+	}
+	ww_report2("ww_getwritewatch_clean_64m", v, NP);
+
+	for (int r = 0; r < REPS; r++) {
+		store_each_page(b, BIG, r);
+		t0 = rdtsc_s();
+		UINT rc = ResetWriteWatch(b, BIG);
+		v[r] = per(rdtsc_s() - t0, 1);
+		if (rc != 0)
+			die("ResetWriteWatch 64m");
+	}
+	ww_report2("ww_resetwritewatch_64m", v, NP);
+
+	release(addrs);
+	release(b);
+}
+
 int main(void)
 {
 	printf("info bench start pid %lu\n", (unsigned long)GetCurrentProcessId());
@@ -395,6 +522,7 @@ int main(void)
 	bench_region_scaling(256);
 	bench_region_scaling(4096);
 	bench_guard_page();
+	bench_write_watch();
 	static const char *const nofork[] = {"cow_fault_child_write", "fork_baseline", "fork_16m_resident",
 					     "fork_256m_resident", "fork_cow_setup_per_mib"};
 	for (unsigned i = 0; i < sizeof nofork / sizeof nofork[0]; i++)
