@@ -2,6 +2,11 @@
 # tools/host-tests.sh HOSTCC OUTDIR - build and run every tests/host/test_*.c
 # under AddressSanitizer and UBSan.  Each test file names the project sources
 # it needs on a line " * sources: a.c b.c".
+# When clang is installed, every tests/host/fuzz_*.c (a libFuzzer target) is
+# built with -fsanitize=fuzzer,address,undefined and run for FUZZ_RUNS inputs
+# (default 60000, at most FUZZ_TIME seconds, default 30) from an empty corpus
+# with seed 1; a crash, a leak or a model mismatch is a failure and leaves the
+# input in OUTDIR/crash-*.  Its log is OUTDIR/NAME.log.
 cc=$1 out=$2
 mkdir -p "$out"
 flags="-std=gnu11 -O1 -g -Wall -Wextra -Werror -fsanitize=address,undefined -fno-sanitize-recover=all -I. -DHOST_TEST"
@@ -16,5 +21,34 @@ for t in tests/host/test_*.c; do
 		continue
 	fi
 	"$out/$name" || status=1
+done
+command -v clang > /dev/null 2>&1 || { echo "host: no clang, libFuzzer targets not run"; exit $status; }
+fflags="-std=gnu11 -O1 -g -Wall -Wextra -Werror -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all -I. -DHOST_TEST"
+for t in tests/host/fuzz_*.c; do
+	[ -e "$t" ] || continue
+	name=$(basename "$t" .c)
+	srcs=$(sed -n 's/^ \* sources: //p' "$t")
+	# shellcheck disable=SC2086
+	if ! clang $fflags -o "$out/$name" "$t" $srcs; then
+		echo "host: FAIL $name: does not compile"
+		echo "host: 0 passed, 1 failed"
+		status=1
+		continue
+	fi
+	rm -rf "$out/$name.corpus" && mkdir -p "$out/$name.corpus"
+	start=$(date +%s)
+	if "$out/$name" -seed=1 -runs="${FUZZ_RUNS:-60000}" -max_total_time="${FUZZ_TIME:-30}" \
+		-artifact_prefix="$out/" "$out/$name.corpus" > "$out/$name.log" 2>&1; then
+		done_line=$(grep '^#[0-9]*.*DONE' "$out/$name.log" | tail -n 1)
+		runs=$(echo "$done_line" | sed 's/^#\([0-9]*\).*/\1/')
+		cov=$(echo "$done_line" | sed -n 's/.*cov: \([0-9]*\).*corp: \([0-9]*\).*/\1 edges, corpus \2/p')
+		echo "host: PASS $name ($runs inputs, $cov, $(( $(date +%s) - start )) s)"
+		echo "host: 1 passed, 0 failed"
+	else
+		grep -E "^$name:|ERROR|SUMMARY|Test unit written|#[0-9]+ 0x.*/(tests|mm)/" "$out/$name.log" | head -n 20 | sed 's/^/    /'
+		echo "host: FAIL $name (log: $out/$name.log)"
+		echo "host: 0 passed, 1 failed"
+		status=1
+	fi
 done
 exit $status

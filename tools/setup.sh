@@ -25,6 +25,8 @@ need /usr/lib/grub/i386-pc/moddep.lst grub-pc-bin
 need xorriso xorriso
 need mformat mtools
 need clang clang
+# libFuzzer for the host fuzz targets (only a Recommends of clang's packages).
+need "$(clang -print-file-name=libclang_rt.fuzzer-x86_64.a 2> /dev/null)" libclang-rt-dev
 [ -z "$missing" ] && exit 0
 case "$missing" in *"(as "*)
 	echo "setup: missing the cross toolchain:$missing; install it or drop CROSS=" >&2
