@@ -52,13 +52,19 @@ ntstatus_t vm_space_init(struct vm_space *vm)
 	return vm->root ? STATUS_SUCCESS : STATUS_NO_MEMORY;
 }
 
-/* Committed pages in [start, end) of v. */
+/* Index of the first run that overlaps [start, ...) (start inside the VAD): a binary search. */
+static uint32_t first_run(const struct vad *v, uint64_t start)
+{
+	return (uint32_t)(vad_run_at(v, start > v->start ? start : v->start) - v->runs);
+}
+
+/* Committed pages in [start, end) of v: only the overlapping runs are visited. */
 static uint64_t committed_pages(const struct vad *v, uint64_t start, uint64_t end)
 {
 	uint64_t n = 0;
-	for (uint32_t i = 0; i < v->nruns; i++) {
+	for (uint32_t i = first_run(v, start); i < v->nruns && v->runs[i].start < end; i++) {
 		const struct vad_run *r = &v->runs[i];
-		if (r->state != W_MEM_COMMIT || r->end <= start || r->start >= end)
+		if (r->state != W_MEM_COMMIT || r->end <= start)
 			continue;
 		uint64_t s = r->start > start ? r->start : start, e = r->end < end ? r->end : end;
 		n += (e - s) / PAGE_SIZE;
@@ -69,20 +75,29 @@ static uint64_t committed_pages(const struct vad *v, uint64_t start, uint64_t en
 /* Unmap and free the frames of committed pages in [start, end) of v. */
 static void drop_frames(struct vm_space *vm, const struct vad *v, uint64_t start, uint64_t end)
 {
-	for (uint32_t i = 0; i < v->nruns; i++) {
+	for (uint32_t i = first_run(v, start); i < v->nruns && v->runs[i].start < end; i++) {
 		const struct vad_run *r = &v->runs[i];
-		if (r->state != W_MEM_COMMIT || r->end <= start || r->start >= end)
+		if (r->state != W_MEM_COMMIT || r->end <= start)
 			continue;
 		uint64_t s = r->start > start ? r->start : start, e = r->end < end ? r->end : end;
-		for (uint64_t va = s; va < e; va += PAGE_SIZE) {
+		bool changed = false;
+		/* One walk per 2 MiB: the leaf entries of a page table are contiguous; absent tables are skipped. */
+		for (uint64_t va = s, next; va < e; va = next) {
+			next = (va + PAGE_2M) & ~(PAGE_2M - 1);
+			if (next > e)
+				next = e;
 			pte_t *pte = pt_walk(vm->root, va, false);
-			if (!pte || !(*pte & (PTE_P | PTE_SW_FRAME)))
-				continue;
-			uint64_t phys = *pte & PTE_ADDR;
-			*pte = 0;
-			tlb_flush_page(va);
-			frame_free(phys, 0);
+			for (; pte && va < next; va += PAGE_SIZE, pte++) {
+				if (!(*pte & (PTE_P | PTE_SW_FRAME)))
+					continue;
+				uint64_t phys = *pte & PTE_ADDR;
+				*pte = 0;
+				frame_free(phys, 0);
+				changed = true;
+			}
 		}
+		if (changed)	/* before anyone runs in this space again */
+			tlb_flush_range(s, e - s);
 	}
 }
 
@@ -90,13 +105,21 @@ static void drop_frames(struct vm_space *vm, const struct vad *v, uint64_t start
 static void reprotect_frames(struct vm_space *vm, uint64_t start, uint64_t end, uint32_t protect)
 {
 	uint64_t flags = prot_pte_flags(protect);
-	for (uint64_t va = start; va < end; va += PAGE_SIZE) {
+	bool changed = false;
+	for (uint64_t va = start, next; va < end; va = next) {
+		next = (va + PAGE_2M) & ~(PAGE_2M - 1);
+		if (next > end)
+			next = end;
 		pte_t *pte = pt_walk(vm->root, va, false);
-		if (!pte || !(*pte & (PTE_P | PTE_SW_FRAME)))
-			continue;
-		*pte = (*pte & PTE_ADDR) | flags | (*pte & (PTE_A | PTE_D));
-		tlb_flush_page(va);
+		for (; pte && va < next; va += PAGE_SIZE, pte++) {
+			if (!(*pte & (PTE_P | PTE_SW_FRAME)))
+				continue;
+			*pte = (*pte & PTE_ADDR) | flags | (*pte & (PTE_A | PTE_D));
+			changed = true;
+		}
 	}
+	if (changed)
+		tlb_flush_range(start, end - start);
 }
 
 void vm_space_destroy(struct vm_space *vm)
