@@ -20,18 +20,33 @@ KCFLAGS := -std=gnu11 -ffreestanding -fno-stack-protector -fno-pic -fno-pie \
 ifdef MM_DEBUG
 KCFLAGS += -DMM_DEBUG=$(MM_DEBUG)
 endif
+# UBSan (kernel/ubsan.c is the runtime: a failed check panics with file:line and a
+# backtrace); on by default, off for benchmarks.
+UBSAN ?= 1
+ifeq ($(UBSAN),1)
+KCFLAGS += -fsanitize=undefined
+endif
 KLDFLAGS := -nostdlib -static -z max-page-size=0x1000 -z noexecstack -T kernel/kernel.ld
 
 KSRC := $(wildcard boot/*.S kernel/*.S kernel/*.c mm/*.c tests/kernel/*.c) libc/string.c libc/fmt.c
 KOBJ := $(patsubst %,$(B)/k/%.o,$(KSRC))
 
-$(B)/k/%.c.o: %.c
+# Objects depend on the flags too, so UBSAN= or MM_DEBUG= rebuild what they change.
+.PHONY: kflags-check
+$(B)/k/cflags: kflags-check
+	@mkdir -p $(dir $@)
+	@echo '$(KCFLAGS)' | cmp -s - $@ || echo '$(KCFLAGS)' > $@
+
+$(B)/k/%.c.o: %.c $(B)/k/cflags
 	@mkdir -p $(dir $@)
 	$(CC) $(KCFLAGS) -c $< -o $@
 
-$(B)/k/%.S.o: %.S
+$(B)/k/%.S.o: %.S $(B)/k/cflags
 	@mkdir -p $(dir $@)
 	$(CC) $(KCFLAGS) -c $< -o $@
+
+# The sanitizer runtime must not check itself.
+$(B)/k/kernel/ubsan.c.o: KCFLAGS += -fno-sanitize=all
 
 # Two links: the first gives the addresses for the symbol table, the second
 # appends the table after everything else, so no other address moves.
@@ -128,7 +143,7 @@ $(B)/bench.iso: $(ISO_DEPS) $(B)/bench/bench.elf
 
 # Benchmarks use their own build without the debug checks (poisoning).
 bench: setup
-	@$(MAKE) B=build/bench MM_DEBUG=0 bench-run
+	@$(MAKE) B=build/bench MM_DEBUG=0 UBSAN=0 bench-run
 
 bench-run: $(B)/bench.iso
 	@for cpu in max max,erms=off,pku=off; do \
