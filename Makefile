@@ -93,7 +93,7 @@ $(B)/winmm.iso: $(ISO_DEPS) $(USER_RUN_PROGS)
 
 all: setup $(B)/winmm.iso
 
-.PHONY: all setup run test debug clean host-test kernel-test user-test bench bench-run fuzz
+.PHONY: all setup run test debug clean host-test kernel-test kernel-test64 user-test bench bench-run fuzz
 
 setup:
 	@tools/setup.sh $(CROSS)
@@ -129,12 +129,24 @@ kernel-test: $(B)/test.iso
 	-@TIMEOUT=$(TEST_TIMEOUT) tools/qemu-run.sh $(B)/test.iso $(B)/test.log quiet; \
 	 tr -d '\r' < $(B)/test.log | grep -E '^(ktest|utest): (PASS|FAIL|[0-9])|PANIC|EXCEPTION' || true
 
+# The same kernel on a small machine (-m 64M): the in-kernel tests and every user
+# program but ww_write_watch (it commits 64 MiB at once); log in $(B)/test64.log.
+TEST64_PROGS := $(filter-out $(B)/user/ww_write_watch.elf,$(USER_TEST_PROGS))
+$(B)/test64.iso: $(ISO_DEPS) $(TEST64_PROGS)
+	tools/mkiso.sh $@ $(B)/kernel.elf "test=all" $(TEST64_PROGS)
+
+kernel-test64: $(B)/test64.iso
+	-@QEMU_MEM=64M TIMEOUT=$(TEST_TIMEOUT) tools/qemu-run.sh $(B)/test64.iso $(B)/test64.log quiet; \
+	 tr -d '\r' < $(B)/test64.log | grep -E '^(ktest|utest): (PASS|FAIL|[0-9])|PANIC|EXCEPTION' | sed 's/^/[64M] /' || true
+
 TEST_TIMEOUT ?= 300
 test: setup
-	@$(MAKE) $(B)/test.iso
+	@$(MAKE) $(B)/test.iso $(B)/test64.iso
 	@$(MAKE) host-test
 	@$(MAKE) kernel-test
-	@tools/summarize.sh $(B)/host.log:host $(B)/test.log:ktest $(B)/test.log:utest
+	@$(MAKE) kernel-test64
+	@tools/summarize.sh $(B)/host.log:host $(B)/test.log:ktest $(B)/test.log:utest \
+		$(B)/test64.log:ktest $(B)/test64.log:utest
 
 # Benchmarks: deterministic cycles (rdtsc counts guest instructions under -icount shift=0).
 BENCH_QEMU := -icount shift=0,sleep=off -seed 1 -rtc base=2024-01-01T00:00:00,clock=vm
