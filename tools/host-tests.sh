@@ -4,9 +4,10 @@
 # it needs on a line " * sources: a.c b.c".
 # When clang is installed, every tests/host/fuzz_*.c (a libFuzzer target) is
 # built with -fsanitize=fuzzer,address,undefined and run for FUZZ_RUNS inputs
-# (default 60000, at most FUZZ_TIME seconds, default 30) from an empty corpus
-# with seed 1; a crash, a leak or a model mismatch is a failure and leaves the
-# input in OUTDIR/crash-*.  Its log is OUTDIR/NAME.log.
+# (default 20000, at most FUZZ_TIME seconds, default 30) of up to 2048 bytes
+# (long operation sequences from the start: -len_control=0) from an empty
+# corpus with seed 1; a crash, a leak or a model mismatch is a failure and
+# leaves the input in OUTDIR/crash-*.  Its log is OUTDIR/NAME.log.
 cc=$1 out=$2
 mkdir -p "$out"
 flags="-std=gnu11 -O1 -g -Wall -Wextra -Werror -fsanitize=address,undefined -fno-sanitize-recover=all -I. -DHOST_TEST"
@@ -37,12 +38,14 @@ for t in tests/host/fuzz_*.c; do
 	fi
 	rm -rf "$out/$name.corpus" && mkdir -p "$out/$name.corpus"
 	start=$(date +%s)
-	if "$out/$name" -seed=1 -runs="${FUZZ_RUNS:-60000}" -max_total_time="${FUZZ_TIME:-30}" \
+	if "$out/$name" -seed=1 -runs="${FUZZ_RUNS:-20000}" -max_total_time="${FUZZ_TIME:-30}" \
+		-max_len=2048 -len_control=0 \
 		-artifact_prefix="$out/" "$out/$name.corpus" > "$out/$name.log" 2>&1; then
 		done_line=$(grep '^#[0-9]*.*DONE' "$out/$name.log" | tail -n 1)
 		runs=$(echo "$done_line" | sed 's/^#\([0-9]*\).*/\1/')
 		cov=$(echo "$done_line" | sed -n 's/.*cov: \([0-9]*\).*corp: \([0-9]*\).*/\1 edges, corpus \2/p')
-		echo "host: PASS $name ($runs inputs, $cov, $(( $(date +%s) - start )) s)"
+		ops=$(sed -n "s/^$name: \([0-9]*\) operations.*/\1/p" "$out/$name.log" | tail -n 1)
+		echo "host: PASS $name ($runs inputs${ops:+, $ops operations}, $cov, $(( $(date +%s) - start )) s)"
 		echo "host: 1 passed, 0 failed"
 	else
 		grep -E "^$name:|ERROR|SUMMARY|Test unit written|#[0-9]+ 0x.*/(tests|mm)/" "$out/$name.log" | head -n 20 | sed 's/^/    /'

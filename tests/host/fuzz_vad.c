@@ -57,6 +57,7 @@ static struct page_model model[NPAGES];
 static struct vad *live[NPAGES];
 static int nlive;
 static long op_index;
+static unsigned long long total_ops, total_reserved, max_live;	/* reported at exit */
 
 __attribute__((noreturn)) static void fail(const char *what)
 {
@@ -177,6 +178,7 @@ static void reserve(struct vad_tree *t, uint64_t p, uint64_t npg)
 	for (uint64_t i = p; i < p + npg; i++)
 		model[i] = (struct page_model){ v, st, pr };
 	live[nlive++] = v;
+	total_reserved++;
 }
 
 static uint64_t decode_npages(void)
@@ -275,6 +277,12 @@ static void op_lookup(const struct vad_tree *t)
 	EXPECT(vad_find(t, UINT64_MAX) == NULL);
 }
 
+__attribute__((destructor)) static void report(void)
+{
+	fprintf(stderr, "fuzz_vad: %llu operations checked against the model (%llu reservations, up to %llu VADs)\n",
+		total_ops, total_reserved, max_live);
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	struct vad_tree t = { 0 };
@@ -307,7 +315,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			break;
 		}
 		check_against_model(&t);
+		if ((uint64_t)nlive > max_live)
+			max_live = (uint64_t)nlive;
 	}
+	total_ops += (unsigned long long)op_index;
 	while (t.root) {	/* every VAD freed: LeakSanitizer checks */
 		struct vad *v = t.root;
 		vad_remove(&t, v);
