@@ -107,7 +107,8 @@ run:
 	@$(MAKE) -s setup $(B)/kernel.elf $(B)/prog.elf >&2
 	@tools/mkiso.sh $(B)/prog.iso $(B)/kernel.elf "run=prog.elf" $(B)/prog.elf
 	@TIMEOUT=$(TIMEOUT) tools/qemu-run.sh $(B)/prog.iso $(B)/prog.log prog; rc=$$?; \
-	 if [ $$rc -ne 0 ]; then tr -d '\r' < $(B)/prog.log | grep -E '^(kernel|PANIC|poweroff|  )' | tail -n 20 >&2; fi; \
+	 if [ $$rc -ne 0 ]; then tr -d '\r' < $(B)/prog.log | grep -E '^(kernel|PANIC|poweroff|process|  )' | tail -n 20 >&2; \
+	   echo "make run: exit code $$rc (the program's status modulo 256; 124 timeout, 125 no clean stop)" >&2; fi; \
 	 exit $$rc
 endif
 
