@@ -16,6 +16,10 @@
 #include "mm/vm.h"
 
 #define STATUS_INVALID_INFO_CLASS ((ntstatus_t)0xC0000003)
+#define STATUS_DATATYPE_MISALIGNMENT ((ntstatus_t)0x80000002)
+
+/* NT probes output pointers for their natural alignment before using them. */
+#define MISALIGNED(uptr, size) (((uptr) & ((size) - 1)) != 0)
 #define STATUS_INVALID_SYSTEM_SERVICE ((ntstatus_t)0xC000001C)
 #define STATUS_NO_SUCH_PROCESS ((ntstatus_t)0xC000010A)
 #define STATUS_OBJECT_NAME_NOT_FOUND ((ntstatus_t)0xC0000034)
@@ -32,6 +36,8 @@ static bool is_current(uint64_t handle)
 /* Read two in/out u64 values (base, size), probing that they can be written back. */
 static ntstatus_t get_inout(uint64_t ubase, uint64_t usize, uint64_t *base, uint64_t *size)
 {
+	if (MISALIGNED(ubase, 8) || MISALIGNED(usize, 8))
+		return STATUS_DATATYPE_MISALIGNMENT;
 	if (copy_from_user(base, ubase, 8) || copy_from_user(size, usize, 8) || copy_to_user(ubase, base, 8) ||
 	    copy_to_user(usize, size, 8))
 		return STATUS_ACCESS_VIOLATION;
@@ -80,6 +86,8 @@ static ntstatus_t sys_protect(struct trap_frame *tf)
 	ntstatus_t st = get_inout(tf->rsi, tf->rdx, &base, &size);
 	if (st)
 		return st;
+	if (MISALIGNED(tf->r8, 4))
+		return STATUS_DATATYPE_MISALIGNMENT;
 	if (copy_from_user(&old, tf->r8, 4) || copy_to_user(tf->r8, &old, 4))
 		return STATUS_ACCESS_VIOLATION;
 	st = vm_protect(&current_process()->vm, &base, &size, (uint32_t)tf->r10, &old);
@@ -99,6 +107,8 @@ static ntstatus_t sys_query(struct trap_frame *tf)
 		return STATUS_INVALID_INFO_CLASS;
 	if (tf->r8 < sizeof(info))
 		return STATUS_INFO_LENGTH_MISMATCH;
+	if (MISALIGNED(tf->r10, 8) || MISALIGNED(tf->r9, 8))
+		return STATUS_DATATYPE_MISALIGNMENT;
 	ntstatus_t st = vm_query(&current_process()->vm, tf->rsi, &info);
 	if (st)
 		return st;
@@ -143,6 +153,8 @@ static ntstatus_t sys_create_process(struct trap_frame *tf)
 	uint32_t pid = 0;
 	if (tf->rsi == 0 || tf->rsi >= sizeof(name))
 		return STATUS_INVALID_PARAMETER;
+	if (MISALIGNED(tf->rdx, 4))
+		return STATUS_DATATYPE_MISALIGNMENT;
 	if (copy_from_user(name, tf->rdi, tf->rsi) || copy_from_user(&pid, tf->rdx, 4) || copy_to_user(tf->rdx, &pid, 4))
 		return STATUS_ACCESS_VIOLATION;
 	name[tf->rsi] = '\0';
@@ -162,6 +174,8 @@ static ntstatus_t sys_wait(struct trap_frame *tf)
 {
 	int32_t status = 0;
 	int64_t st64;
+	if (MISALIGNED(tf->rsi, 4))
+		return STATUS_DATATYPE_MISALIGNMENT;
 	if (copy_from_user(&status, tf->rsi, 4) || copy_to_user(tf->rsi, &status, 4))
 		return STATUS_ACCESS_VIOLATION;
 	if (proc_wait((int)tf->rdi, &st64))
@@ -174,6 +188,8 @@ static ntstatus_t sys_wait(struct trap_frame *tf)
 static ntstatus_t sys_frame_stats(struct trap_frame *tf)
 {
 	struct frame_stats s;
+	if (MISALIGNED(tf->rdi, 8))
+		return STATUS_DATATYPE_MISALIGNMENT;
 	frame_stats(&s);
 	struct abi_frame_stats out = { s.total, s.free, s.by_owner[FRAME_PAGETABLE], s.by_owner[FRAME_HEAP],
 				       s.by_owner[FRAME_USER] };
@@ -221,6 +237,8 @@ static ntstatus_t sys_get_write_watch(struct trap_frame *tf)
 {
 	uint64_t count, uarr = tf->r10, gran = PAGE_SIZE;
 	uint32_t g32 = 0;
+	if (MISALIGNED(tf->r8, 8) || MISALIGNED(tf->r9, 4) || MISALIGNED(uarr, 8))
+		return STATUS_DATATYPE_MISALIGNMENT;
 	if (copy_from_user(&count, tf->r8, 8) || copy_to_user(tf->r8, &count, 8) ||
 	    copy_from_user(&g32, tf->r9, 4) || copy_to_user(tf->r9, &g32, 4))
 		return STATUS_ACCESS_VIOLATION;

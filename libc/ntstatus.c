@@ -18,6 +18,7 @@ struct status_map {
 
 static const struct status_map status_table[] = {
 	{ 0xC0000005, 998 },	/* ACCESS_VIOLATION -> NOACCESS */
+	{ 0x80000002, 998 },	/* DATATYPE_MISALIGNMENT -> NOACCESS */
 	{ 0xC0000018, 487 },	/* CONFLICTING_ADDRESSES -> INVALID_ADDRESS */
 	{ 0xC000002D, 487 },	/* NOT_COMMITTED */
 	{ 0xC00000A0, 487 },	/* MEMORY_NOT_ALLOCATED */

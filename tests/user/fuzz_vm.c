@@ -97,12 +97,12 @@ static unsigned long long random_size(unsigned long long addr, int *huge)
 	return huge_[rnd(4)];
 }
 
-/* Bad out-pointers: NULL, kernel, non-canonical, below the minimum, read-only, partly valid. */
+/* Bad out-pointers: NULL, kernel, non-canonical, below the minimum, read-only, partly valid, misaligned. */
 static char *ro_page;	/* one read-only page */
 static void *bad_ptr(void)
 {
 	void *const ptrs[] = { NULL, (void *)0x1000, (void *)0xffff800000000000ULL, (void *)0xffffffff80100000ULL,
-			       (void *)0x0000800000000000ULL, (void *)(USER_END - 4), ro_page, ro_page + PG - 4,
+			       (void *)0x0000800000000000ULL, (void *)(USER_END - 4), ro_page, ro_page + PG - 4, ro_page + 2,
 			       (void *)(WIN_END + 0x10000) };
 	return ptrs[rnd(sizeof(ptrs) / sizeof(ptrs[0]))];
 }
@@ -119,6 +119,8 @@ static HANDLE random_handle(int *bad)
 /* ---- predictions ----------------------------------------------------------------------------- */
 
 #define ST_AV        ((NTSTATUS)0xC0000005L)
+#define ST_MISALIGN  ((NTSTATUS)0x80000002L)	/* a misaligned out-pointer, checked before the access */
+#define BAD_POINTER_STATUS(st) ((st) == ST_AV || (st) == ST_MISALIGN)
 #define ST_NOT_IMPL  ((NTSTATUS)0xC0000002L)
 #define ST_PARAM     STATUS_INVALID_PARAMETER
 #define ST_PARAM2    STATUS_INVALID_PARAMETER_2
@@ -343,7 +345,7 @@ static void do_alloc(void)
 	if (badp || bad_handle) {	/* must fail and change nothing */
 		if (NT_OK(st))
 			FAIL("alloc with a bad pointer/handle succeeded");
-		else if (want == 0 && st != (bad_handle ? ST_HANDLE : ST_AV) && !(bad_handle && badp))
+		else if (want == 0 && !(bad_handle ? st == ST_HANDLE : BAD_POINTER_STATUS(st)) && !(bad_handle && badp))
 			FAIL("alloc with a bad %s: status %x", bad_handle ? "handle" : "pointer", (unsigned)st);
 		return;
 	}
@@ -516,7 +518,7 @@ static void do_query_hostile(void)
 	if (k == 0) {	/* a bad buffer */
 		st = NtQueryVirtualMemory(GetCurrentProcess(), (PVOID)addr, MemoryBasicInformation, bad_ptr(), sizeof(m),
 					  &ret);
-		if (st != (hostile ? ST_PARAM : ST_AV) && st != ST_AV)
+		if (!(hostile && st == ST_PARAM) && !BAD_POINTER_STATUS(st))
 			FAIL("query into a bad buffer: %x", (unsigned)st);
 	} else if (k == 1) {	/* a short buffer */
 		st = NtQueryVirtualMemory(GetCurrentProcess(), (PVOID)addr, MemoryBasicInformation, &m, rnd(sizeof(m)),

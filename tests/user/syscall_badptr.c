@@ -1,10 +1,13 @@
 /*
- * tests/user/syscall_badptr.c - hostile pointers: every memory call given
- * NULL, kernel-half, non-canonical, unmapped, read-only and partially valid
- * pointers fails with ERROR_NOACCESS (998) / STATUS_ACCESS_VIOLATION and
- * changes nothing; the kernel never faults.
+ * tests/user/syscall_badptr.c - hostile pointers: every system call that
+ * takes a pointer, given NULL, kernel-half, non-canonical, unmapped,
+ * read-only, misaligned and partially valid pointers, fails with
+ * STATUS_ACCESS_VIOLATION or STATUS_DATATYPE_MISALIGNMENT (both
+ * ERROR_NOACCESS, 998, through the Win32 wrappers) and changes nothing; the
+ * kernel never faults.
  */
 #include "utest.h"
+#include "libc/internal.h"
 
 static void *const bad[] = {
 	(void *)0,			/* NULL */
@@ -16,6 +19,19 @@ static void *const bad[] = {
 };
 #define NBAD (sizeof(bad) / sizeof(bad[0]))
 
+/* What a bad out-pointer gives for a cell of `size` bytes: NT checks alignment first, then the access. */
+static NTSTATUS expected(const void *p, unsigned size)
+{
+	return ((ULONG_PTR)p & (size - 1)) ? (NTSTATUS)0x80000002L /* STATUS_DATATYPE_MISALIGNMENT */
+					   : (NTSTATUS)STATUS_ACCESS_VIOLATION;
+}
+
+/* A raw system call, for the calls libc wraps in ways that never pass a bad pointer. */
+static NTSTATUS raw(long n, const void *a, long b, const void *c)
+{
+	return (NTSTATUS)(int)libc_syscall(n, (long)a, b, (long)c, 0, 0, 0);
+}
+
 int main(void)
 {
 	utest_prefault_stack(32 * 1024);
@@ -24,39 +40,57 @@ int main(void)
 	CHECK(ro != NULL);
 	DWORD old;
 	CHECK(VirtualProtect(ro + 0x1000, 0x1000, PAGE_READONLY, &old));
-	void *const more[] = { ro + 0x1000 /* read-only */, ro + 0x1000 - 2 /* half writable */ };
+	/* More pointers: read-only; writable but misaligned; aligned but running into the read-only page. */
+	char *const readonly = ro + 0x1000, *const misaligned = ro + 2, *const straddle = ro + 0x1000 - 16;
+	char *watched = VirtualAlloc(NULL, 0x10000, MEM_RESERVE | MEM_COMMIT | MEM_WRITE_WATCH, PAGE_READWRITE);
+	CHECK(watched != NULL);
 
-	for (unsigned i = 0; i < NBAD + 2; i++) {
-		void *p = i < NBAD ? bad[i] : more[i - NBAD];
-		/* NtAllocateVirtualMemory with a bad BaseAddress or RegionSize pointer. */
-		SIZE_T size = 0x10000;
-		PVOID base = NULL;
-		CHECK_STATUS(NtAllocateVirtualMemory(GetCurrentProcess(), (PVOID *)p, 0, &size, MEM_RESERVE, PAGE_READWRITE),
-			 STATUS_ACCESS_VIOLATION);
-		CHECK_STATUS(NtAllocateVirtualMemory(GetCurrentProcess(), &base, 0, (PSIZE_T)p, MEM_RESERVE, PAGE_READWRITE),
-			 STATUS_ACCESS_VIOLATION);
-		CHECK(base == NULL);
-		/* NtFreeVirtualMemory / NtProtectVirtualMemory. */
-		base = ro;
-		size = 0;
-		CHECK_STATUS(NtFreeVirtualMemory(GetCurrentProcess(), (PVOID *)p, &size, MEM_RELEASE), STATUS_ACCESS_VIOLATION);
-		CHECK_STATUS(NtFreeVirtualMemory(GetCurrentProcess(), &base, (PSIZE_T)p, MEM_RELEASE), STATUS_ACCESS_VIOLATION);
-		size = 0x1000;
-		CHECK_STATUS(NtProtectVirtualMemory(GetCurrentProcess(), &base, &size, PAGE_NOACCESS, (PULONG)p),
-			 STATUS_ACCESS_VIOLATION);
-		/* VirtualProtect with a bad old-protection pointer: 998, and nothing changed. */
-		CHECK_ERR(VirtualProtect(ro, 0x1000, PAGE_NOACCESS, (PDWORD)p), ERROR_NOACCESS);
-		MEMORY_BASIC_INFORMATION mbi;
-		CHECK(VirtualQuery(ro, &mbi, sizeof(mbi)) == sizeof(mbi));
-		CHECK_EQ(mbi.Protect, PAGE_READWRITE);
-		/* VirtualQuery into a bad buffer. */
-		CHECK_ERR(VirtualQuery(ro, (PMEMORY_BASIC_INFORMATION)p, sizeof(mbi)), ERROR_NOACCESS);
-		/* Console output from an unreadable buffer. */
-		if (i < NBAD)
+	for (unsigned i = 0; i < NBAD + 3; i++) {
+		void *p = i < NBAD ? bad[i] : i == NBAD ? (void *)readonly : i == NBAD + 1 ? (void *)misaligned : (void *)straddle;
+		/* Scalars (PVOID*, PSIZE_T, ULONG*): an aligned 8-byte cell never straddles, so skip `straddle` there. */
+		if (p != straddle) {
+			SIZE_T size = 0x10000;
+			PVOID base = NULL;
+			CHECK_STATUS(NtAllocateVirtualMemory(GetCurrentProcess(), (PVOID *)p, 0, &size, MEM_RESERVE, PAGE_READWRITE),
+				     expected(p, 8));
+			CHECK_STATUS(NtAllocateVirtualMemory(GetCurrentProcess(), &base, 0, (PSIZE_T)p, MEM_RESERVE, PAGE_READWRITE),
+				     expected(p, 8));
+			CHECK(base == NULL);
+			base = ro;
+			size = 0;
+			CHECK_STATUS(NtFreeVirtualMemory(GetCurrentProcess(), (PVOID *)p, &size, MEM_RELEASE), expected(p, 8));
+			CHECK_STATUS(NtFreeVirtualMemory(GetCurrentProcess(), &base, (PSIZE_T)p, MEM_RELEASE), expected(p, 8));
+			size = 0x1000;
+			CHECK_STATUS(NtProtectVirtualMemory(GetCurrentProcess(), &base, &size, PAGE_NOACCESS, (PULONG)p),
+				     expected(p, 4));
+			/* VirtualProtect with a bad old-protection pointer: 998, and nothing changed. */
+			CHECK_ERR(VirtualProtect(ro, 0x1000, PAGE_NOACCESS, (PDWORD)p), ERROR_NOACCESS);
+			CHECK_EQ(query_region(ro).Protect, PAGE_READWRITE);
+			/* Process calls: the pid and status out-pointers. */
+			CHECK_STATUS(winmm_spawn("child_alloc.elf", (ULONG *)p), expected(p, 4));
+			CHECK_STATUS(winmm_wait(9999, (DWORD *)p), expected(p, 4));
+		}
+		/* Buffers: VirtualQuery's MEMORY_BASIC_INFORMATION, the frame statistics, write-watch arrays. */
+		CHECK_ERR(VirtualQuery(ro, (PMEMORY_BASIC_INFORMATION)p, sizeof(MEMORY_BASIC_INFORMATION)), ERROR_NOACCESS);
+		CHECK_STATUS(winmm_frame_stats((struct abi_frame_stats *)p), expected(p, 8));
+		watched[0] = 1;
+		ULONG_PTR count = 4;
+		ULONG gran = 0;
+		CHECK_EQ(GetWriteWatch(0, watched, 0x10000, (PVOID *)p, &count, &gran), (UINT)-1);
+		CHECK_EQ(GetLastError(), ERROR_NOACCESS);
+		CHECK_EQ(ResetWriteWatch(watched, 0x10000), 0);
+		/* Unreadable inputs: console output, the module name, NtContinue's CONTEXT, NtRaiseException's record. */
+		if (i < NBAD) {
+			ULONG pid;
 			CHECK_STATUS(winmm_write((const char *)p, 16), STATUS_ACCESS_VIOLATION);
-		/* Frame statistics into a bad buffer. */
-		CHECK_STATUS(winmm_frame_stats((struct abi_frame_stats *)p), STATUS_ACCESS_VIOLATION);
+			CHECK_STATUS(raw(SYS_NtContinue, p, 0, 0), STATUS_ACCESS_VIOLATION);
+			CHECK_STATUS(raw(SYS_NtRaiseException, p, 0, 0), STATUS_ACCESS_VIOLATION);
+			CHECK_STATUS(raw(SYS_NtCreateProcess, p, 9, &pid), STATUS_ACCESS_VIOLATION);
+		}
 	}
+	/* A dispatcher address in the kernel half is refused. */
+	CHECK_STATUS(raw(SYS_NtSetExceptionDispatcher, (void *)0xffffffff80100000ULL, 0, 0), STATUS_INVALID_PARAMETER);
+	CHECK(VirtualFree(watched, 0, MEM_RELEASE));
 	/* The reservation is intact and still ours to release. */
 	CHECK_EQ(ro[0], 0);
 	CHECK(VirtualFree(ro, 0, MEM_RELEASE));
