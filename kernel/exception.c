@@ -15,6 +15,7 @@
 #include "uaccess.h"
 #include "mm/winvm.h"
 
+#include <stddef.h>
 #include <string.h>
 
 struct exception_record {
@@ -47,9 +48,9 @@ static const uint8_t gpr_order[16] = {
 	14, 12, 11, 13, 255, 8, 10, 9, 7, 6, 5, 4, 3, 2, 1, 0,
 };
 
-void context_from_frame(uint8_t *ctx, const struct trap_frame *tf)
+/* Every field of a CONTEXT that is not zero; the rest of ctx is left as it is. */
+static void context_fields(uint8_t *ctx, const struct trap_frame *tf)
 {
-	memset(ctx, 0, ABI_CONTEXT_SIZE);
 	*(uint32_t *)(ctx + ABI_CONTEXT_FLAGS) = ABI_CONTEXT_FULL;
 	*(uint32_t *)(ctx + ABI_CONTEXT_MXCSR) = 0x1f80;
 	uint16_t *seg = (uint16_t *)(ctx + ABI_CONTEXT_SEGCS);
@@ -61,6 +62,12 @@ void context_from_frame(uint8_t *ctx, const struct trap_frame *tf)
 	for (int i = 0; i < 16; i++)
 		out[i] = gpr_order[i] == 255 ? tf->rsp : regs[gpr_order[i]];
 	*(uint64_t *)(ctx + ABI_CONTEXT_RIP) = tf->rip;
+}
+
+void context_from_frame(uint8_t *ctx, const struct trap_frame *tf)
+{
+	memset(ctx, 0, ABI_CONTEXT_SIZE);
+	context_fields(ctx, tf);
 }
 
 int frame_from_context(struct trap_frame *tf, const uint8_t *ctx)
@@ -90,21 +97,33 @@ void proc_user_exception(struct trap_frame *tf, uint32_t code, uint64_t access, 
 	if (code == (uint32_t)STATUS_STACK_OVERFLOW || !p->exception_dispatcher)
 		die(code, tf->rip, access, addr, has_addr);
 
-	static uint8_t ctx[ABI_CONTEXT_SIZE] __attribute__((aligned(16)));
-	struct exception_record rec = {
-		.code = code,
-		.address = tf->rip,
-		.nparams = has_addr ? 2 : 0,
-		.info = { has_addr ? access : 0, has_addr ? addr : 0 },
-	};
-	context_from_frame(ctx, tf);
+	/*
+	 * The whole frame, as it will lie on the user stack from the new rsp up:
+	 * a zero return address, the record (padded to 16 bytes), the CONTEXT.
+	 * Built in one static image and pushed with one copy.  Every call writes
+	 * the same fields, so the rest of the image stays zero from boot on and
+	 * needs no clearing (one process runs in the kernel at a time).
+	 */
+	static struct {
+		uint64_t align;		/* puts ctx on a 16-byte boundary for the stores below */
+		uint64_t ret;		/* the frame starts here */
+		struct exception_record rec;
+		uint8_t rec_pad[((ABI_EXCEPTION_RECORD_SIZE + 15) & ~15) - ABI_EXCEPTION_RECORD_SIZE];
+		uint8_t ctx[ABI_CONTEXT_SIZE];
+	} img __attribute__((aligned(16)));
+	_Static_assert(offsetof(__typeof__(img), ctx) % 16 == 0, "CONTEXT image alignment");
+	img.rec.code = code;
+	img.rec.address = tf->rip;
+	img.rec.nparams = has_addr ? 2 : 0;
+	img.rec.info[0] = has_addr ? access : 0;
+	img.rec.info[1] = has_addr ? addr : 0;
+	context_fields(img.ctx, tf);
 	uint64_t sp = (tf->rsp - 128) & ~15ULL;
 	uint64_t uctx = sp - ABI_CONTEXT_SIZE;
-	uint64_t urec = uctx - ((ABI_EXCEPTION_RECORD_SIZE + 15) & ~15);
+	uint64_t urec = uctx - sizeof(img.rec) - sizeof(img.rec_pad);
 	uint64_t new_rsp = urec - 8;
-	uint64_t zero = 0;
-	if (uctx >= USER_TOP || copy_to_user(uctx, ctx, ABI_CONTEXT_SIZE) ||
-	    copy_to_user(urec, &rec, sizeof(rec)) || copy_to_user(new_rsp, &zero, 8)) {
+	size_t len = sizeof(img) - offsetof(__typeof__(img), ret);
+	if (uctx >= USER_TOP || copy_to_user(new_rsp, &img.ret, len)) {
 		kprintf("process %d (%s): cannot push the exception frame (stack at 0x%lx)\n", p->pid, p->name, tf->rsp);
 		die(code, tf->rip, access, addr, has_addr);
 	}
