@@ -139,8 +139,18 @@ static ntstatus_t sys_write_console(struct trap_frame *tf)
 
 static ntstatus_t sys_continue(struct trap_frame *tf)
 {
+	/*
+	 * frame_from_context reads EFlags..Rip only, so only those are copied.
+	 * The rest is probed, not copied: the CONTEXT (under a page) spans at
+	 * most two pages, so its first and last bytes reach every page it is on,
+	 * and any unreadable byte still fails with STATUS_ACCESS_VIOLATION.
+	 */
 	static uint8_t ctx[ABI_CONTEXT_SIZE] __attribute__((aligned(16)));
-	if (copy_from_user(ctx, tf->rdi, ABI_CONTEXT_SIZE))
+	_Static_assert(ABI_CONTEXT_SIZE <= 4096, "a CONTEXT spans at most two pages");
+	uint64_t u = tf->rdi;
+	uint8_t probe;
+	if (copy_from_user(&probe, u, 1) || copy_from_user(&probe, u + ABI_CONTEXT_SIZE - 1, 1) ||
+	    copy_from_user(ctx + ABI_CONTEXT_EFLAGS, u + ABI_CONTEXT_EFLAGS, ABI_CONTEXT_RIP + 8 - ABI_CONTEXT_EFLAGS))
 		return STATUS_ACCESS_VIOLATION;
 	if (frame_from_context(tf, ctx))
 		return STATUS_INVALID_PARAMETER;
