@@ -308,17 +308,21 @@ ntstatus_t vm_protect(struct vm_space *vm, uint64_t *base, uint64_t *size, uint3
 		return STATUS_MEMORY_NOT_ALLOCATED;
 	if (end > v->end)
 		return STATUS_CONFLICTING_ADDRESSES;
-	if (committed_pages(v, start, end) != (end - start) / PAGE_SIZE)
+	/* Everything committed: the run at start reaching end is the common case, one lookup. */
+	const struct vad_run *first = vad_run_at(v, start);
+	if (first->end < end ? committed_pages(v, start, end) != (end - start) / PAGE_SIZE
+			     : first->state != W_MEM_COMMIT)
 		return STATUS_NOT_COMMITTED;
+	uint32_t first_protect = first->protect;	/* the reserve below may move the runs */
 	if (vad_runs_reserve(v))
 		return STATUS_NO_MEMORY;
-	*old = vad_run_at(v, start)->protect;
+	*old = first_protect;
 	/*
 	 * The cache type chosen at commit stays and cannot be changed (Windows keeps
 	 * it for the whole allocation, spec 9.5): requested NOCACHE/WRITECOMBINE bits
 	 * are dropped, the page's own are kept (not with GUARD, an invalid mix).
 	 */
-	uint32_t keep_cache = vad_run_at(v, start)->protect & (W_PAGE_NOCACHE | W_PAGE_WRITECOMBINE);
+	uint32_t keep_cache = first_protect & (W_PAGE_NOCACHE | W_PAGE_WRITECOMBINE);
 	protect &= ~(uint32_t)(W_PAGE_NOCACHE | W_PAGE_WRITECOMBINE);
 	if (!(protect & W_PAGE_GUARD))
 		protect |= keep_cache;
