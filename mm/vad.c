@@ -360,7 +360,8 @@ void vad_runs_set(struct vad *v, uint64_t start, uint64_t end, uint32_t state, u
 {
 	if (start >= end)
 		return;
-	uint32_t i = run_index(v, start), j = run_index(v, end - 1);	/* runs[i..j] are touched */
+	uint32_t i = run_index(v, start);
+	uint32_t j = v->runs[i].end >= end ? i : run_index(v, end - 1);	/* runs[i..j] are touched */
 	struct vad_run l = v->runs[i], r = v->runs[j], n = { start, end, state, protect };
 	bool has_l = l.start < start, has_r = end < r.end;
 	l.end = start;
