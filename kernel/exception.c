@@ -9,6 +9,7 @@
  */
 #include "proc.h"
 #include "console.h"
+#include "fpu.h"
 #include "gdt.h"
 #include "layout.h"
 #include "syscall_abi.h"
@@ -118,6 +119,9 @@ void proc_user_exception(struct trap_frame *tf, uint32_t code, uint64_t access, 
 	img.rec.info[0] = has_addr ? access : 0;
 	img.rec.info[1] = has_addr ? addr : 0;
 	context_fields(img.ctx, tf);
+	/* CONTEXT.FltSave is the FXSAVE image: the process's x87/SSE registers, live in the CPU now. */
+	fpu_save(img.ctx + ABI_CONTEXT_FLTSAVE);
+	*(uint32_t *)(img.ctx + ABI_CONTEXT_MXCSR) = *(uint32_t *)(img.ctx + ABI_CONTEXT_FLTSAVE + FPU_MXCSR_OFF);
 	uint64_t sp = (tf->rsp - 128) & ~15ULL;
 	uint64_t uctx = sp - ABI_CONTEXT_SIZE;
 	uint64_t urec = uctx - sizeof(img.rec) - sizeof(img.rec_pad);

@@ -16,6 +16,7 @@
 #include "proc.h"
 #include "time.h"
 #include "timer.h"
+#include "fpu.h"
 
 #include <string.h>
 
@@ -132,6 +133,7 @@ void kmain(uint32_t magic, uint32_t info_phys)
 	kpaging_init(&boot_info);
 	time_init();
 	timer_init();
+	fpu_init();
 	commit_init();
 	proc_init();
 

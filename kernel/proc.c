@@ -3,6 +3,7 @@
 #include "console.h"
 #include "cpu.h"
 #include "elf.h"
+#include "fpu.h"
 #include "gdt.h"
 #include "multiboot.h"
 #include "panic.h"
@@ -72,6 +73,7 @@ struct process *proc_create(const char *name, const void *image, uint64_t size, 
 		return NULL;
 	}
 	strncpy(p->name, name, sizeof(p->name) - 1);
+	memcpy(p->fpu, fpu_initial_state, sizeof(p->fpu));
 	p->kstack_top = kstack_alloc();
 	ntstatus_t st = p->kstack_top ? vm_space_init(&p->vm) : STATUS_NO_MEMORY;
 	if (st) {
@@ -175,11 +177,13 @@ void proc_run_until_exit(struct process *target)
 		cpu0.kstack_top = p->kstack_top;
 		tss_set_kernel_stack(p->kstack_top);
 		write_cr3(p->vm.root);
+		fpu_restore(p->fpu);
 		if (proc_bench_boot_report) {
 			proc_bench_boot_report = false;
 			kprintf("bench boot_to_first_user_insn %lu cycles\n", rdtsc());
 		}
 		context_switch(&scheduler_rsp, p->saved_rsp);
+		fpu_save(p->fpu);	/* the kernel never touches these registers: they are still the process's */
 		write_cr3(kernel_root);
 		cpu0.current = NULL;
 		if (p->state == PROC_RUNNING)

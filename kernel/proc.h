@@ -14,6 +14,7 @@
 enum proc_state { PROC_READY, PROC_RUNNING, PROC_WAITING, PROC_ZOMBIE };
 
 struct process {
+	uint8_t fpu[512] __attribute__((aligned(16)));	/* x87/SSE state while switched out (FXSAVE) */
 	int pid;
 	char name[32];
 	enum proc_state state;

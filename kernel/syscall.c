@@ -11,6 +11,7 @@
 #include "time.h"
 #include "uaccess.h"
 #include "cpu.h"
+#include "fpu.h"
 #include "mm/frame.h"
 #include "mm/phys.h"
 #include "mm/vm.h"
@@ -152,8 +153,18 @@ static ntstatus_t sys_continue(struct trap_frame *tf)
 	if (copy_from_user(&probe, u, 1) || copy_from_user(&probe, u + ABI_CONTEXT_SIZE - 1, 1) ||
 	    copy_from_user(ctx + ABI_CONTEXT_EFLAGS, u + ABI_CONTEXT_EFLAGS, ABI_CONTEXT_RIP + 8 - ABI_CONTEXT_EFLAGS))
 		return STATUS_ACCESS_VIOLATION;
+	uint32_t flags;
+	if (copy_from_user(&flags, u + ABI_CONTEXT_FLAGS, 4))
+		return STATUS_ACCESS_VIOLATION;
+	bool fp = (flags & ABI_CONTEXT_FLOATING_POINT) == ABI_CONTEXT_FLOATING_POINT;
+	if (fp && copy_from_user(ctx + ABI_CONTEXT_FLTSAVE, u + ABI_CONTEXT_FLTSAVE, FPU_AREA_SIZE))
+		return STATUS_ACCESS_VIOLATION;
 	if (frame_from_context(tf, ctx))
 		return STATUS_INVALID_PARAMETER;
+	if (fp) {	/* x87/SSE registers too, as Windows does for CONTEXT_FLOATING_POINT */
+		fpu_sanitize(ctx + ABI_CONTEXT_FLTSAVE);
+		fpu_restore(ctx + ABI_CONTEXT_FLTSAVE);
+	}
 	return STATUS_SUCCESS;	/* the dispatcher keeps the context's own rax */
 }
 

@@ -58,6 +58,8 @@ struct abi_frame_stats {
 #define ABI_CONTEXT_EFLAGS        0x44	/* DWORD EFlags */
 #define ABI_CONTEXT_RAX           0x78	/* DWORD64 Rax, Rcx, Rdx, Rbx, Rsp, Rbp, Rsi, Rdi, R8..R15, Rip */
 #define ABI_CONTEXT_RIP           0xf8
+#define ABI_CONTEXT_FLTSAVE       0x100	/* XMM_SAVE_AREA32 FltSave: 512 bytes, the FXSAVE format */
+#define ABI_CONTEXT_FLOATING_POINT 0x100008	/* ContextFlags bit: FltSave is valid */
 #define ABI_EXCEPTION_RECORD_SIZE 0x98
 #define ABI_CONTEXT_FULL          0x10000b	/* CONTEXT_FULL: CONTEXT_AMD64 | CONTROL | INTEGER | FLOATING_POINT */
 

@@ -12,6 +12,7 @@
 _Static_assert(sizeof(CONTEXT) == ABI_CONTEXT_SIZE, "CONTEXT size");
 _Static_assert(offsetof(CONTEXT, ContextFlags) == ABI_CONTEXT_FLAGS, "CONTEXT.ContextFlags");
 _Static_assert(offsetof(CONTEXT, MxCsr) == ABI_CONTEXT_MXCSR, "CONTEXT.MxCsr");
+_Static_assert(offsetof(CONTEXT, FltSave) == ABI_CONTEXT_FLTSAVE, "CONTEXT.FltSave");
 _Static_assert(offsetof(CONTEXT, SegCs) == ABI_CONTEXT_SEGCS, "CONTEXT.SegCs");
 _Static_assert(offsetof(CONTEXT, EFlags) == ABI_CONTEXT_EFLAGS, "CONTEXT.EFlags");
 _Static_assert(offsetof(CONTEXT, Rax) == ABI_CONTEXT_RAX, "CONTEXT.Rax");

@@ -6,10 +6,10 @@
 
 AR := $(CROSS)ar
 
-# The kernel does not save SSE state yet, hence -mgeneral-regs-only.  User
+# User code may use x87/SSE: the kernel saves it per process and in CONTEXT.  User
 # code keeps the red zone (the kernel skips 128 bytes when delivering faults).
 UCFLAGS := -std=gnu11 -ffreestanding -fno-stack-protector -fno-pic -fno-pie \
-	-mgeneral-regs-only -fno-omit-frame-pointer -fno-asynchronous-unwind-tables \
+	-fno-omit-frame-pointer -fno-asynchronous-unwind-tables \
 	-O2 -g -Wall -Wextra -Werror -Ilibc/include -I. -MMD -MP
 ULDFLAGS := -nostdlib -static -z max-page-size=0x1000 -z noexecstack -T libc/user.ld
 
