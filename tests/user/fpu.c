@@ -5,6 +5,7 @@
  * registers in CONTEXT.FltSave and restores them on EXCEPTION_CONTINUE_EXECUTION
  * even when the handler used them.
  */
+#include "harmonic.h"
 #include "utest.h"
 
 static char *noaccess;
@@ -23,19 +24,6 @@ static LONG CALLBACK handler(PEXCEPTION_POINTERS ep)
 	return EXCEPTION_CONTINUE_EXECUTION;
 }
 
-/* The harmonic number H(n), summed from the small end, and its bits. */
-static __attribute__((noinline)) unsigned long long harmonic_bits(int n_arg)
-{
-	volatile int n_mem = n_arg;	/* not foldable at compile time */
-	int n = n_mem;
-	double h = 0;	/* lives in an SSE register for the whole loop */
-	for (int i = n; i >= 1; i--)
-		h += 1.0 / i;
-	double d = h;
-	unsigned long long bits;
-	__builtin_memcpy(&bits, &d, 8);
-	return bits;
-}
 
 int main(void)
 {

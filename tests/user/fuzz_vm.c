@@ -107,6 +107,18 @@ static void *bad_ptr(void)
 	return ptrs[rnd(sizeof(ptrs) / sizeof(ptrs[0]))];
 }
 
+/* In 4% of calls, swap one of the base/size in-out cells for a bad pointer; returns whether it did. */
+static int maybe_bad_cells(PVOID **pb, PSIZE_T *ps)
+{
+	if (!chance(4))
+		return 0;
+	if (chance(50))
+		*pb = bad_ptr();
+	else
+		*ps = bad_ptr();
+	return 1;
+}
+
 static HANDLE random_handle(int *bad)
 {
 	*bad = chance(3);
@@ -317,17 +329,11 @@ static void do_alloc(void)
 		return;
 	}
 	HANDLE h = random_handle(&bad_handle);
-	int badp = chance(4);
 	PVOID b = (PVOID)addr;
 	SIZE_T s = len;
 	PVOID *pb = &b;
 	PSIZE_T ps = &s;
-	if (badp) {
-		if (chance(50))
-			pb = bad_ptr();
-		else
-			ps = bad_ptr();
-	}
+	int badp = maybe_bad_cells(&pb, &ps);
 	bad_inputs += hostile_addr || huge || badp || bad_handle || (want != 0 && want != ST_NOT_IMPL);
 	NTSTATUS st;
 	int use_win32 = !badp && !bad_handle && chance(30);
@@ -401,17 +407,11 @@ static void do_free(void)
 		return;
 	}
 	HANDLE h = random_handle(&bad_handle);
-	int badp = chance(4);
 	PVOID b = (PVOID)addr;
 	SIZE_T s = len;
 	PVOID *pb = &b;
 	PSIZE_T ps = &s;
-	if (badp) {
-		if (chance(50))
-			pb = bad_ptr();
-		else
-			ps = bad_ptr();
-	}
+	int badp = maybe_bad_cells(&pb, &ps);
 	bad_inputs += hostile_addr || huge || badp || bad_handle || want != 0;
 	NTSTATUS st;
 	int use_win32 = !badp && !bad_handle && chance(30);
