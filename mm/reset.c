@@ -38,9 +38,8 @@ void reset_forget(struct vad *v, uint64_t start, uint64_t end)
 static void reset_range(struct vm_space *vm, struct vad *v, uint64_t start, uint64_t end)
 {
 	uint64_t lo = 0, hi = 0;
-	for (uint32_t r = 0; r < v->nruns; r++) {
-		const struct vad_run *run = &v->runs[r];
-		if (run->state != W_MEM_COMMIT || run->end <= start || run->start >= end)
+	for (const struct vad_run *run = vad_run_at(v, start); run && run->start < end; run = vad_run_next(v, run)) {
+		if (run->state != W_MEM_COMMIT || run->end <= start)
 			continue;
 		uint64_t s = run->start > start ? run->start : start, e = run->end < end ? run->end : end;
 		for (uint64_t va = s; va < e; va += PAGE_SIZE) {

@@ -351,6 +351,11 @@ const struct vad_run *vad_run_at(const struct vad *v, uint64_t addr)
 	return &v->runs[run_index(v, addr)];
 }
 
+const struct vad_run *vad_run_next(const struct vad *v, const struct vad_run *r)
+{
+	return r + 1 < v->runs + v->nruns ? r + 1 : NULL;
+}
+
 static bool same(const struct vad_run *a, const struct vad_run *b)
 {
 	return a->state == b->state && a->protect == b->protect;

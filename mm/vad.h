@@ -90,4 +90,12 @@ void vad_runs_set(struct vad *v, uint64_t start, uint64_t end, uint32_t state, u
 /* The run containing addr (inside the VAD). */
 const struct vad_run *vad_run_at(const struct vad *v, uint64_t addr);
 
+/*
+ * The run after r, or NULL after the last.  Visit the runs overlapping
+ * [start, end) with
+ *   for (r = vad_run_at(v, start); r && r->start < end; r = vad_run_next(v, r))
+ * Run pointers stay valid until the next vad_runs_reserve/vad_runs_set.
+ */
+const struct vad_run *vad_run_next(const struct vad *v, const struct vad_run *r);
+
 #endif

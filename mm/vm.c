@@ -52,18 +52,17 @@ ntstatus_t vm_space_init(struct vm_space *vm)
 	return vm->root ? STATUS_SUCCESS : STATUS_NO_MEMORY;
 }
 
-/* Index of the first run that overlaps [start, ...) (start inside the VAD): a binary search. */
-static uint32_t first_run(const struct vad *v, uint64_t start)
+/* The first run that overlaps [start, ...) (start may lie below the VAD): a tree search. */
+static const struct vad_run *first_run(const struct vad *v, uint64_t start)
 {
-	return (uint32_t)(vad_run_at(v, start > v->start ? start : v->start) - v->runs);
+	return vad_run_at(v, start > v->start ? start : v->start);
 }
 
 /* Committed pages in [start, end) of v: only the overlapping runs are visited. */
 static uint64_t committed_pages(const struct vad *v, uint64_t start, uint64_t end)
 {
 	uint64_t n = 0;
-	for (uint32_t i = first_run(v, start); i < v->nruns && v->runs[i].start < end; i++) {
-		const struct vad_run *r = &v->runs[i];
+	for (const struct vad_run *r = first_run(v, start); r && r->start < end; r = vad_run_next(v, r)) {
 		if (r->state != W_MEM_COMMIT || r->end <= start)
 			continue;
 		uint64_t s = r->start > start ? r->start : start, e = r->end < end ? r->end : end;
@@ -75,8 +74,7 @@ static uint64_t committed_pages(const struct vad *v, uint64_t start, uint64_t en
 /* Unmap and free the frames of committed pages in [start, end) of v. */
 static void drop_frames(struct vm_space *vm, const struct vad *v, uint64_t start, uint64_t end)
 {
-	for (uint32_t i = first_run(v, start); i < v->nruns && v->runs[i].start < end; i++) {
-		const struct vad_run *r = &v->runs[i];
+	for (const struct vad_run *r = first_run(v, start); r && r->start < end; r = vad_run_next(v, r)) {
 		if (r->state != W_MEM_COMMIT || r->end <= start)
 			continue;
 		uint64_t s = r->start > start ? r->start : start, e = r->end < end ? r->end : end;
