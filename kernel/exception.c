@@ -40,6 +40,7 @@ __attribute__((noreturn)) static void die(uint32_t code, uint64_t rip, uint64_t 
 			rip, access_name(access), addr);
 	else
 		kprintf("process %d (%s): unhandled exception 0x%08x at rip 0x%lx\n", p->pid, p->name, code, rip);
+	p->ended_by_exception = true;
 	proc_exit((int32_t)code);
 }
 

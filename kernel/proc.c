@@ -64,8 +64,8 @@ struct process *proc_find(int pid)
 	return NULL;
 }
 
-struct process *proc_create(const char *name, const void *image, uint64_t size, struct process *parent,
-			    int64_t *status)
+/* A new process with a kernel stack and an empty address space, not yet runnable; NULL with *status. */
+static struct process *proc_new(const char *name, int64_t *status)
 {
 	struct process *p = kmalloc(sizeof(*p));
 	if (!p) {
@@ -73,7 +73,6 @@ struct process *proc_create(const char *name, const void *image, uint64_t size, 
 		return NULL;
 	}
 	strncpy(p->name, name, sizeof(p->name) - 1);
-	memcpy(p->fpu, fpu_initial_state, sizeof(p->fpu));
 	p->kstack_top = kstack_alloc();
 	ntstatus_t st = p->kstack_top ? vm_space_init(&p->vm) : STATUS_NO_MEMORY;
 	if (st) {
@@ -83,25 +82,27 @@ struct process *proc_create(const char *name, const void *image, uint64_t size, 
 		*status = st;
 		return NULL;
 	}
-	uint64_t entry = 0, stack_top = 0;
-	st = elf_load(&p->vm, image, size, &entry);
-	if (!st)
-		st = vm_create_stack(&p->vm, USER_STACK_RESERVE, USER_STACK_COMMIT, &stack_top);
-	if (st) {
-		vm_space_destroy(&p->vm);
-		kstack_free(p->kstack_top);
-		kfree(p);
-		*status = st;
-		return NULL;
-	}
-	/* The first switch pops six callee-saved registers, returns to proc_first_entry, which irets. */
+	return p;
+}
+
+/* Undo proc_new (and whatever the address space holds by now). */
+static void proc_discard(struct process *p)
+{
+	vm_space_destroy(&p->vm);
+	handle_close_all(&p->handles);
+	kstack_free(p->kstack_top);
+	kfree(p);
+}
+
+/*
+ * Make p runnable, entering user mode with the registers of *user: the first
+ * switch pops six callee-saved registers and returns to proc_first_entry,
+ * which leaves through the trap frame (iretq).
+ */
+static void proc_start(struct process *p, const struct trap_frame *user, struct process *parent)
+{
 	struct trap_frame *tf = (struct trap_frame *)(p->kstack_top - sizeof(struct trap_frame));
-	memset(tf, 0, sizeof(*tf));
-	tf->rip = entry;
-	tf->cs = SEL_UCODE;
-	tf->rflags = 0x202;
-	tf->rsp = stack_top;
-	tf->ss = SEL_UDATA;
+	*tf = *user;
 	uint64_t *sp = (uint64_t *)tf;
 	*--sp = (uint64_t)proc_first_entry;
 	for (int i = 0; i < 6; i++)
@@ -113,6 +114,48 @@ struct process *proc_create(const char *name, const void *image, uint64_t size, 
 	p->state = PROC_READY;
 	p->next = procs;
 	procs = p;
+}
+
+struct process *proc_create(const char *name, const void *image, uint64_t size, struct process *parent,
+			    int64_t *status)
+{
+	struct process *p = proc_new(name, status);
+	if (!p)
+		return NULL;
+	memcpy(p->fpu, fpu_initial_state, sizeof(p->fpu));
+	uint64_t entry = 0, stack_top = 0;
+	ntstatus_t st = elf_load(&p->vm, image, size, &entry);
+	if (!st)
+		st = vm_create_stack(&p->vm, USER_STACK_RESERVE, USER_STACK_COMMIT, &stack_top);
+	if (st) {
+		proc_discard(p);
+		*status = st;
+		return NULL;
+	}
+	struct trap_frame tf = { .rip = entry, .cs = SEL_UCODE, .rflags = 0x202, .rsp = stack_top, .ss = SEL_UDATA };
+	proc_start(p, &tf, parent);
+	*status = STATUS_SUCCESS;
+	return p;
+}
+
+struct process *proc_fork(const struct trap_frame *tf, uint64_t child_status, int64_t *status)
+{
+	struct process *self = current_process();
+	struct process *p = proc_new(self->name, status);
+	if (!p)
+		return NULL;
+	fpu_save(p->fpu);	/* the caller's x87/SSE registers are live in the CPU */
+	ntstatus_t st = vm_fork(&self->vm, &p->vm);
+	if (st) {
+		proc_discard(p);
+		*status = st;
+		return NULL;
+	}
+	handle_inherit(&p->handles, &self->handles);
+	p->exception_dispatcher = self->exception_dispatcher;
+	struct trap_frame child = *tf;
+	child.rax = child_status;
+	proc_start(p, &child, self);
 	*status = STATUS_SUCCESS;
 	return p;
 }
@@ -207,11 +250,12 @@ void proc_exit(int64_t status)
 {
 	struct process *p = current_process();
 	p->exit_status = status;
-	/* Leave the address space before tearing it down. */
+	/* Leave the address space before tearing it down; views go before the handles to their sections. */
 	write_cr3(kernel_root);
 	vm_space_destroy(&p->vm);
+	handle_close_all(&p->handles);
 	p->state = PROC_ZOMBIE;
-	if (p->parent && p->parent->state == PROC_WAITING && p->parent->wait_pid == p->pid)
+	if (p->parent && p->parent->state == PROC_WAITING && (p->parent->wait_pid == p->pid || p->parent->wait_pid == -1))
 		p->parent->state = PROC_READY;
 	/* Orphans of this process: nobody will wait for them. */
 	for (struct process *c = procs; c; c = c->next)
@@ -238,19 +282,42 @@ void proc_reap(struct process *p)
 
 int proc_wait(int pid, int64_t *status)
 {
+	int got;
+	bool by_exception;
+	return pid > 0 ? proc_wait_child(pid, false, &got, status, &by_exception) : -1;
+}
+
+int proc_wait_child(int pid, bool nohang, int *pid_out, int64_t *status, bool *by_exception)
+{
 	struct process *self = current_process();
-	struct process *c = proc_find(pid);
-	if (!c || c->parent != self)
-		return -1;
-	while (c->state != PROC_ZOMBIE) {
+	for (;;) {
+		struct process *done = NULL;
+		bool any = false;
+		for (struct process *c = procs; c; c = c->next) {
+			if (c->parent != self || (pid != -1 && c->pid != pid))
+				continue;
+			any = true;
+			if (c->state == PROC_ZOMBIE) {
+				done = c;
+				break;
+			}
+		}
+		if (!any)
+			return -1;
+		if (done) {
+			self->wait_pid = 0;
+			*pid_out = done->pid;
+			*status = done->exit_status;
+			*by_exception = done->ended_by_exception;
+			proc_reap(done);
+			return 0;
+		}
+		if (nohang)
+			return 1;
 		self->state = PROC_WAITING;
 		self->wait_pid = pid;
 		to_scheduler();
 	}
-	self->wait_pid = 0;
-	*status = c->exit_status;
-	proc_reap(c);
-	return 0;
 }
 
 void proc_reap_zombies(void)

@@ -8,6 +8,7 @@
 #define KERNEL_PROC_H
 
 #include <stdint.h>
+#include "object.h"
 #include "trap.h"
 #include "mm/vm.h"
 
@@ -24,10 +25,12 @@ struct process {
 	struct trap_frame *frame;	/* user registers at the last kernel entry */
 	uint64_t exception_dispatcher;	/* user address of libc's dispatcher, 0 if none */
 	int64_t exit_status;
+	bool ended_by_exception;	/* exit_status is the code of an unhandled exception */
 	struct process *parent;
-	int wait_pid;			/* child this process waits for (PROC_WAITING) */
+	int wait_pid;			/* child this process waits for (PROC_WAITING), -1 for any */
 	uint64_t wake_tsc;		/* sleeping until (PROC_WAITING, wait_pid == 0) */
 	struct process *next;		/* all-processes list */
+	struct handle_table handles;	/* sections (kernel/object.h) */
 };
 
 /* Per-CPU data reached through GS in the kernel (syscall entry uses the first two fields). */
@@ -52,6 +55,15 @@ void proc_init(void);
 struct process *proc_create(const char *name, const void *image, uint64_t size, struct process *parent,
 			    int64_t *status);
 
+/*
+ * fork: a copy of the current process, whose system call (trap frame tf)
+ * returns child_status in the child.  Its address space is a copy-on-write
+ * duplicate (vm_fork); handles, exception dispatcher and x87/SSE state are
+ * inherited.  Returns it READY, or NULL with *status set (the caller is
+ * unchanged, apart from write access removed from its shared pages).
+ */
+struct process *proc_fork(const struct trap_frame *tf, uint64_t child_status, int64_t *status);
+
 /* End the current process with status; never returns. */
 __attribute__((noreturn)) void proc_exit(int64_t status);
 
@@ -72,6 +84,13 @@ void proc_preempt(void);
 
 /* Block the current process until child pid exits; returns its status or -1 if no such child. */
 int proc_wait(int pid, int64_t *status);
+
+/*
+ * waitpid: wait for child pid (-1: any child) to end and reap it.  With
+ * nohang, return 1 at once when none has ended.  Returns 0 with *pid_out,
+ * *status and *by_exception set, or -1 when there is no such child.
+ */
+int proc_wait_child(int pid, bool nohang, int *pid_out, int64_t *status, bool *by_exception);
 
 struct process *proc_find(int pid);
 

@@ -8,22 +8,22 @@
 #include "multiboot.h"
 #include "proc.h"
 #include "syscall_abi.h"
+#include "syscall_ob.h"
 #include "time.h"
 #include "uaccess.h"
 #include "cpu.h"
 #include "fpu.h"
 #include "mm/frame.h"
 #include "mm/phys.h"
+#include "mm/section.h"
 #include "mm/vm.h"
 
 #define STATUS_INVALID_INFO_CLASS ((ntstatus_t)0xC0000003)
-#define STATUS_DATATYPE_MISALIGNMENT ((ntstatus_t)0x80000002)
 
 /* NT probes output pointers for their natural alignment before using them. */
 #define MISALIGNED(uptr, size) (((uptr) & ((size) - 1)) != 0)
 #define STATUS_INVALID_SYSTEM_SERVICE ((ntstatus_t)0xC000001C)
 #define STATUS_NO_SUCH_PROCESS ((ntstatus_t)0xC000010A)
-#define STATUS_OBJECT_NAME_NOT_FOUND ((ntstatus_t)0xC0000034)
 
 void context_from_frame(uint8_t *ctx, const struct trap_frame *tf);
 int frame_from_context(struct trap_frame *tf, const uint8_t *ctx);
@@ -337,6 +337,13 @@ int syscall_dispatch(struct trap_frame *tf)
 	case SYS_NtResetWriteWatch:
 		st = is_current(tf->rdi) ? vm_reset_write_watch(&p->vm, tf->rsi, tf->rdx) : STATUS_INVALID_HANDLE;
 		break;
+	case SYS_NtCreateSection: st = sys_create_section(tf); break;
+	case SYS_NtOpenSection: st = sys_open_section(tf); break;
+	case SYS_NtMapViewOfSection: st = sys_map_view(tf); break;
+	case SYS_NtUnmapViewOfSection: st = sys_unmap_view(tf); break;
+	case SYS_NtClose: st = sys_close(tf); break;
+	case SYS_NtForkProcess: st = sys_fork(tf); break;
+	case SYS_NtWaitForChild: st = sys_wait_child(tf); break;
 	default: st = STATUS_INVALID_SYSTEM_SERVICE; break;
 	}
 	tf->rax = (uint64_t)(int64_t)st;

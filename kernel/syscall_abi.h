@@ -33,8 +33,46 @@ enum syscall_number {
 					    ULONG *granularity): Windows' HANDLE argument is dropped to fit six registers (the
 					    call always acts on the current process; ntdll checks the handle) */
 	SYS_NtResetWriteWatch = 17,	 /* (HANDLE, PVOID base, SIZE_T size) */
+	/*
+	 * Sections (pagefile-backed only: no FileHandle).  Windows passes the name
+	 * in OBJECT_ATTRIBUTES and the size by pointer; here the name is a byte
+	 * string (name_len 0: unnamed) and the size a value, and the handle gets
+	 * SECTION_ALL_ACCESS.  STATUS_OBJECT_NAME_EXISTS (a success) returns a
+	 * handle to the existing section of that name.
+	 */
+	SYS_NtCreateSection = 18,	 /* (HANDLE *out, const char *name, SIZE_T name_len, ULONG64 size, ULONG page_protect,
+					    ULONG attributes (SEC_COMMIT / SEC_RESERVE)) */
+	SYS_NtOpenSection = 19,		 /* (HANDLE *out, ACCESS_MASK access, const char *name, SIZE_T name_len) */
+	SYS_NtMapViewOfSection = 20,	 /* (HANDLE section, HANDLE process, struct abi_map_view *args): Windows' ten
+					    arguments, less ZeroBits/CommitSize/InheritDisposition, in one structure */
+	SYS_NtUnmapViewOfSection = 21,	 /* (HANDLE process, PVOID address anywhere in the view) */
+	SYS_NtClose = 22,		 /* (HANDLE) */
+	SYS_NtForkProcess = 23,		 /* (ULONG *child_pid): STATUS_SUCCESS in the parent, STATUS_PROCESS_CLONED in the
+					    child (as RtlCloneUserProcess) */
+	SYS_NtWaitForChild = 24,	 /* (LONG pid (-1: any child), ULONG options (1: do not block), struct abi_child_exit
+					    *out): STATUS_SUCCESS, STATUS_PENDING when none has ended (options 1),
+					    STATUS_NO_SUCH_PROCESS (no such child) */
 	SYS_COUNT
 };
+
+/* SYS_NtMapViewOfSection's arguments. */
+struct abi_map_view {
+	unsigned long long base;	/* in: wanted address (0: any); out: the view */
+	unsigned long long offset;	/* in: byte offset in the section, a multiple of 64 KiB */
+	unsigned long long size;	/* in: bytes (0: to the end of the section); out: the view's size */
+	unsigned int alloc_type;	/* 0 or MEM_TOP_DOWN */
+	unsigned int protect;		/* PAGE_READONLY, PAGE_READWRITE, PAGE_WRITECOPY or an execute variant */
+};
+
+/* SYS_NtWaitForChild's result. */
+struct abi_child_exit {
+	unsigned int pid;
+	unsigned int status;		/* exit code, or the exception code */
+	unsigned int by_exception;	/* 1: ended by an unhandled exception */
+	unsigned int pad;
+};
+
+#define ABI_STATUS_PROCESS_CLONED 0x00000129
 
 /* NtCurrentProcess() */
 #define ABI_CURRENT_PROCESS ((long)-1)

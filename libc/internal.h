@@ -49,6 +49,12 @@ __attribute__((noreturn)) void libc_start(void);
 /* ntdll.c: NtRaiseException, kept internal (not declared in <windows.h>). */
 NTSTATUS libc_raise_exception(const EXCEPTION_RECORD *rec, const CONTEXT *ctx, BOOLEAN first_chance);
 
+/* ntdll.c: the section calls (kernel/syscall_abi.h), names as C strings (NULL: unnamed). */
+#define STATUS_OBJECT_NAME_EXISTS ((NTSTATUS)0x40000035L)
+NTSTATUS winmm_create_section(HANDLE *out, const char *name, ULONG64 size, ULONG protect, ULONG attributes);
+NTSTATUS winmm_open_section(HANDLE *out, ACCESS_MASK access, const char *name);
+NTSTATUS winmm_map_view(HANDLE section, struct abi_map_view *args);
+
 /* ntdll.c: the console write system call. */
 NTSTATUS libc_write_console(const char *buf, SIZE_T len);
 

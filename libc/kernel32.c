@@ -3,6 +3,7 @@
  * a failing NTSTATUS (any nonzero status) becomes GetLastError() =
  * RtlNtStatusToDosError(status) and the function's failure value.
  */
+#include <string.h>
 #include <windows.h>
 
 #include "internal.h"
@@ -146,4 +147,134 @@ void WINAPI Sleep(DWORD dwMilliseconds)
 DWORD WINAPI GetTickCount(void)
 {
 	return (DWORD)SYSCALL0(SYS_NtGetTickCount);
+}
+
+/* ---- file mappings (pagefile-backed sections) ---- */
+
+/* Names: "Local\" is the default namespace and is dropped; "Global\" stays part of the name. */
+static const char *section_name(const char *name)
+{
+	return name && strncmp(name, "Local\\", 6) == 0 ? name + 6 : name;
+}
+
+/* UTF-16 names are passed as bytes: only ASCII names are accepted (else NULL: ERROR_INVALID_NAME). */
+static const char *narrow_name(LPCWSTR w, char *buf, size_t size)
+{
+	size_t i = 0;
+	for (; w[i]; i++) {
+		if (w[i] > 0x7f || i + 1 >= size)
+			return NULL;
+		buf[i] = (char)w[i];
+	}
+	buf[i] = '\0';
+	return buf;
+}
+
+HANDLE WINAPI CreateFileMappingA(HANDLE hFile, LPSECURITY_ATTRIBUTES lpAttributes, DWORD flProtect,
+				 DWORD dwMaximumSizeHigh, DWORD dwMaximumSizeLow, LPCSTR lpName)
+{
+	(void)lpAttributes;
+	if (hFile != INVALID_HANDLE_VALUE) {
+		SetLastError(ERROR_INVALID_HANDLE);	/* no file system: only the pagefile backs sections */
+		return NULL;
+	}
+	const DWORD sec = SEC_IMAGE | SEC_RESERVE | SEC_COMMIT | SEC_NOCACHE | SEC_WRITECOMBINE | SEC_LARGE_PAGES;
+	const char *name = section_name(lpName);
+	HANDLE h = NULL;
+	NTSTATUS st = winmm_create_section(&h, name, ((ULONG64)dwMaximumSizeHigh << 32) | dwMaximumSizeLow,
+					   flProtect & ~sec, flProtect & sec);
+	if (!NT_SUCCESS(st)) {
+		SetLastError(RtlNtStatusToDosError(st));
+		return NULL;
+	}
+	SetLastError(st == STATUS_OBJECT_NAME_EXISTS ? ERROR_ALREADY_EXISTS : ERROR_SUCCESS);
+	return h;
+}
+
+HANDLE WINAPI CreateFileMappingW(HANDLE hFile, LPSECURITY_ATTRIBUTES lpAttributes, DWORD flProtect,
+				 DWORD dwMaximumSizeHigh, DWORD dwMaximumSizeLow, LPCWSTR lpName)
+{
+	char buf[256];
+	const char *name = lpName ? narrow_name(lpName, buf, sizeof(buf)) : NULL;
+	if (lpName && !name) {
+		SetLastError(ERROR_INVALID_NAME);
+		return NULL;
+	}
+	return CreateFileMappingA(hFile, lpAttributes, flProtect, dwMaximumSizeHigh, dwMaximumSizeLow, name);
+}
+
+HANDLE WINAPI OpenFileMappingA(DWORD dwDesiredAccess, BOOL bInheritHandle, LPCSTR lpName)
+{
+	(void)bInheritHandle;
+	if (!lpName) {
+		SetLastError(ERROR_INVALID_PARAMETER);
+		return NULL;
+	}
+	HANDLE h = NULL;
+	NTSTATUS st = winmm_open_section(&h, dwDesiredAccess, section_name(lpName));
+	return set_ntstatus(st) ? h : NULL;
+}
+
+HANDLE WINAPI OpenFileMappingW(DWORD dwDesiredAccess, BOOL bInheritHandle, LPCWSTR lpName)
+{
+	char buf[256];
+	const char *name = lpName ? narrow_name(lpName, buf, sizeof(buf)) : NULL;
+	if (lpName && !name) {
+		SetLastError(ERROR_INVALID_NAME);
+		return NULL;
+	}
+	return OpenFileMappingA(dwDesiredAccess, bInheritHandle, name);
+}
+
+LPVOID WINAPI MapViewOfFileEx(HANDLE hFileMappingObject, DWORD dwDesiredAccess, DWORD dwFileOffsetHigh,
+			      DWORD dwFileOffsetLow, SIZE_T dwNumberOfBytesToMap, LPVOID lpBaseAddress)
+{
+	/* The view's page protection: write wins (FILE_MAP_ALL_ACCESS has the copy bit too), then copy, then read. */
+	DWORD protect;
+	if (dwDesiredAccess & FILE_MAP_WRITE)
+		protect = PAGE_READWRITE;
+	else if (dwDesiredAccess & FILE_MAP_COPY)
+		protect = PAGE_WRITECOPY;
+	else if (dwDesiredAccess & (FILE_MAP_READ | FILE_MAP_EXECUTE))
+		protect = PAGE_READONLY;
+	else {
+		SetLastError(ERROR_INVALID_PARAMETER);
+		return NULL;
+	}
+	if (dwDesiredAccess & FILE_MAP_EXECUTE)
+		protect <<= 4;	/* PAGE_EXECUTE_READ, _READWRITE, _WRITECOPY */
+	struct abi_map_view a = { (ULONG_PTR)lpBaseAddress, ((ULONG64)dwFileOffsetHigh << 32) | dwFileOffsetLow,
+				  dwNumberOfBytesToMap, 0, protect };
+	NTSTATUS st = winmm_map_view(hFileMappingObject, &a);
+	return set_ntstatus(st) ? (LPVOID)a.base : NULL;
+}
+
+LPVOID WINAPI MapViewOfFile(HANDLE hFileMappingObject, DWORD dwDesiredAccess, DWORD dwFileOffsetHigh,
+			    DWORD dwFileOffsetLow, SIZE_T dwNumberOfBytesToMap)
+{
+	return MapViewOfFileEx(hFileMappingObject, dwDesiredAccess, dwFileOffsetHigh, dwFileOffsetLow,
+			       dwNumberOfBytesToMap, NULL);
+}
+
+BOOL WINAPI UnmapViewOfFile(LPCVOID lpBaseAddress)
+{
+	return set_ntstatus(NTCALL(SYSCALL2(SYS_NtUnmapViewOfSection, GetCurrentProcess(), lpBaseAddress)));
+}
+
+BOOL WINAPI FlushViewOfFile(LPCVOID lpBaseAddress, SIZE_T dwNumberOfBytesToFlush)
+{
+	(void)dwNumberOfBytesToFlush;
+	MEMORY_BASIC_INFORMATION mbi;
+	if (!VirtualQuery(lpBaseAddress, &mbi, sizeof(mbi)) || mbi.Type != MEM_MAPPED) {
+		SetLastError(ERROR_INVALID_ADDRESS);
+		return FALSE;
+	}
+	return TRUE;
+}
+
+BOOL WINAPI CloseHandle(HANDLE hObject)
+{
+	if (hObject == GetCurrentProcess())
+		return TRUE;	/* a pseudo-handle: nothing to close */
+	return set_ntstatus(NTCALL(SYSCALL1(SYS_NtClose, hObject)));
 }

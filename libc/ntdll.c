@@ -90,3 +90,28 @@ NTSTATUS winmm_frame_stats(struct abi_frame_stats *out)
 {
 	return NTCALL(SYSCALL1(SYS_NtQueryFrameStats, out));
 }
+
+NTSTATUS winmm_create_section(HANDLE *out, const char *name, ULONG64 size, ULONG protect, ULONG attributes)
+{
+	return NTCALL(SYSCALL6(SYS_NtCreateSection, out, name, name ? strlen(name) : 0, size, protect, attributes));
+}
+
+NTSTATUS winmm_open_section(HANDLE *out, ACCESS_MASK access, const char *name)
+{
+	return NTCALL(SYSCALL6(SYS_NtOpenSection, out, access, name, strlen(name), 0, 0));
+}
+
+NTSTATUS winmm_map_view(HANDLE section, struct abi_map_view *args)
+{
+	return NTCALL(SYSCALL3(SYS_NtMapViewOfSection, section, GetCurrentProcess(), args));
+}
+
+NTSTATUS winmm_fork(ULONG *child_pid)
+{
+	return NTCALL(SYSCALL1(SYS_NtForkProcess, child_pid));
+}
+
+NTSTATUS winmm_wait_child(LONG pid, ULONG options, struct abi_child_exit *out)
+{
+	return NTCALL(SYSCALL3(SYS_NtWaitForChild, pid, options, out));
+}

@@ -10,7 +10,7 @@ AR := $(CROSS)ar
 # code keeps the red zone (the kernel skips 128 bytes when delivering faults).
 UCFLAGS := -std=gnu11 -ffreestanding -fno-stack-protector -fno-pic -fno-pie \
 	-fno-omit-frame-pointer -fno-asynchronous-unwind-tables \
-	-O2 -g -Wall -Wextra -Werror -Ilibc/include -I. -MMD -MP
+	-fshort-wchar -O2 -g -Wall -Wextra -Werror -Ilibc/include -I. -MMD -MP
 ULDFLAGS := -nostdlib -static -z max-page-size=0x1000 -z noexecstack -T libc/user.ld
 
 ULIBC_SRC := $(filter-out libc/crt0.S,$(wildcard libc/*.c libc/*.S))

@@ -1,8 +1,13 @@
-/* mm/fault.c - the page-fault handler: demand-zero, guard pages, stack growth, access checks. */
+/*
+ * mm/fault.c - the page-fault handler: demand-zero, section pages,
+ * copy-on-write, guard pages, stack growth, access checks.
+ */
 #include "vm.h"
 #include "frame.h"
 #include "paging.h"
 #include "prot.h"
+#include "section.h"
+#include "vm_ext.h"
 
 /* Commit the page below a consumed stack guard and make it the new guard. */
 static enum vm_fault_result grow_stack(struct vm_space *vm, struct vad *v, uint64_t page)
@@ -22,6 +27,23 @@ static enum vm_fault_result grow_stack(struct vm_space *vm, struct vad *v, uint6
 	return VM_FAULT_RESOLVED;
 }
 
+/* One shot: the guard goes before anyone hears of it. */
+static enum vm_fault_result fire_guard(struct vm_space *vm, struct vad *v, uint64_t page, uint32_t prot)
+{
+	if (vad_runs_reserve(v))
+		return VM_FAULT_NO_MEMORY;
+	uint32_t plain = prot & ~W_PAGE_GUARD;
+	vad_runs_set(v, page, page + PAGE_SIZE, W_MEM_COMMIT, plain);
+	pte_t *pte = pt_walk(vm->root, page, false);
+	if (pte && (*pte & (PTE_P | PTE_SW_FRAME))) {
+		*pte = pte_reprotect(*pte, prot_pte_flags(plain));	/* keeps D (write watch) and copy-on-write */
+		tlb_flush_page(page);
+	}
+	if (v->flags & VAD_STACK)
+		return grow_stack(vm, v, page);
+	return VM_FAULT_GUARD;
+}
+
 enum vm_fault_result vm_fault(struct vm_space *vm, uint64_t addr, unsigned access)
 {
 	uint64_t page = addr & ~(PAGE_SIZE - 1);
@@ -29,25 +51,13 @@ enum vm_fault_result vm_fault(struct vm_space *vm, uint64_t addr, unsigned acces
 	if (!v)
 		return VM_FAULT_ACCESS_VIOLATION;
 	const struct vad_run *r = vad_run_at(v, page);
-	if (r->state != W_MEM_COMMIT)
+	if (v->section ? !view_committed(v, page) : r->state != W_MEM_COMMIT)
 		return VM_FAULT_ACCESS_VIOLATION;
 	uint32_t prot = r->protect;
 
-	if (prot & W_PAGE_GUARD) {
-		/* One shot: the guard goes before anyone hears of it. */
-		if (vad_runs_reserve(v))
-			return VM_FAULT_NO_MEMORY;
-		uint32_t plain = prot & ~W_PAGE_GUARD;
-		vad_runs_set(v, page, page + PAGE_SIZE, W_MEM_COMMIT, plain);
-		pte_t *pte = pt_walk(vm->root, page, false);
-		if (pte && (*pte & (PTE_P | PTE_SW_FRAME))) {
-			*pte = (*pte & (PTE_ADDR | PTE_A | PTE_D)) | prot_pte_flags(plain);	/* D: write watch */
-			tlb_flush_page(page);
-		}
-		if (v->flags & VAD_STACK)
-			return grow_stack(vm, v, page);
-		return VM_FAULT_GUARD;
-	}
+	if (prot & W_PAGE_GUARD)
+		return fire_guard(vm, v, page, prot);
+	/* prot_writable counts write-copy: the write is allowed, and copies. */
 	if (!prot_readable(prot) || (access == VM_ACCESS_WRITE && !prot_writable(prot)) ||
 	    (access == VM_ACCESS_EXEC && !prot_executable(prot)))
 		return VM_FAULT_ACCESS_VIOLATION;
@@ -57,11 +67,19 @@ enum vm_fault_result vm_fault(struct vm_space *vm, uint64_t addr, unsigned acces
 	pte_t *pte = pt_walk(vm->root, page, true);
 	if (!pte)
 		return VM_FAULT_NO_MEMORY;
-	if (*pte & PTE_P)
+	if (*pte & PTE_P) {
+		if (access == VM_ACCESS_WRITE && !(*pte & PTE_W))
+			return cow_write(vm, v, page, pte, prot);	/* shared after fork, or write-copy */
 		return VM_FAULT_RESOLVED;	/* another path mapped it; the TLB entry was stale */
-	uint64_t f = frame_alloc_zeroed(0, FRAME_USER);
-	if (!f && vm_reclaim_reset(vm))	/* memory pressure: take back MEM_RESET pages */
-		f = frame_alloc_zeroed(0, FRAME_USER);
+	}
+	if (*pte & PTE_SW_FRAME) {	/* a frame behind a no-access entry: give it the page's protection again */
+		*pte = pte_reprotect(*pte, prot_pte_flags(prot));
+		tlb_flush_page(page);
+		return VM_FAULT_RESOLVED;
+	}
+	if (v->section)
+		return view_fault(vm, v, page, pte, prot, access);
+	uint64_t f = vm_user_frame(vm, true);
 	if (!f)
 		return VM_FAULT_NO_MEMORY;
 	*pte = f | prot_pte_flags(prot);

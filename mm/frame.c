@@ -194,11 +194,49 @@ void frame_free(uint64_t phys, unsigned order)
 			    order, f->order);
 		return;
 	}
+	if (f->refcount > 1) {
+		frame_panic("frame_free: phys %lx still has %u references", (unsigned long)phys, f->refcount);
+		return;
+	}
 	owner_frames[f->owner] -= 1ULL << order;
 	free_frames += 1ULL << order;
 	f->refcount = 0;
 	f->owner = FRAME_FREE;
 	free_block(fn, order);
+}
+
+/* The allocated order-0 frame at phys, or a panic naming the caller's mistake. */
+static struct frame *single_frame(uint64_t phys, const char *who)
+{
+	uint64_t fn = phys >> PAGE_SHIFT;
+	struct frame *f = fn < nframes && !(phys & (PAGE_SIZE - 1)) ? &db[fn] : 0;
+	if (!f || f->owner == FRAME_FREE || f->owner == FRAME_ABSENT || f->order != 0 || f->refcount == 0) {
+		frame_panic("%s: phys %lx is not an allocated single frame", who, (unsigned long)phys);
+		return 0;
+	}
+	return f;
+}
+
+bool frame_ref(uint64_t phys)
+{
+	struct frame *f = single_frame(phys, "frame_ref");
+	if (!f || f->refcount == FRAME_REF_MAX)
+		return false;
+	f->refcount++;
+	return true;
+}
+
+bool frame_unref(uint64_t phys)
+{
+	struct frame *f = single_frame(phys, "frame_unref");
+	if (!f)
+		return false;
+	if (f->refcount > 1) {
+		f->refcount--;
+		return false;
+	}
+	frame_free(phys, 0);
+	return true;
 }
 
 struct frame *frame_get(uint64_t phys)

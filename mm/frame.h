@@ -69,8 +69,20 @@ void frame_init_core(struct frame *db, uint64_t nframes, const struct phys_range
 uint64_t frame_alloc(unsigned order, enum frame_owner owner);
 uint64_t frame_alloc_zeroed(unsigned order, enum frame_owner owner);
 
-/* Free a block from frame_alloc; panics on a double free or a wrong order. */
+/* Free a block from frame_alloc; panics on a double free, a wrong order or a frame still shared (refcount > 1). */
 void frame_free(uint64_t phys, unsigned order);
+
+/*
+ * Reference counts of single (order-0) frames, for frames mapped by more than
+ * one page table (copy-on-write after fork).  frame_ref adds a reference;
+ * it returns false, changing nothing, when the count is at FRAME_REF_MAX
+ * (the caller copies the page instead of sharing it).  frame_unref drops one
+ * and frees the frame with the last; it returns true when it freed.  Both
+ * panic on a frame that is not an allocated order-0 frame.
+ */
+#define FRAME_REF_MAX 0xffffu
+bool frame_ref(uint64_t phys);
+bool frame_unref(uint64_t phys);
 
 /*
  * The database entry of a frame, or NULL if phys is beyond the database.

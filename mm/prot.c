@@ -62,3 +62,19 @@ uint64_t prot_pte_flags(uint32_t p)
 		f |= PTE_NX;
 	return f;
 }
+
+bool prot_is_writecopy(uint32_t p)
+{
+	uint32_t base = p & BASE_MASK;
+	return base == W_PAGE_WRITECOPY || base == W_PAGE_EXECUTE_WRITECOPY;
+}
+
+uint32_t prot_after_copy(uint32_t p)
+{
+	uint32_t base = p & BASE_MASK;
+	if (base == W_PAGE_WRITECOPY)
+		return (p & ~BASE_MASK) | W_PAGE_READWRITE;
+	if (base == W_PAGE_EXECUTE_WRITECOPY)
+		return (p & ~BASE_MASK) | W_PAGE_EXECUTE_READWRITE;
+	return p;
+}

@@ -4,6 +4,7 @@
 
 #include <stdbool.h>
 #include <stdint.h>
+#include "paging.h"
 #include "pat.h"
 
 /*
@@ -31,5 +32,33 @@ uint64_t prot_pte_flags(uint32_t protect);
 
 /* Software bit: the entry holds a frame although P is clear (no-access or guard). */
 #define PTE_SW_FRAME (1ULL << 9)
+
+/*
+ * Software bit: the frame is shared copy-on-write (after fork): the entry is
+ * never writable, whatever the protection; the first write copies the frame,
+ * or takes it over when this is its last reference (mm/cow.c).
+ */
+#define PTE_SW_COW (1ULL << 10)
+
+/* True for PAGE_WRITECOPY and PAGE_EXECUTE_WRITECOPY (modifiers ignored). */
+bool prot_is_writecopy(uint32_t protect);
+
+/*
+ * The protection a write-copy page takes once written and private:
+ * PAGE_WRITECOPY -> PAGE_READWRITE, PAGE_EXECUTE_WRITECOPY ->
+ * PAGE_EXECUTE_READWRITE, modifiers kept; other values unchanged.
+ */
+uint32_t prot_after_copy(uint32_t protect);
+
+/*
+ * A leaf entry rewritten for new protection flags (from prot_pte_flags): the
+ * frame, A, D and the copy-on-write mark are kept, and a copy-on-write entry
+ * stays read-only.
+ */
+static inline uint64_t pte_reprotect(uint64_t pte, uint64_t flags)
+{
+	uint64_t e = (pte & (PTE_ADDR | PTE_A | PTE_D | PTE_SW_COW)) | flags;
+	return (pte & PTE_SW_COW) ? e & ~PTE_W : e;
+}
 
 #endif

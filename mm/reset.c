@@ -115,9 +115,8 @@ uint64_t vm_reclaim_reset(struct vm_space *vm)
 			}
 			uint64_t phys = *pte & PTE_ADDR;
 			*pte = 0;
-			frame_free(phys, 0);
+			freed += frame_unref(phys);	/* a frame still shared with a forked process stays theirs */
 			bit_set(lost_bits(v), i);
-			freed++;
 			lo = va < lo ? va : lo;
 			hi = va + PAGE_SIZE > hi ? va + PAGE_SIZE : hi;
 		}

@@ -12,6 +12,8 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+struct section;
+
 /* A maximal run of pages with equal state and protection inside one reservation. */
 struct vad_run {
 	uint64_t start, end;	/* page aligned, end exclusive */
@@ -31,6 +33,11 @@ struct vad {
 	void *owner_data;		/* for the VM layer (sections, write watch...) */
 	uint64_t *watch_bits;		/* VAD_WRITE_WATCH: 1 bit per page, written since the last reset (mm/watch.c) */
 	uint64_t *reset_bits;		/* MEM_RESET: 2 bitmaps of 1 bit per page, reset then lost (mm/reset.c) */
+	/* Views (type MEM_MAPPED, mm/section.c): */
+	struct section *section;	/* the section this view maps, NULL for other VADs */
+	uint64_t section_offset;	/* byte offset of v->start in the section, 64 KiB aligned */
+	struct vad *view_next;		/* the section's next view (in any process) */
+	uint64_t cow_charge;		/* pages charged for private copies of write-copy pages */
 };
 
 #define VAD_WRITE_WATCH 0x1

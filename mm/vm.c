@@ -4,6 +4,7 @@
 #include "paging.h"
 #include "phys.h"
 #include "prot.h"
+#include "section.h"
 #include "vm_ext.h"
 #include "kernel/layout.h"
 #include "kernel/panic.h"
@@ -45,6 +46,20 @@ static void uncharge(struct vm_space *vm, uint64_t pages)
 	vm->charge -= pages;
 }
 
+bool vm_charge_system(uint64_t pages)
+{
+	if (pages > commit.limit - commit.charged)
+		return false;
+	commit.charged += pages;
+	return true;
+}
+
+void vm_uncharge_system(uint64_t pages)
+{
+	ASSERT(pages <= commit.charged);
+	commit.charged -= pages;
+}
+
 ntstatus_t vm_space_init(struct vm_space *vm)
 {
 	*vm = (struct vm_space){ 0 };
@@ -71,31 +86,36 @@ static uint64_t committed_pages(const struct vad *v, uint64_t start, uint64_t en
 	return n;
 }
 
-/* Unmap and free the frames of committed pages in [start, end) of v. */
+void vm_drop_entries(struct vm_space *vm, uint64_t start, uint64_t end)
+{
+	bool changed = false;
+	/* One walk per 2 MiB: the leaf entries of a page table are contiguous; absent tables are skipped. */
+	for (uint64_t va = start, next; va < end; va = next) {
+		next = (va + PAGE_2M) & ~(PAGE_2M - 1);
+		if (next > end)
+			next = end;
+		pte_t *pte = pt_walk(vm->root, va, false);
+		for (; pte && va < next; va += PAGE_SIZE, pte++) {
+			if (!(*pte & (PTE_P | PTE_SW_FRAME)))
+				continue;
+			uint64_t phys = *pte & PTE_ADDR;
+			*pte = 0;
+			if (frame_get(phys)->owner != FRAME_SECTION)	/* a section's frames are the section's */
+				frame_unref(phys);
+			changed = true;
+		}
+	}
+	if (changed)	/* before anyone runs in this space again */
+		tlb_flush_range(start, end - start);
+}
+
+/* Unmap the committed pages in [start, end) of v, dropping their frames. */
 static void drop_frames(struct vm_space *vm, const struct vad *v, uint64_t start, uint64_t end)
 {
 	for (const struct vad_run *r = first_run(v, start); r && r->start < end; r = vad_run_next(v, r)) {
 		if (r->state != W_MEM_COMMIT || r->end <= start)
 			continue;
-		uint64_t s = r->start > start ? r->start : start, e = r->end < end ? r->end : end;
-		bool changed = false;
-		/* One walk per 2 MiB: the leaf entries of a page table are contiguous; absent tables are skipped. */
-		for (uint64_t va = s, next; va < e; va = next) {
-			next = (va + PAGE_2M) & ~(PAGE_2M - 1);
-			if (next > e)
-				next = e;
-			pte_t *pte = pt_walk(vm->root, va, false);
-			for (; pte && va < next; va += PAGE_SIZE, pte++) {
-				if (!(*pte & (PTE_P | PTE_SW_FRAME)))
-					continue;
-				uint64_t phys = *pte & PTE_ADDR;
-				*pte = 0;
-				frame_free(phys, 0);
-				changed = true;
-			}
-		}
-		if (changed)	/* before anyone runs in this space again */
-			tlb_flush_range(s, e - s);
+		vm_drop_entries(vm, r->start > start ? r->start : start, r->end < end ? r->end : end);
 	}
 }
 
@@ -112,7 +132,7 @@ static void reprotect_frames(struct vm_space *vm, uint64_t start, uint64_t end, 
 		for (; pte && va < next; va += PAGE_SIZE, pte++) {
 			if (!(*pte & (PTE_P | PTE_SW_FRAME)))
 				continue;
-			*pte = (*pte & PTE_ADDR) | flags | (*pte & (PTE_A | PTE_D));
+			*pte = pte_reprotect(*pte, flags);
 			changed = true;
 		}
 	}
@@ -124,6 +144,10 @@ void vm_space_destroy(struct vm_space *vm)
 {
 	struct vad *v;
 	while ((v = vad_first(&vm->tree))) {
+		if (v->section) {
+			view_destroy(vm, v);
+			continue;
+		}
 		large_release(vm, v);
 		drop_frames(vm, v, v->start, v->end);
 		uncharge(vm, committed_pages(v, v->start, v->end));
@@ -133,6 +157,19 @@ void vm_space_destroy(struct vm_space *vm)
 	ASSERT(vm->charge == 0);
 	pt_destroy_root(vm->root);
 	vm->root = 0;
+}
+
+/*
+ * Write-copy exists only in section views (spec 13.1): a write-copy request
+ * is a protection error unless it changes pages of a view (never when it
+ * reserves).  Checked with the protection, before the address.
+ */
+static bool in_view(const struct vm_space *vm, uint64_t addr, bool reserving)
+{
+	if (reserving || addr == 0 || addr >= USER_END)
+		return false;
+	const struct vad *v = vad_find(&vm->tree, PAGE_DOWN(addr));
+	return v && v->section;
 }
 
 /* The allocation-type bits NtAllocateVirtualMemory knows. */
@@ -174,7 +211,7 @@ ntstatus_t vm_allocate(struct vm_space *vm, uint64_t *base, uint64_t *size, uint
 		return STATUS_INVALID_PARAMETER;
 	if (type & W_MEM_PHYSICAL)
 		return STATUS_NOT_IMPLEMENTED;	/* issue 11: refused, never half-done */
-	if (!prot_valid(protect, false))
+	if (!prot_valid(protect, true) || (prot_is_writecopy(protect) && !in_view(vm, addr, type & W_MEM_RESERVE)))
 		return STATUS_INVALID_PAGE_PROTECTION;
 	if (addr != 0 && addr < USER_MIN_ADDR)
 		return STATUS_INVALID_PARAMETER_2;
@@ -226,10 +263,12 @@ ntstatus_t vm_allocate(struct vm_space *vm, uint64_t *base, uint64_t *size, uint
 	struct vad *v = vad_find(&vm->tree, start);
 	if (!v || end > v->end)
 		return v ? STATUS_CONFLICTING_ADDRESSES : STATUS_MEMORY_NOT_ALLOCATED;
-	if (v->type != W_MEM_PRIVATE)
+	if (v->type != W_MEM_PRIVATE && !v->section)
 		return STATUS_CONFLICTING_ADDRESSES;
 	ntstatus_t st;
-	if (v->flags & VAD_LARGE) {
+	if (v->section) {
+		st = view_commit(vm, v, start, end, protect);	/* section-wide (mm/section.c) */
+	} else if (v->flags & VAD_LARGE) {
 		/* Always committed: a re-commit is a protection change of whole 2 MiB pages. */
 		if (vad_runs_reserve(v))
 			return STATUS_NO_MEMORY;
@@ -298,7 +337,7 @@ ntstatus_t vm_protect(struct vm_space *vm, uint64_t *base, uint64_t *size, uint3
 	uint64_t addr = *base, len = *size;
 	if (addr >= USER_END || len > USER_END - addr)
 		return STATUS_INVALID_PARAMETER;
-	if (!prot_valid(protect, false))
+	if (!prot_valid(protect, true) || (prot_is_writecopy(protect) && !in_view(vm, addr, false)))
 		return STATUS_INVALID_PAGE_PROTECTION;
 	uint64_t start = PAGE_DOWN(addr), end = PAGE_UP(addr + (len ? len : 1));
 	struct vad *v = vad_find(&vm->tree, start);
@@ -308,9 +347,14 @@ ntstatus_t vm_protect(struct vm_space *vm, uint64_t *base, uint64_t *size, uint3
 		return STATUS_CONFLICTING_ADDRESSES;
 	/* Everything committed: the run at start reaching end is the common case, one lookup. */
 	const struct vad_run *first = vad_run_at(v, start);
-	if (first->end < end ? committed_pages(v, start, end) != (end - start) / PAGE_SIZE
-			     : first->state != W_MEM_COMMIT)
+	if (v->section) {
+		ntstatus_t st = view_protect_check(vm, v, start, end, protect);
+		if (st)
+			return st;
+	} else if (first->end < end ? committed_pages(v, start, end) != (end - start) / PAGE_SIZE
+				    : first->state != W_MEM_COMMIT) {
 		return STATUS_NOT_COMMITTED;
+	}
 	uint32_t first_protect = first->protect;	/* the reserve below may move the runs */
 	if (vad_runs_reserve(v))
 		return STATUS_NO_MEMORY;
@@ -352,6 +396,12 @@ ntstatus_t vm_query(struct vm_space *vm, uint64_t addr, struct vm_basic_info *ou
 		out->state = r->state;
 		out->protect = r->protect;
 		out->type = v->type;
+		if (v->section && !view_committed(v, page)) {	/* a view's pages are as committed as its section's */
+			out->state = W_MEM_RESERVE;
+			out->protect = 0;
+		}
+		if (v->section)
+			out->region_size = view_commit_span(v, page, r->end) - page;
 		return STATUS_SUCCESS;
 	}
 	out->region_size = (v ? v->start : USER_END) - page;
@@ -428,4 +478,12 @@ void vm_uncharge(struct vm_space *vm, uint64_t pages)
 uint64_t vm_committed_pages(const struct vad *v, uint64_t start, uint64_t end)
 {
 	return committed_pages(v, start, end);
+}
+
+uint64_t vm_user_frame(struct vm_space *vm, bool zeroed)
+{
+	uint64_t f = zeroed ? frame_alloc_zeroed(0, FRAME_USER) : frame_alloc(0, FRAME_USER);
+	if (!f && vm_reclaim_reset(vm))	/* memory pressure: take back MEM_RESET pages */
+		f = zeroed ? frame_alloc_zeroed(0, FRAME_USER) : frame_alloc(0, FRAME_USER);
+	return f;
 }

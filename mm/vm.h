@@ -52,6 +52,15 @@ ntstatus_t vm_protect(struct vm_space *vm, uint64_t *base, uint64_t *size, uint3
 ntstatus_t vm_query(struct vm_space *vm, uint64_t addr, struct vm_basic_info *out);
 
 /*
+ * fork: fill the empty space child with a copy-on-write duplicate of parent
+ * (mm/fork.c).  STATUS_COMMITMENT_LIMIT, changing nothing, when the child's
+ * commit does not fit; on other failures (STATUS_NO_MEMORY,
+ * STATUS_INSUFFICIENT_RESOURCES) the caller destroys child.  The parent keeps
+ * working either way.
+ */
+ntstatus_t vm_fork(struct vm_space *parent, struct vm_space *child);
+
+/*
  * Map an ELF segment: a MEM_IMAGE region [start, end) (page aligned),
  * committed with protect, filled from data[0..len) and zero after.
  */

@@ -19,6 +19,42 @@ void vm_uncharge(struct vm_space *vm, uint64_t pages);
 /* Number of committed pages of v in [start, end). */
 uint64_t vm_committed_pages(const struct vad *v, uint64_t start, uint64_t end);
 
+/* Charge / give back pages on the system commit only (section pages: no process owns them). */
+bool vm_charge_system(uint64_t pages);
+void vm_uncharge_system(uint64_t pages);
+
+/*
+ * Clear every entry of [start, end) (page aligned) that holds a frame and drop
+ * the frame's reference (section frames belong to their section and are only
+ * unmapped); one TLB flush batch.
+ */
+void vm_drop_entries(struct vm_space *vm, uint64_t start, uint64_t end);
+
+/* A frame for user memory (FRAME_USER, zeroed or not), taking back MEM_RESET pages under pressure; 0 if none. */
+uint64_t vm_user_frame(struct vm_space *vm, bool zeroed);
+
+/* ---- cow.c: copy-on-write ---- */
+
+/*
+ * A write to the present, read-only entry *pte of page in v, whose
+ * protection prot allows writing (writable, or write-copy): copy the frame
+ * (a section frame, or a frame shared after fork), or take it over when this
+ * is its last reference.  A write-copy page becomes read-write in its own run.
+ */
+enum vm_fault_result cow_write(struct vm_space *vm, struct vad *v, uint64_t page, uint64_t *pte, uint32_t prot);
+
+/*
+ * fork: share every private frame mapped in [start, end) of parent with child
+ * (same addresses), copy-on-write in both: one more reference, PTE_SW_COW set
+ * and write access removed.  Section frames are skipped (the child maps them
+ * again from the section).  STATUS_NO_MEMORY when a child page table cannot
+ * be allocated.  The caller flushes the parent's TLB.
+ */
+ntstatus_t cow_share(struct vm_space *parent, struct vm_space *child, uint64_t start, uint64_t end);
+
+/* A copy of v (range, type, flags, runs, write-watch and reset state), in no tree; NULL when out of memory. */
+struct vad *vad_clone(const struct vad *v);
+
 /* Bitmap helpers: 1 bit per page of v, bit i for page v->start + i * PAGE_SIZE. */
 static inline uint64_t vad_pages(const struct vad *v)
 {

@@ -36,8 +36,12 @@ typedef unsigned long long UINT_PTR, ULONG_PTR, DWORD_PTR, SIZE_T, *PULONG_PTR, 
 typedef void *PVOID, *LPVOID, *HANDLE, **PHANDLE;
 typedef const void *LPCVOID, *PCVOID;
 typedef LONG NTSTATUS, *PNTSTATUS;
+typedef DWORD ACCESS_MASK;
 typedef char *LPSTR, *PSTR;
 typedef const char *LPCSTR, *PCSTR;
+/* WCHAR is 16-bit UTF-16 as on Windows; build with -fshort-wchar (libc/user.mk does) so L"..." matches. */
+typedef unsigned short WCHAR, *LPWSTR, *PWSTR;
+typedef const unsigned short *LPCWSTR, *PCWSTR;
 
 #define TRUE 1
 #define FALSE 0
@@ -58,6 +62,7 @@ typedef const char *LPCSTR, *PCSTR;
 #define PAGE_NOCACHE           0x200
 #define PAGE_WRITECOMBINE      0x400
 #define PAGE_TARGETS_INVALID   0x40000000
+
 #define PAGE_TARGETS_NO_UPDATE 0x40000000
 #define PAGE_REVERT_TO_FILE_MAP 0x80000000
 
@@ -195,6 +200,7 @@ typedef const char *LPCSTR, *PCSTR;
 #define ERROR_SUCCESS             0
 #define NO_ERROR                  0
 #define ERROR_INVALID_FUNCTION    1
+#define ERROR_FILE_NOT_FOUND      2
 #define ERROR_ACCESS_DENIED       5
 #define ERROR_INVALID_HANDLE      6
 #define ERROR_NOT_ENOUGH_MEMORY   8
@@ -203,10 +209,13 @@ typedef const char *LPCSTR, *PCSTR;
 #define ERROR_NOT_SUPPORTED       50
 #define ERROR_INVALID_PARAMETER   87
 #define ERROR_INSUFFICIENT_BUFFER 122
+#define ERROR_INVALID_NAME        123
+#define ERROR_ALREADY_EXISTS      183
 #define ERROR_MORE_DATA           234
 #define ERROR_MR_MID_NOT_FOUND    317
 #define ERROR_INVALID_ADDRESS     487
 #define ERROR_NOACCESS            998
+#define ERROR_MAPPED_ALIGNMENT    1132
 #define ERROR_INVALID_FLAGS       1004
 #define ERROR_NO_SYSTEM_RESOURCES 1450
 #define ERROR_COMMITMENT_LIMIT    1455
@@ -218,6 +227,12 @@ typedef const char *LPCSTR, *PCSTR;
 #define PROCESSOR_AMD_X8664            8664
 
 /* ---- structures ----------------------------------------------------------- */
+typedef struct _SECURITY_ATTRIBUTES {
+	DWORD nLength;
+	LPVOID lpSecurityDescriptor;
+	BOOL bInheritHandle;
+} SECURITY_ATTRIBUTES, *PSECURITY_ATTRIBUTES, *LPSECURITY_ATTRIBUTES;
+
 typedef struct _MEMORY_BASIC_INFORMATION {
 	PVOID BaseAddress;
 	PVOID AllocationBase;
@@ -381,6 +396,41 @@ UINT WINAPI GetWriteWatch(DWORD dwFlags, PVOID lpBaseAddress, SIZE_T dwRegionSiz
 UINT WINAPI ResetWriteWatch(LPVOID lpBaseAddress, SIZE_T dwRegionSize);
 /* The large-page size for MEM_LARGE_PAGES: 2 MiB. */
 SIZE_T WINAPI GetLargePageMinimum(void);
+
+/*
+ * File mappings backed by the pagefile: hFile must be INVALID_HANDLE_VALUE
+ * (there is no file system; any other handle gives ERROR_INVALID_HANDLE).
+ * flProtect is PAGE_READONLY, PAGE_READWRITE, PAGE_WRITECOPY or an execute
+ * variant, with SEC_COMMIT (default) or SEC_RESERVE.  A name ("Local\" is
+ * the default namespace, "Global\" another) shares the section between
+ * processes: when it exists, its handle is returned and GetLastError() is
+ * ERROR_ALREADY_EXISTS.  NULL on failure.  Security attributes are ignored;
+ * handles are inherited by fork().
+ */
+HANDLE WINAPI CreateFileMappingA(HANDLE hFile, LPSECURITY_ATTRIBUTES lpAttributes, DWORD flProtect,
+				 DWORD dwMaximumSizeHigh, DWORD dwMaximumSizeLow, LPCSTR lpName);
+HANDLE WINAPI CreateFileMappingW(HANDLE hFile, LPSECURITY_ATTRIBUTES lpAttributes, DWORD flProtect,
+				 DWORD dwMaximumSizeHigh, DWORD dwMaximumSizeLow, LPCWSTR lpName);
+/* Opens a named mapping with FILE_MAP_* access; NULL with ERROR_FILE_NOT_FOUND when there is none. */
+HANDLE WINAPI OpenFileMappingA(DWORD dwDesiredAccess, BOOL bInheritHandle, LPCSTR lpName);
+HANDLE WINAPI OpenFileMappingW(DWORD dwDesiredAccess, BOOL bInheritHandle, LPCWSTR lpName);
+/*
+ * Maps a view: FILE_MAP_READ, FILE_MAP_WRITE (or FILE_MAP_ALL_ACCESS),
+ * FILE_MAP_COPY (write-copy), each optionally | FILE_MAP_EXECUTE.  The offset
+ * must be a multiple of 64 KiB (ERROR_MAPPED_ALIGNMENT); 0 bytes maps to the
+ * end of the section.  Returns the view's 64 KiB-aligned base, or NULL.
+ */
+LPVOID WINAPI MapViewOfFile(HANDLE hFileMappingObject, DWORD dwDesiredAccess, DWORD dwFileOffsetHigh,
+			    DWORD dwFileOffsetLow, SIZE_T dwNumberOfBytesToMap);
+/* As MapViewOfFile, at lpBaseAddress (64 KiB aligned) when it is not NULL. */
+LPVOID WINAPI MapViewOfFileEx(HANDLE hFileMappingObject, DWORD dwDesiredAccess, DWORD dwFileOffsetHigh,
+			      DWORD dwFileOffsetLow, SIZE_T dwNumberOfBytesToMap, LPVOID lpBaseAddress);
+/* Unmaps the view containing lpBaseAddress (any address inside it); ERROR_INVALID_ADDRESS otherwise. */
+BOOL WINAPI UnmapViewOfFile(LPCVOID lpBaseAddress);
+/* Pagefile-backed views have no file to write: succeeds for any address inside a view. */
+BOOL WINAPI FlushViewOfFile(LPCVOID lpBaseAddress, SIZE_T dwNumberOfBytesToFlush);
+/* Closes a section handle; the section lives on while views of it exist. */
+BOOL WINAPI CloseHandle(HANDLE hObject);
 
 /* ---- system and process ---------------------------------------------------- */
 

@@ -24,6 +24,16 @@ NTSTATUS winmm_spawn(const char *module, ULONG *pid);
  */
 NTSTATUS winmm_wait(ULONG pid, DWORD *exit_code);
 
+/* fork() as the native call: STATUS_SUCCESS and *child_pid in the parent, STATUS_PROCESS_CLONED in the child. */
+NTSTATUS winmm_fork(ULONG *child_pid);
+
+/*
+ * waitpid() as the native call: pid -1 for any child, options 1 not to block
+ * (STATUS_PENDING when none has ended); *out gets the pid, the 32-bit exit
+ * code and whether an unhandled exception ended it.
+ */
+NTSTATUS winmm_wait_child(LONG pid, ULONG options, struct abi_child_exit *out);
+
 /* Fills *out with the kernel's frame counters; returns the kernel's NTSTATUS. */
 NTSTATUS winmm_frame_stats(struct abi_frame_stats *out);
 

@@ -313,6 +313,55 @@ TEST(zeroed_alloc_and_page_ops)
 	CHECK(counts_are_initial());
 }
 
+TEST(reference_counts_share_and_free_on_last)
+{
+	setup();
+	uint64_t a = frame_alloc(0, FRAME_USER);
+	CHECK(a != 0);
+	struct frame *f = frame_get(a);
+	CHECK(frame_ref(a));
+	CHECK(frame_ref(a));
+	CHECK_EQ(f->refcount, 3);
+	/* A shared frame cannot be freed behind its other users' backs. */
+	if (setjmp(panic_jmp) == 0) {
+		frame_free(a, 0);
+		CHECK(!"free of a shared frame not detected");
+	}
+	CHECK_EQ(panics, 1);
+	CHECK(strstr(panic_msg, "references") != NULL);
+	CHECK(!frame_unref(a));
+	CHECK(!frame_unref(a));
+	CHECK_EQ(f->refcount, 1);
+	CHECK_EQ(f->owner, FRAME_USER);
+	CHECK(frame_unref(a));	/* the last reference frees */
+	CHECK_EQ(f->owner, FRAME_FREE);
+	CHECK(counts_are_initial());
+	/* Overflow: the count stops at FRAME_REF_MAX and says so, unchanged. */
+	uint64_t b = frame_alloc(0, FRAME_USER);
+	for (unsigned i = 1; i < FRAME_REF_MAX; i++)
+		CHECK(frame_ref(b));
+	CHECK_EQ(frame_get(b)->refcount, FRAME_REF_MAX);
+	CHECK(!frame_ref(b));
+	CHECK_EQ(frame_get(b)->refcount, FRAME_REF_MAX);
+	for (unsigned i = 1; i < FRAME_REF_MAX; i++)
+		CHECK(!frame_unref(b));
+	CHECK(frame_unref(b));
+	CHECK(counts_are_initial());
+	/* Only allocated single frames have reference counts. */
+	uint64_t c = frame_alloc(1, FRAME_USER);
+	if (setjmp(panic_jmp) == 0) {
+		frame_ref(c);
+		CHECK(!"ref of a 2-frame block not detected");
+	}
+	if (setjmp(panic_jmp) == 0) {
+		frame_unref(b);
+		CHECK(!"unref of a free frame not detected");
+	}
+	CHECK_EQ(panics, 3);
+	frame_free(c, 1);
+	CHECK(counts_are_initial());
+}
+
 int main(void)
 {
 	return run_tests("frame");

@@ -1,0 +1,74 @@
+/*
+ * mm/cow.c - copy-on-write: the write fault on a shared frame, and sharing a
+ * range's frames between two address spaces at fork.
+ *
+ * A frame mapped by several page tables (after fork) has a reference per
+ * mapping in the frame database and is mapped read-only with PTE_SW_COW in
+ * every one of them.  The first write through one of them copies the frame,
+ * unless that mapping holds the last reference: then it writes in place.
+ */
+#include "vm_ext.h"
+#include "frame.h"
+#include "paging.h"
+#include "phys.h"
+#include "prot.h"
+
+#include <stddef.h>
+
+enum vm_fault_result cow_write(struct vm_space *vm, struct vad *v, uint64_t page, uint64_t *pte, uint32_t prot)
+{
+	uint64_t phys = *pte & PTE_ADDR;
+	const struct frame *f = frame_get(phys);
+	uint32_t written = prot_after_copy(prot);
+	if (written != prot && vad_runs_reserve(v))
+		return VM_FAULT_NO_MEMORY;
+	uint64_t target = phys;
+	if (f->owner == FRAME_SECTION || f->refcount > 1) {
+		target = vm_user_frame(vm, false);
+		if (!target)
+			return VM_FAULT_NO_MEMORY;	/* cannot happen: the commit charge covers every copy */
+		page_copy(phys_to_virt(target), phys_to_virt(phys));
+		if (f->owner != FRAME_SECTION)
+			frame_unref(phys);
+	}
+	/* A and D as the write would set them (D counts for write watch). */
+	*pte = target | prot_pte_flags(written) | PTE_A | PTE_D;
+	if (written != prot)
+		vad_runs_set(v, page, page + PAGE_SIZE, W_MEM_COMMIT, written);	/* its own region, spec 13.8 */
+	tlb_flush_page(page);
+	return VM_FAULT_RESOLVED;
+}
+
+ntstatus_t cow_share(struct vm_space *parent, struct vm_space *child, uint64_t start, uint64_t end)
+{
+	for (uint64_t va = start, next; va < end; va = next) {
+		next = (va + PAGE_2M) & ~(PAGE_2M - 1);
+		if (next > end)
+			next = end;
+		pte_t *src = pt_walk(parent->root, va, false);
+		if (!src)
+			continue;	/* no table: nothing resident in this 2 MiB */
+		pte_t *dst = NULL;	/* the child's entry for va, once its leaf table exists */
+		for (; va < next; va += PAGE_SIZE, src++, dst = dst ? dst + 1 : NULL) {
+			if (!(*src & (PTE_P | PTE_SW_FRAME)))
+				continue;
+			uint64_t phys = *src & PTE_ADDR;
+			if (frame_get(phys)->owner == FRAME_SECTION)
+				continue;
+			if (!dst && !(dst = pt_walk(child->root, va, true)))	/* one leaf table per 2 MiB */
+				return STATUS_NO_MEMORY;
+			if (frame_ref(phys)) {
+				*src = (*src | PTE_SW_COW) & ~PTE_W;
+				*dst = *src;
+				continue;
+			}
+			/* 65535 sharers already: this child gets its own copy now (its first write takes it over). */
+			uint64_t copy = vm_user_frame(child, false);
+			if (!copy)
+				return STATUS_NO_MEMORY;
+			page_copy(phys_to_virt(copy), phys_to_virt(phys));
+			*dst = copy | (*src & ~(PTE_ADDR | PTE_SW_COW | PTE_W));
+		}
+	}
+	return STATUS_SUCCESS;
+}

@@ -1,0 +1,106 @@
+/*
+ * mm/fork.c - duplicate an address space copy-on-write (fork).
+ *
+ * Every reservation is cloned at the same address with the same runs,
+ * flags, write-watch and reset state.  Private frames (private memory,
+ * images, the private copies of write-copy view pages) become shared
+ * copy-on-write in both spaces (mm/cow.c).  Views stay views of the same
+ * section, so parent and child exchange data through them.  Large pages are
+ * copied at once (a 2 MiB copy-on-write fault would stall for a long time).
+ * The child is charged every committed private page and every write-copy
+ * view charge up front: a later copy can never fail for lack of commit.
+ */
+#include "vm_ext.h"
+#include "frame.h"
+#include "kheap.h"
+#include "paging.h"
+#include "phys.h"
+#include "section.h"
+#include "kernel/layout.h"
+
+#include <string.h>
+
+struct vad *vad_clone(const struct vad *v)
+{
+	const struct vad_run *r = vad_run_at(v, v->start);
+	struct vad *c = vad_new(v->start, v->end, r->state, r->protect, v->alloc_protect, v->type);
+	if (!c)
+		return NULL;
+	for (r = vad_run_next(v, r); r; r = vad_run_next(v, r)) {
+		if (vad_runs_reserve(c)) {
+			vad_delete(c);
+			return NULL;
+		}
+		vad_runs_set(c, r->start, r->end, r->state, r->protect);
+	}
+	c->flags = v->flags;
+	uint64_t words = bitmap_words(vad_pages(v));
+	if (v->watch_bits && !(c->watch_bits = kmalloc(words * sizeof(uint64_t))))
+		goto fail;
+	if (v->reset_bits && !(c->reset_bits = kmalloc(2 * words * sizeof(uint64_t))))
+		goto fail;
+	if (v->watch_bits)
+		memcpy(c->watch_bits, v->watch_bits, words * sizeof(uint64_t));
+	if (v->reset_bits)
+		memcpy(c->reset_bits, v->reset_bits, 2 * words * sizeof(uint64_t));
+	return c;
+fail:
+	vad_delete(c);
+	return NULL;
+}
+
+/* Give the child its own copy of every 2 MiB page of the large-page reservation v. */
+static ntstatus_t fork_large(struct vm_space *parent, const struct vad *v, struct vm_space *child)
+{
+	for (uint64_t va = v->start; va < v->end; va += PAGE_2M) {
+		uint64_t size;
+		pte_t e = pt_query(parent->root, va, &size);
+		if (!(e & PTE_P) || size != PAGE_2M)
+			continue;
+		uint64_t f = frame_alloc(9, FRAME_USER);
+		if (!f)
+			return STATUS_INSUFFICIENT_RESOURCES;
+		uint64_t from = e & PTE_ADDR_2M;
+		for (uint64_t off = 0; off < PAGE_2M; off += PAGE_SIZE)
+			page_copy(phys_to_virt(f + off), phys_to_virt(from + off));
+		if (pt_map_large(child->root, va, f, e & ~(PTE_ADDR_2M | PTE_PS))) {
+			frame_free(f, 9);
+			return STATUS_INSUFFICIENT_RESOURCES;
+		}
+	}
+	return STATUS_SUCCESS;
+}
+
+/* Commit the child will hold: its committed private pages and its views' write-copy charges. */
+static uint64_t fork_charge(const struct vm_space *vm)
+{
+	uint64_t pages = 0;
+	for (const struct vad *v = vad_first(&vm->tree); v; v = vad_next(v))
+		pages += v->section ? v->cow_charge : vm_committed_pages(v, v->start, v->end);
+	return pages;
+}
+
+ntstatus_t vm_fork(struct vm_space *parent, struct vm_space *child)
+{
+	ntstatus_t st = STATUS_SUCCESS;
+	if (!vm_charge(child, fork_charge(parent)))
+		return STATUS_COMMITMENT_LIMIT;
+	for (struct vad *v = vad_first(&parent->tree); v && !st; v = vad_next(v)) {
+		if (v->section) {
+			st = view_fork(parent, v, child);
+			continue;
+		}
+		struct vad *c = vad_clone(v);
+		if (!c) {
+			st = STATUS_NO_MEMORY;
+			break;
+		}
+		vad_insert(&child->tree, c);
+		st = (v->flags & VAD_LARGE) ? fork_large(parent, v, child) : cow_share(parent, child, v->start, v->end);
+	}
+	/* The parent's entries lost write access: no stale writable TLB entry may survive. */
+	tlb_flush_range(USER_MIN_ADDR, USER_MAX_ADDR + 1 - USER_MIN_ADDR);
+	if (st)	/* the caller destroys the child, which gives back the charge of what it holds: the rest now */
+		vm_uncharge(child, fork_charge(parent) - fork_charge(child));
+	return st;
+}

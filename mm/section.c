@@ -1,0 +1,377 @@
+/* mm/section.c - pagefile-backed sections and their views: create, map, commit, fault, unmap. */
+#include "section.h"
+#include "frame.h"
+#include "kheap.h"
+#include "paging.h"
+#include "phys.h"
+#include "prot.h"
+#include "vm_ext.h"
+#include "kernel/layout.h"
+#include "kernel/panic.h"
+
+#include <stddef.h>
+#include <string.h>
+
+#define GRANULE  0x10000ULL
+#define USER_END (USER_MAX_ADDR + 1)
+#define PAGE_UP(a) (((a) + PAGE_SIZE - 1) & ~(PAGE_SIZE - 1))
+/* The frame array is one kmalloc block: at most 4 MiB of entries, a 2 GiB section. */
+#define SECTION_MAX_PAGES ((4ULL << 20) / sizeof(uint64_t))
+
+/* What a page protection needs: read, write, execute (NT's view of access). */
+#define ACC_R 1u
+#define ACC_W 2u
+#define ACC_X 4u
+
+static uint32_t prot_access(uint32_t protect)
+{
+	switch (protect & 0xff) {
+	case W_PAGE_READONLY:
+	case W_PAGE_WRITECOPY: return ACC_R;
+	case W_PAGE_READWRITE: return ACC_R | ACC_W;
+	case W_PAGE_EXECUTE:
+	case W_PAGE_EXECUTE_READ:
+	case W_PAGE_EXECUTE_WRITECOPY: return ACC_R | ACC_X;
+	case W_PAGE_EXECUTE_READWRITE: return ACC_R | ACC_W | ACC_X;
+	default: return 0;	/* PAGE_NOACCESS */
+	}
+}
+
+/*
+ * May a page of a view with access protection view_prot, of a section created
+ * with section_prot, take protection prot?  The access prot needs must be
+ * within both the view's and the section's (spec 8.6).
+ */
+static bool compatible(uint32_t section_prot, uint32_t view_prot, uint32_t prot)
+{
+	uint32_t need = prot_access(prot), view = prot_access(view_prot);
+	if (need == view)
+		return true;
+	return (view & need) == need && (prot_access(section_prot) & need) == need;
+}
+
+static uint64_t page_index(const struct vad *v, uint64_t va)
+{
+	return (v->section_offset + (va - v->start)) / PAGE_SIZE;
+}
+
+static bool sec_committed(const struct section *s, uint64_t i)
+{
+	return !s->committed || bit_test(s->committed, i);
+}
+
+static void section_destroy(struct kobject *o)
+{
+	struct section *s = (struct section *)o;
+	ASSERT(!s->views);
+	for (uint64_t i = 0; i < s->pages; i++)
+		if (s->frames[i])
+			frame_unref(s->frames[i]);
+	vm_uncharge_system(s->charged);
+	kfree(s->frames);
+	kfree(s->committed);
+	kfree(s);
+}
+
+static bool section_protect_ok(uint32_t p)
+{
+	switch (p) {
+	case W_PAGE_READONLY:
+	case W_PAGE_READWRITE:
+	case W_PAGE_WRITECOPY:
+	case W_PAGE_EXECUTE_READ:
+	case W_PAGE_EXECUTE_READWRITE:
+	case W_PAGE_EXECUTE_WRITECOPY: return true;
+	default: return false;
+	}
+}
+
+ntstatus_t section_create(uint64_t size, uint32_t protect, uint32_t attributes, const char *name,
+			  struct section **out)
+{
+	if (attributes == 0)
+		attributes = W_SEC_COMMIT;
+	if (attributes != W_SEC_COMMIT && attributes != W_SEC_RESERVE)
+		return STATUS_INVALID_PARAMETER;	/* SEC_RESERVE|SEC_COMMIT, SEC_IMAGE without a file, ... */
+	if (!section_protect_ok(protect))
+		return STATUS_INVALID_PAGE_PROTECTION;
+	if (name[0]) {
+		struct kobject *o = obj_lookup(name);
+		if (o && o->type != KOBJ_SECTION)
+			return STATUS_OBJECT_TYPE_MISMATCH;
+		if (o) {
+			obj_ref(o);
+			*out = (struct section *)o;
+			return STATUS_OBJECT_NAME_EXISTS;
+		}
+	}
+	if (size == 0)
+		return STATUS_INVALID_PARAMETER;	/* a pagefile-backed section needs a size */
+	uint64_t pages = PAGE_UP(size) / PAGE_SIZE;
+	if (size > USER_END || pages > SECTION_MAX_PAGES)
+		return STATUS_SECTION_TOO_BIG;
+	struct section *s = kmalloc(sizeof(*s));
+	if (!s)
+		return STATUS_NO_MEMORY;
+	s->frames = kmalloc(pages * sizeof(uint64_t));
+	if (attributes == W_SEC_RESERVE)
+		s->committed = kmalloc(bitmap_words(pages) * sizeof(uint64_t));
+	if (!s->frames || (attributes == W_SEC_RESERVE && !s->committed)) {
+		kfree(s->frames);
+		kfree(s);
+		return STATUS_NO_MEMORY;
+	}
+	if (attributes == W_SEC_COMMIT) {
+		if (!vm_charge_system(pages)) {
+			kfree(s->frames);
+			kfree(s);
+			return STATUS_COMMITMENT_LIMIT;
+		}
+		s->charged = pages;
+	}
+	obj_init(&s->obj, KOBJ_SECTION, section_destroy);
+	s->size = size;
+	s->pages = pages;
+	s->protect = protect;
+	s->attributes = attributes;
+	if (name[0])
+		obj_set_name(&s->obj, name);
+	*out = s;
+	return STATUS_SUCCESS;
+}
+
+ntstatus_t section_open(const char *name, struct section **out)
+{
+	struct kobject *o = name[0] ? obj_lookup(name) : NULL;
+	if (!o)
+		return STATUS_OBJECT_NAME_NOT_FOUND;
+	if (o->type != KOBJ_SECTION)
+		return STATUS_OBJECT_TYPE_MISMATCH;
+	obj_ref(o);
+	*out = (struct section *)o;
+	return STATUS_SUCCESS;
+}
+
+/* The handle rights a view with protection protect needs. */
+static uint32_t rights_needed(uint32_t protect)
+{
+	uint32_t a = prot_access(protect), r = 0;
+	if (a & ACC_R)
+		r |= W_SECTION_MAP_READ;
+	if (a & ACC_W)
+		r |= W_SECTION_MAP_WRITE;
+	if (a & ACC_X)
+		r |= W_SECTION_MAP_EXECUTE;
+	return r;
+}
+
+ntstatus_t section_map(struct vm_space *vm, struct section *s, uint32_t access, uint64_t *base, uint64_t offset,
+		       uint64_t *size, uint32_t type, uint32_t protect)
+{
+	if (type & ~W_MEM_TOP_DOWN)
+		return STATUS_INVALID_PARAMETER;
+	if (!section_protect_ok(protect))
+		return STATUS_INVALID_PAGE_PROTECTION;
+	if ((access & rights_needed(protect)) != rights_needed(protect))
+		return STATUS_ACCESS_DENIED;
+	if ((prot_access(s->protect) & prot_access(protect)) != prot_access(protect))
+		return STATUS_ACCESS_DENIED;	/* e.g. a write view of a read-only section */
+	if (offset & (GRANULE - 1))
+		return STATUS_MAPPED_ALIGNMENT;
+	if (offset >= s->size || *size > s->size - offset)
+		return STATUS_INVALID_VIEW_SIZE;
+	uint64_t len = PAGE_UP(*size ? *size : s->size - offset);
+	uint64_t start = *base;
+	if (start) {
+		if (start & (GRANULE - 1))
+			return STATUS_MAPPED_ALIGNMENT;
+		if (start < USER_MIN_ADDR || start >= USER_END || len > USER_END - start)
+			return STATUS_INVALID_PARAMETER_3;
+		if (!vad_range_free(&vm->tree, start, start + len))
+			return STATUS_CONFLICTING_ADDRESSES;
+	} else {
+		start = vad_find_gap(&vm->tree, len, GRANULE, USER_MIN_ADDR, USER_END, type & W_MEM_TOP_DOWN);
+		if (!start)
+			return STATUS_NO_MEMORY;
+	}
+	/* Every page of the view carries the view's protection; the section says which are committed. */
+	struct vad *v = vad_new(start, start + len, W_MEM_COMMIT, protect, protect, W_MEM_MAPPED);
+	if (!v)
+		return STATUS_NO_MEMORY;
+	/* A copy view charges every page it may copy, so a later copy cannot fail. */
+	if (prot_is_writecopy(protect)) {
+		if (!vm_charge(vm, len / PAGE_SIZE)) {
+			vad_delete(v);
+			return STATUS_COMMITMENT_LIMIT;
+		}
+		v->cow_charge = len / PAGE_SIZE;
+	}
+	obj_ref(&s->obj);
+	v->section = s;
+	v->section_offset = offset;
+	v->view_next = s->views;
+	s->views = v;
+	vad_insert(&vm->tree, v);
+	*base = start;
+	*size = len;
+	return STATUS_SUCCESS;
+}
+
+bool view_committed(const struct vad *v, uint64_t va)
+{
+	return sec_committed(v->section, page_index(v, va));
+}
+
+uint64_t view_commit_span(const struct vad *v, uint64_t va, uint64_t limit)
+{
+	const struct section *s = v->section;
+	if (!s->committed)
+		return limit;
+	bool c = view_committed(v, va);
+	uint64_t e = va + PAGE_SIZE;
+	while (e < limit && view_committed(v, e) == c)
+		e += PAGE_SIZE;
+	return e;
+}
+
+/* Rewrite the entries of [start, end) of v for protect (frames kept; copy-on-write entries stay read-only). */
+static void view_reprotect(struct vm_space *vm, uint64_t start, uint64_t end, uint32_t protect)
+{
+	uint64_t flags = prot_pte_flags(protect);
+	bool changed = false;
+	for (uint64_t va = start; va < end; va += PAGE_SIZE) {
+		pte_t *pte = pt_walk(vm->root, va, false);
+		if (pte && (*pte & (PTE_P | PTE_SW_FRAME))) {
+			*pte = pte_reprotect(*pte, flags);
+			changed = true;
+		}
+	}
+	if (changed)
+		tlb_flush_range(start, end - start);
+}
+
+/* Charge v's write-copy pages when protect is write-copy and v has not charged them yet. */
+static ntstatus_t charge_copies(struct vm_space *vm, struct vad *v, uint32_t protect)
+{
+	if (!prot_is_writecopy(protect) || v->cow_charge)
+		return STATUS_SUCCESS;
+	uint64_t pages = vad_pages(v);
+	if (!vm_charge(vm, pages))
+		return STATUS_COMMITMENT_LIMIT;
+	v->cow_charge = pages;
+	return STATUS_SUCCESS;
+}
+
+ntstatus_t view_commit(struct vm_space *vm, struct vad *v, uint64_t start, uint64_t end, uint32_t protect)
+{
+	struct section *s = v->section;
+	if (!prot_valid(protect, true) || (protect & (W_PAGE_NOCACHE | W_PAGE_WRITECOMBINE)))
+		return STATUS_INVALID_PAGE_PROTECTION;	/* sections choose their cache type (SEC_NOCACHE), spec 9.6 */
+	if (!compatible(s->protect, v->alloc_protect, protect))
+		return STATUS_INVALID_PAGE_PROTECTION;
+	uint64_t fresh = 0;
+	for (uint64_t va = start; va < end; va += PAGE_SIZE)
+		fresh += !view_committed(v, va);
+	if (vad_runs_reserve(v))
+		return STATUS_NO_MEMORY;
+	if (!vm_charge_system(fresh))
+		return STATUS_COMMITMENT_LIMIT;
+	ntstatus_t st = charge_copies(vm, v, protect);
+	if (st) {
+		vm_uncharge_system(fresh);
+		return st;
+	}
+	s->charged += fresh;
+	for (uint64_t va = start; va < end && s->committed; va += PAGE_SIZE)
+		bit_set(s->committed, page_index(v, va));
+	/* This view takes the protection asked for; other views keep their own (spec 13.4). */
+	view_reprotect(vm, start, end, protect);
+	vad_runs_set(v, start, end, W_MEM_COMMIT, protect);
+	return STATUS_SUCCESS;
+}
+
+ntstatus_t view_protect_check(struct vm_space *vm, struct vad *v, uint64_t start, uint64_t end, uint32_t protect)
+{
+	for (uint64_t va = start; va < end; va += PAGE_SIZE)
+		if (!view_committed(v, va))
+			return STATUS_NOT_COMMITTED;
+	if (protect & (W_PAGE_NOCACHE | W_PAGE_WRITECOMBINE))
+		return STATUS_INVALID_PAGE_PROTECTION;
+	if (!compatible(v->section->protect, v->alloc_protect, protect))
+		return STATUS_INVALID_PAGE_PROTECTION;
+	return charge_copies(vm, v, protect);
+}
+
+enum vm_fault_result view_fault(struct vm_space *vm, struct vad *v, uint64_t page, uint64_t *pte, uint32_t prot,
+				unsigned access)
+{
+	struct section *s = v->section;
+	uint64_t i = page_index(v, page);
+	uint64_t shared = s->frames[i];
+	if (access == VM_ACCESS_WRITE && prot_is_writecopy(prot)) {
+		/* The first access is a write: copy at once (from zero when the section page was never touched). */
+		uint32_t copied = prot_after_copy(prot);
+		if (vad_runs_reserve(v))
+			return VM_FAULT_NO_MEMORY;
+		uint64_t f = vm_user_frame(vm, !shared);
+		if (!f)
+			return VM_FAULT_NO_MEMORY;
+		if (shared)
+			page_copy(phys_to_virt(f), phys_to_virt(shared));
+		*pte = f | prot_pte_flags(copied) | PTE_A | PTE_D;
+		vad_runs_set(v, page, page + PAGE_SIZE, W_MEM_COMMIT, copied);
+		tlb_flush_page(page);
+		return VM_FAULT_RESOLVED;
+	}
+	if (!shared) {
+		shared = frame_alloc_zeroed(0, FRAME_SECTION);
+		if (!shared && vm_reclaim_reset(vm))
+			shared = frame_alloc_zeroed(0, FRAME_SECTION);
+		if (!shared)
+			return VM_FAULT_NO_MEMORY;
+		s->frames[i] = shared;
+	}
+	*pte = shared | prot_pte_flags(prot);	/* write-copy pages map read-only */
+	tlb_flush_page(page);
+	return VM_FAULT_RESOLVED;
+}
+
+void view_destroy(struct vm_space *vm, struct vad *v)
+{
+	struct section *s = v->section;
+	vm_drop_entries(vm, v->start, v->end);
+	vm_uncharge(vm, v->cow_charge);
+	struct vad **pp = &s->views;
+	while (*pp != v)
+		pp = &(*pp)->view_next;
+	*pp = v->view_next;
+	vad_remove(&vm->tree, v);
+	vad_delete(v);
+	obj_unref(&s->obj);
+}
+
+ntstatus_t section_unmap(struct vm_space *vm, uint64_t addr)
+{
+	struct vad *v = addr < USER_END ? vad_find(&vm->tree, addr) : NULL;
+	if (!v || !v->section)
+		return STATUS_NOT_MAPPED_VIEW;
+	view_destroy(vm, v);
+	return STATUS_SUCCESS;
+}
+
+ntstatus_t view_fork(struct vm_space *parent, struct vad *v, struct vm_space *child)
+{
+	struct vad *c = vad_clone(v);
+	if (!c)
+		return STATUS_NO_MEMORY;
+	struct section *s = v->section;
+	obj_ref(&s->obj);
+	c->section = s;
+	c->section_offset = v->section_offset;
+	c->cow_charge = v->cow_charge;
+	c->view_next = s->views;
+	s->views = c;
+	vad_insert(&child->tree, c);
+	/* Section frames are found again through the section; private copies are shared copy-on-write. */
+	return cow_share(parent, child, v->start, v->end);
+}

@@ -1,0 +1,120 @@
+/*
+ * mm/section.h - pagefile-backed sections (CreateFileMapping with
+ * INVALID_HANDLE_VALUE) and their views (MapViewOfFile).
+ *
+ * A section is a kernel object (kernel/object.h) owning an array of frames,
+ * one per page, allocated zeroed on first touch (owner FRAME_SECTION).  A
+ * SEC_COMMIT section charges its whole size to the system commit when it is
+ * created; a SEC_RESERVE section charges pages as views commit them, and the
+ * commit is section-wide.  A view is a VAD of type MEM_MAPPED in some
+ * process: its runs hold the view's own protection of every page, and the
+ * section's commit bitmap says which pages are committed.  Views map the
+ * section's frames directly; a write to a PAGE_WRITECOPY page gives the view
+ * a private copy (a FRAME_USER frame, reference counted like private memory),
+ * and the page becomes PAGE_READWRITE.  Every view holds a reference on its
+ * section, so section frames outlive every entry mapping them.
+ */
+#ifndef MM_SECTION_H
+#define MM_SECTION_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include "vm.h"
+#include "kernel/object.h"
+
+/* Section attributes and view access rights, Windows' values. */
+#define W_SEC_IMAGE        0x1000000
+#define W_SEC_RESERVE      0x4000000
+#define W_SEC_COMMIT       0x8000000
+#define W_SEC_NOCACHE      0x10000000
+#define W_SEC_WRITECOMBINE 0x40000000
+#define W_SEC_LARGE_PAGES  0x80000000
+#define W_SECTION_QUERY       0x0001
+#define W_SECTION_MAP_WRITE   0x0002
+#define W_SECTION_MAP_READ    0x0004
+#define W_SECTION_MAP_EXECUTE 0x0008
+#define W_SECTION_ALL_ACCESS  0xf001f
+
+#define STATUS_OBJECT_NAME_EXISTS   ((ntstatus_t)0x40000035)
+#define STATUS_NOT_MAPPED_VIEW      ((ntstatus_t)0xC0000019)
+#define STATUS_ACCESS_DENIED        ((ntstatus_t)0xC0000022)
+#define STATUS_SECTION_TOO_BIG      ((ntstatus_t)0xC0000040)
+#define STATUS_SECTION_PROTECTION   ((ntstatus_t)0xC000004E)
+#define STATUS_INVALID_VIEW_SIZE    ((ntstatus_t)0xC000001F)
+#define STATUS_MAPPED_ALIGNMENT     ((ntstatus_t)0xC0000220)
+#define STATUS_OBJECT_NAME_INVALID  ((ntstatus_t)0xC0000033)
+#define STATUS_OBJECT_NAME_NOT_FOUND ((ntstatus_t)0xC0000034)
+
+struct section {
+	struct kobject obj;		/* first: handles and views reference it */
+	uint64_t size;			/* bytes, as created */
+	uint64_t pages;
+	uint32_t protect;		/* the page protection given at creation */
+	uint32_t attributes;		/* W_SEC_COMMIT or W_SEC_RESERVE */
+	uint64_t *frames;		/* physical address of each page, 0 until first touched */
+	uint64_t *committed;		/* SEC_RESERVE: 1 bit per committed page; NULL when all are (SEC_COMMIT) */
+	uint64_t charged;		/* pages charged to the system commit */
+	struct vad *views;		/* every view of the section, in every process */
+};
+
+/*
+ * NtCreateSection for a pagefile-backed section: size bytes (> 0), protect
+ * one of PAGE_READONLY, PAGE_READWRITE, PAGE_WRITECOPY, PAGE_EXECUTE_READ,
+ * PAGE_EXECUTE_READWRITE, PAGE_EXECUTE_WRITECOPY; attributes SEC_COMMIT
+ * (also when 0) or SEC_RESERVE.  name "" for unnamed.  When a section of
+ * that name exists, *out is it (referenced) and the result is
+ * STATUS_OBJECT_NAME_EXISTS.  Otherwise *out is a new section holding one
+ * reference for the caller.
+ */
+ntstatus_t section_create(uint64_t size, uint32_t protect, uint32_t attributes, const char *name,
+			  struct section **out);
+
+/* NtOpenSection: the named section, referenced; STATUS_OBJECT_NAME_NOT_FOUND when there is none. */
+ntstatus_t section_open(const char *name, struct section **out);
+
+/*
+ * NtMapViewOfSection: map [offset, offset + *size) of s into vm with page
+ * protection protect (PAGE_READONLY, PAGE_READWRITE, PAGE_WRITECOPY or an
+ * execute variant), through a handle granting access.  *size 0 maps to the
+ * end of the section.  *base 0 picks a 64 KiB-aligned address (the highest
+ * with MEM_TOP_DOWN in type).  On success *base and *size are the view.
+ */
+ntstatus_t section_map(struct vm_space *vm, struct section *s, uint32_t access, uint64_t *base, uint64_t offset,
+		       uint64_t *size, uint32_t type, uint32_t protect);
+
+/* NtUnmapViewOfSection: the view containing addr.  STATUS_NOT_MAPPED_VIEW when addr is not in one. */
+ntstatus_t section_unmap(struct vm_space *vm, uint64_t addr);
+
+/* ---- for mm/ (vm.c, fault.c, fork.c): v is a view (v->section != NULL) ---- */
+
+/* True when the page at va of view v is committed in its section. */
+bool view_committed(const struct vad *v, uint64_t va);
+
+/* The end of the run of pages from va on with va's commit state (capped at limit). */
+uint64_t view_commit_span(const struct vad *v, uint64_t va, uint64_t limit);
+
+/* VirtualAlloc(MEM_COMMIT) of [start, end) inside view v (page aligned). */
+ntstatus_t view_commit(struct vm_space *vm, struct vad *v, uint64_t start, uint64_t end, uint32_t protect);
+
+/*
+ * VirtualProtect checks for [start, end) of view v: every page committed
+ * (STATUS_NOT_COMMITTED), protect allowed in the view (87), and the
+ * write-copy commit charge when protect is write-copy.  Changes nothing else.
+ */
+ntstatus_t view_protect_check(struct vm_space *vm, struct vad *v, uint64_t start, uint64_t end, uint32_t protect);
+
+/* A fault on a committed, accessible page of view v whose entry (*pte) is empty. */
+enum vm_fault_result view_fault(struct vm_space *vm, struct vad *v, uint64_t page, uint64_t *pte, uint32_t prot,
+				unsigned access);
+
+/* Unmap view v entirely: entries, private copies, charge, the section reference; v is freed. */
+void view_destroy(struct vm_space *vm, struct vad *v);
+
+/*
+ * fork: give child a view like v of the parent (same address, protections,
+ * section); the parent's private copies become shared copy-on-write.  The
+ * caller has charged v->cow_charge to the child.
+ */
+ntstatus_t view_fork(struct vm_space *parent, struct vad *v, struct vm_space *child);
+
+#endif

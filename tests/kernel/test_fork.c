@@ -1,0 +1,119 @@
+/*
+ * tests/kernel/test_fork.c - copy-on-write from inside: after vm_fork every
+ * resident private frame has one reference per space, the first write
+ * copies (or takes over the last reference), and fork/exit cycles bring
+ * every reference count, frame and heap block back.
+ */
+#include "kernel/ktest.h"
+#include "mm/frame.h"
+#include "mm/kheap.h"
+#include "mm/paging.h"
+#include "mm/phys.h"
+#include "mm/prot.h"
+#include "mm/vm.h"
+
+#define PAGES 40
+
+static uint64_t frame_of(struct vm_space *vm, uint64_t va)
+{
+	return pt_query(vm->root, va, NULL) & PTE_ADDR;
+}
+
+static uint16_t refs(struct vm_space *vm, uint64_t va)
+{
+	return frame_get(frame_of(vm, va))->refcount;
+}
+
+KTEST(fork_reference_counts_follow_fork_write_and_exit)
+{
+	struct frame_stats before, after;
+	frame_stats(&before);
+	size_t heap = kheap_live();
+	struct vm_space parent;
+	KT_EQ(vm_space_init(&parent), STATUS_SUCCESS);
+	uint64_t base = 0, size = PAGES * PAGE_SIZE;
+	KT_EQ(vm_allocate(&parent, &base, &size, W_MEM_RESERVE | W_MEM_COMMIT, W_PAGE_READWRITE), STATUS_SUCCESS);
+	for (int i = 0; i < PAGES; i++) {
+		KT_EQ(vm_fault(&parent, base + i * PAGE_SIZE, VM_ACCESS_WRITE), VM_FAULT_RESOLVED);
+		*(uint64_t *)phys_to_virt(frame_of(&parent, base + i * PAGE_SIZE)) = 1000 + i;
+	}
+	/* Three generations: parent -> child -> grandchild, each forked from the previous. */
+	struct vm_space child, grandchild;
+	KT_EQ(vm_space_init(&child), STATUS_SUCCESS);
+	KT_EQ(vm_fork(&parent, &child), STATUS_SUCCESS);
+	KT_EQ(vm_space_init(&grandchild), STATUS_SUCCESS);
+	KT_EQ(vm_fork(&child, &grandchild), STATUS_SUCCESS);
+	for (int i = 0; i < PAGES; i++) {
+		uint64_t va = base + i * PAGE_SIZE;
+		pte_t p = pt_query(parent.root, va, NULL), c = pt_query(child.root, va, NULL);
+		KT_EQ(p & PTE_ADDR, c & PTE_ADDR);
+		KT_EQ(refs(&parent, va), 3);
+		KT_ASSERT(!(p & PTE_W) && (p & PTE_SW_COW));
+		KT_ASSERT(!(c & PTE_W) && (c & PTE_SW_COW));
+	}
+	/* The child writes page 0: a copy for it, one reference less on the original. */
+	uint64_t orig = frame_of(&parent, base);
+	KT_EQ(vm_fault(&child, base, VM_ACCESS_WRITE), VM_FAULT_RESOLVED);
+	KT_ASSERT(frame_of(&child, base) != orig);
+	KT_EQ(refs(&child, base), 1);
+	KT_EQ(frame_get(orig)->refcount, 2);
+	KT_EQ(*(uint64_t *)phys_to_virt(frame_of(&child, base)), 1000);
+	KT_ASSERT(pt_query(child.root, base, NULL) & PTE_W);
+	/* The grandchild and the parent write it too: the grandchild copies, the parent holds the last reference. */
+	KT_EQ(vm_fault(&grandchild, base, VM_ACCESS_WRITE), VM_FAULT_RESOLVED);
+	KT_EQ(frame_get(orig)->refcount, 1);
+	KT_EQ(vm_fault(&parent, base, VM_ACCESS_WRITE), VM_FAULT_RESOLVED);
+	KT_EQ(frame_of(&parent, base), orig);	/* written in place, no copy */
+	KT_ASSERT(!(pt_query(parent.root, base, NULL) & PTE_SW_COW));
+	/* A read of a shared page changes nothing. */
+	KT_EQ(vm_fault(&grandchild, base + PAGE_SIZE, VM_ACCESS_READ), VM_FAULT_RESOLVED);
+	KT_EQ(refs(&parent, base + PAGE_SIZE), 3);
+	/* A protection change keeps a shared page read-only in hardware. */
+	uint32_t old;
+	uint64_t pb = base + PAGE_SIZE, ps = PAGE_SIZE;
+	KT_EQ(vm_protect(&child, &pb, &ps, W_PAGE_EXECUTE_READWRITE, &old), STATUS_SUCCESS);
+	KT_ASSERT(!(pt_query(child.root, base + PAGE_SIZE, NULL) & PTE_W));
+	/* The middle generation exits: its references go, the others keep their data. */
+	vm_space_destroy(&child);
+	for (int i = 1; i < PAGES; i++) {
+		uint64_t va = base + i * PAGE_SIZE;
+		KT_EQ(refs(&parent, va), 2);
+		KT_EQ(*(uint64_t *)phys_to_virt(frame_of(&grandchild, va)), (uint64_t)(1000 + i));
+	}
+	vm_space_destroy(&grandchild);
+	for (int i = 1; i < PAGES; i++)
+		KT_EQ(refs(&parent, base + i * PAGE_SIZE), 1);
+	vm_space_destroy(&parent);
+	frame_stats(&after);
+	KT_EQ(after.free, before.free);
+	KT_EQ(after.by_owner[FRAME_USER], before.by_owner[FRAME_USER]);
+	KT_EQ(kheap_live(), heap);
+}
+
+KTEST(fork_cycles_return_every_frame)
+{
+	struct frame_stats before, after;
+	frame_stats(&before);
+	size_t heap = kheap_live();
+	struct vm_space parent;
+	KT_EQ(vm_space_init(&parent), STATUS_SUCCESS);
+	uint64_t base = 0, size = PAGES * PAGE_SIZE;
+	KT_EQ(vm_allocate(&parent, &base, &size, W_MEM_RESERVE | W_MEM_COMMIT, W_PAGE_READWRITE), STATUS_SUCCESS);
+	for (int i = 0; i < PAGES; i++)
+		KT_EQ(vm_fault(&parent, base + i * PAGE_SIZE, VM_ACCESS_WRITE), VM_FAULT_RESOLVED);
+	for (int round = 0; round < 50; round++) {
+		struct vm_space child;
+		KT_EQ(vm_space_init(&child), STATUS_SUCCESS);
+		KT_EQ(vm_fork(&parent, &child), STATUS_SUCCESS);
+		/* Each side writes a different half. */
+		for (int i = 0; i < PAGES; i++)
+			KT_EQ(vm_fault(i & 1 ? &child : &parent, base + i * PAGE_SIZE, VM_ACCESS_WRITE), VM_FAULT_RESOLVED);
+		vm_space_destroy(&child);
+		for (int i = 0; i < PAGES; i++)
+			KT_EQ(refs(&parent, base + i * PAGE_SIZE), 1);
+	}
+	vm_space_destroy(&parent);
+	frame_stats(&after);
+	KT_EQ(after.free, before.free);
+	KT_EQ(kheap_live(), heap);
+}
