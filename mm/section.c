@@ -152,17 +152,15 @@ ntstatus_t section_open(const char *name, struct section **out)
 	return STATUS_SUCCESS;
 }
 
-/* The handle rights a view with protection protect needs. */
-static uint32_t rights_needed(uint32_t protect)
+/* Does a handle with access rights allow a view with protection protect?  Write access implies read, as in NT. */
+static bool rights_allow(uint32_t access, uint32_t protect)
 {
-	uint32_t a = prot_access(protect), r = 0;
-	if (a & ACC_R)
-		r |= W_SECTION_MAP_READ;
-	if (a & ACC_W)
-		r |= W_SECTION_MAP_WRITE;
-	if (a & ACC_X)
-		r |= W_SECTION_MAP_EXECUTE;
-	return r;
+	uint32_t a = prot_access(protect);
+	if ((a & ACC_W) && !(access & W_SECTION_MAP_WRITE))
+		return false;
+	if ((a & ACC_X) && !(access & W_SECTION_MAP_EXECUTE))
+		return false;
+	return (access & (W_SECTION_MAP_READ | W_SECTION_MAP_WRITE)) != 0;
 }
 
 ntstatus_t section_map(struct vm_space *vm, struct section *s, uint32_t access, uint64_t *base, uint64_t offset,
@@ -172,7 +170,7 @@ ntstatus_t section_map(struct vm_space *vm, struct section *s, uint32_t access, 
 		return STATUS_INVALID_PARAMETER;
 	if (!section_protect_ok(protect))
 		return STATUS_INVALID_PAGE_PROTECTION;
-	if ((access & rights_needed(protect)) != rights_needed(protect))
+	if (!rights_allow(access, protect))
 		return STATUS_ACCESS_DENIED;
 	if ((prot_access(s->protect) & prot_access(protect)) != prot_access(protect))
 		return STATUS_ACCESS_DENIED;	/* e.g. a write view of a read-only section */

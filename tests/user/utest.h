@@ -96,6 +96,45 @@ static __attribute__((noinline, unused)) void utest_prefault_stack(unsigned byte
 	buf[0] = 0;
 }
 
+/*
+ * Probes: read or write one byte at p and return 0, or the exception code
+ * the access raised (0xC0000005, 0x80000001...), caught by a vectored
+ * handler that resumes after the probing instruction.  Call utest_probe_init
+ * once.  The probing instructions sit in their own functions (asm below) so
+ * the handler knows them by address.
+ */
+__asm__(".text\n"
+	".globl utest_probe_read_fn, utest_probe_write_fn\n"
+	"utest_probe_read_fn:\n	xor %eax, %eax\n"
+	"utest_probe_read_insn:\n	movb (%rdi), %cl\n"
+	"utest_probe_read_end:\n	ret\n"
+	"utest_probe_write_fn:\n	xor %eax, %eax\n"
+	"utest_probe_write_insn:\n	movb %sil, (%rdi)\n"
+	"utest_probe_write_end:\n	ret\n");
+extern char utest_probe_read_insn[], utest_probe_read_end[], utest_probe_write_insn[], utest_probe_write_end[];
+unsigned utest_probe_read_fn(const volatile void *p);
+unsigned utest_probe_write_fn(volatile void *p, char v);
+
+static __attribute__((unused)) LONG WINAPI utest_probe_handler(EXCEPTION_POINTERS *ep)
+{
+	CONTEXT *c = ep->ContextRecord;
+	if (c->Rip == (DWORD64)utest_probe_read_insn || c->Rip == (DWORD64)utest_probe_write_insn) {
+		c->Rax = ep->ExceptionRecord->ExceptionCode;
+		c->Rip = c->Rip == (DWORD64)utest_probe_read_insn ? (DWORD64)utest_probe_read_end
+								   : (DWORD64)utest_probe_write_end;
+		return EXCEPTION_CONTINUE_EXECUTION;
+	}
+	return EXCEPTION_CONTINUE_SEARCH;
+}
+
+static __attribute__((unused)) void utest_probe_init(void)
+{
+	AddVectoredExceptionHandler(1, utest_probe_handler);
+}
+
+#define utest_probe_read(p)     utest_probe_read_fn(p)
+#define utest_probe_write(p, v) utest_probe_write_fn((p), (char)(v))
+
 static inline int utest_done(const char *name)
 {
 	printf("%s: %d checks, %d failed\n", name, utest_checks, utest_failures);
