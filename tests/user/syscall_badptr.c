@@ -6,6 +6,8 @@
  * ERROR_NOACCESS, 998, through the Win32 wrappers) and changes nothing; the
  * kernel never faults.
  */
+#include <string.h>
+
 #include "utest.h"
 #include "libc/internal.h"
 
@@ -44,6 +46,8 @@ int main(void)
 	char *const readonly = ro + 0x1000, *const misaligned = ro + 2, *const straddle = ro + 0x1000 - 16;
 	char *watched = VirtualAlloc(NULL, 0x10000, MEM_RESERVE | MEM_COMMIT | MEM_WRITE_WATCH, PAGE_READWRITE);
 	CHECK(watched != NULL);
+	HANDLE section = CreateFileMappingA(INVALID_HANDLE_VALUE, NULL, PAGE_READWRITE, 0, 0x1000, NULL);
+	CHECK(section != NULL);
 
 	for (unsigned i = 0; i < NBAD + 3; i++) {
 		void *p = i < NBAD ? bad[i] : i == NBAD ? (void *)readonly : i == NBAD + 1 ? (void *)misaligned : (void *)straddle;
@@ -69,6 +73,13 @@ int main(void)
 			/* Process calls: the pid and status out-pointers. */
 			CHECK_STATUS(winmm_spawn("child_alloc.elf", (ULONG *)p), expected(p, 4));
 			CHECK_STATUS(winmm_wait(9999, (DWORD *)p), expected(p, 4));
+			/* Sections and fork: handle out-pointers, the map-view block, the child pid, the exit record. */
+			CHECK_STATUS(winmm_create_section((HANDLE *)p, "badptr_section", 0x1000, PAGE_READWRITE, 0), expected(p, 8));
+			CHECK_ERR(OpenFileMappingA(FILE_MAP_READ, FALSE, "badptr_section"), ERROR_FILE_NOT_FOUND);	/* none made */
+			CHECK_STATUS(winmm_open_section((HANDLE *)p, FILE_MAP_READ, "badptr_section"), expected(p, 8));
+			CHECK_STATUS(winmm_map_view(section, (struct abi_map_view *)p), expected(p, 8));
+			CHECK_STATUS(winmm_fork((ULONG *)p), expected(p, 4));
+			CHECK_STATUS(winmm_wait_child(-1, 0, (struct abi_child_exit *)p), expected(p, 4));
 		}
 		/* Buffers: VirtualQuery's MEMORY_BASIC_INFORMATION, the frame statistics, write-watch arrays. */
 		CHECK_ERR(VirtualQuery(ro, (PMEMORY_BASIC_INFORMATION)p, sizeof(MEMORY_BASIC_INFORMATION)), ERROR_NOACCESS);
@@ -86,8 +97,47 @@ int main(void)
 			CHECK_STATUS(raw(SYS_NtContinue, p, 0, 0), STATUS_ACCESS_VIOLATION);
 			CHECK_STATUS(raw(SYS_NtRaiseException, p, 0, 0), STATUS_ACCESS_VIOLATION);
 			CHECK_STATUS(raw(SYS_NtCreateProcess, p, 9, &pid), STATUS_ACCESS_VIOLATION);
+			HANDLE h = NULL;
+			CHECK_STATUS(libc_syscall(SYS_NtCreateSection, (long)&h, (long)p, 9, 0x1000, PAGE_READWRITE, 0),
+				     STATUS_ACCESS_VIOLATION);
+			CHECK_STATUS(libc_syscall(SYS_NtOpenSection, (long)&h, FILE_MAP_READ, (long)p, 9, 0, 0),
+				     STATUS_ACCESS_VIOLATION);
+			CHECK(h == NULL);
 		}
 	}
+	/* Hostile handles and values: wrong, unaligned, huge, kernel-looking; a name too long or with a NUL. */
+	static const ULONG_PTR handles[] = { 0, 1, 3, 0x400, 0x404, 0xffffffff, 0xffff800000000000ULL, (ULONG_PTR)-2 };
+	for (unsigned i = 0; i < sizeof handles / sizeof handles[0]; i++) {
+		struct abi_map_view a = { 0, 0, 0, 0, PAGE_READONLY };
+		CHECK_STATUS(winmm_map_view((HANDLE)handles[i], &a), STATUS_INVALID_HANDLE);
+		CHECK_ERR(CloseHandle((HANDLE)handles[i]), ERROR_INVALID_HANDLE);
+	}
+	struct abi_map_view a = { 0, 0, 0, 0xffffffff, PAGE_READONLY };
+	CHECK_STATUS(winmm_map_view(section, &a), STATUS_INVALID_PARAMETER);
+	a = (struct abi_map_view){ 0xffff800000000000ULL, 0, 0, 0, PAGE_READONLY };
+	CHECK_STATUS(winmm_map_view(section, &a), STATUS_INVALID_PARAMETER_3);
+	a = (struct abi_map_view){ 0x7fffffff0000ULL, 0, 0, 0, PAGE_READONLY };
+	CHECK_STATUS(winmm_map_view(section, &a), STATUS_INVALID_PARAMETER_3);
+	a = (struct abi_map_view){ 0, (ULONG_PTR)-0x10000, 0x20000, 0, PAGE_READONLY };
+	CHECK_STATUS(winmm_map_view(section, &a), (NTSTATUS)0xC000001FL);	/* STATUS_INVALID_VIEW_SIZE */
+	a = (struct abi_map_view){ 0, 0, (ULONG_PTR)-1, 0, PAGE_READONLY };
+	CHECK_STATUS(winmm_map_view(section, &a), (NTSTATUS)0xC000001FL);
+	static char longname[200];
+	memset(longname, 'n', sizeof longname - 1);
+	CHECK_ERR(CreateFileMappingA(INVALID_HANDLE_VALUE, NULL, PAGE_READWRITE, 0, 0x1000, longname), ERROR_INVALID_NAME);
+	HANDLE h = NULL;
+	CHECK_STATUS(libc_syscall(SYS_NtCreateSection, (long)&h, (long)"a\0b", 3, 0x1000, PAGE_READWRITE, 0),
+		     (NTSTATUS)0xC0000033L);	/* STATUS_OBJECT_NAME_INVALID */
+	CHECK_STATUS(libc_syscall(SYS_NtCreateSection, (long)&h, (long)"x", (long)-1, 0x1000, PAGE_READWRITE, 0),
+		     (NTSTATUS)0xC0000033L);
+	CHECK_STATUS(libc_syscall(SYS_NtCreateSection, (long)&h, 0, 0, (long)-1, PAGE_READWRITE, 0),
+		     (NTSTATUS)0xC0000040L);	/* STATUS_SECTION_TOO_BIG */
+	CHECK_STATUS(libc_syscall(SYS_NtUnmapViewOfSection, 0x44, (long)ro, 0, 0, 0, 0), STATUS_INVALID_HANDLE);
+	CHECK_STATUS(libc_syscall(SYS_NtUnmapViewOfSection, -1, (long)0xffff800000000000ULL, 0, 0, 0, 0),
+		     (NTSTATUS)0xC0000019L);	/* STATUS_NOT_MAPPED_VIEW */
+	CHECK_STATUS(libc_syscall(SYS_NtWaitForChild, -1, 2, (long)&a, 0, 0, 0), STATUS_INVALID_PARAMETER);
+	CHECK(h == NULL);
+	CHECK(CloseHandle(section));
 	/* A dispatcher address in the kernel half is refused. */
 	CHECK_STATUS(raw(SYS_NtSetExceptionDispatcher, (void *)0xffffffff80100000ULL, 0, 0), STATUS_INVALID_PARAMETER);
 	CHECK(VirtualFree(watched, 0, MEM_RELEASE));
