@@ -50,16 +50,21 @@ ntstatus_t cow_share(struct vm_space *parent, struct vm_space *child, uint64_t s
 			continue;	/* no table: nothing resident in this 2 MiB */
 		pte_t *dst = NULL;	/* the child's entry for va, once its leaf table exists */
 		for (; va < next; va += PAGE_SIZE, src++, dst = dst ? dst + 1 : NULL) {
-			if (!(*src & (PTE_P | PTE_SW_FRAME)))
+			pte_t e = *src;
+			if (!(e & (PTE_P | PTE_SW_FRAME)))
 				continue;
-			uint64_t phys = *src & PTE_ADDR;
-			if (frame_get(phys)->owner == FRAME_SECTION)
+			uint64_t phys = e & PTE_ADDR;
+			struct frame *f = frame_get(phys);
+			if (f->owner == FRAME_SECTION)
 				continue;
 			if (!dst && !(dst = pt_walk(child->root, va, true)))	/* one leaf table per 2 MiB */
 				return STATUS_NO_MEMORY;
-			if (frame_ref(phys)) {
-				*src = (*src | PTE_SW_COW) & ~PTE_W;
-				*dst = *src;
+			/* The hot path of fork: frame_ref's checks inline (an order-0 user frame, below the maximum). */
+			if (f->refcount < FRAME_REF_MAX && f->order == 0) {
+				f->refcount++;
+				e = (e | PTE_SW_COW) & ~PTE_W;
+				*src = e;
+				*dst = e;
 				continue;
 			}
 			/* 65535 sharers already: this child gets its own copy now (its first write takes it over). */

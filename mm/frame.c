@@ -30,8 +30,10 @@ void (*frame_panic_hook)(const char *msg);
 #define frame_panic(...) panic(__VA_ARGS__)
 #endif
 
-static struct frame *db;
-static uint64_t nframes;
+struct frame *frame_db;
+uint64_t frame_db_count;
+#define db frame_db
+#define nframes frame_db_count
 static uint8_t *direct_map;
 static uint32_t free_head[FRAME_MAX_ORDER + 1];
 static uint64_t free_count[FRAME_MAX_ORDER + 1];	/* blocks per order */
@@ -239,11 +241,6 @@ bool frame_unref(uint64_t phys)
 	return true;
 }
 
-struct frame *frame_get(uint64_t phys)
-{
-	uint64_t fn = phys >> PAGE_SHIFT;
-	return fn < nframes ? &db[fn] : 0;
-}
 
 void frame_stats(struct frame_stats *out)
 {

@@ -89,7 +89,13 @@ bool frame_unref(uint64_t phys);
  * owner, order and refcount are meaningful on the head frame of a block; the
  * other frames of a block (free or allocated) keep order FRAME_ORDER_TAIL.
  */
-struct frame *frame_get(uint64_t phys);
+extern struct frame *frame_db;	/* the database (mm/frame.c); read through frame_get */
+extern uint64_t frame_db_count;
+static inline struct frame *frame_get(uint64_t phys)
+{
+	uint64_t fn = phys >> PAGE_SHIFT;
+	return fn < frame_db_count ? &frame_db[fn] : 0;
+}
 #define FRAME_ORDER_TAIL 0xff
 
 /* Copy the current frame counts into *out. */
