@@ -35,10 +35,15 @@ static void vad_free(void *p)
 
 /* ---- VAD objects ----------------------------------------------------------- */
 
-/* A run node taken off the tree: kept as one of v's two spares, or freed. */
+static bool run_inline(const struct vad *v, const struct vad_run *r)
+{
+	return r == &v->inline_runs[0] || r == &v->inline_runs[1];
+}
+
+/* A run node taken off the tree: kept as a spare (always when inline), or freed. */
 static void run_put(struct vad *v, struct vad_run *r)
 {
-	if (v->nspare >= 2) {
+	if (v->nspare >= VAD_SPARE_MAX && !run_inline(v, r)) {
 		vad_free(r);
 		return;
 	}
@@ -68,12 +73,10 @@ struct vad *vad_new(uint64_t start, uint64_t end, uint32_t state, uint32_t prote
 		    uint32_t type)
 {
 	struct vad *v = vad_zalloc(sizeof(*v));
-	struct vad_run *r = vad_zalloc(sizeof(*r));
-	if (!v || !r) {
-		vad_free(v);
-		vad_free(r);
+	if (!v)
 		return NULL;
-	}
+	struct vad_run *r = &v->inline_runs[0];
+	run_put(v, &v->inline_runs[1]);
 	v->start = start;
 	v->end = end;
 	v->alloc_protect = alloc_protect;
@@ -102,12 +105,16 @@ void vad_delete(struct vad *v)
 				p->left = NULL;
 			else if (p)
 				p->right = NULL;
-			vad_free(vad_run_of(n));
+			if (!run_inline(v, vad_run_of(n)))
+				vad_free(vad_run_of(n));
 			n = p;
 		}
 	}
-	while (v->spare)
-		vad_free(run_take(v));
+	while (v->spare) {
+		struct vad_run *r = run_take(v);
+		if (!run_inline(v, r))
+			vad_free(r);
+	}
 	vad_free(v->watch_bits);
 	vad_free(v->reset_bits);
 	vad_free(v);

@@ -33,6 +33,8 @@ struct vad {
 	uint32_t nspare;		/* runs on the spare list (vad_runs_reserve) */
 	struct vad_run *spare;		/* linked through node.parent */
 	struct avl_node node;		/* in the process's region tree */
+	/* Two run nodes inside the VAD's own allocation, in the tree or spare, never freed alone. */
+	struct vad_run inline_runs[2];
 	void *owner_data;		/* for the VM layer (sections, write watch...) */
 	uint64_t *watch_bits;		/* VAD_WRITE_WATCH: 1 bit per page, written since the last reset (mm/watch.c) */
 	uint64_t *reset_bits;		/* MEM_RESET: 2 bitmaps of 1 bit per page, reset then lost (mm/reset.c) */
@@ -41,6 +43,13 @@ struct vad {
 #define VAD_WRITE_WATCH 0x1
 #define VAD_STACK       0x2
 #define VAD_LARGE       0x4	/* MEM_LARGE_PAGES: mapped by 2 MiB entries, committed at once (mm/large.c) */
+
+/*
+ * Spare run nodes a VAD keeps from the heap (plus its inline ones): four, so
+ * that splitting a run in three and merging it back, over and over (a page
+ * toggled by VirtualProtect), allocates nothing.
+ */
+#define VAD_SPARE_MAX   4
 
 struct vad_tree {
 	struct avl_node *root;
@@ -85,8 +94,8 @@ uint64_t vad_find_gap(const struct vad_tree *t, uint64_t size, uint64_t align, u
 
 /*
  * Make sure a later vad_runs_set on v cannot fail for lack of memory (a set
- * adds at most two runs): keeps two spare run nodes.  Returns 0, or -1 when
- * out of memory.
+ * adds at most two runs): at least two spare run nodes.  Returns 0, or -1
+ * when out of memory.
  */
 int vad_runs_reserve(struct vad *v);
 

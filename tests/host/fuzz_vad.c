@@ -114,7 +114,7 @@ static void check_runs(const struct vad *v)
 	if (e)
 		fail(e);
 	EXPECT(count >= 1 && count == v->nruns);
-	EXPECT(v->nspare <= 2);
+	EXPECT(v->nspare <= VAD_SPARE_MAX + 2);	/* the inline nodes stay beyond the limit */
 	const struct vad_run *r = vad_run_at(v, v->start), *prev = NULL;
 	EXPECT(r == vad_run_of(avl_first(v->run_root)) && r->start == v->start);
 	for (; r; prev = r, r = vad_run_next(v, r), count--) {
@@ -249,10 +249,10 @@ static void op_set(void)
 	uint64_t s = take_below(n, 2), e = s + 1 + take_below(n - s, 2);
 	uint32_t st = take(1) & 1 ? COMMIT : RESERVE, pr = decode_protect(st);
 	EXPECT(vad_runs_reserve(v) == 0);
-	EXPECT(v->nspare == 2);
-	uint32_t before = v->nruns;
+	EXPECT(v->nspare >= 2);
+	uint32_t before = v->nruns, owned = v->nruns + v->nspare;
 	vad_runs_set(v, v->start + s * PG, v->start + e * PG, st, pr);
-	EXPECT(v->nruns + v->nspare <= before + 2);	/* the set allocated nothing */
+	EXPECT(v->nruns <= before + 2 && v->nruns + v->nspare <= owned);	/* the set allocated nothing */
 	for (uint64_t p = s; p < e; p++) {
 		struct page_model *m = &model[(v->start - BASE) / PG + p];
 		m->state = st;

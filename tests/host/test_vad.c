@@ -59,7 +59,7 @@ static const char *check_runs(const struct vad *v)
 	uint32_t spares = 0;
 	for (const struct vad_run *s = v->spare; s; s = vad_run_of(s->node.parent))
 		spares++;
-	if (spares != v->nspare || spares > 2)
+	if (spares != v->nspare || spares > VAD_SPARE_MAX + 2)	/* the inline nodes stay beyond the limit */
 		return "spare list";
 	const struct vad_run *r = vad_run_at(v, v->start), *prev = NULL;
 	if (r != vad_run_of(avl_first(v->run_root)) || r->start != v->start)
@@ -150,7 +150,7 @@ TEST(runs_split_and_merge)
 	CHECK_EQ(v->nruns, 5);
 	CHECK_OK(check_runs(v));
 	CHECK_EQ(vad_runs_reserve(v), 0);
-	CHECK_EQ(v->nspare, 2);
+	CHECK(v->nspare >= 2);
 	vad_runs_set(v, 0x10000, 0x20000, RESERVE, 0);	/* everything back: 1 run */
 	CHECK_EQ(v->nruns, 1);
 	CHECK_OK(check_runs(v));
@@ -211,8 +211,9 @@ TEST(run_tree_thousands_of_runs)
 		uint32_t st = rnd(2) ? COMMIT : RESERVE, pr = random_protect(st);
 		uint32_t before = v->nruns;
 		CHECK_EQ(vad_runs_reserve(v), 0);
+		uint32_t owned = v->nruns + v->nspare;
 		vad_runs_set(v, v->start + s * PG, v->start + e * PG, st, pr);
-		CHECK(v->nruns + v->nspare <= before + 2);
+		CHECK(v->nruns <= before + 2 && v->nruns + v->nspare <= owned);	/* the set allocated nothing */
 		merged += v->nruns < before;
 		split += v->nruns > before;
 		for (uint64_t p = s; p < e; p++)
@@ -467,9 +468,10 @@ static void random_steps(struct vad_tree *t)
 			uint32_t st = rnd(2) ? COMMIT : RESERVE, pr = random_protect(st);
 			uint32_t before = v->nruns;
 			CHECK_EQ(vad_runs_reserve(v), 0);
-			CHECK_EQ(v->nspare, 2);
+			CHECK(v->nspare >= 2);
+			uint32_t owned = v->nruns + v->nspare;
 			vad_runs_set(v, v->start + s * PG, v->start + e * PG, st, pr);
-			CHECK(v->nruns + v->nspare <= before + 2);	/* the set allocated nothing */
+			CHECK(v->nruns <= before + 2 && v->nruns + v->nspare <= owned);	/* the set allocated nothing */
 			if (v->nruns < before)
 				merges_seen++;
 			for (uint64_t p = s; p < e; p++) {
