@@ -153,22 +153,25 @@ struct avl_node *avl_last(const struct avl_node *n)
 	return (struct avl_node *)n;
 }
 
-struct avl_node *avl_next(const struct avl_node *n)
+/* The in-order neighbour of n: the next one when forward, else the previous one. */
+static inline struct avl_node *neighbour(const struct avl_node *n, bool forward)
 {
-	if (n->right)
-		return avl_first(n->right);
-	while (n->parent && n->parent->right == n)
+	const struct avl_node *down = forward ? n->right : n->left;
+	if (down)
+		return forward ? avl_first(down) : avl_last(down);
+	while (n->parent && (forward ? n->parent->right : n->parent->left) == n)
 		n = n->parent;
 	return n->parent;
 }
 
+struct avl_node *avl_next(const struct avl_node *n)
+{
+	return neighbour(n, true);
+}
+
 struct avl_node *avl_prev(const struct avl_node *n)
 {
-	if (n->left)
-		return avl_last(n->left);
-	while (n->parent && n->parent->left == n)
-		n = n->parent;
-	return n->parent;
+	return neighbour(n, false);
 }
 
 /* avl_check below n (whose parent must be parent): sets *h to the subtree's real height. */
