@@ -1,14 +1,15 @@
 /*
  * mm/vad.c - the per-process region tree (see mm/vad.h).
  *
- * An AVL tree keyed by start address with parent pointers, so that in-order
- * neighbours are found without a stack; each VAD keeps its pages' state as a
- * sorted array of runs.  Pure data structure: also built for the host.
+ * Two kinds of AVL tree (mm/avl.c), both keyed by start address: the VADs of
+ * a process, and inside each VAD the runs of pages with equal state and
+ * protection, so that finding, splitting and merging runs costs O(log K) in
+ * the number K of runs rather than moving an array.  Pure data structure:
+ * also built for the host.
  */
 #include "mm/vad.h"
 
 #include <stddef.h>
-#include <string.h>
 
 #ifdef HOST_TEST
 #include <stdlib.h>
@@ -32,9 +33,41 @@ static void vad_free(void *p)
 }
 #endif
 
-#define VAD_INITIAL_RUNS 4
-
 /* ---- VAD objects ----------------------------------------------------------- */
+
+static bool run_inline(const struct vad *v, const struct vad_run *r)
+{
+	return r == &v->inline_runs[0] || r == &v->inline_runs[1];
+}
+
+/* A run node taken off the tree: kept as a spare (always when inline), or freed. */
+static void run_put(struct vad *v, struct vad_run *r)
+{
+	if (v->nspare >= VAD_SPARE_MAX && !run_inline(v, r)) {
+		vad_free(r);
+		return;
+	}
+	r->node.parent = v->spare ? &v->spare->node : NULL;
+	v->spare = r;
+	v->nspare++;
+}
+
+/* A spare run node (vad_runs_reserve made sure there is one). */
+static struct vad_run *run_take(struct vad *v)
+{
+	struct vad_run *r = v->spare;
+	v->spare = vad_run_of(r->node.parent);
+	v->nspare--;
+	return r;
+}
+
+static void run_fill(struct vad_run *r, uint64_t start, uint64_t end, uint32_t state, uint32_t protect)
+{
+	r->start = start;
+	r->end = end;
+	r->state = state;
+	r->protect = protect;
+}
 
 struct vad *vad_new(uint64_t start, uint64_t end, uint32_t state, uint32_t protect, uint32_t alloc_protect,
 		    uint32_t type)
@@ -42,19 +75,16 @@ struct vad *vad_new(uint64_t start, uint64_t end, uint32_t state, uint32_t prote
 	struct vad *v = vad_zalloc(sizeof(*v));
 	if (!v)
 		return NULL;
-	v->runs = vad_zalloc(VAD_INITIAL_RUNS * sizeof(*v->runs));
-	if (!v->runs) {
-		vad_free(v);
-		return NULL;
-	}
+	struct vad_run *r = &v->inline_runs[0];
+	run_put(v, &v->inline_runs[1]);
 	v->start = start;
 	v->end = end;
 	v->alloc_protect = alloc_protect;
 	v->type = type;
-	v->cap = VAD_INITIAL_RUNS;
+	v->node.height = 1;
+	run_fill(r, start, end, state, protect);
+	avl_link(&v->run_root, NULL, &v->run_root, &r->node);
 	v->nruns = 1;
-	v->runs[0] = (struct vad_run){ start, end, state, protect };
-	v->height = 1;
 	return v;
 }
 
@@ -62,147 +92,66 @@ void vad_delete(struct vad *v)
 {
 	if (!v)
 		return;
-	vad_free(v->runs);
+	/* Free the run tree bottom-up: a leaf goes, then its parent is looked at again. */
+	struct avl_node *n = v->run_root;
+	while (n) {
+		if (n->left) {
+			n = n->left;
+		} else if (n->right) {
+			n = n->right;
+		} else {
+			struct avl_node *p = n->parent;
+			if (p && p->left == n)
+				p->left = NULL;
+			else if (p)
+				p->right = NULL;
+			if (!run_inline(v, vad_run_of(n)))
+				vad_free(vad_run_of(n));
+			n = p;
+		}
+	}
+	while (v->spare) {
+		struct vad_run *r = run_take(v);
+		if (!run_inline(v, r))
+			vad_free(r);
+	}
 	vad_free(v->watch_bits);
 	vad_free(v->reset_bits);
 	vad_free(v);
 }
 
-/* ---- AVL tree ---------------------------------------------------------------- */
-
-static int height(const struct vad *n)
-{
-	return n ? n->height : 0;
-}
-
-static void update_height(struct vad *n)
-{
-	int l = height(n->left), r = height(n->right);
-	n->height = 1 + (l > r ? l : r);
-}
-
-/* Make new take old's place under parent p (or at the root when p is NULL). */
-static void replace_child(struct vad_tree *t, struct vad *p, struct vad *old, struct vad *new)
-{
-	if (!p)
-		t->root = new;
-	else if (p->left == old)
-		p->left = new;
-	else
-		p->right = new;
-	if (new)
-		new->parent = p;
-}
-
-/* Rotate x's right child up into x's place; returns the new subtree root. */
-static struct vad *rotate_left(struct vad_tree *t, struct vad *x)
-{
-	struct vad *y = x->right;
-	x->right = y->left;
-	if (y->left)
-		y->left->parent = x;
-	replace_child(t, x->parent, x, y);
-	y->left = x;
-	x->parent = y;
-	update_height(x);
-	update_height(y);
-	return y;
-}
-
-/* Rotate x's left child up into x's place; returns the new subtree root. */
-static struct vad *rotate_right(struct vad_tree *t, struct vad *x)
-{
-	struct vad *y = x->left;
-	x->left = y->right;
-	if (y->right)
-		y->right->parent = x;
-	replace_child(t, x->parent, x, y);
-	y->right = x;
-	x->parent = y;
-	update_height(x);
-	update_height(y);
-	return y;
-}
-
-/* Restore heights and balance from n up to the root after n's subtree changed. */
-static void rebalance_up(struct vad_tree *t, struct vad *n)
-{
-	while (n) {
-		update_height(n);
-		int bal = height(n->left) - height(n->right);
-		if (bal > 1) {
-			if (height(n->left->left) < height(n->left->right))
-				rotate_left(t, n->left);
-			n = rotate_right(t, n);
-		} else if (bal < -1) {
-			if (height(n->right->right) < height(n->right->left))
-				rotate_right(t, n->right);
-			n = rotate_left(t, n);
-		}
-		n = n->parent;
-	}
-}
+/* ---- the region tree (mm/avl.c keyed by start) ---------------------------------- */
 
 void vad_insert(struct vad_tree *t, struct vad *v)
 {
-	struct vad *p = NULL, **link = &t->root;
+	struct avl_node *p = NULL, **link = &t->root;
 	while (*link) {
 		p = *link;
-		link = v->start < p->start ? &p->left : &p->right;
+		link = v->start < vad_of(p)->start ? &p->left : &p->right;
 	}
-	v->left = v->right = NULL;
-	v->parent = p;
-	v->height = 1;
-	*link = v;
+	avl_link(&t->root, p, link, &v->node);
 	t->count++;
-	rebalance_up(t, p);
 }
 
 void vad_remove(struct vad_tree *t, struct vad *v)
 {
-	struct vad *fix;
-	if (!v->left || !v->right) {
-		fix = v->parent;
-		replace_child(t, v->parent, v, v->left ? v->left : v->right);
-	} else {
-		/* Put the successor s (leftmost of the right subtree, no left child) in v's place. */
-		struct vad *s = v->right;
-		while (s->left)
-			s = s->left;
-		if (s->parent != v) {
-			fix = s->parent;
-			fix->left = s->right;
-			if (s->right)
-				s->right->parent = fix;
-			s->right = v->right;
-			v->right->parent = s;
-		} else {
-			fix = s;
-		}
-		s->left = v->left;
-		v->left->parent = s;
-		replace_child(t, v->parent, v, s);
-		s->height = v->height;
-	}
-	rebalance_up(t, fix);
-	v->left = v->right = v->parent = NULL;
-	v->height = 1;
+	avl_erase(&t->root, &v->node);
 	t->count--;
 }
 
 struct vad *vad_find_next(const struct vad_tree *t, uint64_t addr)
 {
 	/* VADs are disjoint, so ends are ordered like starts. */
-	struct vad *best = NULL, *n = t->root;
+	const struct avl_node *best = NULL, *n = t->root;
 	while (n) {
-		if (n->end > addr) {
+		if (vad_of(n)->end > addr) {
 			best = n;
 			n = n->left;
 		} else {
 			n = n->right;
 		}
 	}
-	return best;
+	return vad_of(best);
 }
 
 struct vad *vad_find(const struct vad_tree *t, uint64_t addr)
@@ -213,46 +162,24 @@ struct vad *vad_find(const struct vad_tree *t, uint64_t addr)
 
 struct vad *vad_first(const struct vad_tree *t)
 {
-	struct vad *n = t->root;
-	while (n && n->left)
-		n = n->left;
-	return n;
+	return vad_of(avl_first(t->root));
 }
 
 struct vad *vad_next(const struct vad *v)
 {
-	if (v->right) {
-		v = v->right;
-		while (v->left)
-			v = v->left;
-		return (struct vad *)v;
-	}
-	while (v->parent && v->parent->right == v)
-		v = v->parent;
-	return v->parent;
+	return vad_of(avl_next(&v->node));
 }
 
 /* The highest VAD, or NULL when the tree is empty. */
 static struct vad *vad_last(const struct vad_tree *t)
 {
-	struct vad *n = t->root;
-	while (n && n->right)
-		n = n->right;
-	return n;
+	return vad_of(avl_last(t->root));
 }
 
 /* The in-order predecessor of v, or NULL. */
 static struct vad *vad_prev(const struct vad *v)
 {
-	if (v->left) {
-		v = v->left;
-		while (v->right)
-			v = v->right;
-		return (struct vad *)v;
-	}
-	while (v->parent && v->parent->left == v)
-		v = v->parent;
-	return v->parent;
+	return vad_of(avl_prev(&v->node));
 }
 
 bool vad_range_free(const struct vad_tree *t, uint64_t start, uint64_t end)
@@ -313,84 +240,122 @@ uint64_t vad_find_gap(const struct vad_tree *t, uint64_t size, uint64_t align, u
 	}
 }
 
-/* ---- runs ---------------------------------------------------------------------- */
+/* ---- runs (mm/avl.c keyed by start) --------------------------------------------- */
 
 int vad_runs_reserve(struct vad *v)
 {
-	if (v->nruns + 2 <= v->cap)
-		return 0;
-	uint32_t cap = v->cap ? v->cap : VAD_INITIAL_RUNS;
-	while (v->nruns + 2 > cap)
-		cap *= 2;
-	struct vad_run *runs = vad_zalloc(cap * sizeof(*runs));
-	if (!runs)
-		return -1;
-	memcpy(runs, v->runs, v->nruns * sizeof(*runs));
-	vad_free(v->runs);
-	v->runs = runs;
-	v->cap = cap;
+	while (v->nspare < 2) {
+		struct vad_run *r = vad_zalloc(sizeof(*r));
+		if (!r)
+			return -1;
+		run_put(v, r);
+	}
 	return 0;
 }
 
-/* Index of the run containing addr (addr inside the VAD). */
-static uint32_t run_index(const struct vad *v, uint64_t addr)
+/* The run containing addr (inside the VAD). */
+static struct vad_run *run_find(const struct vad *v, uint64_t addr)
 {
-	uint32_t lo = 0, hi = v->nruns - 1;	/* the answer is in [lo, hi] */
-	while (lo < hi) {
-		uint32_t mid = lo + (hi - lo + 1) / 2;
-		if (v->runs[mid].start <= addr)
-			lo = mid;
+	const struct avl_node *n = v->run_root;
+	while (n) {
+		struct vad_run *r = vad_run_of(n);
+		if (addr < r->start)
+			n = n->left;
+		else if (addr >= r->end)
+			n = n->right;
 		else
-			hi = mid - 1;
+			return r;
 	}
-	return lo;
+	return NULL;	/* addr outside the VAD: a caller's bug */
 }
 
 const struct vad_run *vad_run_at(const struct vad *v, uint64_t addr)
 {
-	return &v->runs[run_index(v, addr)];
+	return run_find(v, addr);
 }
 
 const struct vad_run *vad_run_next(const struct vad *v, const struct vad_run *r)
 {
-	return r + 1 < v->runs + v->nruns ? r + 1 : NULL;
+	(void)v;
+	return vad_run_of(avl_next(&r->node));
 }
 
-static bool same(const struct vad_run *a, const struct vad_run *b)
+static struct vad_run *run_next(struct vad_run *r)
 {
-	return a->state == b->state && a->protect == b->protect;
+	return vad_run_of(avl_next(&r->node));
 }
 
+static struct vad_run *run_prev(struct vad_run *r)
+{
+	return vad_run_of(avl_prev(&r->node));
+}
+
+static bool same(const struct vad_run *a, uint32_t state, uint32_t protect)
+{
+	return a->state == state && a->protect == protect;
+}
+
+/* Put a spare node holding n's range and values into v's run tree just after `after` (NULL: first). */
+static struct vad_run *run_insert(struct vad *v, struct vad_run *after, const struct vad_run *n)
+{
+	struct vad_run *r = run_take(v);
+	run_fill(r, n->start, n->end, n->state, n->protect);
+	avl_insert_after(&v->run_root, after ? &after->node : NULL, &r->node);
+	v->nruns++;
+	return r;
+}
+
+/*
+ * The runs touched are lo (holding start) .. hi (holding end - 1).  The new
+ * run n swallows the runs first .. last: those inside [start, end) and an
+ * equal neighbour on either side, growing to cover them; a different run
+ * reaching past start or end keeps its outer part.  The first swallowed node
+ * is reused for n and the others go back to the spares; when nothing is
+ * swallowed n takes a spare node, and splitting one run in three takes two.
+ */
 void vad_runs_set(struct vad *v, uint64_t start, uint64_t end, uint32_t state, uint32_t protect)
 {
 	if (start >= end)
 		return;
-	uint32_t i = run_index(v, start);
-	uint32_t j = v->runs[i].end >= end ? i : run_index(v, end - 1);	/* runs[i..j] are touched */
-	struct vad_run l = v->runs[i], r = v->runs[j], n = { start, end, state, protect };
-	bool has_l = l.start < start, has_r = end < r.end;
-	l.end = start;
-	r.start = end;
-	/* Merge the new run with what remains of its neighbours, or with the runs beyond. */
-	if (has_l && same(&l, &n)) {
-		n.start = l.start;
-		has_l = false;
-	} else if (!has_l && i > 0 && same(&v->runs[i - 1], &n)) {
-		n.start = v->runs[--i].start;
+	struct vad_run n = { .start = start, .end = end, .state = state, .protect = protect };
+	struct vad_run *lo = run_find(v, start), *hi = lo->end >= end ? lo : run_find(v, end - 1);
+	bool same_lo = same(lo, state, protect), same_hi = same(hi, state, protect);
+	bool cut_lo = lo->start < start && !same_lo, cut_hi = end < hi->end && !same_hi;
+	if (cut_lo && cut_hi && lo == hi) {	/* the middle of one run: three runs */
+		struct vad_run right = { .start = end, .end = lo->end, .state = lo->state, .protect = lo->protect };
+		lo->end = start;
+		run_insert(v, run_insert(v, lo, &n), &right);
+		return;
 	}
-	if (has_r && same(&r, &n)) {
-		n.end = r.end;
-		has_r = false;
-	} else if (!has_r && j + 1 < v->nruns && same(&v->runs[j + 1], &n)) {
-		n.end = v->runs[++j].end;
+	struct vad_run *first, *last;
+	if (lo->start < start) {
+		first = same_lo ? lo : run_next(lo);
+	} else {
+		struct vad_run *p = run_prev(lo);
+		first = p && same(p, state, protect) ? p : lo;
 	}
-	/* Replace runs[i..j] with [l] n [r]: at most two more runs than before. */
-	uint32_t count = (uint32_t)has_l + 1 + (uint32_t)has_r;
-	memmove(&v->runs[i + count], &v->runs[j + 1], (v->nruns - j - 1) * sizeof(*v->runs));
-	v->nruns = v->nruns - (j - i + 1) + count;
-	if (has_l)
-		v->runs[i++] = l;
-	v->runs[i++] = n;
-	if (has_r)
-		v->runs[i] = r;
+	if (end < hi->end) {
+		last = same_hi ? hi : run_prev(hi);
+	} else {
+		struct vad_run *q = run_next(hi);
+		last = q && same(q, state, protect) ? q : hi;
+	}
+	if (cut_lo)
+		lo->end = start;
+	if (cut_hi)
+		hi->start = end;
+	if (!first || !last || first->start > last->start) {	/* nothing swallowed: n goes after last */
+		run_insert(v, last, &n);
+		return;
+	}
+	n.start = first->start < start ? first->start : start;
+	n.end = last->end > end ? last->end : end;
+	while (first != last) {
+		struct vad_run *gone = last;
+		last = run_prev(last);
+		avl_erase(&v->run_root, &gone->node);
+		run_put(v, gone);
+		v->nruns--;
+	}
+	run_fill(first, n.start, n.end, state, protect);
 }

@@ -1,13 +1,16 @@
 /*
  * mm/vad.h - the per-process region tree: one VAD (virtual address
  * descriptor) per reservation, in an AVL tree keyed by start address, each
- * holding its pages' state and protection as a sorted list of runs.
+ * holding its pages' state and protection as runs in an AVL tree of its own,
+ * also keyed by start address (mm/avl.h).
  *
  * Pure data structure (no page tables): compiled for the host too.
  * Not locked: the caller owns the process's address space.
  */
 #ifndef MM_VAD_H
 #define MM_VAD_H
+
+#include "mm/avl.h"
 
 #include <stdbool.h>
 #include <stdint.h>
@@ -19,6 +22,7 @@ struct vad_run {
 	uint64_t start, end;	/* page aligned, end exclusive */
 	uint32_t state;		/* MEM_RESERVE (0x2000) or MEM_COMMIT (0x1000) */
 	uint32_t protect;	/* PAGE_* value (0 for reserved pages) */
+	struct avl_node node;	/* in the VAD's run tree; mm/vad.c's business */
 };
 
 struct vad {
@@ -26,10 +30,13 @@ struct vad {
 	uint32_t alloc_protect;		/* AllocationProtect, frozen at reservation */
 	uint32_t type;			/* MEM_PRIVATE / MEM_MAPPED / MEM_IMAGE */
 	uint32_t flags;			/* VAD_* below */
-	struct vad_run *runs;		/* sorted, covering [start, end) exactly; neighbours always differ */
-	uint32_t nruns, cap;
-	struct vad *left, *right, *parent;	/* AVL links */
-	int height;
+	struct avl_node *run_root;	/* the runs: covering [start, end) exactly; neighbours always differ */
+	uint32_t nruns;			/* runs in the tree */
+	uint32_t nspare;		/* runs on the spare list (vad_runs_reserve) */
+	struct vad_run *spare;		/* linked through node.parent */
+	struct avl_node node;		/* in the process's region tree */
+	/* Two run nodes inside the VAD's own allocation, in the tree or spare, never freed alone. */
+	struct vad_run inline_runs[2];
 	void *owner_data;		/* for the VM layer (sections, write watch...) */
 	uint64_t *watch_bits;		/* VAD_WRITE_WATCH: 1 bit per page, written since the last reset (mm/watch.c) */
 	uint64_t *reset_bits;		/* MEM_RESET: 2 bitmaps of 1 bit per page, reset then lost (mm/reset.c) */
@@ -44,10 +51,21 @@ struct vad {
 #define VAD_STACK       0x2
 #define VAD_LARGE       0x4	/* MEM_LARGE_PAGES: mapped by 2 MiB entries, committed at once (mm/large.c) */
 
+/*
+ * Spare run nodes a VAD keeps from the heap (plus its inline ones): four, so
+ * that splitting a run in three and merging it back, over and over (a page
+ * toggled by VirtualProtect), allocates nothing.
+ */
+#define VAD_SPARE_MAX   4
+
 struct vad_tree {
-	struct vad *root;
+	struct avl_node *root;
 	uint64_t count;
 };
+
+/* The VAD / run whose tree node is n (NULL for NULL). */
+#define vad_of(n)     avl_entry(n, struct vad, node)
+#define vad_run_of(n) avl_entry(n, struct vad_run, node)
 
 /*
  * Allocate a VAD for [start, end) with every page in state/protect (one run).
@@ -83,25 +101,27 @@ uint64_t vad_find_gap(const struct vad_tree *t, uint64_t size, uint64_t align, u
 
 /*
  * Make sure a later vad_runs_set on v cannot fail for lack of memory (a set
- * adds at most two runs).  Returns 0, or -1 when out of memory.
+ * adds at most two runs): at least two spare run nodes.  Returns 0, or -1
+ * when out of memory.
  */
 int vad_runs_reserve(struct vad *v);
 
 /*
  * Set the pages [start, end) (page aligned, inside the VAD) to state/protect,
  * splitting and merging runs so that neighbours always differ.  Needs
- * vad_runs_reserve first; never fails after it.
+ * vad_runs_reserve first; never fails after it.  O(log K + m log K) for K
+ * runs of which m are swallowed whole.
  */
 void vad_runs_set(struct vad *v, uint64_t start, uint64_t end, uint32_t state, uint32_t protect);
 
-/* The run containing addr (inside the VAD). */
+/* The run containing addr (inside the VAD).  O(log K). */
 const struct vad_run *vad_run_at(const struct vad *v, uint64_t addr);
 
 /*
  * The run after r, or NULL after the last.  Visit the runs overlapping
  * [start, end) with
  *   for (r = vad_run_at(v, start); r && r->start < end; r = vad_run_next(v, r))
- * Run pointers stay valid until the next vad_runs_reserve/vad_runs_set.
+ * Amortised O(1) per step.  Run pointers stay valid until the next vad_runs_set.
  */
 const struct vad_run *vad_run_next(const struct vad *v, const struct vad_run *r);
 

@@ -7,13 +7,14 @@
  * bounds, alignment and sometimes hostile sizes), release, change the state
  * and protection of a sub-range (vad_runs_reserve + vad_runs_set), and point
  * lookups.  A page-array model predicts every answer; after each operation
- * the whole tree (AVL shape, parent links, heights, count, runs, every page's
- * state and protection) is compared with it.  A mismatch prints what differs
+ * the whole tree (AVL shape, parent links, heights, count, and each VAD's run
+ * tree: shape, coverage, neighbours differing, every page's state and
+ * protection) is compared with it.  A mismatch prints what differs
  * and abort()s, which libFuzzer reports as a crash with the input saved.
  *
  * Built by tools/host-tests.sh with clang -fsanitize=fuzzer,address,undefined
  * when clang is available; `make test` runs it for a bounded number of inputs.
- * sources: mm/vad.c
+ * sources: mm/vad.c mm/avl.c
  */
 #include "mm/vad.h"
 
@@ -106,43 +107,39 @@ static struct vad *model_owner_at_or_above(uint64_t addr)	/* vad_find_next's ans
 
 /* ---- structural checks ---------------------------------------------------------- */
 
-static int check_node(const struct vad *n, const struct vad *parent, uint64_t lo, uint64_t hi, uint64_t *count)
-{
-	if (!n)
-		return 0;
-	EXPECT(n->parent == parent);
-	EXPECT(n->start >= lo && n->end <= hi && n->start < n->end);
-	int hl = check_node(n->left, n, lo, n->start, count);
-	int hr = check_node(n->right, n, n->end, hi, count);
-	EXPECT(n->height == 1 + (hl > hr ? hl : hr));
-	EXPECT(hl - hr <= 1 && hr - hl <= 1);
-	(*count)++;
-	return n->height;
-}
-
 static void check_runs(const struct vad *v)
 {
-	EXPECT(v->nruns >= 1 && v->nruns <= v->cap);
-	EXPECT(v->runs[0].start == v->start && v->runs[v->nruns - 1].end == v->end);
-	for (uint32_t i = 0; i < v->nruns; i++) {
-		const struct vad_run *r = &v->runs[i];
+	uint64_t count;
+	const char *e = avl_check(v->run_root, &count);
+	if (e)
+		fail(e);
+	EXPECT(count >= 1 && count == v->nruns);
+	EXPECT(v->nspare <= VAD_SPARE_MAX + 2);	/* the inline nodes stay beyond the limit */
+	const struct vad_run *r = vad_run_at(v, v->start), *prev = NULL;
+	EXPECT(r == vad_run_of(avl_first(v->run_root)) && r->start == v->start);
+	for (; r; prev = r, r = vad_run_next(v, r), count--) {
+		EXPECT(count > 0);
 		EXPECT(r->start < r->end && r->start % PG == 0 && r->end % PG == 0);
-		if (i > 0) {
-			EXPECT(r->start == r[-1].end);
-			EXPECT(r->state != r[-1].state || r->protect != r[-1].protect);
+		if (prev) {
+			EXPECT(r->start == prev->end);
+			EXPECT(r->state != prev->state || r->protect != prev->protect);
 		}
 	}
+	EXPECT(count == 0 && prev->end == v->end);
 }
 
 static void check_against_model(const struct vad_tree *t)
 {
-	uint64_t count = 0;
-	check_node(t->root, NULL, 0, UINT64_MAX, &count);
+	uint64_t count;
+	const char *e = avl_check(t->root, &count);
+	if (e)
+		fail(e);
 	EXPECT(count == t->count);
 	EXPECT((int)t->count == nlive);
 	uint64_t covered = 0, prev_end = 0;
-	for (const struct vad *v = vad_first(t); v; v = vad_next(v)) {
-		EXPECT(v->start >= prev_end);
+	for (const struct vad *v = vad_first(t); v; v = vad_next(v), count--) {
+		EXPECT(count > 0);
+		EXPECT(v->start >= prev_end && v->start < v->end);
 		EXPECT(v->start >= BASE && v->end <= TOP);
 		prev_end = v->end;
 		check_runs(v);
@@ -155,6 +152,7 @@ static void check_against_model(const struct vad_tree *t)
 		}
 		covered += (v->end - v->start) / PG;
 	}
+	EXPECT(count == 0);	/* the traversal met every node */
 	uint64_t reserved = 0;
 	for (int p = 0; p < NPAGES; p++)
 		reserved += model[p].owner != NULL;
@@ -236,7 +234,7 @@ static void op_release(struct vad_tree *t)
 	for (uint64_t a = v->start; a < v->end; a += PG)
 		model[(a - BASE) / PG] = (struct page_model){ 0 };
 	vad_remove(t, v);
-	EXPECT(v->parent == NULL && v->left == NULL && v->right == NULL);
+	EXPECT(v->node.parent == NULL && v->node.left == NULL && v->node.right == NULL);
 	EXPECT(vad_find(t, v->start) == NULL);
 	vad_delete(v);
 	live[i] = live[--nlive];
@@ -251,10 +249,10 @@ static void op_set(void)
 	uint64_t s = take_below(n, 2), e = s + 1 + take_below(n - s, 2);
 	uint32_t st = take(1) & 1 ? COMMIT : RESERVE, pr = decode_protect(st);
 	EXPECT(vad_runs_reserve(v) == 0);
-	EXPECT(v->nruns + 2 <= v->cap);
-	uint32_t before = v->nruns;
+	EXPECT(v->nspare >= 2);
+	uint32_t before = v->nruns, owned = v->nruns + v->nspare;
 	vad_runs_set(v, v->start + s * PG, v->start + e * PG, st, pr);
-	EXPECT(v->nruns <= before + 2);
+	EXPECT(v->nruns <= before + 2 && v->nruns + v->nspare <= owned);	/* the set allocated nothing */
 	for (uint64_t p = s; p < e; p++) {
 		struct page_model *m = &model[(v->start - BASE) / PG + p];
 		m->state = st;
@@ -320,7 +318,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	}
 	total_ops += (unsigned long long)op_index;
 	while (t.root) {	/* every VAD freed: LeakSanitizer checks */
-		struct vad *v = t.root;
+		struct vad *v = vad_of(t.root);
 		vad_remove(&t, v);
 		vad_delete(v);
 	}

@@ -2,7 +2,7 @@
  * tests/host/test_vad.c - the region tree: AVL shape, lookups, gap search,
  * run splitting/merging, and a randomized differential test against a
  * page-array reference model.
- * sources: mm/vad.c
+ * sources: mm/vad.c mm/avl.c
  */
 #include "check.h"
 #include "mm/vad.h"
@@ -28,68 +28,72 @@ static uint64_t rnd(uint64_t n)	/* 0 .. n-1 */
 	return rng() % n;
 }
 
-/* ---- structural checks (return NULL or what is wrong) ------------------------- */
-
-static const char *check_node(const struct vad *n, const struct vad *parent, uint64_t lo, uint64_t hi, int *h,
-			      uint64_t *count)
+static uint32_t random_protect(uint32_t state)
 {
-	if (!n) {
-		*h = 0;
-		return NULL;
-	}
-	if (n->parent != parent)
-		return "parent link";
-	if (n->start < lo || n->end > hi || n->start >= n->end)
-		return "BST order / overlap";
-	int hl, hr;
-	const char *e = check_node(n->left, n, lo, n->start, &hl, count);
-	if (!e)
-		e = check_node(n->right, n, n->end, hi, &hr, count);
-	if (e)
-		return e;
-	if (n->height != 1 + (hl > hr ? hl : hr))
-		return "height";
-	if (hl - hr > 1 || hr - hl > 1)
-		return "balance";
-	*h = n->height;
-	(*count)++;
-	return NULL;
+	static const uint32_t prot[] = { 0x02, 0x04, 0x20, 0x40 };
+	return state == COMMIT ? prot[rnd(4)] : 0;
 }
 
+/* ---- structural checks (return NULL or what is wrong) ------------------------- */
+
+/* AVL height bound: below 1.45 log2(n + 2). */
+static int max_avl_height(uint64_t n)
+{
+	int lg = 0;
+	while ((1ULL << lg) < n + 2)
+		lg++;
+	return lg * 3 / 2 + 1;
+}
+
+/* The run tree and the spare list of v against the invariants, walking the runs in order. */
 static const char *check_runs(const struct vad *v)
 {
-	if (v->nruns == 0 || v->nruns > v->cap)
-		return "nruns";
-	if (v->runs[0].start != v->start || v->runs[v->nruns - 1].end != v->end)
-		return "runs do not cover the VAD";
-	for (uint32_t i = 0; i < v->nruns; i++) {
-		const struct vad_run *r = &v->runs[i];
+	uint64_t count;
+	const char *e = avl_check(v->run_root, &count);
+	if (e)
+		return e;
+	if (count != v->nruns || count == 0)
+		return "nruns differs from the nodes in the run tree";
+	if (v->run_root->height > max_avl_height(count))
+		return "run tree too high";
+	uint32_t spares = 0;
+	for (const struct vad_run *s = v->spare; s; s = vad_run_of(s->node.parent))
+		spares++;
+	if (spares != v->nspare || spares > VAD_SPARE_MAX + 2)	/* the inline nodes stay beyond the limit */
+		return "spare list";
+	const struct vad_run *r = vad_run_at(v, v->start), *prev = NULL;
+	if (r != vad_run_of(avl_first(v->run_root)) || r->start != v->start)
+		return "first run does not start the VAD";
+	uint64_t seen = 0;
+	for (; r; prev = r, r = vad_run_next(v, r)) {
 		if (r->start >= r->end || r->start % PG || r->end % PG)
 			return "empty or unaligned run";
-		if (i > 0 && (r->start != r[-1].end))
+		if (prev && r->start != prev->end)
 			return "runs not contiguous";
-		if (i > 0 && r->state == r[-1].state && r->protect == r[-1].protect)
+		if (prev && r->state == prev->state && r->protect == prev->protect)
 			return "equal neighbouring runs";
 		for (uint64_t a = r->start; a < r->end; a += PG)
-			if (vad_run_at(v, a) != r)
+			if (vad_run_at(v, a) != r || vad_run_at(v, a + PG - 1) != r)
 				return "vad_run_at";
+		seen++;
 	}
-	return NULL;
+	if (!prev || prev->end != v->end)
+		return "runs do not reach the end of the VAD";
+	return seen == count ? NULL : "in-order run count";
 }
 
 static const char *check_tree(const struct vad_tree *t)
 {
-	int h;
-	uint64_t count = 0;
-	const char *e = check_node(t->root, NULL, 0, UINT64_MAX, &h, &count);
+	uint64_t count;
+	const char *e = avl_check(t->root, &count);
 	if (e)
 		return e;
 	if (count != t->count)
 		return "count";
-	/* In-order traversal sees the same nodes, sorted. */
+	/* In-order traversal sees the same nodes, sorted and disjoint (the BST order). */
 	uint64_t seen = 0, prev_end = 0;
 	for (const struct vad *v = vad_first(t); v; v = vad_next(v)) {
-		if (v->start < prev_end)
+		if (v->start < prev_end || v->start >= v->end)
 			return "in-order traversal not sorted";
 		prev_end = v->end;
 		seen++;
@@ -108,7 +112,7 @@ static const char *check_tree(const struct vad_tree *t)
 static void free_tree(struct vad_tree *t)
 {
 	while (t->root) {
-		struct vad *v = t->root;
+		struct vad *v = vad_of(t->root);
 		vad_remove(t, v);
 		vad_delete(v);
 	}
@@ -139,18 +143,18 @@ TEST(runs_split_and_merge)
 	CHECK_EQ(vad_runs_reserve(v), 0);
 	vad_runs_set(v, 0x16000, 0x18000, COMMIT, 0x04);	/* extends the middle run */
 	CHECK_EQ(v->nruns, 3);
-	CHECK_EQ(v->runs[1].start, 0x14000);
-	CHECK_EQ(v->runs[1].end, 0x18000);
+	CHECK_EQ(vad_run_at(v, 0x17fff)->start, 0x14000);
+	CHECK_EQ(vad_run_at(v, 0x14000)->end, 0x18000);
 	CHECK_EQ(vad_runs_reserve(v), 0);
 	vad_runs_set(v, 0x15000, 0x16000, COMMIT, 0x02);	/* split the middle: 5 runs */
 	CHECK_EQ(v->nruns, 5);
 	CHECK_OK(check_runs(v));
 	CHECK_EQ(vad_runs_reserve(v), 0);
-	CHECK(v->cap >= v->nruns + 2);
+	CHECK(v->nspare >= 2);
 	vad_runs_set(v, 0x10000, 0x20000, RESERVE, 0);	/* everything back: 1 run */
 	CHECK_EQ(v->nruns, 1);
 	CHECK_OK(check_runs(v));
-	/* Alternating pages grow the array through several doublings. */
+	/* Alternating pages: splits at the end of a run, then merges of three runs into one. */
 	for (uint64_t a = 0x10000; a < 0x20000; a += 2 * PG) {
 		CHECK_EQ(vad_runs_reserve(v), 0);
 		vad_runs_set(v, a, a + PG, COMMIT, 0x40);
@@ -162,7 +166,70 @@ TEST(runs_split_and_merge)
 		vad_runs_set(v, a, a + PG, COMMIT, 0x40);
 	}
 	CHECK_EQ(v->nruns, 1);
-	CHECK_EQ(v->runs[0].state, COMMIT);
+	CHECK_EQ(vad_run_at(v, 0x10000)->state, COMMIT);
+	CHECK_OK(check_runs(v));
+	vad_delete(v);
+}
+
+/*
+ * One VAD of 8192 pages cut into 8192 single-page runs, then random sets over
+ * it (mostly short ranges, some long ones that swallow hundreds of runs),
+ * against a per-page model; the run tree stays balanced throughout.
+ */
+#define BIG_PAGES 8192
+static uint32_t big_state[BIG_PAGES], big_protect[BIG_PAGES];
+
+static const char *check_big(const struct vad *v)
+{
+	const char *e = check_runs(v);
+	for (uint64_t p = 0; !e && p < BIG_PAGES; p++) {
+		const struct vad_run *r = vad_run_at(v, v->start + p * PG);
+		if (r->state != big_state[p] || r->protect != big_protect[p])
+			e = "run state/protect differs from the model";
+	}
+	return e;
+}
+
+TEST(run_tree_thousands_of_runs)
+{
+	struct vad *v = vad_new(0x10000000, 0x10000000 + BIG_PAGES * PG, RESERVE, 0, 0x04, 0x20000);
+	CHECK(v);
+	for (uint64_t p = 0; p < BIG_PAGES; p++) {
+		big_state[p] = p & 1 ? COMMIT : RESERVE;
+		big_protect[p] = p & 1 ? 0x04 : 0;
+		if (p & 1) {
+			CHECK_EQ(vad_runs_reserve(v), 0);
+			vad_runs_set(v, v->start + p * PG, v->start + (p + 1) * PG, COMMIT, 0x04);
+		}
+	}
+	CHECK_EQ(v->nruns, BIG_PAGES);
+	CHECK_OK(check_big(v));
+	long merged = 0, split = 0;
+	for (int step = 0; step < 3000; step++) {
+		uint64_t s = rnd(BIG_PAGES), n = 1 + (rnd(8) ? rnd(3) : rnd(600));
+		uint64_t e = s + n < BIG_PAGES ? s + n : BIG_PAGES;
+		uint32_t st = rnd(2) ? COMMIT : RESERVE, pr = random_protect(st);
+		uint32_t before = v->nruns;
+		CHECK_EQ(vad_runs_reserve(v), 0);
+		uint32_t owned = v->nruns + v->nspare;
+		vad_runs_set(v, v->start + s * PG, v->start + e * PG, st, pr);
+		CHECK(v->nruns <= before + 2 && v->nruns + v->nspare <= owned);	/* the set allocated nothing */
+		merged += v->nruns < before;
+		split += v->nruns > before;
+		for (uint64_t p = s; p < e; p++)
+			big_state[p] = st, big_protect[p] = pr;
+		if (step % 100 == 0) {
+			const char *err = check_big(v);
+			if (err)
+				printf("    step %d: %s\n", step, err);
+			CHECK(err == NULL);
+			if (err)
+				break;
+		}
+	}
+	CHECK_OK(check_big(v));
+	printf("    %u runs left, %ld sets merged, %ld split\n", v->nruns, merged, split);
+	CHECK(merged > 300 && split > 300);
 	vad_delete(v);
 }
 
@@ -175,6 +242,7 @@ static void avl_steps(struct vad_tree *t)
 	}
 	CHECK_OK(check_tree(t));
 	CHECK(t->root->height <= 13);	/* 4096 nodes: perfect 13, AVL allows ~17 */
+	CHECK(t->root->height <= max_avl_height(t->count));
 	for (uint64_t i = 0; i < 4096; i++) {
 		uint64_t a = (i + 1) * GRAN;
 		struct vad *v = vad_find(t, a + 0x800);
@@ -335,12 +403,6 @@ static const char *check_against_model(const struct vad_tree *t)
 	return NULL;
 }
 
-static uint32_t random_protect(uint32_t state)
-{
-	static const uint32_t prot[] = { 0x02, 0x04, 0x20, 0x40 };
-	return state == COMMIT ? prot[rnd(4)] : 0;
-}
-
 /* Reserve npg pages at page p (free in the model) as a new VAD. */
 static bool model_reserve(struct vad_tree *t, uint64_t p, uint64_t npg)
 {
@@ -395,7 +457,7 @@ static void random_steps(struct vad_tree *t)
 			for (uint64_t a = v->start; a < v->end; a += PG)
 				model[(a - BASE) / PG] = (struct page_model){ 0 };
 			vad_remove(t, v);
-			CHECK(v->parent == NULL);
+			CHECK(v->node.parent == NULL && v->node.left == NULL && v->node.right == NULL);
 			vad_delete(v);
 			live[i] = live[--nlive];
 			releases++;
@@ -406,8 +468,10 @@ static void random_steps(struct vad_tree *t)
 			uint32_t st = rnd(2) ? COMMIT : RESERVE, pr = random_protect(st);
 			uint32_t before = v->nruns;
 			CHECK_EQ(vad_runs_reserve(v), 0);
-			CHECK(v->nruns + 2 <= v->cap);
+			CHECK(v->nspare >= 2);
+			uint32_t owned = v->nruns + v->nspare;
 			vad_runs_set(v, v->start + s * PG, v->start + e * PG, st, pr);
+			CHECK(v->nruns <= before + 2 && v->nruns + v->nspare <= owned);	/* the set allocated nothing */
 			if (v->nruns < before)
 				merges_seen++;
 			for (uint64_t p = s; p < e; p++) {

@@ -40,7 +40,7 @@ KTEST(vad_tree_thousands_no_leak)
 	}
 	KT_EQ(t.count, VAD_N);
 	KT_ASSERT(t.root->height <= max_avl_height(VAD_N));
-	KT_EQ(kheap_live(), live0 + 2 * VAD_N);
+	KT_EQ(kheap_live(), live0 + VAD_N);	/* one block per VAD: its first run is inline */
 	/* Lookups: inside, just past, and the gap search between. */
 	for (int k = 0; k < 4 * VAD_N; k++) {
 		uint64_t i = rng() % VAD_N, start = (i + 16) * VAD_GRAN, len = (1 + i % 4) * PAGE_SIZE;
@@ -51,7 +51,7 @@ KTEST(vad_tree_thousands_no_leak)
 		KT_ASSERT(!vad_range_free(&t, start - PAGE_SIZE, start + PAGE_SIZE));
 		KT_ASSERT(vad_range_free(&t, start + len, start + VAD_GRAN));
 	}
-	/* Split runs in some VADs (grows their run arrays too). */
+	/* Split runs in some VADs (two spare run nodes each, taken by the split). */
 	for (struct vad *v = vad_first(&t); v; v = vad_next(v)) {
 		if (v->end - v->start < 3 * PAGE_SIZE)
 			continue;
@@ -59,7 +59,17 @@ KTEST(vad_tree_thousands_no_leak)
 		vad_runs_set(v, v->start + PAGE_SIZE, v->start + 2 * PAGE_SIZE, 0x1000, 0x04);
 		KT_EQ(v->nruns, 3);
 		KT_EQ(vad_run_at(v, v->start + PAGE_SIZE)->state, 0x1000);
+		uint64_t nodes;
+		KT_ASSERT(avl_check(v->run_root, &nodes) == NULL);
+		KT_EQ(nodes, 3);
+		const struct vad_run *r = vad_run_at(v, v->start);
+		KT_ASSERT(r->end == v->start + PAGE_SIZE && r->state == 0x2000);
+		r = vad_run_next(v, vad_run_next(v, r));
+		KT_ASSERT(r && r->start == v->start + 2 * PAGE_SIZE && r->end == v->end && !vad_run_next(v, r));
 	}
+	uint64_t nodes;
+	KT_ASSERT(avl_check(t.root, &nodes) == NULL);
+	KT_EQ(nodes, VAD_N);
 	uint64_t below = 16 * VAD_GRAN, above = (VAD_N + 16) * VAD_GRAN;
 	KT_EQ(vad_find_gap(&t, 2 * VAD_GRAN, VAD_GRAN, VAD_GRAN, 0x800000000000ULL, false), VAD_GRAN);
 	KT_EQ(vad_find_gap(&t, 2 * VAD_GRAN, VAD_GRAN, below, 0x800000000000ULL, false), above);
