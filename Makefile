@@ -78,6 +78,12 @@ RUN_CMDLINE    := run=tour.elf
 $(B)/demo/%.elf: $(B)/u/tests/demo/%.c.o $(UCRT0) $(B)/libc.a libc/user.ld
 	@mkdir -p $(dir $@)
 	$(LD) $(ULDFLAGS) -o $@ $(UCRT0) $< $(B)/libc.a
+# The tour is tour.c (the list of steps) and one step_*.c per step.
+TOUR_OBJ := $(patsubst %,$(B)/u/%.o,tests/demo/tour.c $(wildcard tests/demo/step_*.c))
+$(B)/demo/tour.elf: $(TOUR_OBJ) $(UCRT0) $(B)/libc.a libc/user.ld
+	@mkdir -p $(dir $@)
+	$(LD) $(ULDFLAGS) -o $@ $(UCRT0) $(TOUR_OBJ) $(B)/libc.a
+-include $(patsubst tests/demo/%.c,$(B)/u/tests/demo/%.c.d,$(wildcard tests/demo/*.c))
 
 # The benchmark program `make bench` runs after the in-kernel bench_* tests.
 $(B)/bench/%.elf: $(B)/u/tests/bench/%.c.o $(UCRT0) $(B)/libc.a libc/user.ld

@@ -90,3 +90,8 @@ NTSTATUS winmm_frame_stats(struct abi_frame_stats *out)
 {
 	return NTCALL(SYSCALL1(SYS_NtQueryFrameStats, out));
 }
+
+NTSTATUS NtQueryPhysicalMemoryMap(struct abi_frame_run *runs, SIZE_T count, SIZE_T *needed)
+{
+	return NTCALL(SYSCALL3(SYS_NtQueryPhysicalMemoryMap, runs, count, needed));
+}
