@@ -78,6 +78,12 @@ RUN_CMDLINE    := run=tour.elf
 $(B)/demo/%.elf: $(B)/u/tests/demo/%.c.o $(UCRT0) $(B)/libc.a libc/user.ld
 	@mkdir -p $(dir $@)
 	$(LD) $(ULDFLAGS) -o $@ $(UCRT0) $< $(B)/libc.a
+# The tour is tour.c (the list of steps) and one step_*.c per step.
+TOUR_OBJ := $(patsubst %,$(B)/u/%.o,tests/demo/tour.c $(wildcard tests/demo/step_*.c))
+$(B)/demo/tour.elf: $(TOUR_OBJ) $(UCRT0) $(B)/libc.a libc/user.ld
+	@mkdir -p $(dir $@)
+	$(LD) $(ULDFLAGS) -o $@ $(UCRT0) $(TOUR_OBJ) $(B)/libc.a
+-include $(patsubst tests/demo/%.c,$(B)/u/tests/demo/%.c.d,$(wildcard tests/demo/*.c))
 
 # The benchmark program `make bench` runs after the in-kernel bench_* tests.
 $(B)/bench/%.elf: $(B)/u/tests/bench/%.c.o $(UCRT0) $(B)/libc.a libc/user.ld
@@ -93,14 +99,25 @@ $(B)/winmm.iso: $(ISO_DEPS) $(USER_RUN_PROGS)
 
 all: setup $(B)/winmm.iso
 
-.PHONY: all setup run test debug clean host-test kernel-test kernel-test64 user-test bench bench-run fuzz
+.PHONY: all setup run test debug clean host-test kernel-test kernel-test64 user-test bench bench-run fuzz svg-test
 
 setup:
 	@tools/setup.sh $(CROSS)
 
+# ---- host tools: pictures from serial logs -----------------------------------------
+HOST_TOOLS := $(B)/tools/svgmap $(B)/tools/svgcheck
+$(B)/tools/%: tools/%.c
+	@mkdir -p $(dir $@)
+	$(HOSTCC) -std=c99 -O2 -Wall -Wextra -Werror -o $@ $< -lm
+
 ifeq ($(PROG),)
-run: setup $(B)/winmm.iso
-	TIMEOUT=$(TIMEOUT) tools/qemu-run.sh $(B)/winmm.iso $(B)/run.log console
+# The tour, then its pictures: every vmmap table and the physical map of the log.
+run: setup $(B)/winmm.iso $(HOST_TOOLS)
+	@TIMEOUT=$(TIMEOUT) tools/qemu-run.sh $(B)/winmm.iso $(B)/run.log console; rc=$$?; \
+	 $(B)/tools/svgmap vmmap $(B)/run.log $(B)/vmmap.svg && \
+	 $(B)/tools/svgmap physmap $(B)/run.log $(B)/physmap.svg && \
+	 echo "make run: pictures in $(B)/vmmap.svg and $(B)/physmap.svg (open them in a browser)" || rc=1; \
+	 exit $$rc
 else
 # Build output goes to stderr: stdout carries only the program's own output.
 run:
@@ -112,11 +129,22 @@ run:
 	 exit $$rc
 endif
 
-debug: setup $(B)/winmm.iso
+# make debug: the tour; make debug PROG=file.c: that program (its symbols in $(B)/prog.elf).
+ifeq ($(PROG),)
+DEBUG_ISO := $(B)/winmm.iso
+DEBUG_GDB := gdb $(B)/kernel.elf -ex 'target remote localhost:1234' -ex 'break kmain' -ex continue
+else
+DEBUG_ISO := $(B)/prog.iso
+DEBUG_GDB := gdb $(B)/kernel.elf -ex 'target remote localhost:1234' -ex 'add-symbol-file $(B)/prog.elf' \
+	-ex 'hbreak main' -ex continue
+$(B)/prog.iso: $(B)/kernel.elf $(B)/prog.elf iso/grub.cfg tools/mkiso.sh
+	tools/mkiso.sh $@ $(B)/kernel.elf "run=prog.elf" $(B)/prog.elf
+endif
+debug: setup $(DEBUG_ISO)
 	@echo "QEMU waits for gdb on localhost:1234.  In another terminal:"
-	@echo "  gdb $(B)/kernel.elf -ex 'target remote localhost:1234' -ex 'break kmain' -ex continue"
+	@echo "  $(DEBUG_GDB)"
 	qemu-system-x86_64 -machine q35 -cpu max -m 512M -smp 1 -display none -no-reboot \
-		-device isa-debug-exit,iobase=0xf4,iosize=0x04 -serial stdio -cdrom $(B)/winmm.iso -boot d -s -S
+		-device isa-debug-exit,iobase=0xf4,iosize=0x04 -serial stdio -cdrom $(DEBUG_ISO) -boot d -s -S
 
 # ---- tests ---------------------------------------------------------------------
 host-test:
@@ -142,12 +170,17 @@ kernel-test64: $(B)/test64.iso
 
 TEST_TIMEOUT ?= 300
 test: setup
-	@$(MAKE) $(B)/test.iso $(B)/test64.iso
+	@$(MAKE) $(B)/test.iso $(B)/test64.iso $(HOST_TOOLS)
 	@$(MAKE) host-test
 	@$(MAKE) kernel-test
 	@$(MAKE) kernel-test64
+	@$(MAKE) svg-test
 	@tools/summarize.sh $(B)/host.log:host $(B)/test.log:ktest $(B)/test.log:utest \
-		$(B)/test64.log:ktest $(B)/test64.log:utest
+		$(B)/test64.log:ktest $(B)/test64.log:utest $(B)/svg.log:svg
+
+# The SVG pictures of the vmmap_info dump in test.log, checked (no extra boot).
+svg-test: $(HOST_TOOLS)
+	-@tools/svg-test.sh $(B) > $(B)/svg.log 2>&1; cat $(B)/svg.log
 
 # Benchmarks: deterministic cycles (rdtsc counts guest instructions under -icount shift=0).
 BENCH_QEMU := -icount shift=0,sleep=off -seed 1 -rtc base=2024-01-01T00:00:00,clock=vm

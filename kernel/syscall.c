@@ -24,6 +24,7 @@
 #define MISALIGNED(uptr, size) (((uptr) & ((size) - 1)) != 0)
 #define STATUS_INVALID_SYSTEM_SERVICE ((ntstatus_t)0xC000001C)
 #define STATUS_NO_SUCH_PROCESS ((ntstatus_t)0xC000010A)
+#define STATUS_BUFFER_TOO_SMALL ((ntstatus_t)0xC0000023)
 
 void context_from_frame(uint8_t *ctx, const struct trap_frame *tf);
 int frame_from_context(struct trap_frame *tf, const uint8_t *ctx);
@@ -99,27 +100,41 @@ static ntstatus_t sys_protect(struct trap_frame *tf)
 	return put_inout(tf->rsi, tf->rdx, base, size);
 }
 
+/*
+ * NtQueryVirtualMemory: class 0 (MEMORY_BASIC_INFORMATION) or
+ * ABI_MEMORY_FRAMES_INFORMATION (struct abi_memory_frames_info), checked in
+ * NT's order: handle, class, length, alignment, address, then the copies.
+ */
 static ntstatus_t sys_query(struct trap_frame *tf)
 {
-	struct vm_basic_info info;
+	union {
+		struct vm_basic_info basic;
+		struct vm_frames_info frames;
+	} info;
+	uint64_t len;
 	if (!is_current(tf->rdi))
 		return STATUS_INVALID_HANDLE;
-	if (tf->rdx != 0)
+	if (tf->rdx == 0)
+		len = sizeof(info.basic);
+	else if (tf->rdx == ABI_MEMORY_FRAMES_INFORMATION)
+		len = sizeof(info.frames);
+	else
 		return STATUS_INVALID_INFO_CLASS;
-	if (tf->r8 < sizeof(info))
+	if (tf->r8 < len)
 		return STATUS_INFO_LENGTH_MISMATCH;
 	if (MISALIGNED(tf->r10, 8) || MISALIGNED(tf->r9, 8))
 		return STATUS_DATATYPE_MISALIGNMENT;
-	ntstatus_t st = vm_query(&current_process()->vm, tf->rsi, &info);
+	struct vm_space *vm = &current_process()->vm;
+	ntstatus_t st = tf->rdx == 0 ? vm_query(vm, tf->rsi, &info.basic) : vm_query_frames(vm, tf->rsi, &info.frames);
 	if (st)
 		return st;
-	if (copy_to_user(tf->r10, &info, sizeof(info)))
+	if (copy_to_user(tf->r10, &info, len))
 		return STATUS_ACCESS_VIOLATION;
-	uint64_t len = sizeof(info);
 	if (tf->r9 && copy_to_user(tf->r9, &len, 8))
 		return STATUS_ACCESS_VIOLATION;
 	return STATUS_SUCCESS;
 }
+_Static_assert(sizeof(struct vm_frames_info) == sizeof(struct abi_memory_frames_info), "frames info layout");
 
 static ntstatus_t sys_write_console(struct trap_frame *tf)
 {
@@ -215,6 +230,65 @@ static ntstatus_t sys_frame_stats(struct trap_frame *tf)
 	struct abi_frame_stats out = { s.total, s.free, s.by_owner[FRAME_PAGETABLE], s.by_owner[FRAME_HEAP],
 				       s.by_owner[FRAME_USER] };
 	return copy_to_user(tf->rdi, &out, sizeof(out)) ? STATUS_ACCESS_VIOLATION : STATUS_SUCCESS;
+}
+
+_Static_assert(FRAME_ABSENT == ABI_FRAME_ABSENT && FRAME_FREE == ABI_FRAME_FREE && FRAME_KERNEL == ABI_FRAME_KERNEL &&
+		       FRAME_PAGETABLE == ABI_FRAME_PAGETABLE && FRAME_HEAP == ABI_FRAME_HEAP &&
+		       FRAME_USER == ABI_FRAME_USER && FRAME_SECTION == ABI_FRAME_SECTION,
+	       "frame owners and their ABI values");
+
+struct run_out {
+	uint64_t uarr, index, limit;
+	bool fault;
+};
+
+/* frame_for_each_run callback: copy one run out (only when all of them fit). */
+static void emit_run(void *ctx, uint64_t first, uint64_t count, enum frame_owner owner)
+{
+	struct run_out *o = ctx;
+	struct abi_frame_run r = { first, count, (unsigned)owner, 0 };
+	if (o->index < o->limit && copy_to_user(o->uarr + o->index * sizeof(r), &r, sizeof(r)))
+		o->fault = true;
+	o->index++;
+}
+
+static void count_run(void *ctx, uint64_t first, uint64_t count, enum frame_owner owner)
+{
+	(void)first, (void)count, (void)owner;
+	(*(uint64_t *)ctx)++;
+}
+
+/*
+ * NtQueryPhysicalMemoryMap(runs, count, needed): the output array is probed
+ * (every page written) before the walk, so no fault during it changes the
+ * frames being described.
+ */
+static ntstatus_t sys_phys_map(struct trap_frame *tf)
+{
+	uint64_t needed = 0, uarr = tf->rdi, count = tf->rsi;
+	if (MISALIGNED(uarr, 8) || MISALIGNED(tf->rdx, 8))
+		return STATUS_DATATYPE_MISALIGNMENT;
+	if (copy_from_user(&needed, tf->rdx, 8) || copy_to_user(tf->rdx, &needed, 8))
+		return STATUS_ACCESS_VIOLATION;
+	uint64_t bytes = count * sizeof(struct abi_frame_run);
+	if (count > USER_TOP / sizeof(struct abi_frame_run) || (count && !user_range_ok(uarr, bytes)))
+		return STATUS_ACCESS_VIOLATION;
+	for (uint64_t off = 0; off < bytes; off = ((uarr + off) & ~(PAGE_SIZE - 1)) + PAGE_SIZE - uarr) {
+		uint8_t x;
+		if (copy_from_user(&x, uarr + off, 1) || copy_to_user(uarr + off, &x, 1))
+			return STATUS_ACCESS_VIOLATION;
+	}
+	needed = 0;
+	frame_for_each_run(count_run, &needed);
+	if (needed <= count) {
+		struct run_out o = { uarr, 0, count, false };
+		frame_for_each_run(emit_run, &o);
+		if (o.fault)
+			return STATUS_ACCESS_VIOLATION;
+	}
+	if (copy_to_user(tf->rdx, &needed, 8))
+		return STATUS_ACCESS_VIOLATION;
+	return needed <= count ? STATUS_SUCCESS : STATUS_BUFFER_TOO_SMALL;
 }
 
 static ntstatus_t sys_delay(struct trap_frame *tf)
@@ -334,6 +408,7 @@ int syscall_dispatch(struct trap_frame *tf)
 		break;
 	case SYS_NtRaiseException: st = sys_raise(tf); break;
 	case SYS_NtGetWriteWatch: st = sys_get_write_watch(tf); break;
+	case SYS_NtQueryPhysicalMemoryMap: st = sys_phys_map(tf); break;
 	case SYS_NtResetWriteWatch:
 		st = is_current(tf->rdi) ? vm_reset_write_watch(&p->vm, tf->rsi, tf->rdx) : STATUS_INVALID_HANDLE;
 		break;

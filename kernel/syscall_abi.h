@@ -17,7 +17,8 @@ enum syscall_number {
 	SYS_NtAllocateVirtualMemory = 2, /* (HANDLE, PVOID *base, ULONG_PTR zero_bits, SIZE_T *size, ULONG type, ULONG protect) */
 	SYS_NtFreeVirtualMemory = 3,	 /* (HANDLE, PVOID *base, SIZE_T *size, ULONG type) */
 	SYS_NtProtectVirtualMemory = 4,	 /* (HANDLE, PVOID *base, SIZE_T *size, ULONG new_protect, ULONG *old_protect) */
-	SYS_NtQueryVirtualMemory = 5,	 /* (HANDLE, PVOID addr, int info_class (0 = basic), PVOID buf, SIZE_T len, SIZE_T *ret_len) */
+	SYS_NtQueryVirtualMemory = 5,	 /* (HANDLE, PVOID addr, int info_class (0 = basic, ABI_MEMORY_FRAMES_INFORMATION),
+					    PVOID buf, SIZE_T len, SIZE_T *ret_len) */
 	SYS_NtContinue = 6,		 /* (const CONTEXT *ctx, BOOLEAN test_alert): resumes at ctx, never returns on success */
 	SYS_NtGetTickCount = 7,		 /* () -> milliseconds since boot (not an NTSTATUS) */
 	SYS_NtDelayExecution = 8,	 /* (ULONG milliseconds) */
@@ -52,6 +53,9 @@ enum syscall_number {
 	SYS_NtWaitForChild = 24,	 /* (LONG pid (-1: any child), ULONG options (1: do not block), struct abi_child_exit
 					    *out): STATUS_SUCCESS, STATUS_PENDING when none has ended (options 1),
 					    STATUS_NO_SUCH_PROCESS (no such child) */
+	SYS_NtQueryPhysicalMemoryMap = 25, /* (struct abi_frame_run *runs, SIZE_T count, SIZE_T *needed): the frame
+					      database as runs of one owner; STATUS_BUFFER_TOO_SMALL (nothing written,
+					      *needed set) when count is too small */
 	SYS_COUNT
 };
 
@@ -81,6 +85,32 @@ struct abi_child_exit {
 struct abi_frame_stats {
 	unsigned long long total, free, pagetable, heap, user;
 };
+
+/*
+ * NtQueryVirtualMemory information class ABI_MEMORY_FRAMES_INFORMATION (not a
+ * Windows class): the kernel's view of the region containing the address, the
+ * same region MemoryBasicInformation reports.  Counts are in 4 KiB pages.
+ */
+#define ABI_MEMORY_FRAMES_INFORMATION 0x100
+struct abi_memory_frames_info {
+	unsigned long long base_address, region_size;
+	unsigned long long resident;	/* pages holding a frame (present, or no-access/guard keeping theirs) */
+	unsigned long long shared;	/* of those, frames mapped more than once or section memory */
+	unsigned long long dirty;	/* of those, PTE dirty bit set */
+};
+
+/* NtQueryPhysicalMemoryMap: frames [first, first+count) all have owner ABI_FRAME_*. */
+struct abi_frame_run {
+	unsigned long long first, count;
+	unsigned int owner, pad;
+};
+#define ABI_FRAME_ABSENT    0	/* not RAM, or never managed: first MiB, kernel image, modules, the database */
+#define ABI_FRAME_FREE      1
+#define ABI_FRAME_KERNEL    2
+#define ABI_FRAME_PAGETABLE 3
+#define ABI_FRAME_HEAP      4
+#define ABI_FRAME_USER      5
+#define ABI_FRAME_SECTION   6
 
 /*
  * Exception delivery.  On a user fault the kernel pushes, below the faulting

@@ -115,3 +115,8 @@ NTSTATUS winmm_wait_child(LONG pid, ULONG options, struct abi_child_exit *out)
 {
 	return NTCALL(SYSCALL3(SYS_NtWaitForChild, pid, options, out));
 }
+
+NTSTATUS NtQueryPhysicalMemoryMap(struct abi_frame_run *runs, SIZE_T count, SIZE_T *needed)
+{
+	return NTCALL(SYSCALL3(SYS_NtQueryPhysicalMemoryMap, runs, count, needed));
+}

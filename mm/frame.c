@@ -266,3 +266,26 @@ void page_copy(void *dst, const void *src)
 	uint64_t n = PAGE_SIZE / 8;
 	__asm__ volatile("rep movsq" : "+D"(dst), "+S"(src), "+c"(n) : : "memory");
 }
+
+uint64_t frame_for_each_run(frame_run_fn fn, void *ctx)
+{
+	uint64_t runs = 0, start = 0, i = 0;
+	uint8_t owner = nframes ? db[0].owner : FRAME_ABSENT;
+	while (i < nframes) {
+		/* A block's head carries the owner and the order; its tail frames follow. */
+		uint8_t o = db[i].owner;
+		uint64_t len = db[i].order == FRAME_ORDER_TAIL ? 1 : 1ULL << db[i].order;
+		if (o != owner) {
+			fn(ctx, start, i - start, (enum frame_owner)owner);
+			runs++;
+			start = i;
+			owner = o;
+		}
+		i += len;
+	}
+	if (nframes) {
+		fn(ctx, start, nframes - start, (enum frame_owner)owner);
+		runs++;
+	}
+	return runs;
+}

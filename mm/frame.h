@@ -105,6 +105,15 @@ void frame_stats(struct frame_stats *out);
 uint64_t frame_free_blocks(unsigned order);
 
 /*
+ * Call fn(ctx, first_frame, count, owner) for every maximal run of frames
+ * with the same owner, in ascending order, covering frames 0..N-1 of the
+ * database (the frames of a block take its head's owner).  Returns the
+ * number of runs.  The database must not change during the walk.
+ */
+typedef void (*frame_run_fn)(void *ctx, uint64_t first, uint64_t count, enum frame_owner owner);
+uint64_t frame_for_each_run(frame_run_fn fn, void *ctx);
+
+/*
  * Kernel glue (mm/frame_boot.c): build the free ranges from the Multiboot2
  * memory map (minus the first MiB, the kernel image, the modules and the
  * boot information at info_phys, bi->total_size bytes), place the frame

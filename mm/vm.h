@@ -61,6 +61,19 @@ ntstatus_t vm_query(struct vm_space *vm, uint64_t addr, struct vm_basic_info *ou
 ntstatus_t vm_fork(struct vm_space *parent, struct vm_space *child);
 
 /*
+ * The kernel's view of the region containing addr (the region vm_query
+ * reports): resident pages (present, or holding a frame while no-access or
+ * guard), shared ones among them (frame reference count above 1, or section
+ * memory) and dirty ones (PTE dirty bit).  All zero for free memory.
+ * STATUS_INVALID_PARAMETER above the user range.  mm/vmmap.c.
+ */
+struct vm_frames_info {
+	uint64_t base_address, region_size;
+	uint64_t resident, shared, dirty;
+};
+ntstatus_t vm_query_frames(struct vm_space *vm, uint64_t addr, struct vm_frames_info *out);
+
+/*
  * Map an ELF segment: a MEM_IMAGE region [start, end) (page aligned),
  * committed with protect, filled from data[0..len) and zero after.
  */
