@@ -13,6 +13,8 @@ static const struct {
 	{ "commit", step_commit },
 	{ "demand-zero fault", step_demand_zero },
 	{ "a guard page grows the stack", step_stack_guard },
+	{ "a write-copy page splits off", step_write_copy },
+	{ "fork shares, then copies", step_fork },
 	{ "write watch", step_write_watch },
 	{ "a write-combining mapping", step_write_combining },
 };

@@ -36,5 +36,7 @@ int step_demand_zero(struct tour *t);
 int step_stack_guard(struct tour *t);
 int step_write_watch(struct tour *t);
 int step_write_combining(struct tour *t);
+int step_write_copy(struct tour *t);
+int step_fork(struct tour *t);
 
 #endif
