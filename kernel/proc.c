@@ -156,6 +156,7 @@ struct process *proc_fork(const struct trap_frame *tf, uint64_t child_status, in
 	struct trap_frame child = *tf;
 	child.rax = child_status;
 	proc_start(p, &child, self);
+	self->slice_start = rdtsc();	/* the parent goes on first, with a whole slice (the child waits its turn) */
 	*status = STATUS_SUCCESS;
 	return p;
 }
@@ -221,6 +222,7 @@ void proc_run_until_exit(struct process *target)
 		tss_set_kernel_stack(p->kstack_top);
 		write_cr3(p->vm.root);
 		fpu_restore(p->fpu);
+		p->slice_start = rdtsc();
 		if (proc_bench_boot_report) {
 			proc_bench_boot_report = false;
 			kprintf("bench boot_to_first_user_insn %lu cycles\n", rdtsc());

@@ -29,6 +29,7 @@ struct process {
 	struct process *parent;
 	int wait_pid;			/* child this process waits for (PROC_WAITING), -1 for any */
 	uint64_t wake_tsc;		/* sleeping until (PROC_WAITING, wait_pid == 0) */
+	uint64_t slice_start;		/* TSC when its time slice began (dispatch, or return from fork) */
 	struct process *next;		/* all-processes list */
 	struct handle_table handles;	/* sections (kernel/object.h) */
 };

@@ -2,15 +2,22 @@
 #include "timer.h"
 #include "cpu.h"
 #include "proc.h"
+#include "time.h"
 #include "trap.h"
 
 static volatile uint64_t ticks;
 
+/*
+ * A process runs for at least one time slice (TIMER_SLICE_MS of its own time
+ * since it was dispatched, or since it returned from fork) before a tick in
+ * user mode sends it to the back of the line.
+ */
 static void timer_irq(struct trap_frame *tf)
 {
 	ticks++;
 	outb(0x20, 0x20);	/* EOI to the master PIC */
-	if ((tf->cs & 3) && current_process())
+	struct process *p = current_process();
+	if ((tf->cs & 3) && p && rdtsc() - p->slice_start >= TIMER_SLICE_MS * time_tsc_per_ms())
 		proc_preempt();
 }
 

@@ -11,6 +11,7 @@
 
 #define TIMER_HZ     100
 #define IRQ_BASE     32
+#define TIMER_SLICE_MS 10	/* the least a process runs before a tick may preempt it */
 
 /* Remap and mask the PICs, program the PIT, and unmask IRQ 0. */
 void timer_init(void);

@@ -232,22 +232,6 @@ uint64_t view_commit_span(const struct vad *v, uint64_t va, uint64_t limit)
 	return e;
 }
 
-/* Rewrite the entries of [start, end) of v for protect (frames kept; copy-on-write entries stay read-only). */
-static void view_reprotect(struct vm_space *vm, uint64_t start, uint64_t end, uint32_t protect)
-{
-	uint64_t flags = prot_pte_flags(protect);
-	bool changed = false;
-	for (uint64_t va = start; va < end; va += PAGE_SIZE) {
-		pte_t *pte = pt_walk(vm->root, va, false);
-		if (pte && (*pte & (PTE_P | PTE_SW_FRAME))) {
-			*pte = pte_reprotect(*pte, flags);
-			changed = true;
-		}
-	}
-	if (changed)
-		tlb_flush_range(start, end - start);
-}
-
 /* Charge v's write-copy pages when protect is write-copy and v has not charged them yet. */
 static ntstatus_t charge_copies(struct vm_space *vm, struct vad *v, uint32_t protect)
 {
@@ -283,7 +267,7 @@ ntstatus_t view_commit(struct vm_space *vm, struct vad *v, uint64_t start, uint6
 	for (uint64_t va = start; va < end && s->committed; va += PAGE_SIZE)
 		bit_set(s->committed, page_index(v, va));
 	/* This view takes the protection asked for; other views keep their own (spec 13.4). */
-	view_reprotect(vm, start, end, protect);
+	vm_reprotect_entries(vm, start, end, protect);
 	vad_runs_set(v, start, end, W_MEM_COMMIT, protect);
 	return STATUS_SUCCESS;
 }

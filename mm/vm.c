@@ -86,10 +86,17 @@ static uint64_t committed_pages(const struct vad *v, uint64_t start, uint64_t en
 	return n;
 }
 
-void vm_drop_entries(struct vm_space *vm, uint64_t start, uint64_t end)
+/*
+ * Call visit(entry, ctx) for every leaf entry of [start, end) that holds a
+ * frame (present, or PTE_SW_FRAME), one page-table walk per 2 MiB (the leaves
+ * of a table are contiguous; absent tables are skipped), then flush the TLB
+ * once when there was any.  Always inlined, so visit is a direct call.
+ */
+static inline __attribute__((always_inline)) void for_each_frame_entry(struct vm_space *vm, uint64_t start,
+								       uint64_t end, void (*visit)(pte_t *, void *),
+								       void *ctx)
 {
 	bool changed = false;
-	/* One walk per 2 MiB: the leaf entries of a page table are contiguous; absent tables are skipped. */
 	for (uint64_t va = start, next; va < end; va = next) {
 		next = (va + PAGE_2M) & ~(PAGE_2M - 1);
 		if (next > end)
@@ -98,15 +105,37 @@ void vm_drop_entries(struct vm_space *vm, uint64_t start, uint64_t end)
 		for (; pte && va < next; va += PAGE_SIZE, pte++) {
 			if (!(*pte & (PTE_P | PTE_SW_FRAME)))
 				continue;
-			uint64_t phys = *pte & PTE_ADDR;
-			*pte = 0;
-			if (frame_get(phys)->owner != FRAME_SECTION)	/* a section's frames are the section's */
-				frame_unref(phys);
+			visit(pte, ctx);
 			changed = true;
 		}
 	}
 	if (changed)	/* before anyone runs in this space again */
 		tlb_flush_range(start, end - start);
+}
+
+static void drop_entry(pte_t *pte, void *ctx)
+{
+	(void)ctx;
+	uint64_t phys = *pte & PTE_ADDR;
+	*pte = 0;
+	if (frame_get(phys)->owner != FRAME_SECTION)	/* a section's frames are the section's */
+		frame_unref(phys);
+}
+
+void vm_drop_entries(struct vm_space *vm, uint64_t start, uint64_t end)
+{
+	for_each_frame_entry(vm, start, end, drop_entry, NULL);
+}
+
+static void reprotect_entry(pte_t *pte, void *flags)
+{
+	*pte = pte_reprotect(*pte, *(const uint64_t *)flags);
+}
+
+void vm_reprotect_entries(struct vm_space *vm, uint64_t start, uint64_t end, uint32_t protect)
+{
+	uint64_t flags = prot_pte_flags(protect);
+	for_each_frame_entry(vm, start, end, reprotect_entry, &flags);
 }
 
 /* Unmap the committed pages in [start, end) of v, dropping their frames. */
@@ -117,27 +146,6 @@ static void drop_frames(struct vm_space *vm, const struct vad *v, uint64_t start
 			continue;
 		vm_drop_entries(vm, r->start > start ? r->start : start, r->end < end ? r->end : end);
 	}
-}
-
-/* Rewrite the PTEs of resident pages in [start, end) for a new protection (frames kept). */
-static void reprotect_frames(struct vm_space *vm, uint64_t start, uint64_t end, uint32_t protect)
-{
-	uint64_t flags = prot_pte_flags(protect);
-	bool changed = false;
-	for (uint64_t va = start, next; va < end; va = next) {
-		next = (va + PAGE_2M) & ~(PAGE_2M - 1);
-		if (next > end)
-			next = end;
-		pte_t *pte = pt_walk(vm->root, va, false);
-		for (; pte && va < next; va += PAGE_SIZE, pte++) {
-			if (!(*pte & (PTE_P | PTE_SW_FRAME)))
-				continue;
-			*pte = pte_reprotect(*pte, flags);
-			changed = true;
-		}
-	}
-	if (changed)
-		tlb_flush_range(start, end - start);
 }
 
 void vm_space_destroy(struct vm_space *vm)
@@ -185,7 +193,7 @@ static ntstatus_t commit_range(struct vm_space *vm, struct vad *v, uint64_t star
 	if (!charge(vm, fresh))
 		return STATUS_COMMITMENT_LIMIT;
 	/* Re-committed pages take the new protection; new pages are demand-zero (no frame yet). */
-	reprotect_frames(vm, start, end, protect);
+	vm_reprotect_entries(vm, start, end, protect);
 	vad_runs_set(v, start, end, W_MEM_COMMIT, protect);
 	return STATUS_SUCCESS;
 }
@@ -373,7 +381,7 @@ ntstatus_t vm_protect(struct vm_space *vm, uint64_t *base, uint64_t *size, uint3
 		if (st)
 			return st;
 	} else {
-		reprotect_frames(vm, start, end, protect);
+		vm_reprotect_entries(vm, start, end, protect);
 	}
 	vad_runs_set(v, start, end, W_MEM_COMMIT, protect);
 	*base = start;

@@ -30,6 +30,13 @@ void vm_uncharge_system(uint64_t pages);
  */
 void vm_drop_entries(struct vm_space *vm, uint64_t start, uint64_t end);
 
+/*
+ * Rewrite every entry of [start, end) that holds a frame for protection
+ * protect (frames, A, D kept; copy-on-write entries stay read-only); one TLB
+ * flush batch.
+ */
+void vm_reprotect_entries(struct vm_space *vm, uint64_t start, uint64_t end, uint32_t protect);
+
 /* A frame for user memory (FRAME_USER, zeroed or not), taking back MEM_RESET pages under pressure; 0 if none. */
 uint64_t vm_user_frame(struct vm_space *vm, bool zeroed);
 

@@ -24,19 +24,29 @@ static uint16_t refs(struct vm_space *vm, uint64_t va)
 	return frame_get(frame_of(vm, va))->refcount;
 }
 
+/* A space with PAGES committed, written pages at *base, page i holding 1000 + i. */
+static int make_parent(struct vm_space *vm, uint64_t *base)
+{
+	uint64_t size = PAGES * PAGE_SIZE;
+	*base = 0;
+	if (vm_space_init(vm) || vm_allocate(vm, base, &size, W_MEM_RESERVE | W_MEM_COMMIT, W_PAGE_READWRITE))
+		return -1;
+	for (int i = 0; i < PAGES; i++) {
+		if (vm_fault(vm, *base + i * PAGE_SIZE, VM_ACCESS_WRITE) != VM_FAULT_RESOLVED)
+			return -1;
+		*(uint64_t *)phys_to_virt(frame_of(vm, *base + i * PAGE_SIZE)) = 1000 + i;
+	}
+	return 0;
+}
+
 KTEST(fork_reference_counts_follow_fork_write_and_exit)
 {
 	struct frame_stats before, after;
 	frame_stats(&before);
 	size_t heap = kheap_live();
 	struct vm_space parent;
-	KT_EQ(vm_space_init(&parent), STATUS_SUCCESS);
-	uint64_t base = 0, size = PAGES * PAGE_SIZE;
-	KT_EQ(vm_allocate(&parent, &base, &size, W_MEM_RESERVE | W_MEM_COMMIT, W_PAGE_READWRITE), STATUS_SUCCESS);
-	for (int i = 0; i < PAGES; i++) {
-		KT_EQ(vm_fault(&parent, base + i * PAGE_SIZE, VM_ACCESS_WRITE), VM_FAULT_RESOLVED);
-		*(uint64_t *)phys_to_virt(frame_of(&parent, base + i * PAGE_SIZE)) = 1000 + i;
-	}
+	uint64_t base;
+	KT_EQ(make_parent(&parent, &base), 0);
 	/* Three generations: parent -> child -> grandchild, each forked from the previous. */
 	struct vm_space child, grandchild;
 	KT_EQ(vm_space_init(&child), STATUS_SUCCESS);
@@ -96,11 +106,8 @@ KTEST(fork_cycles_return_every_frame)
 	frame_stats(&before);
 	size_t heap = kheap_live();
 	struct vm_space parent;
-	KT_EQ(vm_space_init(&parent), STATUS_SUCCESS);
-	uint64_t base = 0, size = PAGES * PAGE_SIZE;
-	KT_EQ(vm_allocate(&parent, &base, &size, W_MEM_RESERVE | W_MEM_COMMIT, W_PAGE_READWRITE), STATUS_SUCCESS);
-	for (int i = 0; i < PAGES; i++)
-		KT_EQ(vm_fault(&parent, base + i * PAGE_SIZE, VM_ACCESS_WRITE), VM_FAULT_RESOLVED);
+	uint64_t base;
+	KT_EQ(make_parent(&parent, &base), 0);
 	for (int round = 0; round < 50; round++) {
 		struct vm_space child;
 		KT_EQ(vm_space_init(&child), STATUS_SUCCESS);
