@@ -213,6 +213,51 @@ static void errors(void)
 	CHECK_ERR(CloseHandle(NULL), ERROR_INVALID_HANDLE);
 }
 
+/* An execute fault (a call into a view without execute access) returns to the caller with 0xdead. */
+static volatile LONG exec_faults;
+static LONG WINAPI exec_handler(EXCEPTION_POINTERS *ep)
+{
+	EXCEPTION_RECORD *r = ep->ExceptionRecord;
+	CONTEXT *c = ep->ContextRecord;
+	if (r->ExceptionCode != AV || r->ExceptionInformation[0] != 8 || r->ExceptionInformation[1] != c->Rip)
+		return EXCEPTION_CONTINUE_SEARCH;
+	exec_faults++;
+	c->Rip = *(DWORD64 *)c->Rsp;	/* as if the called code had returned at once */
+	c->Rsp += 8;
+	c->Rax = 0xdead;
+	return EXCEPTION_CONTINUE_EXECUTION;
+}
+
+/* PAGE_EXECUTE_* sections: code written through one view runs through an execute view, not through a read view. */
+static void execute_views(void)
+{
+	static const unsigned char code[] = { 0xb8, 0x2a, 0x00, 0x00, 0x00, 0xc3 };	/* mov eax, 42; ret */
+	HANDLE h = anon(PAGE_EXECUTE_READWRITE, P);
+	char *w = MapViewOfFile(h, FILE_MAP_WRITE, 0, 0, 0);
+	char *x = MapViewOfFile(h, FILE_MAP_READ | FILE_MAP_EXECUTE, 0, 0, 0);
+	char *r = MapViewOfFile(h, FILE_MAP_READ, 0, 0, 0);
+	CHECK(w && x && r);
+	CHECK_VIEW(x, MEM_COMMIT, PAGE_EXECUTE_READ, P, PAGE_EXECUTE_READ);
+	memcpy(w, code, sizeof code);
+	CHECK(FlushInstructionCache(GetCurrentProcess(), x, sizeof code));
+	PVOID veh = AddVectoredExceptionHandler(1, exec_handler);
+	CHECK_EQ(((int (*)(void))x)(), 42);
+	CHECK_EQ(((int (*)(void))r)(), 0xdead);	/* NX: [0] = 8, [1] = the address */
+	CHECK_EQ(exec_faults, 1);
+	char *xw = MapViewOfFile(h, FILE_MAP_WRITE | FILE_MAP_EXECUTE, 0, 0, 0);
+	CHECK_VIEW(xw, MEM_COMMIT, PAGE_EXECUTE_READWRITE, P, PAGE_EXECUTE_READWRITE);
+	char *xc = MapViewOfFile(h, FILE_MAP_COPY | FILE_MAP_EXECUTE, 0, 0, 0);
+	CHECK_VIEW(xc, MEM_COMMIT, PAGE_EXECUTE_WRITECOPY, P, PAGE_EXECUTE_WRITECOPY);
+	xc[1] = 7;	/* mov eax, 7 in the private copy only */
+	CHECK_VIEW(xc, MEM_COMMIT, PAGE_EXECUTE_READWRITE, P, PAGE_EXECUTE_WRITECOPY);
+	CHECK_EQ(((int (*)(void))xc)(), 7);
+	CHECK_EQ(((int (*)(void))x)(), 42);
+	RemoveVectoredExceptionHandler(veh);
+	CHECK(UnmapViewOfFile(w) && UnmapViewOfFile(x) && UnmapViewOfFile(r) && UnmapViewOfFile(xw) &&
+	      UnmapViewOfFile(xc));
+	CHECK(CloseHandle(h));
+}
+
 /* Names: the same name gives the same section (ERROR_ALREADY_EXISTS), case-insensitive, "Local\" is the default. */
 static void names(void)
 {
@@ -272,6 +317,7 @@ int main(void)
 	committed_views();
 	reserved_section();
 	errors();
+	execute_views();
 	names();
 	shared_between_processes();
 	CHECK_EQ(utest_free_frames(), before);
