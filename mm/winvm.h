@@ -38,6 +38,7 @@ typedef int ntstatus_t;
 #define STATUS_GUARD_PAGE_VIOLATION     ((ntstatus_t)0x80000001)
 #define STATUS_INFO_LENGTH_MISMATCH     ((ntstatus_t)0xC0000004)
 #define STATUS_ACCESS_VIOLATION         ((ntstatus_t)0xC0000005)
+#define STATUS_IN_PAGE_ERROR            ((ntstatus_t)0xC0000006)
 #define STATUS_INVALID_HANDLE           ((ntstatus_t)0xC0000008)
 #define STATUS_INVALID_PARAMETER        ((ntstatus_t)0xC000000D)
 #define STATUS_NO_MEMORY                ((ntstatus_t)0xC0000017)
