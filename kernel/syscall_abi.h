@@ -33,7 +33,14 @@ enum syscall_number {
 					    ULONG *granularity): Windows' HANDLE argument is dropped to fit six registers (the
 					    call always acts on the current process; ntdll checks the handle) */
 	SYS_NtResetWriteWatch = 17,	 /* (HANDLE, PVOID base, SIZE_T size) */
-	SYS_COUNT
+	/* 18..25 are reserved for work in other branches. */
+	SYS_NtQueryMemoryStatus = 26,	 /* (struct abi_memory_status *out) */
+	SYS_NtAllocateUserPhysicalPages = 27, /* (HANDLE, ULONG_PTR *number_of_pages, ULONG_PTR *pfn_array) */
+	SYS_NtMapUserPhysicalPages = 28, /* (PVOID va, ULONG_PTR number_of_pages, const ULONG_PTR *pfn_array or NULL) */
+	SYS_NtMapUserPhysicalPagesScatter = 29, /* (PVOID *va_array, ULONG_PTR number_of_pages,
+						   const ULONG_PTR *pfn_array or NULL) */
+	SYS_NtFreeUserPhysicalPages = 30, /* (HANDLE, ULONG_PTR *number_of_pages, const ULONG_PTR *pfn_array) */
+	SYS_COUNT = 32			 /* above the highest number; unset numbers give STATUS_INVALID_SYSTEM_SERVICE */
 };
 
 /* NtCurrentProcess() */
@@ -42,6 +49,20 @@ enum syscall_number {
 /* The free-frame oracle, as user programs see it. */
 struct abi_frame_stats {
 	unsigned long long total, free, pagetable, heap, user;
+};
+
+/*
+ * Memory status (NtQueryMemoryStatus), in 4 KiB pages; GlobalMemoryStatusEx is
+ * built on it.  commit_limit is the limit the kernel enforces: usable RAM less
+ * a kernel reserve for now, RAM plus the pagefile (commit_limit_with_pagefile)
+ * once pages can be evicted to it.
+ */
+struct abi_memory_status {
+	unsigned long long total_phys, avail_phys;	/* frames managed, frames free */
+	unsigned long long commit_limit, commit_charged, process_charge;
+	unsigned long long commit_limit_with_pagefile;
+	unsigned long long pagefile_total, pagefile_free;	/* slots */
+	unsigned long long user_va_total, user_va_free;	/* bytes of this process's user range */
 };
 
 /*

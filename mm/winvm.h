@@ -57,6 +57,7 @@ typedef int ntstatus_t;
 #define STATUS_STACK_OVERFLOW           ((ntstatus_t)0xC00000FD)
 #define STATUS_COMMITMENT_LIMIT         ((ntstatus_t)0xC000012D)
 #define STATUS_BREAKPOINT               ((ntstatus_t)0x80000003)
+#define STATUS_INVALID_PARAMETER_1      ((ntstatus_t)0xC00000EF)
 #define STATUS_INVALID_PARAMETER_2      ((ntstatus_t)0xC00000F0)
 #define STATUS_INVALID_PARAMETER_3      ((ntstatus_t)0xC00000F1)
 #define STATUS_INVALID_PARAMETER_4      ((ntstatus_t)0xC00000F2)
