@@ -28,7 +28,7 @@ KCFLAGS += -fsanitize=undefined
 endif
 KLDFLAGS := -nostdlib -static -z max-page-size=0x1000 -z noexecstack -T kernel/kernel.ld
 
-KSRC := $(wildcard boot/*.S kernel/*.S kernel/*.c mm/*.c tests/kernel/*.c) libc/string.c libc/fmt.c
+KSRC := $(wildcard boot/*.S kernel/*.S kernel/*.c mm/*.c drivers/*.c tests/kernel/*.c) libc/string.c libc/fmt.c
 KOBJ := $(patsubst %,$(B)/k/%.o,$(KSRC))
 
 # Objects depend on the flags too, so UBSAN= or MM_DEBUG= rebuild what they change.
@@ -91,6 +91,31 @@ $(B)/bench/%.elf: $(B)/u/tests/bench/%.c.o $(UCRT0) $(B)/libc.a libc/user.ld
 	$(LD) $(ULDFLAGS) -o $@ $(UCRT0) $< $(B)/libc.a
 -include $(patsubst tests/bench/%.c,$(B)/u/tests/bench/%.c.d,$(wildcard tests/bench/*.c))
 
+# ---- the pagefile ----------------------------------------------------------------
+# A sparse raw image QEMU attaches as a virtio-blk disk (tools/qemu-run.sh), used by
+# the kernel only as its pagefile.  PAGEFILE=size (truncate(1) syntax: 256M, 1G);
+# PAGEFILE=0 boots without a disk.  The image is remade when the size changes.
+PAGEFILE ?= 256M
+, := ,
+ifeq ($(PAGEFILE),0)
+PAGEFILE_IMG :=
+else
+PAGEFILE_IMG := $(B)/pagefile.img
+endif
+export PAGEFILE_IMG
+# The same drive arguments as tools/qemu-run.sh (which reads PAGEFILE_IMG from the environment).
+PAGEFILE_QEMU := $(if $(PAGEFILE_IMG),-drive file=$(PAGEFILE_IMG)$(,)if=none$(,)id=pagefile$(,)format=raw$(,)cache=unsafe \
+	-device virtio-blk-pci$(,)drive=pagefile$(,)disable-legacy=off$(,)disable-modern=on)
+
+.PHONY: pagefile-size-check
+$(B)/pagefile.size: pagefile-size-check
+	@mkdir -p $(dir $@)
+	@echo '$(PAGEFILE)' | cmp -s - $@ || echo '$(PAGEFILE)' > $@
+
+$(B)/pagefile.img: $(B)/pagefile.size
+	@rm -f $@
+	truncate -s $(PAGEFILE) $@
+
 # ---- ISOs ----------------------------------------------------------------------
 ISO_DEPS := $(B)/kernel.elf iso/grub.cfg tools/mkiso.sh
 
@@ -112,7 +137,7 @@ $(B)/tools/%: tools/%.c
 
 ifeq ($(PROG),)
 # The tour, then its pictures: every vmmap table and the physical map of the log.
-run: setup $(B)/winmm.iso $(HOST_TOOLS)
+run: setup $(B)/winmm.iso $(HOST_TOOLS) $(PAGEFILE_IMG)
 	@TIMEOUT=$(TIMEOUT) tools/qemu-run.sh $(B)/winmm.iso $(B)/run.log console; rc=$$?; \
 	 $(B)/tools/svgmap vmmap $(B)/run.log $(B)/vmmap.svg && \
 	 $(B)/tools/svgmap physmap $(B)/run.log $(B)/physmap.svg && \
@@ -121,7 +146,7 @@ run: setup $(B)/winmm.iso $(HOST_TOOLS)
 else
 # Build output goes to stderr: stdout carries only the program's own output.
 run:
-	@$(MAKE) -s setup $(B)/kernel.elf $(B)/prog.elf >&2
+	@$(MAKE) -s setup $(B)/kernel.elf $(B)/prog.elf $(PAGEFILE_IMG) >&2
 	@tools/mkiso.sh $(B)/prog.iso $(B)/kernel.elf "run=prog.elf" $(B)/prog.elf
 	@TIMEOUT=$(TIMEOUT) tools/qemu-run.sh $(B)/prog.iso $(B)/prog.log prog; rc=$$?; \
 	 if [ $$rc -ne 0 ]; then tr -d '\r' < $(B)/prog.log | grep -E '^(kernel|PANIC|poweroff|process|  )' | tail -n 20 >&2; \
@@ -140,11 +165,12 @@ DEBUG_GDB := gdb $(B)/kernel.elf -ex 'target remote localhost:1234' -ex 'add-sym
 $(B)/prog.iso: $(B)/kernel.elf $(B)/prog.elf iso/grub.cfg tools/mkiso.sh
 	tools/mkiso.sh $@ $(B)/kernel.elf "run=prog.elf" $(B)/prog.elf
 endif
-debug: setup $(DEBUG_ISO)
+debug: setup $(DEBUG_ISO) $(PAGEFILE_IMG)
 	@echo "QEMU waits for gdb on localhost:1234.  In another terminal:"
 	@echo "  $(DEBUG_GDB)"
 	qemu-system-x86_64 -machine q35 -cpu max -m 512M -smp 1 -display none -no-reboot \
-		-device isa-debug-exit,iobase=0xf4,iosize=0x04 -serial stdio -cdrom $(DEBUG_ISO) -boot d -s -S
+		-device isa-debug-exit,iobase=0xf4,iosize=0x04 -serial stdio -cdrom $(DEBUG_ISO) -boot d \
+		$(PAGEFILE_QEMU) -s -S
 
 # ---- tests ---------------------------------------------------------------------
 host-test:
@@ -170,7 +196,7 @@ kernel-test64: $(B)/test64.iso
 
 TEST_TIMEOUT ?= 300
 test: setup
-	@$(MAKE) $(B)/test.iso $(B)/test64.iso $(HOST_TOOLS)
+	@$(MAKE) $(B)/test.iso $(B)/test64.iso $(HOST_TOOLS) $(PAGEFILE_IMG)
 	@$(MAKE) host-test
 	@$(MAKE) kernel-test
 	@$(MAKE) kernel-test64
@@ -191,7 +217,7 @@ $(B)/bench.iso: $(ISO_DEPS) $(B)/bench/bench.elf
 bench: setup
 	@$(MAKE) B=build/bench MM_DEBUG=0 UBSAN=0 bench-run
 
-bench-run: $(B)/bench.iso
+bench-run: $(B)/bench.iso $(PAGEFILE_IMG)
 	@for cpu in max max,erms=off,pku=off; do \
 	  echo "# -cpu $$cpu"; \
 	  QEMU_CPU=$$cpu QEMU_EXTRA="$(BENCH_QEMU)" TIMEOUT=300 tools/qemu-run.sh $(B)/bench.iso $(B)/bench-$$cpu.log quiet; \

@@ -10,6 +10,7 @@
 #include "mm/frame.h"
 #include "mm/kpaging.h"
 #include "mm/kheap.h"
+#include "mm/pagefile.h"
 #include "mm/phys.h"
 #include "mm/vm.h"
 #include "cpu.h"
@@ -41,7 +42,13 @@ static void print_memory_map(const struct boot_info *bi)
 		kprintf("framebuffer: %lx %ux%u bpp %u\n", bi->fb.addr, bi->fb.width, bi->fb.height, bi->fb.bpp);
 }
 
-/* The commit limit: the frames free now, less a reserve for page tables and kernel structures. */
+/*
+ * The commit limit: the frames free now, less a reserve for page tables and
+ * kernel structures.  With a pagefile the limit is meant to be that plus the
+ * pagefile's slots, but until pages can be evicted to it a commit beyond RAM
+ * could not be backed, so the enforced limit stays at RAM; the pagefile is
+ * reported (NtQueryMemoryStatus) and the target printed.
+ */
 static void commit_init(void)
 {
 	struct frame_stats s;
@@ -56,7 +63,10 @@ static void commit_init(void)
 			limit = mib * 256;
 	}
 	vm_commit_init(limit);
-	kprintf("commit limit: %lu pages (%lu MiB)\n", limit, limit >> 8);
+	kprintf("commit limit: %lu pages (%lu MiB)", limit, limit >> 8);
+	if (pagefile_present())
+		kprintf("; with the pagefile %lu MiB once pages can be evicted", (limit + pagefile_slots()) >> 8);
+	kprintf("\n");
 }
 
 /* Run boot module `name` as a process until it exits; false if it cannot start. */
@@ -134,6 +144,7 @@ void kmain(uint32_t magic, uint32_t info_phys)
 	time_init();
 	timer_init();
 	fpu_init();
+	pagefile_init();
 	commit_init();
 	proc_init();
 

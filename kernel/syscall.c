@@ -13,7 +13,9 @@
 #include "uaccess.h"
 #include "cpu.h"
 #include "fpu.h"
+#include "syscall_awe.h"
 #include "mm/frame.h"
+#include "mm/pagefile.h"
 #include "mm/phys.h"
 #include "mm/section.h"
 #include "mm/vm.h"
@@ -234,7 +236,8 @@ static ntstatus_t sys_frame_stats(struct trap_frame *tf)
 
 _Static_assert(FRAME_ABSENT == ABI_FRAME_ABSENT && FRAME_FREE == ABI_FRAME_FREE && FRAME_KERNEL == ABI_FRAME_KERNEL &&
 		       FRAME_PAGETABLE == ABI_FRAME_PAGETABLE && FRAME_HEAP == ABI_FRAME_HEAP &&
-		       FRAME_USER == ABI_FRAME_USER && FRAME_SECTION == ABI_FRAME_SECTION,
+		       FRAME_USER == ABI_FRAME_USER && FRAME_SECTION == ABI_FRAME_SECTION && FRAME_AWE == ABI_FRAME_AWE &&
+		       FRAME_OWNER_COUNT == ABI_FRAME_AWE + 1,
 	       "frame owners and their ABI values");
 
 struct run_out {
@@ -289,6 +292,34 @@ static ntstatus_t sys_phys_map(struct trap_frame *tf)
 	if (copy_to_user(tf->rdx, &needed, 8))
 		return STATUS_ACCESS_VIOLATION;
 	return needed <= count ? STATUS_SUCCESS : STATUS_BUFFER_TOO_SMALL;
+}
+
+/* NtQueryMemoryStatus: frames, commit, pagefile slots and this process's free address space. */
+static ntstatus_t sys_memory_status(struct trap_frame *tf)
+{
+	if (MISALIGNED(tf->rdi, 8))
+		return STATUS_DATATYPE_MISALIGNMENT;
+	struct frame_stats s;
+	struct vm_commit_info c;
+	struct vm_space *vm = &current_process()->vm;
+	frame_stats(&s);
+	vm_commit_get(&c);
+	uint64_t reserved = 0;
+	for (const struct vad *v = vad_first(&vm->tree); v; v = vad_next(v))
+		reserved += v->end - v->start;
+	struct abi_memory_status out = {
+		.total_phys = s.total,
+		.avail_phys = s.free,
+		.commit_limit = c.limit,
+		.commit_charged = c.charged,
+		.process_charge = vm->charge,
+		.commit_limit_with_pagefile = c.limit + pagefile_slots(),
+		.pagefile_total = pagefile_slots(),
+		.pagefile_free = pagefile_free_slots(),
+		.user_va_total = USER_MAX_ADDR + 1 - USER_MIN_ADDR,
+		.user_va_free = USER_MAX_ADDR + 1 - USER_MIN_ADDR - reserved,
+	};
+	return copy_to_user(tf->rdi, &out, sizeof(out)) ? STATUS_ACCESS_VIOLATION : STATUS_SUCCESS;
 }
 
 static ntstatus_t sys_delay(struct trap_frame *tf)
@@ -419,6 +450,11 @@ int syscall_dispatch(struct trap_frame *tf)
 	case SYS_NtClose: st = sys_close(tf); break;
 	case SYS_NtForkProcess: st = sys_fork(tf); break;
 	case SYS_NtWaitForChild: st = sys_wait_child(tf); break;
+	case SYS_NtQueryMemoryStatus: st = sys_memory_status(tf); break;
+	case SYS_NtAllocateUserPhysicalPages: st = sys_awe_pages(tf, false); break;
+	case SYS_NtMapUserPhysicalPages: st = sys_awe_map(tf, false); break;
+	case SYS_NtMapUserPhysicalPagesScatter: st = sys_awe_map(tf, true); break;
+	case SYS_NtFreeUserPhysicalPages: st = sys_awe_pages(tf, true); break;
 	default: st = STATUS_INVALID_SYSTEM_SERVICE; break;
 	}
 	tf->rax = (uint64_t)(int64_t)st;

@@ -56,7 +56,13 @@ enum syscall_number {
 	SYS_NtQueryPhysicalMemoryMap = 25, /* (struct abi_frame_run *runs, SIZE_T count, SIZE_T *needed): the frame
 					      database as runs of one owner; STATUS_BUFFER_TOO_SMALL (nothing written,
 					      *needed set) when count is too small */
-	SYS_COUNT
+	SYS_NtQueryMemoryStatus = 26,	 /* (struct abi_memory_status *out) */
+	SYS_NtAllocateUserPhysicalPages = 27, /* (HANDLE, ULONG_PTR *number_of_pages, ULONG_PTR *pfn_array) */
+	SYS_NtMapUserPhysicalPages = 28, /* (PVOID va, ULONG_PTR number_of_pages, const ULONG_PTR *pfn_array or NULL) */
+	SYS_NtMapUserPhysicalPagesScatter = 29, /* (PVOID *va_array, ULONG_PTR number_of_pages,
+						   const ULONG_PTR *pfn_array or NULL) */
+	SYS_NtFreeUserPhysicalPages = 30, /* (HANDLE, ULONG_PTR *number_of_pages, const ULONG_PTR *pfn_array) */
+	SYS_COUNT = 32			 /* above the highest number; unset numbers give STATUS_INVALID_SYSTEM_SERVICE */
 };
 
 /* SYS_NtMapViewOfSection's arguments. */
@@ -111,6 +117,21 @@ struct abi_frame_run {
 #define ABI_FRAME_HEAP      4
 #define ABI_FRAME_USER      5
 #define ABI_FRAME_SECTION   6
+#define ABI_FRAME_AWE       7	/* AWE physical pages (AllocateUserPhysicalPages) */
+
+/*
+ * Memory status (NtQueryMemoryStatus), in 4 KiB pages; GlobalMemoryStatusEx is
+ * built on it.  commit_limit is the limit the kernel enforces: usable RAM less
+ * a kernel reserve for now, RAM plus the pagefile (commit_limit_with_pagefile)
+ * once pages can be evicted to it.
+ */
+struct abi_memory_status {
+	unsigned long long total_phys, avail_phys;	/* frames managed, frames free */
+	unsigned long long commit_limit, commit_charged, process_charge;
+	unsigned long long commit_limit_with_pagefile;
+	unsigned long long pagefile_total, pagefile_free;	/* slots */
+	unsigned long long user_va_total, user_va_free;	/* bytes of this process's user range */
+};
 
 /*
  * Exception delivery.  On a user fault the kernel pushes, below the faulting

@@ -82,6 +82,67 @@ SIZE_T WINAPI GetLargePageMinimum(void)
 	return 2 * 1024 * 1024;	/* one 2 MiB PDE */
 }
 
+BOOL WINAPI AllocateUserPhysicalPages(HANDLE hProcess, PULONG_PTR NumberOfPages, PULONG_PTR PageArray)
+{
+	return set_ntstatus(NtAllocateUserPhysicalPages(hProcess, NumberOfPages, PageArray));
+}
+
+BOOL WINAPI MapUserPhysicalPages(PVOID VirtualAddress, ULONG_PTR NumberOfPages, PULONG_PTR PageArray)
+{
+	return set_ntstatus(NtMapUserPhysicalPages(VirtualAddress, NumberOfPages, PageArray));
+}
+
+BOOL WINAPI MapUserPhysicalPagesScatter(PVOID *VirtualAddresses, ULONG_PTR NumberOfPages, PULONG_PTR PageArray)
+{
+	return set_ntstatus(NtMapUserPhysicalPagesScatter(VirtualAddresses, NumberOfPages, PageArray));
+}
+
+BOOL WINAPI FreeUserPhysicalPages(HANDLE hProcess, PULONG_PTR NumberOfPages, PULONG_PTR PageArray)
+{
+	return set_ntstatus(NtFreeUserPhysicalPages(hProcess, NumberOfPages, PageArray));
+}
+
+/*
+ * Windows' meanings: ullTotalPageFile is the commit limit and ullAvailPageFile
+ * what this process can still commit (both include RAM); the virtual figures
+ * are this process's user range and its unreserved part.
+ */
+BOOL WINAPI GlobalMemoryStatusEx(LPMEMORYSTATUSEX lpBuffer)
+{
+	if (lpBuffer->dwLength != sizeof(MEMORYSTATUSEX)) {
+		SetLastError(ERROR_INVALID_PARAMETER);
+		return FALSE;
+	}
+	struct abi_memory_status m;
+	if (!set_ntstatus(NTCALL(SYSCALL1(SYS_NtQueryMemoryStatus, &m))))
+		return FALSE;
+	const DWORDLONG page = 4096;
+	lpBuffer->dwMemoryLoad = m.total_phys ? (DWORD)((m.total_phys - m.avail_phys) * 100 / m.total_phys) : 0;
+	lpBuffer->ullTotalPhys = m.total_phys * page;
+	lpBuffer->ullAvailPhys = m.avail_phys * page;
+	lpBuffer->ullTotalPageFile = m.commit_limit * page;
+	lpBuffer->ullAvailPageFile = (m.commit_limit - m.commit_charged) * page;
+	lpBuffer->ullTotalVirtual = m.user_va_total;
+	lpBuffer->ullAvailVirtual = m.user_va_free;
+	lpBuffer->ullAvailExtendedVirtual = 0;
+	return TRUE;
+}
+
+void WINAPI GlobalMemoryStatus(LPMEMORYSTATUS lpBuffer)
+{
+	MEMORYSTATUSEX x = { .dwLength = sizeof(x) };
+	if (!GlobalMemoryStatusEx(&x))
+		return;
+	lpBuffer->dwLength = sizeof(MEMORYSTATUS);
+	lpBuffer->dwMemoryLoad = x.dwMemoryLoad;
+	lpBuffer->dwTotalPhys = x.ullTotalPhys;
+	lpBuffer->dwAvailPhys = x.ullAvailPhys;
+	lpBuffer->dwTotalPageFile = x.ullTotalPageFile;
+	lpBuffer->dwAvailPageFile = x.ullAvailPageFile;
+	lpBuffer->dwTotalVirtual = x.ullTotalVirtual;
+	lpBuffer->dwAvailVirtual = x.ullAvailVirtual;
+}
+
 /* CPUID leaf 1: Windows reports the family as wProcessorLevel, model:stepping as the revision. */
 static void cpu_level_revision(WORD *level, WORD *revision)
 {

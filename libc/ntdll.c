@@ -49,6 +49,26 @@ NTSTATUS NTAPI NtResetWriteWatch(HANDLE ProcessHandle, PVOID BaseAddress, SIZE_T
 	return NTCALL(SYSCALL3(SYS_NtResetWriteWatch, ProcessHandle, BaseAddress, RegionSize));
 }
 
+NTSTATUS NTAPI NtAllocateUserPhysicalPages(HANDLE ProcessHandle, PULONG_PTR NumberOfPages, PULONG_PTR UserPfnArray)
+{
+	return NTCALL(SYSCALL3(SYS_NtAllocateUserPhysicalPages, ProcessHandle, NumberOfPages, UserPfnArray));
+}
+
+NTSTATUS NTAPI NtMapUserPhysicalPages(PVOID VirtualAddress, ULONG_PTR NumberOfPages, PULONG_PTR UserPfnArray)
+{
+	return NTCALL(SYSCALL3(SYS_NtMapUserPhysicalPages, VirtualAddress, NumberOfPages, UserPfnArray));
+}
+
+NTSTATUS NTAPI NtMapUserPhysicalPagesScatter(PVOID *VirtualAddresses, ULONG_PTR NumberOfPages, PULONG_PTR UserPfnArray)
+{
+	return NTCALL(SYSCALL3(SYS_NtMapUserPhysicalPagesScatter, VirtualAddresses, NumberOfPages, UserPfnArray));
+}
+
+NTSTATUS NTAPI NtFreeUserPhysicalPages(HANDLE ProcessHandle, PULONG_PTR NumberOfPages, PULONG_PTR UserPfnArray)
+{
+	return NTCALL(SYSCALL3(SYS_NtFreeUserPhysicalPages, ProcessHandle, NumberOfPages, UserPfnArray));
+}
+
 NTSTATUS NTAPI NtContinue(PCONTEXT ContextRecord, BOOLEAN TestAlert)
 {
 	return NTCALL(SYSCALL2(SYS_NtContinue, ContextRecord, TestAlert));
@@ -119,4 +139,9 @@ NTSTATUS winmm_wait_child(LONG pid, ULONG options, struct abi_child_exit *out)
 NTSTATUS NtQueryPhysicalMemoryMap(struct abi_frame_run *runs, SIZE_T count, SIZE_T *needed)
 {
 	return NTCALL(SYSCALL3(SYS_NtQueryPhysicalMemoryMap, runs, count, needed));
+}
+
+NTSTATUS winmm_memory_status(struct abi_memory_status *out)
+{
+	return NTCALL(SYSCALL1(SYS_NtQueryMemoryStatus, out));
 }

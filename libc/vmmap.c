@@ -110,7 +110,8 @@ int vmmap(const char *title)
 	return n;
 }
 
-static const char *const owner_names[] = { "absent", "free", "kernel", "pagetable", "heap", "user", "section" };
+static const char *const owner_names[] = { "absent", "free", "kernel", "pagetable", "heap", "user", "section", "awe" };
+#define NOWNERS ((unsigned)(sizeof(owner_names) / sizeof(owner_names[0])))
 
 int vmmap_physical(const char *title)
 {
@@ -126,18 +127,18 @@ int vmmap_physical(const char *title)
 		VirtualFree(runs, 0, MEM_RELEASE);
 		return -1;
 	}
-	unsigned long long frames = 0, by_owner[7] = { 0 };
+	unsigned long long frames = 0, by_owner[NOWNERS] = { 0 };
 	for (SIZE_T i = 0; i < needed; i++) {
 		frames += runs[i].count;
-		by_owner[runs[i].owner < 7 ? runs[i].owner : 0] += runs[i].count;
+		by_owner[runs[i].owner < NOWNERS ? runs[i].owner : 0] += runs[i].count;
 	}
 	/* Runs as first+count:owner, eight to a line. */
 	printf("--- physmap: %s (%llu frames of 4K, %llu runs)\n", title, frames, (unsigned long long)needed);
 	for (SIZE_T i = 0; i < needed; i++)
 		printf("%s%llx+%llx:%s", i == 0 ? "  " : i % 8 ? " " : "\n  ", runs[i].first, runs[i].count,
-		       owner_names[runs[i].owner < 7 ? runs[i].owner : 0]);
+		       owner_names[runs[i].owner < NOWNERS ? runs[i].owner : 0]);
 	printf("\n--- end physmap:");
-	for (int o = 0; o < 7; o++)
+	for (unsigned o = 0; o < NOWNERS; o++)
 		printf(" %s %lluK", owner_names[o], by_owner[o] * 4);
 	printf("\n");
 	VirtualFree(runs, 0, MEM_RELEASE);

@@ -7,8 +7,10 @@
  * copy-on-write in both spaces (mm/cow.c).  Views stay views of the same
  * section, so parent and child exchange data through them.  Large pages are
  * copied at once (a 2 MiB copy-on-write fault would stall for a long time).
- * The child is charged every committed private page and every write-copy
- * view charge up front: a later copy can never fail for lack of commit.
+ * AWE regions (MEM_PHYSICAL) and their physical pages stay with the parent:
+ * Windows documents them as not inheritable.  The child is charged every
+ * committed private page and every write-copy view charge up front: a later
+ * copy can never fail for lack of commit.
  */
 #include "vm_ext.h"
 #include "frame.h"
@@ -76,7 +78,8 @@ static uint64_t fork_charge(const struct vm_space *vm)
 {
 	uint64_t pages = 0;
 	for (const struct vad *v = vad_first(&vm->tree); v; v = vad_next(v))
-		pages += v->section ? v->cow_charge : vm_committed_pages(v, v->start, v->end);
+		if (!(v->flags & VAD_PHYSICAL))
+			pages += v->section ? v->cow_charge : vm_committed_pages(v, v->start, v->end);
 	return pages;
 }
 
@@ -86,6 +89,8 @@ ntstatus_t vm_fork(struct vm_space *parent, struct vm_space *child)
 	if (!vm_charge(child, fork_charge(parent)))
 		return STATUS_COMMITMENT_LIMIT;
 	for (struct vad *v = vad_first(&parent->tree); v && !st; v = vad_next(v)) {
+		if (v->flags & VAD_PHYSICAL)
+			continue;	/* AWE regions are "not sharable, and therefore not inheritable" (Microsoft) */
 		if (v->section) {
 			st = view_fork(parent, v, child);
 			continue;

@@ -31,6 +31,7 @@ enum frame_owner {
 	FRAME_HEAP,		/* kernel heap (mm/kheap.c) */
 	FRAME_USER,		/* private user memory */
 	FRAME_SECTION,		/* section (shared) memory */
+	FRAME_AWE,		/* AWE physical pages of a process (AllocateUserPhysicalPages, mm/awe.c) */
 	FRAME_OWNER_COUNT
 };
 

@@ -50,6 +50,7 @@ struct vad {
 #define VAD_WRITE_WATCH 0x1
 #define VAD_STACK       0x2
 #define VAD_LARGE       0x4	/* MEM_LARGE_PAGES: mapped by 2 MiB entries, committed at once (mm/large.c) */
+#define VAD_PHYSICAL    0x8	/* MEM_PHYSICAL: an AWE region, pages mapped only by MapUserPhysicalPages (mm/awe.c) */
 
 /*
  * Spare run nodes a VAD keeps from the heap (plus its inline ones): four, so

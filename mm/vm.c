@@ -157,11 +157,13 @@ void vm_space_destroy(struct vm_space *vm)
 			continue;
 		}
 		large_release(vm, v);
+		awe_release(vm, v);
 		drop_frames(vm, v, v->start, v->end);
 		uncharge(vm, committed_pages(v, v->start, v->end));
 		vad_remove(&vm->tree, v);
 		vad_delete(v);
 	}
+	awe_destroy(vm);
 	ASSERT(vm->charge == 0);
 	pt_destroy_root(vm->root);
 	vm->root = 0;
@@ -217,8 +219,11 @@ ntstatus_t vm_allocate(struct vm_space *vm, uint64_t *base, uint64_t *size, uint
 	if ((type & W_MEM_LARGE_PAGES) && ((type & (W_MEM_RESERVE | W_MEM_COMMIT)) != (W_MEM_RESERVE | W_MEM_COMMIT) ||
 					   (type & W_MEM_WRITE_WATCH)))
 		return STATUS_INVALID_PARAMETER;
-	if (type & W_MEM_PHYSICAL)
-		return STATUS_NOT_IMPLEMENTED;	/* issue 11: refused, never half-done */
+	if (type & W_MEM_PHYSICAL) {	/* AWE: MEM_RESERVE|MEM_PHYSICAL, PAGE_READWRITE only (mm/awe.c) */
+		ntstatus_t st = awe_check_alloc(type, protect);
+		if (st)
+			return st;
+	}
 	if (!prot_valid(protect, true) || (prot_is_writecopy(protect) && !in_view(vm, addr, type & W_MEM_RESERVE)))
 		return STATUS_INVALID_PAGE_PROTECTION;
 	if (addr != 0 && addr < USER_MIN_ADDR)
@@ -249,6 +254,8 @@ ntstatus_t vm_allocate(struct vm_space *vm, uint64_t *base, uint64_t *size, uint
 		struct vad *v = vad_new(start, end, W_MEM_RESERVE, 0, protect, W_MEM_PRIVATE);
 		if (!v)
 			return STATUS_NO_MEMORY;
+		if (type & W_MEM_PHYSICAL)
+			v->flags |= VAD_PHYSICAL;	/* stays MEM_RESERVE in the runs: pages come from MapUserPhysicalPages */
 		if ((type & W_MEM_WRITE_WATCH) && watch_init(v)) {
 			vad_delete(v);
 			return STATUS_NO_MEMORY;
@@ -271,8 +278,8 @@ ntstatus_t vm_allocate(struct vm_space *vm, uint64_t *base, uint64_t *size, uint
 	struct vad *v = vad_find(&vm->tree, start);
 	if (!v || end > v->end)
 		return v ? STATUS_CONFLICTING_ADDRESSES : STATUS_MEMORY_NOT_ALLOCATED;
-	if (v->type != W_MEM_PRIVATE && !v->section)
-		return STATUS_CONFLICTING_ADDRESSES;
+	if ((v->type != W_MEM_PRIVATE && !v->section) || (v->flags & VAD_PHYSICAL))
+		return STATUS_CONFLICTING_ADDRESSES;	/* AWE regions are never committed */
 	ntstatus_t st;
 	if (v->section) {
 		st = view_commit(vm, v, start, end, protect);	/* section-wide (mm/section.c) */
@@ -320,13 +327,14 @@ ntstatus_t vm_free(struct vm_space *vm, uint64_t *base, uint64_t *size, uint32_t
 		if (start != v->start || end != v->end)
 			return len == 0 ? STATUS_FREE_VM_NOT_AT_BASE : STATUS_UNABLE_TO_FREE_VM;
 		large_release(vm, v);
+		awe_release(vm, v);
 		drop_frames(vm, v, start, end);
 		uncharge(vm, committed_pages(v, start, end));
 		vad_remove(&vm->tree, v);
 		vad_delete(v);
 	} else {
-		if (v->flags & VAD_LARGE)
-			return STATUS_UNABLE_TO_FREE_VM;	/* large pages are only released whole (87) */
+		if (v->flags & (VAD_LARGE | VAD_PHYSICAL))
+			return STATUS_UNABLE_TO_FREE_VM;	/* large pages and AWE regions are only released whole (87) */
 		if (vad_runs_reserve(v))
 			return STATUS_NO_MEMORY;
 		drop_frames(vm, v, start, end);
@@ -351,8 +359,8 @@ ntstatus_t vm_protect(struct vm_space *vm, uint64_t *base, uint64_t *size, uint3
 	struct vad *v = vad_find(&vm->tree, start);
 	if (!v)
 		return STATUS_MEMORY_NOT_ALLOCATED;
-	if (end > v->end)
-		return STATUS_CONFLICTING_ADDRESSES;
+	if (end > v->end || (v->flags & VAD_PHYSICAL))
+		return STATUS_CONFLICTING_ADDRESSES;	/* AWE mappings are always read/write */
 	/* Everything committed: the run at start reaching end is the common case, one lookup. */
 	const struct vad_run *first = vad_run_at(v, start);
 	if (v->section) {
@@ -410,6 +418,11 @@ ntstatus_t vm_query(struct vm_space *vm, uint64_t addr, struct vm_basic_info *ou
 		}
 		if (v->section)
 			out->region_size = view_commit_span(v, page, r->end) - page;
+		if (v->flags & VAD_PHYSICAL) {	/* one committed read/write region, mapped or not */
+			out->region_size = v->end - page;
+			out->state = W_MEM_COMMIT;
+			out->protect = W_PAGE_READWRITE;
+		}
 		return STATUS_SUCCESS;
 	}
 	out->region_size = (v ? v->start : USER_END) - page;

@@ -17,6 +17,7 @@ struct vm_space {
 	uint64_t root;		/* page table (CR3) */
 	struct vad_tree tree;	/* reservations */
 	uint64_t charge;	/* committed pages charged to this process */
+	struct awe_state *awe;	/* AWE physical pages (mm/awe.c), NULL until the first allocation */
 };
 
 /* MEMORY_BASIC_INFORMATION, 48 bytes, as Windows x64 lays it out. */

@@ -1,7 +1,7 @@
 /*
  * mm/vm_ext.h - hooks between the VM core (vm.c, fault.c) and its extensions:
- * write watch (watch.c), MEM_RESET / MEM_RESET_UNDO (reset.c) and large pages
- * (large.c).  Internal to mm/: the rest of the kernel uses mm/vm.h.
+ * write watch (watch.c), MEM_RESET / MEM_RESET_UNDO (reset.c), large pages
+ * (large.c) and AWE (awe.c).  Internal to mm/: the rest of the kernel uses mm/vm.h.
  */
 #ifndef MM_VM_EXT_H
 #define MM_VM_EXT_H
@@ -140,5 +140,16 @@ void large_release(struct vm_space *vm, struct vad *v);
  * lies in v and reserved run room.
  */
 ntstatus_t large_protect(struct vm_space *vm, struct vad *v, uint64_t start, uint64_t end, uint32_t protect);
+
+/* ---- awe.c ---- */
+
+/* VirtualAlloc with MEM_PHYSICAL: exactly MEM_RESERVE|MEM_PHYSICAL (else STATUS_INVALID_PARAMETER) and PAGE_READWRITE. */
+ntstatus_t awe_check_alloc(uint32_t type, uint32_t protect);
+
+/* MEM_RELEASE of a VAD_PHYSICAL reservation: unmap its pages (the frames stay the process's); no-op for others. */
+void awe_release(struct vm_space *vm, struct vad *v);
+
+/* Process exit: free every AWE frame of vm and give back their charge. */
+void awe_destroy(struct vm_space *vm);
 
 #endif

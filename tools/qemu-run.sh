@@ -7,7 +7,8 @@
 #              program's output, goes to stdout.
 #   MODE quiet: COM1 goes to LOG only.
 # env: TIMEOUT (seconds, default 60), QEMU_MEM (default 512M), QEMU_CPU (default max),
-#      QEMU_EXTRA (more QEMU arguments).
+#      QEMU_EXTRA (more QEMU arguments), PAGEFILE_IMG (a raw image attached as the
+#      pagefile: a legacy-interface virtio-blk PCI disk; unset or empty: no disk).
 #
 # Exit status: the N of the kernel's last "poweroff: status N" line (1 if N is
 # non-zero but a multiple of 256); 124 on timeout; 125 if the machine stopped
@@ -21,6 +22,10 @@ args=(-machine q35 -cpu "${QEMU_CPU:-max}" -m "${QEMU_MEM:-512M}" -smp 1
       -display none -no-reboot -monitor none
       -device isa-debug-exit,iobase=0xf4,iosize=0x04
       -cdrom "$iso" -boot d)
+if [ -n "${PAGEFILE_IMG:-}" ]; then
+	args+=(-drive "file=$PAGEFILE_IMG,if=none,id=pagefile,format=raw,cache=unsafe"
+	       -device virtio-blk-pci,drive=pagefile,disable-legacy=off,disable-modern=on)
+fi
 case "$mode" in
 console) args+=(-serial stdio) ;;
 prog)    args+=(-serial "file:$log" -serial stdio) ;;

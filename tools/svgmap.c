@@ -251,6 +251,7 @@ static const struct {
 } owners[] = {
 	{ "absent", "#4a4a4a" }, { "free", "#e8e8e8" }, { "kernel", "#e76f51" }, { "pagetable", "#f4a261" },
 	{ "heap", "#e9c46a" },   { "user", "#2a9d8f" }, { "section", "#8e7cc3" },
+	{ "awe", "#c44e52" },
 };
 #define NOWNERS ((int)(sizeof(owners) / sizeof(owners[0])))
 

@@ -245,6 +245,31 @@ typedef struct _MEMORY_BASIC_INFORMATION {
 	DWORD Type;
 } MEMORY_BASIC_INFORMATION, *PMEMORY_BASIC_INFORMATION;
 
+/* GlobalMemoryStatusEx (sysinfoapi.h): dwLength must be sizeof(MEMORYSTATUSEX) on entry. */
+typedef struct _MEMORYSTATUSEX {
+	DWORD dwLength;
+	DWORD dwMemoryLoad;		/* percent of physical memory in use */
+	DWORDLONG ullTotalPhys;
+	DWORDLONG ullAvailPhys;
+	DWORDLONG ullTotalPageFile;	/* the commit limit (RAM + pagefile), not the pagefile's size */
+	DWORDLONG ullAvailPageFile;	/* what this process can still commit */
+	DWORDLONG ullTotalVirtual;
+	DWORDLONG ullAvailVirtual;
+	DWORDLONG ullAvailExtendedVirtual;	/* always 0 */
+} MEMORYSTATUSEX, *LPMEMORYSTATUSEX;
+
+/* GlobalMemoryStatus (winbase.h): the same values in SIZE_T fields; the function sets dwLength. */
+typedef struct _MEMORYSTATUS {
+	DWORD dwLength;
+	DWORD dwMemoryLoad;
+	SIZE_T dwTotalPhys;
+	SIZE_T dwAvailPhys;
+	SIZE_T dwTotalPageFile;
+	SIZE_T dwAvailPageFile;
+	SIZE_T dwTotalVirtual;
+	SIZE_T dwAvailVirtual;
+} MEMORYSTATUS, *LPMEMORYSTATUS;
+
 typedef enum _MEMORY_INFORMATION_CLASS {
 	MemoryBasicInformation = 0
 } MEMORY_INFORMATION_CLASS;
@@ -349,6 +374,8 @@ typedef LONG(WINAPI *PVECTORED_EXCEPTION_HANDLER)(struct _EXCEPTION_POINTERS *Ex
 
 _Static_assert(sizeof(MEMORY_BASIC_INFORMATION) == 48, "MEMORY_BASIC_INFORMATION is 48 bytes on x64");
 _Static_assert(sizeof(SYSTEM_INFO) == 48, "SYSTEM_INFO is 48 bytes on x64");
+_Static_assert(sizeof(MEMORYSTATUSEX) == 64, "MEMORYSTATUSEX is 64 bytes");
+_Static_assert(sizeof(MEMORYSTATUS) == 56, "MEMORYSTATUS is 56 bytes on x64");
 _Static_assert(sizeof(EXCEPTION_RECORD) == 0x98, "EXCEPTION_RECORD is 0x98 bytes on x64");
 _Static_assert(sizeof(XMM_SAVE_AREA32) == 512, "XMM_SAVE_AREA32 is 512 bytes");
 _Static_assert(sizeof(CONTEXT) == 0x4d0, "CONTEXT is 0x4d0 bytes on x64");
@@ -433,6 +460,31 @@ BOOL WINAPI FlushViewOfFile(LPCVOID lpBaseAddress, SIZE_T dwNumberOfBytesToFlush
 /* Closes a section handle; the section lives on while views of it exist. */
 BOOL WINAPI CloseHandle(HANDLE hObject);
 
+/*
+ * Address Windowing Extensions.  AllocateUserPhysicalPages allocates up to
+ * *NumberOfPages zeroed physical pages for hProcess (the current process
+ * only), stores their page frame numbers in PageArray and the count in
+ * *NumberOfPages (fewer when memory runs short; FALSE and nothing allocated
+ * when none could be had).  MapUserPhysicalPages maps PageArray[i] at
+ * VirtualAddress + i pages inside a VirtualAlloc(MEM_RESERVE | MEM_PHYSICAL,
+ * PAGE_READWRITE) region, replacing earlier mappings; a NULL PageArray
+ * unmaps; all or nothing.  MapUserPhysicalPagesScatter does the same for a
+ * list of addresses.  FreeUserPhysicalPages unmaps and frees; on failure
+ * *NumberOfPages is the number freed.  Bad arguments: ERROR_INVALID_PARAMETER.
+ */
+BOOL WINAPI AllocateUserPhysicalPages(HANDLE hProcess, PULONG_PTR NumberOfPages, PULONG_PTR PageArray);
+BOOL WINAPI MapUserPhysicalPages(PVOID VirtualAddress, ULONG_PTR NumberOfPages, PULONG_PTR PageArray);
+BOOL WINAPI MapUserPhysicalPagesScatter(PVOID *VirtualAddresses, ULONG_PTR NumberOfPages, PULONG_PTR PageArray);
+BOOL WINAPI FreeUserPhysicalPages(HANDLE hProcess, PULONG_PTR NumberOfPages, PULONG_PTR PageArray);
+
+/*
+ * Fills *lpBuffer with the memory status; lpBuffer->dwLength must be
+ * sizeof(MEMORYSTATUSEX), else FALSE with ERROR_INVALID_PARAMETER.
+ */
+BOOL WINAPI GlobalMemoryStatusEx(LPMEMORYSTATUSEX lpBuffer);
+/* The same in a MEMORYSTATUS (sets dwLength itself); no return value. */
+void WINAPI GlobalMemoryStatus(LPMEMORYSTATUS lpBuffer);
+
 /* ---- system and process ---------------------------------------------------- */
 
 /* Fills *lpSystemInfo: 4 KiB pages, 64 KiB granularity, one AMD64 processor. */
@@ -466,6 +518,10 @@ NTSTATUS NTAPI NtQueryVirtualMemory(HANDLE ProcessHandle, PVOID BaseAddress,
 NTSTATUS NTAPI NtGetWriteWatch(HANDLE ProcessHandle, ULONG Flags, PVOID BaseAddress, SIZE_T RegionSize,
 			       PVOID *UserAddressArray, PULONG_PTR EntriesInUserAddressArray, PULONG Granularity);
 NTSTATUS NTAPI NtResetWriteWatch(HANDLE ProcessHandle, PVOID BaseAddress, SIZE_T RegionSize);
+NTSTATUS NTAPI NtAllocateUserPhysicalPages(HANDLE ProcessHandle, PULONG_PTR NumberOfPages, PULONG_PTR UserPfnArray);
+NTSTATUS NTAPI NtMapUserPhysicalPages(PVOID VirtualAddress, ULONG_PTR NumberOfPages, PULONG_PTR UserPfnArray);
+NTSTATUS NTAPI NtMapUserPhysicalPagesScatter(PVOID *VirtualAddresses, ULONG_PTR NumberOfPages, PULONG_PTR UserPfnArray);
+NTSTATUS NTAPI NtFreeUserPhysicalPages(HANDLE ProcessHandle, PULONG_PTR NumberOfPages, PULONG_PTR UserPfnArray);
 /* Resumes at *ContextRecord; returns only on failure (a bad context pointer). */
 NTSTATUS NTAPI NtContinue(PCONTEXT ContextRecord, BOOLEAN TestAlert);
 /* Ends the process ((HANDLE)-1 only) with ExitStatus; returns only on failure. */

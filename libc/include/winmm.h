@@ -37,6 +37,12 @@ NTSTATUS winmm_wait_child(LONG pid, ULONG options, struct abi_child_exit *out);
 /* Fills *out with the kernel's frame counters; returns the kernel's NTSTATUS. */
 NTSTATUS winmm_frame_stats(struct abi_frame_stats *out);
 
+/*
+ * Fills *out with the kernel's memory status (NtQueryMemoryStatus, in pages):
+ * frames, the enforced commit limit and charge, the pagefile's slots.
+ */
+NTSTATUS winmm_memory_status(struct abi_memory_status *out);
+
 /* Writes len bytes to the console unbuffered (stdout is not flushed first). */
 NTSTATUS winmm_write(const char *buf, SIZE_T len);
 

@@ -362,7 +362,9 @@ static void do_alloc(void)
 				if (pg_addr(p) + PG > addr && pg_addr(p) < addr + len)
 					model[p].known = 0;
 		} else if (NT_OK(st)) {
-			check_and_release_outside((unsigned long long)b, s, type & ~(MEM_WRITE_WATCH | MEM_LARGE_PAGES | MEM_PHYSICAL), prot);
+			/* an AWE region (MEM_PHYSICAL) reads as committed, whatever is mapped */
+			check_and_release_outside((unsigned long long)b, s,
+						  (type & MEM_PHYSICAL) ? MEM_COMMIT : type & ~(MEM_WRITE_WATCH | MEM_LARGE_PAGES), prot);
 		}
 		return;
 	}

@@ -77,10 +77,10 @@ static void types(char *area)
 		CHECK_ERR(VirtualAlloc(area, 0x1000, bad[i], PAGE_READWRITE), ERROR_INVALID_PARAMETER);
 	}
 	CHECK_EQ(query_region(area).State, MEM_FREE);
-	/* Not implemented yet (MEM_PHYSICAL, issue 11) or not valid here (MEM_LARGE_PAGES with 64 KiB): they only must fail. */
+	/* Not valid here (MEM_LARGE_PAGES with 64 KiB, MEM_PHYSICAL with commit): they only must fail. */
 	char *r = VirtualAlloc(area, G, MEM_RESERVE | MEM_COMMIT, PAGE_READWRITE);
 	CHECK_EQ(r, area);
-	static const DWORD unimpl[] = { MEM_RESERVE | MEM_COMMIT | MEM_LARGE_PAGES, MEM_RESERVE | MEM_PHYSICAL };
+	static const DWORD unimpl[] = { MEM_RESERVE | MEM_COMMIT | MEM_LARGE_PAGES, MEM_RESERVE | MEM_COMMIT | MEM_PHYSICAL };
 	for (unsigned i = 0; i < sizeof unimpl / sizeof unimpl[0]; i++) {
 		SetLastError(0);
 		CHECK(VirtualAlloc(NULL, G, unimpl[i], PAGE_READWRITE) == NULL);

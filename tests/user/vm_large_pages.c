@@ -103,8 +103,8 @@ static void errors(void)
 		  ERROR_INVALID_PARAMETER);
 	CHECK_ERR(VirtualAlloc(NULL, M2, MEM_RESERVE | MEM_COMMIT | LP, 0), ERROR_INVALID_PARAMETER);
 	CHECK_ERR(VirtualAlloc(NULL, M2, MEM_RESERVE | MEM_COMMIT | LP, PAGE_WRITECOPY), ERROR_INVALID_PARAMETER);
-	/* MEM_PHYSICAL stays refused (issue 11). */
-	CHECK_ERR(VirtualAlloc(NULL, M2, MEM_RESERVE | MEM_PHYSICAL, PAGE_READWRITE), ERROR_INVALID_FUNCTION);
+	/* MEM_PHYSICAL does not combine with large pages (tests/user/vm_awe.c has the rest). */
+	CHECK_ERR(VirtualAlloc(NULL, M2, MEM_RESERVE | MEM_COMMIT | MEM_PHYSICAL | LP, PAGE_READWRITE), ERROR_INVALID_PARAMETER);
 }
 
 /* Take 2 MiB pages until the system says no: the Windows error, never a panic; all come back. */

@@ -94,13 +94,13 @@ static void physical_map(void)
 	CHECK_STATUS(NtQueryPhysicalMemoryMap(runs, cap, &n), STATUS_SUCCESS);
 	struct abi_frame_stats s;
 	winmm_frame_stats(&s);
-	unsigned long long next = 0, by_owner[7] = { 0 };
+	unsigned long long next = 0, by_owner[8] = { 0 };
 	int contiguous = 1, merged = 1;
 	for (SIZE_T i = 0; i < n; i++) {
-		contiguous &= runs[i].first == next && runs[i].count > 0 && runs[i].owner < 7;
+		contiguous &= runs[i].first == next && runs[i].count > 0 && runs[i].owner < 8;
 		merged &= i == 0 || runs[i].owner != runs[i - 1].owner;
 		next = runs[i].first + runs[i].count;
-		by_owner[runs[i].owner < 7 ? runs[i].owner : 0] += runs[i].count;
+		by_owner[runs[i].owner < 8 ? runs[i].owner : 0] += runs[i].count;
 	}
 	CHECK(contiguous);
 	CHECK(merged);
