@@ -201,6 +201,26 @@ static void sections_across_fork(void)
 	CHECK(CloseHandle(h));	/* the child's close did not close the parent's handle */
 }
 
+/* AWE regions and their physical pages are not inherited: the child sees free memory there. */
+static void awe_not_inherited(void)
+{
+	char *r = VirtualAlloc(NULL, 4 * P, MEM_RESERVE | MEM_PHYSICAL, PAGE_READWRITE);
+	ULONG_PTR n = 2, pfn[2];
+	CHECK(r && AllocateUserPhysicalPages(GetCurrentProcess(), &n, pfn) && n == 2);
+	CHECK(MapUserPhysicalPages(r, 2, pfn));
+	r[0] = 'a';
+	pid_t pid = fork();
+	if (pid == 0) {
+		EXPECT(query_region(r).State == MEM_FREE);
+		EXPECT(utest_probe_read(r) == AV);
+		_exit(0);
+	}
+	CHECK_EQ(reap(pid), 0);
+	CHECK_EQ(r[0], 'a');
+	CHECK(FreeUserPhysicalPages(GetCurrentProcess(), &n, pfn));
+	CHECK(VirtualFree(r, 0, MEM_RELEASE));
+}
+
 /* A child ended by an exception is reported as signalled; WNOHANG does not wait. */
 static void wait_semantics(void)
 {
@@ -276,6 +296,7 @@ int main(void)
 	child_writes_16mib();
 	state_carries_over();
 	sections_across_fork();
+	awe_not_inherited();
 	wait_semantics();
 	fork_at_commit_limit();
 	CHECK_EQ(utest_free_frames(), before);
