@@ -11,6 +11,7 @@
 #include "mm/kpaging.h"
 #include "mm/kheap.h"
 #include "mm/pagefile.h"
+#include "mm/swap.h"
 #include "mm/phys.h"
 #include "mm/vm.h"
 #include "cpu.h"
@@ -44,16 +45,15 @@ static void print_memory_map(const struct boot_info *bi)
 
 /*
  * The commit limit: the frames free now, less a reserve for page tables and
- * kernel structures.  With a pagefile the limit is meant to be that plus the
- * pagefile's slots, but until pages can be evicted to it a commit beyond RAM
- * could not be backed, so the enforced limit stays at RAM; the pagefile is
- * reported (NtQueryMemoryStatus) and the target printed.
+ * kernel structures, plus the pagefile's slots (mm/swap.c: pages are paged
+ * out to them under pressure, so every committed page is either in a frame
+ * or in a slot).  commit_limit=MiB on the command line lowers it.
  */
 static void commit_init(void)
 {
 	struct frame_stats s;
 	frame_stats(&s);
-	uint64_t reserve = s.free / 16, limit = s.free - reserve;
+	uint64_t reserve = s.free / 16, ram = s.free - reserve, limit = ram + swap_slots_total();
 	char arg[32];
 	if (cmdline_get(boot_info.cmdline, "commit_limit", arg, sizeof(arg))) {
 		uint64_t mib = 0;
@@ -63,10 +63,8 @@ static void commit_init(void)
 			limit = mib * 256;
 	}
 	vm_commit_init(limit);
-	kprintf("commit limit: %lu pages (%lu MiB)", limit, limit >> 8);
-	if (pagefile_present())
-		kprintf("; with the pagefile %lu MiB once pages can be evicted", (limit + pagefile_slots()) >> 8);
-	kprintf("\n");
+	kprintf("commit limit: %lu pages (%lu MiB: %lu MiB of RAM, %lu MiB of pagefile)\n", limit, limit >> 8, ram >> 8,
+		swap_slots_total() >> 8);
 }
 
 /* Run boot module `name` as a process until it exits; false if it cannot start. */
@@ -94,8 +92,8 @@ static bool run_program(const char *name, int64_t *status)
 
 /*
  * Every boot module is a user test program (except child_*, which tests start
- * themselves): run each in its own process and check that every frame and
- * heap object comes back.
+ * themselves): run each in its own process and check that every frame,
+ * heap object and pagefile slot comes back.
  */
 static int run_user_tests(void)
 {
@@ -107,15 +105,17 @@ static int run_user_tests(void)
 		struct frame_stats before, after;
 		frame_stats(&before);
 		size_t heap_before = kheap_live();
+		uint64_t slots_before = swap_slots_used();
 		int64_t status = -1;
 		bool ran = run_program(name, &status);
 		frame_stats(&after);
 		if (!ran || status != 0) {
 			kprintf("utest: FAIL %s: exit status 0x%x\n", name, (uint32_t)status);
 			failed++;
-		} else if (after.free != before.free || kheap_live() != heap_before) {
-			kprintf("utest: FAIL %s: leaked %ld frames, %ld heap objects\n", name,
-				(int64_t)(before.free - after.free), (int64_t)(kheap_live() - heap_before));
+		} else if (after.free != before.free || kheap_live() != heap_before || swap_slots_used() != slots_before) {
+			kprintf("utest: FAIL %s: leaked %ld frames, %ld heap objects, %ld pagefile slots\n", name,
+				(int64_t)(before.free - after.free), (int64_t)(kheap_live() - heap_before),
+				(int64_t)(swap_slots_used() - slots_before));
 			failed++;
 		} else {
 			kprintf("utest: PASS %s\n", name);
@@ -145,6 +145,7 @@ void kmain(uint32_t magic, uint32_t info_phys)
 	timer_init();
 	fpu_init();
 	pagefile_init();
+	swap_init();
 	commit_init();
 	proc_init();
 

@@ -18,6 +18,7 @@
 #include "mm/pagefile.h"
 #include "mm/phys.h"
 #include "mm/section.h"
+#include "mm/swap.h"
 #include "mm/vm.h"
 
 #define STATUS_INVALID_INFO_CLASS ((ntstatus_t)0xC0000003)
@@ -230,7 +231,7 @@ static ntstatus_t sys_frame_stats(struct trap_frame *tf)
 		return STATUS_DATATYPE_MISALIGNMENT;
 	frame_stats(&s);
 	struct abi_frame_stats out = { s.total, s.free, s.by_owner[FRAME_PAGETABLE], s.by_owner[FRAME_HEAP],
-				       s.by_owner[FRAME_USER] };
+				       s.by_owner[FRAME_USER], swap_pages_out() };
 	return copy_to_user(tf->rdi, &out, sizeof(out)) ? STATUS_ACCESS_VIOLATION : STATUS_SUCCESS;
 }
 

@@ -90,6 +90,7 @@ struct abi_child_exit {
 /* The free-frame oracle, as user programs see it. */
 struct abi_frame_stats {
 	unsigned long long total, free, pagetable, heap, user;
+	unsigned long long paged_out;	/* pages that are only in the pagefile now */
 };
 
 /*

@@ -135,6 +135,7 @@ static bool page_fault(struct trap_frame *tf)
 	case VM_FAULT_GUARD: proc_user_exception(tf, (uint32_t)STATUS_GUARD_PAGE_VIOLATION, access, addr); break;
 	case VM_FAULT_STACK_OVERFLOW: proc_user_exception(tf, (uint32_t)STATUS_STACK_OVERFLOW, access, addr); break;
 	case VM_FAULT_NO_MEMORY: proc_user_exception(tf, (uint32_t)STATUS_NO_MEMORY, access, addr); break;
+	case VM_FAULT_IN_PAGE_ERROR: proc_user_exception(tf, 0xC0000006u /* STATUS_IN_PAGE_ERROR */, access, addr); break;
 	default: proc_user_exception(tf, (uint32_t)STATUS_ACCESS_VIOLATION, access, addr); break;
 	}
 	return true;

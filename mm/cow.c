@@ -12,6 +12,7 @@
 #include "paging.h"
 #include "phys.h"
 #include "prot.h"
+#include "swap.h"
 
 #include <stddef.h>
 
@@ -29,7 +30,9 @@ enum vm_fault_result cow_write(struct vm_space *vm, struct vad *v, uint64_t page
 			return VM_FAULT_NO_MEMORY;	/* cannot happen: the commit charge covers every copy */
 		page_copy(phys_to_virt(target), phys_to_virt(phys));
 		if (f->owner != FRAME_SECTION)
-			frame_unref(phys);
+			user_frame_put(phys);
+	} else {
+		swap_cache_drop(phys);	/* taken over: its bytes are about to differ from any pagefile copy */
 	}
 	/* A and D as the write would set them (D counts for write watch). */
 	*pte = target | prot_pte_flags(written) | PTE_A | PTE_D;
@@ -51,6 +54,13 @@ ntstatus_t cow_share(struct vm_space *parent, struct vm_space *child, uint64_t s
 		pte_t *dst = NULL;	/* the child's entry for va, once its leaf table exists */
 		for (; va < next; va += PAGE_SIZE, src++, dst = dst ? dst + 1 : NULL) {
 			pte_t e = *src;
+			if (e & PTE_SW_SWAP) {	/* paged out: the child names the same slot */
+				if (!dst && !(dst = pt_walk(child->root, va, true)))
+					return STATUS_NO_MEMORY;
+				swap_slot_ref(swap_entry_slot(e));
+				*dst = e;
+				continue;
+			}
 			if (!(e & (PTE_P | PTE_SW_FRAME)))
 				continue;
 			uint64_t phys = e & PTE_ADDR;

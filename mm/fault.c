@@ -1,12 +1,14 @@
 /*
  * mm/fault.c - the page-fault handler: demand-zero, section pages,
- * copy-on-write, guard pages, stack growth, access checks.
+ * copy-on-write, page-in from the pagefile, guard pages, stack growth,
+ * access checks.
  */
 #include "vm.h"
 #include "frame.h"
 #include "paging.h"
 #include "prot.h"
 #include "section.h"
+#include "swap.h"
 #include "vm_ext.h"
 
 /* Commit the page below a consumed stack guard and make it the new guard. */
@@ -47,6 +49,7 @@ static enum vm_fault_result fire_guard(struct vm_space *vm, struct vad *v, uint6
 enum vm_fault_result vm_fault(struct vm_space *vm, uint64_t addr, unsigned access)
 {
 	uint64_t page = addr & ~(PAGE_SIZE - 1);
+	vm_balance(vm);	/* page out first if frames run short: nothing below may then need to */
 	struct vad *v = vad_find(&vm->tree, page);
 	if (!v)
 		return VM_FAULT_ACCESS_VIOLATION;
@@ -77,6 +80,8 @@ enum vm_fault_result vm_fault(struct vm_space *vm, uint64_t addr, unsigned acces
 		tlb_flush_page(page);
 		return VM_FAULT_RESOLVED;
 	}
+	if (*pte & PTE_SW_SWAP)
+		return swap_in(vm, page, pte, prot);
 	if (v->section)
 		return view_fault(vm, v, page, pte, prot, access);
 	uint64_t f = vm_user_frame(vm, true);

@@ -106,7 +106,7 @@ void frame_init_core(struct frame *database, uint64_t n, const struct phys_range
 	nframes = n;
 	direct_map = dmap;
 	for (uint64_t i = 0; i < n; i++)
-		db[i] = (struct frame){ FRAME_NONE, FRAME_NONE, 0, FRAME_ORDER_TAIL, FRAME_ABSENT };
+		db[i] = (struct frame){ .next = FRAME_NONE, .prev = FRAME_NONE, .refcount = 0, .order = FRAME_ORDER_TAIL, .owner = FRAME_ABSENT };
 	for (int k = 0; k <= FRAME_MAX_ORDER; k++) {
 		free_head[k] = FRAME_NONE;
 		free_count[k] = 0;
@@ -166,6 +166,7 @@ uint64_t frame_alloc(unsigned order, enum frame_owner owner)
 	f->owner = owner;
 	f->order = order;
 	f->refcount = 1;
+	f->swap_slot = 0;
 	free_frames -= 1ULL << order;
 	owner_frames[owner] += 1ULL << order;
 	return fn << PAGE_SHIFT;
@@ -198,6 +199,10 @@ void frame_free(uint64_t phys, unsigned order)
 	}
 	if (f->refcount > 1) {
 		frame_panic("frame_free: phys %lx still has %u references", (unsigned long)phys, f->refcount);
+		return;
+	}
+	if (f->swap_slot) {
+		frame_panic("frame_free: phys %lx still caches pagefile slot %u", (unsigned long)phys, f->swap_slot - 1);
 		return;
 	}
 	owner_frames[f->owner] -= 1ULL << order;
@@ -249,6 +254,11 @@ void frame_stats(struct frame_stats *out)
 	out->used = total_frames - free_frames;
 	for (int i = 0; i < FRAME_OWNER_COUNT; i++)
 		out->by_owner[i] = owner_frames[i];
+}
+
+uint64_t frame_free_count(void)
+{
+	return free_frames;
 }
 
 uint64_t frame_free_blocks(unsigned order)

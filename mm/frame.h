@@ -36,7 +36,16 @@ enum frame_owner {
 };
 
 struct frame {
-	uint32_t next, prev;	/* free-list links (frame numbers), FRAME_NONE at the ends */
+	union {
+		struct {
+			uint32_t next, prev;	/* free frames: free-list links (frame numbers), FRAME_NONE at the ends */
+		};
+		struct {
+			uint32_t swap_slot;	/* allocated user frames: pagefile slot + 1 holding a copy, 0 if none
+						   (mm/swap.c) */
+			uint32_t unused;
+		};
+	};
 	uint16_t refcount;	/* users of an allocated frame; 0 while free */
 	uint8_t order;		/* block order, valid on the head frame of a block */
 	uint8_t owner;		/* enum frame_owner */
@@ -104,6 +113,9 @@ void frame_stats(struct frame_stats *out);
 
 /* Number of free blocks currently on the free list of order (0 for order > FRAME_MAX_ORDER). */
 uint64_t frame_free_blocks(unsigned order);
+
+/* Number of free frames (frame_stats' free, without the copy). */
+uint64_t frame_free_count(void);
 
 /*
  * Call fn(ctx, first_frame, count, owner) for every maximal run of frames

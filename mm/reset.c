@@ -17,6 +17,7 @@
 #include "kheap.h"
 #include "paging.h"
 #include "prot.h"
+#include "swap.h"
 
 static uint64_t *lost_bits(const struct vad *v)
 {
@@ -115,7 +116,7 @@ uint64_t vm_reclaim_reset(struct vm_space *vm)
 			}
 			uint64_t phys = *pte & PTE_ADDR;
 			*pte = 0;
-			freed += frame_unref(phys);	/* a frame still shared with a forked process stays theirs */
+			freed += user_frame_put(phys);	/* a frame still shared with a forked process stays theirs */
 			bit_set(lost_bits(v), i);
 			lo = va < lo ? va : lo;
 			hi = va + PAGE_SIZE > hi ? va + PAGE_SIZE : hi;

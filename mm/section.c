@@ -4,7 +4,9 @@
 #include "kheap.h"
 #include "paging.h"
 #include "phys.h"
+#include "pagefile.h"
 #include "prot.h"
+#include "swap.h"
 #include "vm_ext.h"
 #include "kernel/layout.h"
 #include "kernel/panic.h"
@@ -64,9 +66,13 @@ static void section_destroy(struct kobject *o)
 {
 	struct section *s = (struct section *)o;
 	ASSERT(!s->views);
-	for (uint64_t i = 0; i < s->pages; i++)
-		if (s->frames[i])
+	evict_section_remove(s);
+	for (uint64_t i = 0; i < s->pages; i++) {
+		if (s->frames[i] & PTE_SW_SWAP)
+			swap_slot_unref(swap_entry_slot(s->frames[i]));
+		else if (s->frames[i])
 			frame_unref(s->frames[i]);
+	}
 	vm_uncharge_system(s->charged);
 	kfree(s->frames);
 	kfree(s->committed);
@@ -136,6 +142,7 @@ ntstatus_t section_create(uint64_t size, uint32_t protect, uint32_t attributes, 
 	s->attributes = attributes;
 	if (name[0])
 		obj_set_name(&s->obj, name);
+	evict_section_add(s);
 	*out = s;
 	return STATUS_SUCCESS;
 }
@@ -207,6 +214,7 @@ ntstatus_t section_map(struct vm_space *vm, struct section *s, uint32_t access, 
 	obj_ref(&s->obj);
 	v->section = s;
 	v->section_offset = offset;
+	v->view_space = vm;
 	v->view_next = s->views;
 	s->views = v;
 	vad_insert(&vm->tree, v);
@@ -290,6 +298,17 @@ enum vm_fault_result view_fault(struct vm_space *vm, struct vad *v, uint64_t pag
 	struct section *s = v->section;
 	uint64_t i = page_index(v, page);
 	uint64_t shared = s->frames[i];
+	if (shared & PTE_SW_SWAP) {	/* paged out: read it back for every view */
+		uint64_t f = frame_alloc(0, FRAME_SECTION);
+		if (!f)
+			return VM_FAULT_NO_MEMORY;
+		if (pagefile_read(swap_entry_slot(shared), f)) {
+			frame_free(f, 0);
+			return VM_FAULT_IN_PAGE_ERROR;
+		}
+		swap_slot_unref(swap_entry_slot(shared));
+		s->frames[i] = shared = f;
+	}
 	if (access == VM_ACCESS_WRITE && prot_is_writecopy(prot)) {
 		/* The first access is a write: copy at once (from zero when the section page was never touched). */
 		uint32_t copied = prot_after_copy(prot);
@@ -350,6 +369,7 @@ ntstatus_t view_fork(struct vm_space *parent, struct vad *v, struct vm_space *ch
 	obj_ref(&s->obj);
 	c->section = s;
 	c->section_offset = v->section_offset;
+	c->view_space = child;
 	c->cow_charge = v->cow_charge;
 	c->view_next = s->views;
 	s->views = c;

@@ -51,10 +51,12 @@ struct section {
 	uint64_t pages;
 	uint32_t protect;		/* the page protection given at creation */
 	uint32_t attributes;		/* W_SEC_COMMIT or W_SEC_RESERVE */
-	uint64_t *frames;		/* physical address of each page, 0 until first touched */
+	uint64_t *frames;		/* physical address of each page, 0 until first touched, or a swap entry
+					   (mm/swap.h) while the page is in the pagefile */
 	uint64_t *committed;		/* SEC_RESERVE: 1 bit per committed page; NULL when all are (SEC_COMMIT) */
 	uint64_t charged;		/* pages charged to the system commit */
 	struct vad *views;		/* every view of the section, in every process */
+	struct section *evict_next;	/* every section, for the evictor (mm/evict.c) */
 };
 
 /*

@@ -16,6 +16,7 @@
 #include <stdint.h>
 
 struct section;
+struct vm_space;
 
 /* A maximal run of pages with equal state and protection inside one reservation. */
 struct vad_run {
@@ -45,6 +46,7 @@ struct vad {
 	uint64_t section_offset;	/* byte offset of v->start in the section, 64 KiB aligned */
 	struct vad *view_next;		/* the section's next view (in any process) */
 	uint64_t cow_charge;		/* pages charged for private copies of write-copy pages */
+	struct vm_space *view_space;	/* the address space the view is in (the evictor unmaps section pages) */
 };
 
 #define VAD_WRITE_WATCH 0x1

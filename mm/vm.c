@@ -5,6 +5,7 @@
 #include "phys.h"
 #include "prot.h"
 #include "section.h"
+#include "swap.h"
 #include "vm_ext.h"
 #include "kernel/layout.h"
 #include "kernel/panic.h"
@@ -64,7 +65,10 @@ ntstatus_t vm_space_init(struct vm_space *vm)
 {
 	*vm = (struct vm_space){ 0 };
 	vm->root = pt_create_root();
-	return vm->root ? STATUS_SUCCESS : STATUS_NO_MEMORY;
+	if (!vm->root)
+		return STATUS_NO_MEMORY;
+	evict_space_add(vm);
+	return STATUS_SUCCESS;
 }
 
 /* The first run that overlaps [start, ...) (start may lie below the VAD): a tree search. */
@@ -88,7 +92,7 @@ static uint64_t committed_pages(const struct vad *v, uint64_t start, uint64_t en
 
 /*
  * Call visit(entry, ctx) for every leaf entry of [start, end) that holds a
- * frame (present, or PTE_SW_FRAME), one page-table walk per 2 MiB (the leaves
+ * frame (present, or PTE_SW_FRAME) or a slot (a swap entry), one page-table walk per 2 MiB (the leaves
  * of a table are contiguous; absent tables are skipped), then flush the TLB
  * once when there was any.  Always inlined, so visit is a direct call.
  */
@@ -103,7 +107,7 @@ static inline __attribute__((always_inline)) void for_each_frame_entry(struct vm
 			next = end;
 		pte_t *pte = pt_walk(vm->root, va, false);
 		for (; pte && va < next; va += PAGE_SIZE, pte++) {
-			if (!(*pte & (PTE_P | PTE_SW_FRAME)))
+			if (!(*pte & (PTE_P | PTE_SW_FRAME | PTE_SW_SWAP)))
 				continue;
 			visit(pte, ctx);
 			changed = true;
@@ -116,10 +120,12 @@ static inline __attribute__((always_inline)) void for_each_frame_entry(struct vm
 static void drop_entry(pte_t *pte, void *ctx)
 {
 	(void)ctx;
-	uint64_t phys = *pte & PTE_ADDR;
+	pte_t e = *pte;
 	*pte = 0;
-	if (frame_get(phys)->owner != FRAME_SECTION)	/* a section's frames are the section's */
-		frame_unref(phys);
+	if (e & PTE_SW_SWAP)
+		swap_slot_unref(swap_entry_slot(e));	/* paged out: its slot reference */
+	else if (frame_get(e & PTE_ADDR)->owner != FRAME_SECTION)	/* a section's frames are the section's */
+		user_frame_put(e & PTE_ADDR);
 }
 
 void vm_drop_entries(struct vm_space *vm, uint64_t start, uint64_t end)
@@ -129,7 +135,8 @@ void vm_drop_entries(struct vm_space *vm, uint64_t start, uint64_t end)
 
 static void reprotect_entry(pte_t *pte, void *flags)
 {
-	*pte = pte_reprotect(*pte, *(const uint64_t *)flags);
+	if (!(*pte & PTE_SW_SWAP))	/* a paged-out page takes its protection when it comes back */
+		*pte = pte_reprotect(*pte, *(const uint64_t *)flags);
 }
 
 void vm_reprotect_entries(struct vm_space *vm, uint64_t start, uint64_t end, uint32_t protect)
@@ -165,6 +172,7 @@ void vm_space_destroy(struct vm_space *vm)
 	}
 	awe_destroy(vm);
 	ASSERT(vm->charge == 0);
+	evict_space_remove(vm);
 	pt_destroy_root(vm->root);
 	vm->root = 0;
 }

@@ -18,6 +18,8 @@ struct vm_space {
 	struct vad_tree tree;	/* reservations */
 	uint64_t charge;	/* committed pages charged to this process */
 	struct awe_state *awe;	/* AWE physical pages (mm/awe.c), NULL until the first allocation */
+	struct vm_space *evict_next;	/* every space, for the evictor (mm/evict.c) */
+	uint64_t evict_hand;	/* where the evictor's clock resumes in this space */
 };
 
 /* MEMORY_BASIC_INFORMATION, 48 bytes, as Windows x64 lays it out. */
@@ -118,6 +120,7 @@ enum vm_fault_result {
 	VM_FAULT_GUARD,			/* guard cleared; deliver STATUS_GUARD_PAGE_VIOLATION */
 	VM_FAULT_STACK_OVERFLOW,	/* the stack reservation is exhausted */
 	VM_FAULT_NO_MEMORY,		/* should not happen: commit charge guarantees a frame */
+	VM_FAULT_IN_PAGE_ERROR,		/* the pagefile could not be read: deliver STATUS_IN_PAGE_ERROR */
 };
 
 #define VM_ACCESS_READ  0

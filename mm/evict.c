@@ -1,0 +1,295 @@
+/*
+ * mm/evict.c - paging out: a clock over every address space's resident
+ * user pages and every section's pages.
+ *
+ * vm_balance runs when free frames fall below EVICT_LOW, at the start of a
+ * page fault or a fork (never while anyone holds a page-table entry
+ * pointer), and pages out batches of EVICT_BATCH until EVICT_HIGH frames are
+ * free.  A page whose accessed bit is set has it cleared and is passed over
+ * once (second chance).  A victim whose frame is in the swap cache (read
+ * back and never written since) is dropped without a write; the others go
+ * to new slots, the whole batch in one pagefile transfer.  A frame shared
+ * after fork gets one slot, found again through the swap cache by the
+ * sharers that page it in, so sharing survives paging.  A section page is
+ * written once and unmapped from every view; its frame array holds the swap
+ * entry.  Locked pages (VirtualLock), large pages, AWE pages and the kernel
+ * are never paged.
+ */
+#include "swap.h"
+#include "frame.h"
+#include "pagefile.h"
+#include "prot.h"
+#include "section.h"
+#include "vm_ext.h"
+
+#include <stddef.h>
+
+#define EVICT_BATCH 64
+#define EVICT_LOW   256	/* free frames below which a fault pages out (1 MiB) */
+#define EVICT_HIGH  512	/* ... until this many are free */
+
+static struct vm_space *spaces, *space_hand;
+static struct section *sections, *section_hand;
+static uint64_t section_index;
+
+struct victim {
+	struct vm_space *vm;	/* private page: its space, VAD, address and entry */
+	struct vad *v;
+	uint64_t va;
+	pte_t *pte;
+	struct section *sec;	/* section page: the section and page index */
+	uint64_t index;
+	uint64_t phys, slot;
+	bool cached;		/* page_out put the frame in the swap cache for this batch */
+};
+
+void evict_space_add(struct vm_space *vm)
+{
+	vm->evict_next = spaces;
+	spaces = vm;
+}
+
+void evict_space_remove(struct vm_space *vm)
+{
+	for (struct vm_space **pp = &spaces; *pp; pp = &(*pp)->evict_next)
+		if (*pp == vm) {
+			*pp = vm->evict_next;
+			break;
+		}
+	if (space_hand == vm)
+		space_hand = NULL;
+}
+
+void evict_section_add(struct section *s)
+{
+	s->evict_next = sections;
+	sections = s;
+}
+
+void evict_section_remove(struct section *s)
+{
+	for (struct section **pp = &sections; *pp; pp = &(*pp)->evict_next)
+		if (*pp == s) {
+			*pp = s->evict_next;
+			break;
+		}
+	if (section_hand == s) {
+		section_hand = NULL;
+		section_index = 0;
+	}
+}
+
+/* May the entry e (of page va in v) be paged out?  Clears a set accessed bit instead, unless all. */
+static bool evictable(struct vad *v, uint64_t va, pte_t *pte, bool all)
+{
+	pte_t e = *pte;
+	if (!(e & (PTE_P | PTE_SW_FRAME)))
+		return false;
+	const struct frame *f = frame_get(e & PTE_ADDR);
+	(void)v, (void)va;
+	if (f->owner != FRAME_USER || f->order != 0)
+		return false;
+	if ((e & PTE_A) && !all) {
+		*pte = e & ~PTE_A;	/* second chance */
+		return false;
+	}
+	return true;
+}
+
+/*
+ * Collect up to room victims from vm, from its clock hand on.  Returns how
+ * many; *wrapped when the scan reached the end of the space (the hand goes
+ * back to its start).
+ */
+static unsigned scan_space(struct vm_space *vm, struct victim *out, unsigned room, bool all, bool *wrapped)
+{
+	unsigned n = 0;
+	uint64_t va = vm->evict_hand;
+	*wrapped = false;
+	for (struct vad *v = vad_find_next(&vm->tree, va); v; v = vad_next(v)) {
+		if (v->flags & (VAD_LARGE | VAD_PHYSICAL))
+			continue;
+		for (uint64_t a = va > v->start ? va : v->start, next; a < v->end; a = next) {
+			next = (a + PAGE_2M) & ~(PAGE_2M - 1);
+			if (next > v->end)
+				next = v->end;
+			pte_t *pte = pt_walk(vm->root, a, false);
+			for (; pte && a < next; a += PAGE_SIZE, pte++) {
+				if (!evictable(v, a, pte, all))
+					continue;
+				out[n++] = (struct victim){ .vm = vm, .v = v, .va = a, .pte = pte, .phys = *pte & PTE_ADDR };
+				if (n == room) {
+					vm->evict_hand = a + PAGE_SIZE;
+					return n;
+				}
+			}
+		}
+	}
+	vm->evict_hand = 0;
+	*wrapped = true;
+	return n;
+}
+
+/* The entry of view v for page index of its section, when it maps frame phys; else NULL. */
+static pte_t *view_entry(struct vad *v, uint64_t index, uint64_t phys)
+{
+	uint64_t off = index * PAGE_SIZE;
+	if (off < v->section_offset || off - v->section_offset >= v->end - v->start)
+		return NULL;
+	pte_t *pte = pt_walk(v->view_space->root, v->start + off - v->section_offset, false);
+	return pte && (*pte & (PTE_P | PTE_SW_FRAME)) && (*pte & PTE_ADDR) == phys ? pte : NULL;
+}
+
+/* Collect up to room section pages none of whose views accessed them since the last pass. */
+static unsigned scan_sections(struct victim *out, unsigned room, bool *wrapped)
+{
+	unsigned n = 0;
+	*wrapped = false;
+	struct section *s = section_hand ? section_hand : sections;
+	for (; s; s = s->evict_next, section_index = 0) {
+		for (; section_index < s->pages; section_index++) {
+			uint64_t phys = s->frames[section_index];
+			if (!phys || (phys & PTE_SW_SWAP))
+				continue;
+			bool accessed = false;
+			for (struct vad *v = s->views; v; v = v->view_next) {
+				pte_t *pte = view_entry(v, section_index, phys);
+				if (pte && (*pte & PTE_A)) {
+					accessed = true;
+					*pte &= ~PTE_A;
+				}
+			}
+			if (accessed)
+				continue;
+			out[n++] = (struct victim){ .sec = s, .index = section_index, .phys = phys };
+			if (n == room) {
+				section_hand = s;
+				section_index++;
+				return n;
+			}
+		}
+	}
+	section_hand = NULL;
+	section_index = 0;
+	*wrapped = true;
+	return n;
+}
+
+/*
+ * Write the victims that need it (one transfer) and turn them into swap
+ * entries.  A victim already in the swap cache needs no write; so does the
+ * second mapping of a frame shared after fork, which the first victim put in
+ * the cache.  Returns the number paged out (0 when the pagefile is full or
+ * failed: nothing changes then).
+ */
+static unsigned page_out(struct victim *vs, unsigned n, struct vm_space *cur)
+{
+	uint64_t slots[EVICT_BATCH], phys[EVICT_BATCH];
+	unsigned nw = 0, i;
+	for (i = 0; i < n; i++) {
+		const struct frame *f = frame_get(vs[i].phys);
+		if (!vs[i].sec && f->swap_slot) {
+			vs[i].slot = f->swap_slot - 1;
+			continue;
+		}
+		uint64_t s = swap_slot_new();
+		if (s == PAGEFILE_NO_SLOT)
+			break;
+		vs[i].slot = s;
+		slots[nw] = s;
+		phys[nw++] = vs[i].phys;
+		if (!vs[i].sec) {
+			swap_cache_add(vs[i].phys, s);
+			vs[i].cached = true;
+		} else
+			swap_slot_ref(s);	/* held by the batch until the section takes it */
+	}
+	n = i;
+	if (nw && pagefile_transfer(slots, phys, nw, true) != STATUS_SUCCESS) {
+		for (i = 0; i < n; i++) {	/* nothing is paged out: the frames stay where they are */
+			if (vs[i].sec)
+				swap_slot_unref(vs[i].slot);
+			else if (vs[i].cached)
+				swap_cache_drop(vs[i].phys);
+		}
+		return 0;
+	}
+	for (i = 0; i < n; i++) {
+		struct victim *x = &vs[i];
+		if (x->sec) {
+			for (struct vad *v = x->sec->views; v; v = v->view_next) {
+				pte_t *pte = view_entry(v, x->index, x->phys);
+				if (!pte)
+					continue;
+				*pte = 0;	/* the view maps it again from the section on its next access */
+				if (v->view_space == cur)
+					tlb_flush_page(v->start + x->index * PAGE_SIZE - v->section_offset);
+			}
+			x->sec->frames[x->index] = swap_entry(x->slot);	/* the batch's reference moves here */
+			frame_unref(x->phys);
+			continue;
+		}
+		watch_note_pte(x->v, x->va, *x->pte);	/* the dirty bit goes with the entry */
+		*x->pte = swap_entry(x->slot);
+		swap_slot_ref(x->slot);
+		if (x->vm == cur)
+			tlb_flush_page(x->va);
+		user_frame_put(x->phys);
+	}
+	return n;
+}
+
+/* One batch from the clock: address spaces in turn, then sections. */
+static unsigned evict_batch(struct vm_space *cur)
+{
+	struct victim vs[EVICT_BATCH];
+	unsigned n = 0;
+	/* A second pass only when the first found nothing (it cleared accessed bits): never a page twice. */
+	for (int pass = 0; pass < 2 && n == 0; pass++) {
+		struct vm_space *start = space_hand ? space_hand : spaces;
+		for (struct vm_space *vm = start; vm && n < EVICT_BATCH;) {
+			bool wrapped;
+			n += scan_space(vm, vs + n, EVICT_BATCH - n, false, &wrapped);
+			space_hand = vm;
+			if (!wrapped)
+				break;
+			vm = vm->evict_next ? vm->evict_next : spaces;
+			space_hand = vm;
+			if (vm == start)
+				break;
+		}
+		bool wrapped;
+		if (n < EVICT_BATCH)
+			n += scan_sections(vs + n, EVICT_BATCH - n, &wrapped);
+	}
+	return n ? page_out(vs, n, cur) : 0;
+}
+
+void vm_balance(struct vm_space *cur)
+{
+	if (!swap_slots_total() || frame_free_count() >= EVICT_LOW)
+		return;
+	while (frame_free_count() < EVICT_HIGH)
+		if (!evict_batch(cur))
+			break;	/* nothing left to page out, or the pagefile is full */
+}
+
+uint64_t vm_evict_all(struct vm_space *vm, struct vm_space *cur)
+{
+	struct victim vs[EVICT_BATCH];
+	uint64_t total = 0;
+	if (!swap_slots_total())
+		return 0;
+	uint64_t saved = vm->evict_hand;
+	for (;;) {
+		bool wrapped;
+		vm->evict_hand = 0;
+		unsigned n = scan_space(vm, vs, EVICT_BATCH, true, &wrapped);
+		unsigned done = n ? page_out(vs, n, cur) : 0;
+		total += done;
+		if (done < EVICT_BATCH)
+			break;
+	}
+	vm->evict_hand = saved;
+	return total;
+}

@@ -1,0 +1,98 @@
+/*
+ * mm/swap.h - paged-out memory: swap entries, pagefile slot references and
+ * the swap cache (mm/swap.c); eviction itself is mm/evict.c.
+ *
+ * A page written out to the pagefile leaves a swap entry in its PTE: not
+ * present, PTE_SW_SWAP set, the slot number where the frame address goes.
+ * Every swap entry holds a reference on its slot, and so does a section
+ * page that was paged out (its frame array holds the same swap entry).  A
+ * slot is freed with its last reference.
+ *
+ * The swap cache remembers, for a resident user frame, a slot holding the
+ * same bytes (struct frame.swap_slot): a page read back from the pagefile
+ * keeps its slot while nobody writes it, so evicting it again needs no
+ * write, and the other processes whose entries still name that slot (after
+ * fork) find the frame and share it again.  A frame in the swap cache is
+ * never writable: page-in maps it read-only and copy-on-write, and the write
+ * fault that takes it over (mm/cow.c) drops the association first.
+ */
+#ifndef MM_SWAP_H
+#define MM_SWAP_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include "paging.h"
+#include "vm.h"
+
+#define PTE_SW_SWAP (1ULL << 11)
+
+static inline uint64_t swap_entry(uint64_t slot)
+{
+	return (slot << 12) | PTE_SW_SWAP;
+}
+
+static inline uint64_t swap_entry_slot(uint64_t e)
+{
+	return (e & PTE_ADDR) >> 12;
+}
+
+/* Size the slot tables after pagefile_init (kmalloc).  Without a pagefile nothing is ever paged out. */
+void swap_init(void);
+
+/* Slots paging can use (0: no pagefile, nothing is ever paged out). */
+uint64_t swap_slots_total(void);
+
+/* A free slot with no reference yet, or PAGEFILE_NO_SLOT. */
+uint64_t swap_slot_new(void);
+void swap_slot_ref(uint64_t slot);
+/* Drop one reference; the last frees the slot. */
+void swap_slot_unref(uint64_t slot);
+uint32_t swap_slot_refs(uint64_t slot);
+/* Slots in use (held by entries, sections or the swap cache): the leak oracle. */
+uint64_t swap_slots_used(void);
+/* Pages that live only in the pagefile now (slots some entry or section needs, the swap cache aside). */
+uint64_t swap_pages_out(void);
+
+/* Associate the resident user frame at phys with slot, which holds the same bytes (one slot reference). */
+void swap_cache_add(uint64_t phys, uint64_t slot);
+/* Forget phys's slot, if any (dropping that reference): call before the frame's contents change. */
+void swap_cache_drop(uint64_t phys);
+/* The resident frame holding slot's bytes, or 0. */
+uint64_t swap_cache_find(uint64_t slot);
+
+/* Drop one reference to a user frame (frame_unref), leaving the swap cache with the last; true when freed. */
+bool user_frame_put(uint64_t phys);
+
+/*
+ * A fault on the swap entry *pte of page (committed, protection prot, in v):
+ * map the frame from the swap cache, or read the slot into a new frame.
+ * VM_FAULT_IN_PAGE_ERROR when the pagefile cannot be read.
+ */
+enum vm_fault_result swap_in(struct vm_space *vm, uint64_t page, uint64_t *pte, uint32_t prot);
+
+/* ---- evict.c ---- */
+
+/*
+ * Keep free frames above the low watermark by paging out user and section
+ * pages (clock: a page whose accessed bit is set gets a second chance).  cur
+ * is the address space whose TLB is live.  Called before the fault path
+ * allocates, never while a caller holds a page-table entry pointer.
+ */
+void vm_balance(struct vm_space *cur);
+
+/*
+ * Page out every page of vm that can be (tests and the benchmark; accessed
+ * bits are ignored).  Returns the number of pages written or dropped.
+ */
+uint64_t vm_evict_all(struct vm_space *vm, struct vm_space *cur);
+
+/* Join / leave the list of spaces the evictor scans (vm_space_init / vm_space_destroy). */
+void evict_space_add(struct vm_space *vm);
+void evict_space_remove(struct vm_space *vm);
+
+/* Sections the evictor scans (mm/section.c). */
+struct section;
+void evict_section_add(struct section *s);
+void evict_section_remove(struct section *s);
+
+#endif
