@@ -229,16 +229,20 @@ bench-run: $(B)/bench.iso $(PAGEFILE_IMG)
 	  fi; \
 	done
 
-# The VM fuzzer (tests/user/fuzz_vm.c) for longer: make fuzz SEED=n ITER=n.
+# A fuzzer for longer: make fuzz [FUZZ=fuzz_vm|fuzz_sections] SEED=n ITER=n
+# (tests/user/FUZZ.c; FUZZ_BREAK=n builds it with a deliberately broken model).
+FUZZ ?= fuzz_vm
 SEED ?= 1
 ITER ?= 200000
+FUZZ_BREAK ?= 0
 FUZZ_TIMEOUT ?= 3600
 fuzz: setup
 	@$(MAKE) $(B)/kernel.elf $(UCRT0) $(B)/libc.a
 	@mkdir -p $(B)/fuzz
-	$(CC) $(UCFLAGS) -DFUZZ_SEED=$(SEED) -DFUZZ_ITER=$(ITER) -c tests/user/fuzz_vm.c -o $(B)/fuzz/fuzz_vm.o
-	$(LD) $(ULDFLAGS) -o $(B)/fuzz/fuzz_vm.elf $(UCRT0) $(B)/fuzz/fuzz_vm.o $(B)/libc.a
-	@tools/mkiso.sh $(B)/fuzz/fuzz.iso $(B)/kernel.elf "run=fuzz_vm.elf" $(B)/fuzz/fuzz_vm.elf
+	$(CC) $(UCFLAGS) -DFUZZ_SEED=$(SEED) -DFUZZ_ITER=$(ITER) -DFUZZ_BREAK_MODEL=$(FUZZ_BREAK) \
+		-c tests/user/$(FUZZ).c -o $(B)/fuzz/$(FUZZ).o
+	$(LD) $(ULDFLAGS) -o $(B)/fuzz/$(FUZZ).elf $(UCRT0) $(B)/fuzz/$(FUZZ).o $(B)/libc.a
+	@tools/mkiso.sh $(B)/fuzz/fuzz.iso $(B)/kernel.elf "run=$(FUZZ).elf" $(B)/fuzz/$(FUZZ).elf
 	@TIMEOUT=$(FUZZ_TIMEOUT) tools/qemu-run.sh $(B)/fuzz/fuzz.iso $(B)/fuzz/fuzz.log prog
 
 clean:

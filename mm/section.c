@@ -101,6 +101,12 @@ ntstatus_t section_create(uint64_t size, uint32_t protect, uint32_t attributes, 
 		return STATUS_INVALID_PARAMETER;	/* SEC_RESERVE|SEC_COMMIT, SEC_IMAGE without a file, ... */
 	if (!section_protect_ok(protect))
 		return STATUS_INVALID_PAGE_PROTECTION;
+	/* The arguments are checked before the name is looked up: opening an existing section needs a valid size too. */
+	if (size == 0)
+		return STATUS_INVALID_PARAMETER;	/* a pagefile-backed section needs a size */
+	uint64_t pages = PAGE_UP(size) / PAGE_SIZE;
+	if (size > USER_END || pages > SECTION_MAX_PAGES)
+		return STATUS_SECTION_TOO_BIG;
 	if (name[0]) {
 		struct kobject *o = obj_lookup(name);
 		if (o && o->type != KOBJ_SECTION)
@@ -111,11 +117,6 @@ ntstatus_t section_create(uint64_t size, uint32_t protect, uint32_t attributes, 
 			return STATUS_OBJECT_NAME_EXISTS;
 		}
 	}
-	if (size == 0)
-		return STATUS_INVALID_PARAMETER;	/* a pagefile-backed section needs a size */
-	uint64_t pages = PAGE_UP(size) / PAGE_SIZE;
-	if (size > USER_END || pages > SECTION_MAX_PAGES)
-		return STATUS_SECTION_TOO_BIG;
 	struct section *s = kmalloc(sizeof(*s));
 	if (!s)
 		return STATUS_NO_MEMORY;

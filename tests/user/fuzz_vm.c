@@ -24,15 +24,8 @@
 
 #include <string.h>
 
-#ifndef FUZZ_SEED
-#define FUZZ_SEED 1
-#endif
 #ifndef FUZZ_ITER
 #define FUZZ_ITER 20000
-#endif
-
-#ifndef FUZZ_BREAK_MODEL
-#define FUZZ_BREAK_MODEL 0	/* 1: "forget" that a recommitted page reads zero */
 #endif
 
 #define PG       0x1000ULL
@@ -551,9 +544,7 @@ static void check_contents(int n)
 int main(void)
 {
 	utest_prefault_stack(128 * 1024);
-	rng_state = 0x9e3779b97f4a7c15ULL ^ ((unsigned long long)FUZZ_SEED * 0xbf58476d1ce4e5b9ULL);
-	if (!rng_state)
-		rng_state = 1;
+	rng_seed(FUZZ_SEED);
 	for (int p = 0; p < NPAGE; p++)
 		model[p] = (struct page){ 0, 0, -1, 0, 0, 0, 0 };
 	ro_page = VirtualAlloc(NULL, PG, MEM_RESERVE | MEM_COMMIT, PAGE_READWRITE);
@@ -604,13 +595,9 @@ int main(void)
 		}
 	check_window();
 	RemoveVectoredExceptionHandler(veh);
-	unsigned long long now = utest_free_frames();
-	CHECK_EQ(now, frames);
+	char extra[80];
+	snprintf(extra, sizeof(extra), "%llu guard page faults, %llu calls into pages", guard_faults, exec_ok);
+	fuzz_summary("fuzz_vm", FUZZ_SEED, frames, t0, extra);
 	CHECK(VirtualFree(ro_page, 0, MEM_RELEASE));
-	printf("fuzz_vm: seed %llu: %llu iterations, %llu calls (%llu succeeded, %llu bad inputs), %llu queries, %llu faults "
-	       "(%llu guard), %llu reads checked, %llu calls into pages, frames lost %lld, %llu ms, %llu mismatches\n",
-	       (unsigned long long)FUZZ_SEED, iters, calls, calls_ok, bad_inputs, queries, faults, guard_faults, reads_checked,
-	       exec_ok, (long long)(frames - now), (unsigned long long)GetTickCount() - t0, failures);
-	CHECK_EQ(failures, 0);
 	return utest_done("fuzz_vm");
 }

@@ -1,7 +1,7 @@
 /*
  * tests/user/fuzz_vm_model.h - the half of the VM fuzzer (fuzz_vm.c) that
- * knows what the window should look like: random numbers, the per-page
- * model, protection rules, the faulting touch stubs with their handler, and
+ * knows what the window should look like: the per-page model, protection
+ * rules, the faulting touch stubs with their handler, and
  * the VirtualQuery walk that compares the window with the model.  Included
  * once, by fuzz_vm.c (a single-file program: user.mk builds every C file
  * in tests/user as its own program).
@@ -9,24 +9,7 @@
 #ifndef TESTS_USER_FUZZ_VM_MODEL_H
 #define TESTS_USER_FUZZ_VM_MODEL_H
 
-/* ---- random numbers ------------------------------------------------------------ */
-
-static unsigned long long rng_state;
-static unsigned long long rng(void)
-{
-	rng_state ^= rng_state << 13;
-	rng_state ^= rng_state >> 7;
-	rng_state ^= rng_state << 17;
-	return rng_state;
-}
-static unsigned long long rnd(unsigned long long n)
-{
-	return n ? rng() % n : 0;
-}
-static int chance(int pct)
-{
-	return (int)rnd(100) < pct;
-}
+#include "fuzz_common.h"
 
 /* ---- the model ------------------------------------------------------------------- */
 
@@ -41,9 +24,7 @@ struct page {
 };
 static struct page model[NPAGE];
 
-static unsigned long long iters, calls, calls_ok, bad_inputs, faults, guard_faults, exec_ok, reads_checked, queries;
-static unsigned long long failures;
-static unsigned long long cur_iter;
+static unsigned long long guard_faults, exec_ok;	/* with the counters of fuzz_common.h */
 
 #define FAIL(...)                                                                     \
 	do {                                                                          \
@@ -70,21 +51,10 @@ static int in_window(unsigned long long a)
 static const DWORD base_prot[] = { PAGE_NOACCESS, PAGE_READONLY, PAGE_READWRITE, PAGE_EXECUTE,
 				   PAGE_EXECUTE_READ, PAGE_EXECUTE_READWRITE };
 
-/* The same rule as Windows (and mm/prot.c): one base protection, at most one compatible modifier. */
+/* Private memory: no write-copy (spec §13.1). */
 static int prot_valid(DWORD p)
 {
-	DWORD b = p & 0xff;
-	if (p & ~0x7ffu)
-		return 0;
-	if (b == 0 || (b & (b - 1)) || b == PAGE_WRITECOPY || b == PAGE_EXECUTE_WRITECOPY)
-		return 0;
-	if ((p & PAGE_GUARD) && (b == PAGE_NOACCESS || (p & (PAGE_NOCACHE | PAGE_WRITECOMBINE))))
-		return 0;
-	if ((p & PAGE_NOCACHE) && (b == PAGE_NOACCESS || (p & PAGE_WRITECOMBINE)))
-		return 0;
-	if ((p & PAGE_WRITECOMBINE) && b == PAGE_NOACCESS)
-		return 0;
-	return 1;
+	return prot_rule_ok(p, 0);
 }
 
 static DWORD random_prot(void)

@@ -267,6 +267,11 @@ static void names(void)
 	HANDLE b = CreateFileMappingA(INVALID_HANDLE_VALUE, NULL, PAGE_READONLY, 0, 5 * P, "Local\\VM_Section_Test");
 	CHECK(b != NULL && b != a);
 	CHECK_EQ(GetLastError(), ERROR_ALREADY_EXISTS);
+	/* An existing name does not excuse a bad size (found by fuzz_sections). */
+	CHECK_ERR(CreateFileMappingA(INVALID_HANDLE_VALUE, NULL, PAGE_READWRITE, 0, 0, "vm_section_test"),
+		  ERROR_INVALID_PARAMETER);
+	CHECK_ERR(CreateFileMappingA(INVALID_HANDLE_VALUE, NULL, PAGE_READWRITE, 0x100, 0, "vm_section_test"),
+		  ERROR_NOT_ENOUGH_MEMORY);
 	HANDLE c = OpenFileMappingW(FILE_MAP_READ, FALSE, L"vm_section_TEST");
 	CHECK(c != NULL);
 	CHECK_ERR(OpenFileMappingA(FILE_MAP_READ, FALSE, "Global\\vm_section_test"), ERROR_FILE_NOT_FOUND);
