@@ -166,8 +166,8 @@ static bool rights_allow(uint32_t access, uint32_t protect)
 	uint32_t a = prot_access(protect);
 	if ((a & ACC_W) && !(access & W_SECTION_MAP_WRITE))
 		return false;
-	if ((a & ACC_X) && !(access & W_SECTION_MAP_EXECUTE))
-		return false;
+	if ((a & ACC_X) && !(access & (W_SECTION_MAP_EXECUTE | W_SECTION_MAP_EXECUTE_EXPLICIT)))
+		return false;	/* FILE_MAP_EXECUTE is SECTION_MAP_EXECUTE_EXPLICIT */
 	return (access & (W_SECTION_MAP_READ | W_SECTION_MAP_WRITE)) != 0;
 }
 

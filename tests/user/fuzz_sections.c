@@ -245,7 +245,8 @@ static DWORD predict_map(int hi, DWORD acc, unsigned long long off, unsigned lon
 	const struct hnd *h = &W.h[hi];
 	const struct sec *s = &W.s[h->sec];
 	unsigned need = prot_acc(prot);
-	if (((need & ACC_W) && !(h->access & SECTION_MAP_WRITE)) || ((need & ACC_X) && !(h->access & SECTION_MAP_EXECUTE)) ||
+	const DWORD exec = SECTION_MAP_EXECUTE | SECTION_MAP_EXECUTE_EXPLICIT;	/* FILE_MAP_EXECUTE is the latter */
+	if (((need & ACC_W) && !(h->access & SECTION_MAP_WRITE)) || ((need & ACC_X) && !(h->access & exec)) ||
 	    !(h->access & (SECTION_MAP_READ | SECTION_MAP_WRITE)))
 		return ERROR_ACCESS_DENIED;	/* the handle's rights */
 	if ((prot_acc(s->prot) & need) != need)

@@ -274,6 +274,11 @@ static void names(void)
 		  ERROR_NOT_ENOUGH_MEMORY);
 	HANDLE c = OpenFileMappingW(FILE_MAP_READ, FALSE, L"vm_section_TEST");
 	CHECK(c != NULL);
+	HANDLE x = OpenFileMappingA(FILE_MAP_READ | FILE_MAP_EXECUTE, FALSE, "vm_section_test");
+	CHECK(x != NULL);
+	CHECK_ERR(MapViewOfFile(x, FILE_MAP_READ | FILE_MAP_EXECUTE, 0, 0, 0), ERROR_ACCESS_DENIED);	/* a RW section */
+	CHECK_ERR(MapViewOfFile(c, FILE_MAP_READ | FILE_MAP_EXECUTE, 0, 0, 0), ERROR_ACCESS_DENIED);	/* handle: no execute */
+	CHECK(CloseHandle(x));
 	CHECK_ERR(OpenFileMappingA(FILE_MAP_READ, FALSE, "Global\\vm_section_test"), ERROR_FILE_NOT_FOUND);
 	CHECK_ERR(OpenFileMappingA(FILE_MAP_READ, FALSE, NULL), ERROR_INVALID_PARAMETER);
 	char *wa = MapViewOfFile(a, FILE_MAP_WRITE, 0, 0, 0);
