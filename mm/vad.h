@@ -45,6 +45,7 @@ struct vad {
 	uint64_t section_offset;	/* byte offset of v->start in the section, 64 KiB aligned */
 	struct vad *view_next;		/* the section's next view (in any process) */
 	uint64_t cow_charge;		/* pages charged for private copies of write-copy pages */
+	uint64_t *lock_bits;		/* VirtualLock: 1 bit per page, locked (mm/lock.c); NULL until the first lock */
 };
 
 #define VAD_WRITE_WATCH 0x1

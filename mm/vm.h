@@ -18,6 +18,10 @@ struct vm_space {
 	struct vad_tree tree;	/* reservations */
 	uint64_t charge;	/* committed pages charged to this process */
 	struct awe_state *awe;	/* AWE physical pages (mm/awe.c), NULL until the first allocation */
+	/* VirtualLock (mm/lock.c): pages locked, and the working-set limits (pages) that bound them */
+	uint64_t locked;
+	uint64_t ws_min, ws_max;
+	uint32_t ws_flags;	/* QUOTA_LIMITS_HARDWS_* recorded by SetProcessWorkingSetSizeEx */
 };
 
 /* MEMORY_BASIC_INFORMATION, 48 bytes, as Windows x64 lays it out. */
