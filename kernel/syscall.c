@@ -14,6 +14,7 @@
 #include "cpu.h"
 #include "fpu.h"
 #include "syscall_awe.h"
+#include "syscall_lock.h"
 #include "mm/frame.h"
 #include "mm/pagefile.h"
 #include "mm/phys.h"
@@ -456,6 +457,9 @@ int syscall_dispatch(struct trap_frame *tf)
 	case SYS_NtMapUserPhysicalPages: st = sys_awe_map(tf, false); break;
 	case SYS_NtMapUserPhysicalPagesScatter: st = sys_awe_map(tf, true); break;
 	case SYS_NtFreeUserPhysicalPages: st = sys_awe_pages(tf, true); break;
+	case SYS_NtLockVirtualMemory: st = sys_lock(tf, false); break;
+	case SYS_NtUnlockVirtualMemory: st = sys_lock(tf, true); break;
+	case SYS_NtWorkingSetLimits: st = sys_working_set(tf); break;
 	default: st = STATUS_INVALID_SYSTEM_SERVICE; break;
 	}
 	tf->rax = (uint64_t)(int64_t)st;

@@ -62,7 +62,12 @@ enum syscall_number {
 	SYS_NtMapUserPhysicalPagesScatter = 29, /* (PVOID *va_array, ULONG_PTR number_of_pages,
 						   const ULONG_PTR *pfn_array or NULL) */
 	SYS_NtFreeUserPhysicalPages = 30, /* (HANDLE, ULONG_PTR *number_of_pages, const ULONG_PTR *pfn_array) */
-	SYS_COUNT = 32			 /* above the highest number; unset numbers give STATUS_INVALID_SYSTEM_SERVICE */
+	SYS_NtLockVirtualMemory = 31,	 /* (HANDLE, PVOID *base, SIZE_T *size, ULONG map_type (MAP_PROCESS 1; MAP_SYSTEM 2 needs a
+					    privilege nobody holds)) */
+	SYS_NtUnlockVirtualMemory = 32,	 /* (HANDLE, PVOID *base, SIZE_T *size, ULONG map_type) */
+	SYS_NtWorkingSetLimits = 33,	 /* (HANDLE, ULONG set (0: query, 1: set), struct abi_quota_limits *limits): the
+					    ProcessQuotaLimits class of NtQuery/SetInformationProcess, working-set fields only */
+	SYS_COUNT = 34			 /* above the highest number; unset numbers give STATUS_INVALID_SYSTEM_SERVICE */
 };
 
 /* SYS_NtMapViewOfSection's arguments. */
@@ -73,6 +78,14 @@ struct abi_map_view {
 	unsigned int alloc_type;	/* 0 or MEM_TOP_DOWN */
 	unsigned int protect;		/* PAGE_READONLY, PAGE_READWRITE, PAGE_WRITECOPY or an execute variant */
 };
+
+/* SYS_NtWorkingSetLimits: QUOTA_LIMITS_EX's working-set fields (bytes; flags QUOTA_LIMITS_HARDWS_*). */
+struct abi_quota_limits {
+	unsigned long long min_working_set, max_working_set;
+	unsigned int flags, pad;
+};
+#define ABI_MAP_PROCESS 1
+#define ABI_MAP_SYSTEM  2
 
 /* SYS_NtWaitForChild's result. */
 struct abi_child_exit {

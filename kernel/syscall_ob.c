@@ -8,6 +8,7 @@
 #include "syscall_abi.h"
 #include "syscall_ob.h"
 #include "uaccess.h"
+#include "mm/lock.h"
 #include "mm/section.h"
 
 #define STATUS_PENDING         ((ntstatus_t)0x00000103)
@@ -119,6 +120,7 @@ ntstatus_t sys_unmap_view(struct trap_frame *tf)
 {
 	if (!is_current(tf->rdi))
 		return STATUS_INVALID_HANDLE;
+	vm_unlock_view(&current_process()->vm, tf->rsi);	/* unmapping unlocks (no-op when not a view) */
 	return section_unmap(&current_process()->vm, tf->rsi);
 }
 

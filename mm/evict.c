@@ -86,8 +86,7 @@ static bool evictable(struct vad *v, uint64_t va, pte_t *pte, bool all)
 	if (!(e & (PTE_P | PTE_SW_FRAME)))
 		return false;
 	const struct frame *f = frame_get(e & PTE_ADDR);
-	(void)v, (void)va;
-	if (f->owner != FRAME_USER || f->order != 0)
+	if (f->owner != FRAME_USER || f->order != 0 || vm_page_locked(v, va))
 		return false;
 	if ((e & PTE_A) && !all) {
 		*pte = e & ~PTE_A;	/* second chance */

@@ -117,6 +117,7 @@ void vad_delete(struct vad *v)
 	}
 	vad_free(v->watch_bits);
 	vad_free(v->reset_bits);
+	vad_free(v->lock_bits);
 	vad_free(v);
 }
 

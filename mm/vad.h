@@ -47,6 +47,7 @@ struct vad {
 	struct vad *view_next;		/* the section's next view (in any process) */
 	uint64_t cow_charge;		/* pages charged for private copies of write-copy pages */
 	struct vm_space *view_space;	/* the address space the view is in (the evictor unmaps section pages) */
+	uint64_t *lock_bits;		/* VirtualLock: 1 bit per page, locked (mm/lock.c); NULL until the first lock */
 };
 
 #define VAD_WRITE_WATCH 0x1

@@ -1,6 +1,7 @@
 /* mm/vm.c - reserve, commit, decommit, release, protect and query, over the region tree. */
 #include "vm.h"
 #include "frame.h"
+#include "lock.h"
 #include "paging.h"
 #include "phys.h"
 #include "prot.h"
@@ -64,6 +65,7 @@ void vm_uncharge_system(uint64_t pages)
 ntstatus_t vm_space_init(struct vm_space *vm)
 {
 	*vm = (struct vm_space){ 0 };
+	lock_space_init(vm);
 	vm->root = pt_create_root();
 	if (!vm->root)
 		return STATUS_NO_MEMORY;
@@ -171,6 +173,7 @@ void vm_space_destroy(struct vm_space *vm)
 		vad_delete(v);
 	}
 	awe_destroy(vm);
+	vm->locked = 0;	/* the lock bitmaps went with their VADs */
 	ASSERT(vm->charge == 0);
 	evict_space_remove(vm);
 	pt_destroy_root(vm->root);
@@ -336,6 +339,7 @@ ntstatus_t vm_free(struct vm_space *vm, uint64_t *base, uint64_t *size, uint32_t
 			return len == 0 ? STATUS_FREE_VM_NOT_AT_BASE : STATUS_UNABLE_TO_FREE_VM;
 		large_release(vm, v);
 		awe_release(vm, v);
+		lock_forget(vm, v, start, end);	/* release and decommit unlock */
 		drop_frames(vm, v, start, end);
 		uncharge(vm, committed_pages(v, start, end));
 		vad_remove(&vm->tree, v);
@@ -346,8 +350,9 @@ ntstatus_t vm_free(struct vm_space *vm, uint64_t *base, uint64_t *size, uint32_t
 		if (vad_runs_reserve(v))
 			return STATUS_NO_MEMORY;
 		drop_frames(vm, v, start, end);
-		watch_forget(v, start, end);	/* decommit clears the write-watch and reset state */
+		watch_forget(v, start, end);	/* decommit clears the write-watch, reset and lock state */
 		reset_forget(v, start, end);
+		lock_forget(vm, v, start, end);
 		uncharge(vm, committed_pages(v, start, end));
 		vad_runs_set(v, start, end, W_MEM_RESERVE, 0);
 	}

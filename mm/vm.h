@@ -20,6 +20,10 @@ struct vm_space {
 	struct awe_state *awe;	/* AWE physical pages (mm/awe.c), NULL until the first allocation */
 	struct vm_space *evict_next;	/* every space, for the evictor (mm/evict.c) */
 	uint64_t evict_hand;	/* where the evictor's clock resumes in this space */
+	/* VirtualLock (mm/lock.c): pages locked, and the working-set limits (pages) that bound them */
+	uint64_t locked;
+	uint64_t ws_min, ws_max;
+	uint32_t ws_flags;	/* QUOTA_LIMITS_HARDWS_* recorded by SetProcessWorkingSetSizeEx */
 };
 
 /* MEMORY_BASIC_INFORMATION, 48 bytes, as Windows x64 lays it out. */

@@ -1,7 +1,7 @@
 /*
  * mm/vm_ext.h - hooks between the VM core (vm.c, fault.c) and its extensions:
  * write watch (watch.c), MEM_RESET / MEM_RESET_UNDO (reset.c), large pages
- * (large.c) and AWE (awe.c).  Internal to mm/: the rest of the kernel uses mm/vm.h.
+ * (large.c), VirtualLock (lock.c) and AWE (awe.c).  Internal to mm/: the rest of the kernel uses mm/vm.h.
  */
 #ifndef MM_VM_EXT_H
 #define MM_VM_EXT_H
@@ -140,6 +140,14 @@ void large_release(struct vm_space *vm, struct vad *v);
  * lies in v and reserved run room.
  */
 ntstatus_t large_protect(struct vm_space *vm, struct vad *v, uint64_t start, uint64_t end, uint32_t protect);
+
+/* ---- lock.c: VirtualLock ---- */
+
+/* True when the page at va (inside v) is locked by VirtualLock: the evictor must leave it resident. */
+bool vm_page_locked(const struct vad *v, uint64_t va);
+
+/* Decommit, release: unlock the pages of [start, end) (inside v) and give back their count. */
+void lock_forget(struct vm_space *vm, struct vad *v, uint64_t start, uint64_t end);
 
 /* ---- awe.c ---- */
 

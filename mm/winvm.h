@@ -36,6 +36,13 @@
 typedef int ntstatus_t;
 #define STATUS_SUCCESS                  ((ntstatus_t)0x00000000)
 #define STATUS_GUARD_PAGE_VIOLATION     ((ntstatus_t)0x80000001)
+#define STATUS_WORKING_SET_LIMIT_RANGE  ((ntstatus_t)0x40000002)	/* success: a limit was clamped */
+#define STATUS_WAS_LOCKED               ((ntstatus_t)0x40000019)	/* success: some pages were locked already */
+#define STATUS_NOT_LOCKED               ((ntstatus_t)0xC000002A)
+#define STATUS_BAD_WORKING_SET_LIMIT    ((ntstatus_t)0xC000004C)
+#define STATUS_INCOMPATIBLE_FILE_MAP    ((ntstatus_t)0xC000004D)
+#define STATUS_PRIVILEGE_NOT_HELD       ((ntstatus_t)0xC0000061)
+#define STATUS_WORKING_SET_QUOTA        ((ntstatus_t)0xC00000A1)
 #define STATUS_INFO_LENGTH_MISMATCH     ((ntstatus_t)0xC0000004)
 #define STATUS_ACCESS_VIOLATION         ((ntstatus_t)0xC0000005)
 #define STATUS_IN_PAGE_ERROR            ((ntstatus_t)0xC0000006)

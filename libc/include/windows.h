@@ -134,6 +134,12 @@ typedef const unsigned short *LPCWSTR, *PCWSTR;
 /* ---- status codes: ntstatus.h (NTSTATUS) ---------------------------------- */
 #define STATUS_SUCCESS                  ((NTSTATUS)0x00000000L)
 #define STATUS_WORKING_SET_LIMIT_RANGE  ((NTSTATUS)0x40000002L)
+#define STATUS_WAS_LOCKED               ((NTSTATUS)0x40000019L)
+#define STATUS_NOT_LOCKED               ((NTSTATUS)0xC000002AL)
+#define STATUS_BAD_WORKING_SET_LIMIT    ((NTSTATUS)0xC000004CL)
+#define STATUS_INCOMPATIBLE_FILE_MAP    ((NTSTATUS)0xC000004DL)
+#define STATUS_PRIVILEGE_NOT_HELD       ((NTSTATUS)0xC0000061L)
+#define STATUS_WORKING_SET_QUOTA        ((NTSTATUS)0xC00000A1L)
 #define STATUS_NOT_IMPLEMENTED          ((NTSTATUS)0xC0000002L)
 #define STATUS_INVALID_INFO_CLASS       ((NTSTATUS)0xC0000003L)
 #define STATUS_INFO_LENGTH_MISMATCH     ((NTSTATUS)0xC0000004L)
@@ -220,6 +226,9 @@ typedef const unsigned short *LPCWSTR, *PCWSTR;
 #define ERROR_INVALID_FLAGS       1004
 #define ERROR_NO_SYSTEM_RESOURCES 1450
 #define ERROR_COMMITMENT_LIMIT    1455
+#define ERROR_NOT_LOCKED          158
+#define ERROR_PRIVILEGE_NOT_HELD  1314
+#define ERROR_WORKING_SET_QUOTA   1453
 
 /* ---- processor ------------------------------------------------------------ */
 #define PROCESSOR_ARCHITECTURE_INTEL   0
@@ -478,6 +487,41 @@ BOOL WINAPI MapUserPhysicalPagesScatter(PVOID *VirtualAddresses, ULONG_PTR Numbe
 BOOL WINAPI FreeUserPhysicalPages(HANDLE hProcess, PULONG_PTR NumberOfPages, PULONG_PTR PageArray);
 
 /*
+ * Locking pages in memory.  VirtualLock reads in every page touched by
+ * [lpAddress, lpAddress+dwSize) and keeps it resident until VirtualUnlock,
+ * decommit, release or exit; each page counts once however often it is
+ * locked.  All pages must be committed and accessible: reserved, free or
+ * PAGE_NOACCESS memory gives ERROR_NOACCESS, a guard page
+ * STATUS_GUARD_PAGE_VIOLATION (the guard is cleared; the next call can
+ * succeed).  A process locks at most its minimum working set less 8 pages,
+ * else ERROR_WORKING_SET_QUOTA and nothing changes.  VirtualUnlock needs
+ * every page locked (ERROR_NOT_LOCKED, nothing unlocked).  dwSize 0:
+ * ERROR_INVALID_PARAMETER.
+ */
+BOOL WINAPI VirtualLock(LPVOID lpAddress, SIZE_T dwSize);
+BOOL WINAPI VirtualUnlock(LPVOID lpAddress, SIZE_T dwSize);
+
+/*
+ * Working-set limits of hProcess (the current process only, else
+ * ERROR_INVALID_HANDLE), in bytes: 200 KiB and 1380 KiB to start with.
+ * SetProcessWorkingSetSize: 0 for either is ERROR_INVALID_PARAMETER, both
+ * (SIZE_T)-1 empties the working set (accepted; nothing to trim here), min >
+ * max ERROR_INVALID_PARAMETER; a minimum under 20 pages becomes 20.  The Ex
+ * forms take and report the QUOTA_LIMITS_HARDWS_* flags (recorded, not
+ * enforced: there is no trimming yet).
+ */
+#define QUOTA_LIMITS_HARDWS_MIN_ENABLE  0x00000001
+#define QUOTA_LIMITS_HARDWS_MIN_DISABLE 0x00000002
+#define QUOTA_LIMITS_HARDWS_MAX_ENABLE  0x00000004
+#define QUOTA_LIMITS_HARDWS_MAX_DISABLE 0x00000008
+BOOL WINAPI GetProcessWorkingSetSize(HANDLE hProcess, PSIZE_T lpMinimumWorkingSetSize, PSIZE_T lpMaximumWorkingSetSize);
+BOOL WINAPI GetProcessWorkingSetSizeEx(HANDLE hProcess, PSIZE_T lpMinimumWorkingSetSize,
+				       PSIZE_T lpMaximumWorkingSetSize, PDWORD Flags);
+BOOL WINAPI SetProcessWorkingSetSize(HANDLE hProcess, SIZE_T dwMinimumWorkingSetSize, SIZE_T dwMaximumWorkingSetSize);
+BOOL WINAPI SetProcessWorkingSetSizeEx(HANDLE hProcess, SIZE_T dwMinimumWorkingSetSize,
+				       SIZE_T dwMaximumWorkingSetSize, DWORD Flags);
+
+/*
  * Fills *lpBuffer with the memory status; lpBuffer->dwLength must be
  * sizeof(MEMORYSTATUSEX), else FALSE with ERROR_INVALID_PARAMETER.
  */
@@ -522,6 +566,10 @@ NTSTATUS NTAPI NtAllocateUserPhysicalPages(HANDLE ProcessHandle, PULONG_PTR Numb
 NTSTATUS NTAPI NtMapUserPhysicalPages(PVOID VirtualAddress, ULONG_PTR NumberOfPages, PULONG_PTR UserPfnArray);
 NTSTATUS NTAPI NtMapUserPhysicalPagesScatter(PVOID *VirtualAddresses, ULONG_PTR NumberOfPages, PULONG_PTR UserPfnArray);
 NTSTATUS NTAPI NtFreeUserPhysicalPages(HANDLE ProcessHandle, PULONG_PTR NumberOfPages, PULONG_PTR UserPfnArray);
+#define MAP_PROCESS 1
+#define MAP_SYSTEM  2
+NTSTATUS NTAPI NtLockVirtualMemory(HANDLE ProcessHandle, PVOID *BaseAddress, PSIZE_T RegionSize, ULONG MapType);
+NTSTATUS NTAPI NtUnlockVirtualMemory(HANDLE ProcessHandle, PVOID *BaseAddress, PSIZE_T RegionSize, ULONG MapType);
 /* Resumes at *ContextRecord; returns only on failure (a bad context pointer). */
 NTSTATUS NTAPI NtContinue(PCONTEXT ContextRecord, BOOLEAN TestAlert);
 /* Ends the process ((HANDLE)-1 only) with ExitStatus; returns only on failure. */
