@@ -18,6 +18,7 @@
 #include "paging.h"
 #include "phys.h"
 #include "section.h"
+#include "swap.h"
 #include "kernel/layout.h"
 
 #include <string.h>
@@ -86,6 +87,7 @@ static uint64_t fork_charge(const struct vm_space *vm)
 ntstatus_t vm_fork(struct vm_space *parent, struct vm_space *child)
 {
 	ntstatus_t st = STATUS_SUCCESS;
+	vm_balance(parent);	/* the child's page tables need frames: page out first if they run short */
 	if (!vm_charge(child, fork_charge(parent)))
 		return STATUS_COMMITMENT_LIMIT;
 	for (struct vad *v = vad_first(&parent->tree); v && !st; v = vad_next(v)) {
