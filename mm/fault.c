@@ -81,7 +81,7 @@ enum vm_fault_result vm_fault(struct vm_space *vm, uint64_t addr, unsigned acces
 		return VM_FAULT_RESOLVED;
 	}
 	if (*pte & PTE_SW_SWAP)
-		return swap_in(vm, page, pte, prot);
+		return swap_in(vm, v, page, pte, prot);
 	if (v->section)
 		return view_fault(vm, v, page, pte, prot, access);
 	uint64_t f = vm_user_frame(vm, true);

@@ -5,6 +5,7 @@
 #include "pagefile.h"
 #include "prot.h"
 #include "vm_ext.h"
+#include "winvm.h"
 #include "kernel/panic.h"
 
 #define SWAP_MAX_SLOTS (1ULL << 20)	/* 4 GiB of pagefile: each table is one kmalloc block (4 MiB) */
@@ -133,24 +134,69 @@ bool user_frame_put(uint64_t phys)
 	return frame_unref(phys);
 }
 
-enum vm_fault_result swap_in(struct vm_space *vm, uint64_t page, uint64_t *pte, uint32_t prot)
+/*
+ * Read-ahead: the pages after the faulting one in the same page table that
+ * are paged out too (uncached, committed, readable, not guard pages) come in
+ * with it, in one batched read.  Eviction writes neighbours to neighbouring
+ * slots in one batch, so they tend to be wanted together.
+ */
+#define SWAP_READAHEAD 8
+
+/* How many entries from pte on (the first is the fault) to read in one batch; their slots in slots[]. */
+static unsigned cluster(const struct vad *v, uint64_t page, const uint64_t *pte, uint64_t *slots)
 {
-	uint64_t slot = swap_entry_slot(*pte);
-	uint64_t phys = swap_cache_find(slot);
-	if (!phys || !frame_ref(phys)) {	/* not cached (or 65535 sharers): read the slot */
-		phys = vm_user_frame(vm, false);
-		if (!phys)
-			return VM_FAULT_NO_MEMORY;
-		if (pagefile_read(slot, phys)) {
-			frame_free(phys, 0);
-			return VM_FAULT_IN_PAGE_ERROR;	/* the entry stays: the process ends, its exit frees the slot */
+	unsigned n = 1;
+	slots[0] = swap_entry_slot(*pte);
+	if (v->section)
+		return n;	/* private copies in views are rare: one at a time */
+	for (; n < SWAP_READAHEAD; n++) {
+		uint64_t va = page + n * PAGE_SIZE;
+		if (va >= v->end || !(va & (PAGE_2M - 1)) || !(pte[n] & PTE_SW_SWAP))
+			break;
+		uint64_t slot = swap_entry_slot(pte[n]);
+		const struct vad_run *r = vad_run_at(v, va);
+		if (swap_cache_find(slot) || r->state != W_MEM_COMMIT || !prot_readable(r->protect) ||
+		    (r->protect & W_PAGE_GUARD))
+			break;
+		slots[n] = slot;
+	}
+	return n;
+}
+
+enum vm_fault_result swap_in(struct vm_space *vm, const struct vad *v, uint64_t page, uint64_t *pte, uint32_t prot)
+{
+	uint64_t slots[SWAP_READAHEAD], frames[SWAP_READAHEAD];
+	uint64_t phys = swap_cache_find(swap_entry_slot(*pte));
+	unsigned n = 1;
+	if (phys && frame_ref(phys)) {
+		frames[0] = phys;	/* shared again with whoever read it back (or never let it go) */
+		slots[0] = swap_entry_slot(*pte);
+	} else {
+		n = cluster(v, page, pte, slots);
+		for (unsigned i = 0; i < n; i++) {
+			frames[i] = vm_user_frame(vm, false);
+			if (!frames[i]) {
+				if (i == 0)
+					return VM_FAULT_NO_MEMORY;
+				n = i;	/* read-ahead is only worth free frames */
+				break;
+			}
 		}
-		if (!swap_cache_find(slot))
-			swap_cache_add(phys, slot);
+		if (pagefile_transfer(slots, frames, n, false) != STATUS_SUCCESS) {
+			for (unsigned i = 0; i < n; i++)
+				frame_free(frames[i], 0);
+			return VM_FAULT_IN_PAGE_ERROR;	/* the entries stay: the process ends, its exit frees the slots */
+		}
+		for (unsigned i = 0; i < n; i++)
+			if (!swap_cache_find(slots[i]))
+				swap_cache_add(frames[i], slots[i]);
 	}
 	/* Read-only and copy-on-write: the first write takes the frame over (or copies it), leaving the cache. */
-	*pte = (phys | prot_pte_flags(prot) | PTE_SW_COW) & ~PTE_W;
-	swap_slot_unref(slot);	/* this entry's reference */
-	tlb_flush_page(page);
+	for (unsigned i = 0; i < n; i++) {
+		uint32_t p = i ? vad_run_at(v, page + i * PAGE_SIZE)->protect : prot;
+		pte[i] = (frames[i] | prot_pte_flags(p) | PTE_SW_COW) & ~PTE_W;
+		swap_slot_unref(slots[i]);	/* this entry's reference */
+	}
+	tlb_flush_page(page);	/* the read-ahead pages were not mapped: nothing cached for them */
 	return VM_FAULT_RESOLVED;
 }

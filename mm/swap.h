@@ -65,10 +65,11 @@ bool user_frame_put(uint64_t phys);
 
 /*
  * A fault on the swap entry *pte of page (committed, protection prot, in v):
- * map the frame from the swap cache, or read the slot into a new frame.
- * VM_FAULT_IN_PAGE_ERROR when the pagefile cannot be read.
+ * map the frame from the swap cache, or read the slot into a new frame, with
+ * up to 7 paged-out neighbours in the same page table in one batch
+ * (read-ahead).  VM_FAULT_IN_PAGE_ERROR when the pagefile cannot be read.
  */
-enum vm_fault_result swap_in(struct vm_space *vm, uint64_t page, uint64_t *pte, uint32_t prot);
+enum vm_fault_result swap_in(struct vm_space *vm, const struct vad *v, uint64_t page, uint64_t *pte, uint32_t prot);
 
 /* ---- evict.c ---- */
 

@@ -104,6 +104,34 @@ KTEST(evict_page_out_in_fork_and_clean_pages)
 	KT_EQ(kheap_live(), heap);
 }
 
+KTEST(evict_read_ahead_brings_neighbours)
+{
+	struct frame_stats before, after;
+	frame_stats(&before);
+	uint64_t slots = swap_slots_used(), base;
+	struct vm_space vm;
+	KT_EQ(make_space(&vm, &base, 16), 0);
+	if (swap_slots_total()) {
+		KT_EQ(vm_evict_all(&vm, NULL), 16);
+		/* A fault on page 2 reads pages 2..9 in one batch; 0, 1 and 10.. stay out. */
+		KT_EQ(vm_fault(&vm, base + 2 * PAGE_SIZE, VM_ACCESS_READ), VM_FAULT_RESOLVED);
+		for (uint64_t i = 0; i < 16; i++) {
+			pte_t e = entry(&vm, base + i * PAGE_SIZE);
+			KT_EQ(!!(e & PTE_P), i >= 2 && i < 10);
+			KT_EQ(!!(e & PTE_SW_SWAP), i < 2 || i >= 10);
+			if (e & PTE_P) {
+				KT_EQ(word(&vm, base + i * PAGE_SIZE), 7000 + i);
+				KT_ASSERT(!(e & PTE_W) && !(e & PTE_A));	/* read-only, clean, not yet accessed */
+			}
+		}
+		KT_EQ(swap_pages_out(), 8);
+	}
+	vm_space_destroy(&vm);
+	frame_stats(&after);
+	KT_EQ(after.free, before.free);
+	KT_EQ(swap_slots_used(), slots);
+}
+
 KTEST(bench_paging)
 {
 	enum { N = 4096 };	/* 16 MiB */
