@@ -70,8 +70,19 @@ ntstatus_t vm_reset(struct vm_space *vm, uint64_t *base, uint64_t *size, bool un
 	struct vad *v = vad_find(&vm->tree, start);
 	if (!v)
 		return STATUS_MEMORY_NOT_ALLOCATED;
-	if (end > v->end || v->type != W_MEM_PRIVATE)
+	if (end > v->end || (v->type != W_MEM_PRIVATE && !v->section))
 		return STATUS_CONFLICTING_ADDRESSES;
+	if (v->section) {
+		/*
+		 * Pagefile-backed views accept MEM_RESET and MEM_RESET_UNDO (spec
+		 * 6.3.4).  Their pages belong to the section and every view of it, so
+		 * none is discarded: the contents stay, which "undefined, old or
+		 * zero" allows, and an undo always succeeds.
+		 */
+		*base = start;
+		*size = end - start;
+		return STATUS_SUCCESS;
+	}
 	bool lost = false;
 	if (v->flags & VAD_LARGE) {
 		/* large pages are never reclaimed: reset and undo change nothing */

@@ -71,6 +71,12 @@ static void committed_views(void)
 	CHECK_EQ(c[2 * P + 9], 0x11);
 	w[2 * P + 9] = 0x55;
 	CHECK_EQ(c[2 * P + 9], 0x55);	/* ... the unwritten pages still do */
+	/* §6.3.4: MEM_RESET and MEM_RESET_UNDO work on pagefile-backed views; state and protection stay. */
+	CHECK_EQ(VirtualAlloc(w + P + 5, P, MEM_RESET, PAGE_NOACCESS), w + P);
+	CHECK_VIEW(w, MEM_COMMIT, PAGE_READWRITE, 3 * P, PAGE_READWRITE);
+	CHECK(w[P + 7] == 0x22 || w[P + 7] == 0);	/* old or zero */
+	CHECK_EQ(VirtualAlloc(w + P, P, MEM_RESET_UNDO, PAGE_READWRITE), w + P);
+	CHECK_ERR(VirtualAlloc(w + 2 * P, 2 * P, MEM_RESET, PAGE_READWRITE), ERROR_INVALID_ADDRESS);	/* past the view */
 	/* §7.10: views are not VirtualFree's. */
 	CHECK_ERR(VirtualFree(w, 0, MEM_RELEASE), ERROR_INVALID_PARAMETER);
 	CHECK_ERR(VirtualFree(w, P, MEM_DECOMMIT), ERROR_INVALID_PARAMETER);
