@@ -211,6 +211,62 @@ void pt_destroy_root(uint64_t root)
 	frame_free(root, 0);
 }
 
+static bool table_empty(const pte_t *table)
+{
+	for (int i = 0; i < 512; i++)
+		if (table[i])
+			return false;
+	return true;
+}
+
+/*
+ * Free the tables below *e (a level-`level` entry: 2 = PDPTE, 1 = PDE) that
+ * cover [va, end) and hold nothing any more; then *e itself when its table
+ * became empty.  Returns true when something was freed.
+ */
+static bool prune(pte_t *e, int level, uint64_t va, uint64_t end)
+{
+	if (!(*e & PTE_P) || (*e & PTE_PS))
+		return false;
+	pte_t *table = table_of(*e);
+	bool freed = false;
+	if (level > 1) {
+		uint64_t span = 1ULL << (12 + 9 * (level - 1));
+		for (uint64_t a = va; a < end; a = (a & ~(span - 1)) + span)
+			freed |= prune(&table[pt_index(a, level - 1)], level - 1, a, end);
+	}
+	if (!table_empty(table))
+		return freed;
+	frame_free(*e & PTE_ADDR, 0);
+	*e = 0;
+	return true;
+}
+
+void pt_prune(uint64_t root, uint64_t va, uint64_t len)
+{
+	if (!len || va >= USER_TOP)
+		return;
+	uint64_t end = va + len > USER_TOP ? USER_TOP : va + len;
+	pte_t *pml4 = phys_to_virt(root);
+	bool freed = false;
+	for (uint64_t a = va; a < end; a = (a & ~((1ULL << 39) - 1)) + (1ULL << 39)) {
+		pte_t *e = &pml4[pt_index(a, 3)];
+		if (!(*e & PTE_P))
+			continue;
+		pte_t *pdpt = table_of(*e);
+		for (uint64_t b = a; b < end && pt_index(b, 3) == pt_index(a, 3); b = (b & ~((1ULL << 30) - 1)) + (1ULL << 30))
+			freed |= prune(&pdpt[pt_index(b, 2)], 2, b, end < ((b | ((1ULL << 30) - 1)) + 1) ? end : (b | ((1ULL << 30) - 1)) + 1);
+		if (table_empty(pdpt)) {
+			frame_free(*e & PTE_ADDR, 0);
+			*e = 0;
+			freed = true;
+		}
+	}
+	/* The CPU may cache the entries that pointed at the freed tables (paging-structure caches). */
+	if (freed && root == (read_cr3() & PTE_ADDR))
+		tlb_flush_all();
+}
+
 void tlb_flush_page(uint64_t va)
 {
 	__asm__ volatile("invlpg (%0)" : : "r"(va) : "memory");

@@ -75,6 +75,13 @@ uint64_t pt_for_each(uint64_t root, uint64_t va, uint64_t len, pt_leaf_fn fn, vo
 /* Allocate an empty PML4 whose kernel half is shared with the kernel's. */
 uint64_t pt_create_root(void);
 
+/*
+ * Free the page-table pages under [va, va+len) (user half) whose entries are
+ * all zero, up to the PDPT, flushing the TLB when root is loaded.  The
+ * caller has cleared the leaf entries it owned (release, decommit).
+ */
+void pt_prune(uint64_t root, uint64_t va, uint64_t len);
+
 /* Free every page-table page of the user half of root, and root itself (not the mapped frames). */
 void pt_destroy_root(uint64_t root);
 

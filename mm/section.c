@@ -347,8 +347,10 @@ void view_destroy(struct vm_space *vm, struct vad *v)
 	while (*pp != v)
 		pp = &(*pp)->view_next;
 	*pp = v->view_next;
+	uint64_t start = v->start, len = v->end - v->start;
 	vad_remove(&vm->tree, v);
 	vad_delete(v);
+	pt_prune(vm->root, start, len);
 	obj_unref(&s->obj);
 }
 

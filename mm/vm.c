@@ -344,6 +344,7 @@ ntstatus_t vm_free(struct vm_space *vm, uint64_t *base, uint64_t *size, uint32_t
 		uncharge(vm, committed_pages(v, start, end));
 		vad_remove(&vm->tree, v);
 		vad_delete(v);
+		pt_prune(vm->root, start, end - start);	/* page tables nothing else uses any more */
 	} else {
 		if (v->flags & (VAD_LARGE | VAD_PHYSICAL))
 			return STATUS_UNABLE_TO_FREE_VM;	/* large pages and AWE regions are only released whole (87) */
@@ -355,6 +356,7 @@ ntstatus_t vm_free(struct vm_space *vm, uint64_t *base, uint64_t *size, uint32_t
 		lock_forget(vm, v, start, end);
 		uncharge(vm, committed_pages(v, start, end));
 		vad_runs_set(v, start, end, W_MEM_RESERVE, 0);
+		pt_prune(vm->root, start, end - start);
 	}
 	*base = start;
 	*size = end - start;

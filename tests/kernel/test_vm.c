@@ -86,3 +86,29 @@ KTEST(vm_commit_limit_refuses_and_changes_nothing)
 	/* vm_commit_init resets the count; put the charge of the running system back. */
 	vm_commit_restore(&saved);
 }
+
+KTEST(vm_release_frees_page_tables)
+{
+	struct frame_stats before, mid, after;
+	struct vm_space vm;
+	KT_EQ(vm_space_init(&vm), STATUS_SUCCESS);
+	frame_stats(&before);
+	/* 8 MiB touched at the start of a 1 GiB-aligned reservation: four leaf tables, a PD, a PDPT. */
+	uint64_t base = 0x40000000, size = 8 << 20;
+	KT_EQ(vm_allocate(&vm, &base, &size, W_MEM_RESERVE | W_MEM_COMMIT, W_PAGE_READWRITE), STATUS_SUCCESS);
+	for (uint64_t off = 0; off < size; off += 1 << 20)
+		KT_EQ(vm_fault(&vm, base + off, VM_ACCESS_WRITE), VM_FAULT_RESOLVED);
+	frame_stats(&mid);
+	KT_EQ(mid.by_owner[FRAME_PAGETABLE] - before.by_owner[FRAME_PAGETABLE], 4 + 1 + 1);
+	/* Decommitting half frees the two tables it emptied; a table still in use stays. */
+	uint64_t b = base, s = 4 << 20;
+	KT_EQ(vm_free(&vm, &b, &s, W_MEM_DECOMMIT), STATUS_SUCCESS);
+	frame_stats(&mid);
+	KT_EQ(mid.by_owner[FRAME_PAGETABLE] - before.by_owner[FRAME_PAGETABLE], 2 + 1 + 1);
+	b = base, s = 0;
+	KT_EQ(vm_free(&vm, &b, &s, W_MEM_RELEASE), STATUS_SUCCESS);
+	frame_stats(&after);
+	KT_EQ(after.by_owner[FRAME_PAGETABLE], before.by_owner[FRAME_PAGETABLE]);
+	KT_EQ(after.free, before.free);
+	vm_space_destroy(&vm);
+}
