@@ -16,6 +16,7 @@
 #include "kheap.h"
 #include "paging.h"
 #include "vm_ext.h"
+#include "swap.h"
 #include "kernel/layout.h"
 #include "kernel/panic.h"
 
@@ -199,8 +200,10 @@ ntstatus_t vm_set_working_set(struct vm_space *vm, uint64_t min_bytes, uint64_t 
 	if ((flags & (LOCK_WS_MIN_ENABLE | LOCK_WS_MIN_DISABLE)) == (LOCK_WS_MIN_ENABLE | LOCK_WS_MIN_DISABLE) ||
 	    (flags & (LOCK_WS_MAX_ENABLE | LOCK_WS_MAX_DISABLE)) == (LOCK_WS_MAX_ENABLE | LOCK_WS_MAX_DISABLE))
 		return STATUS_INVALID_PARAMETER;
-	if (min_bytes == UINT64_MAX && max_bytes == UINT64_MAX)
-		return STATUS_SUCCESS;	/* empty the working set: there is no trimming yet, nothing to do */
+	if (min_bytes == UINT64_MAX && max_bytes == UINT64_MAX) {
+		vm_evict_all(vm, vm);	/* empty the working set: every page that can go goes to the pagefile */
+		return STATUS_SUCCESS;
+	}
 	uint64_t min = min_bytes ? min_bytes >> PAGE_SHIFT : vm->ws_min;
 	uint64_t max = max_bytes ? max_bytes >> PAGE_SHIFT : vm->ws_max;
 	if (min > max)

@@ -125,6 +125,15 @@ int main(void)
 	CHECK_EQ(verify(sr, 8 * MB, 3), 0);
 	CHECK_EQ(resident(locked), 16);
 
+	/* SetProcessWorkingSetSize(-1, -1) empties the working set: everything that may go goes out. */
+	unsigned long long was_out = paged_out();
+	CHECK(SetProcessWorkingSetSize(GetCurrentProcess(), (SIZE_T)-1, (SIZE_T)-1));
+	CHECK(paged_out() >= was_out + KEEP / P / 2);	/* at least the half of big that was resident */
+	CHECK_EQ(resident(big), 0);
+	CHECK_EQ(resident(locked), 16);	/* locked pages stay */
+	CHECK_EQ(verify(big, KEEP, 4), 0);
+	CHECK_EQ(verify(locked, 16 * P, 1), 0);
+
 	/* Decommit and release give the slots back (the runner checks them all at exit too). */
 	CHECK(VirtualFree(big, KEEP / 2, MEM_DECOMMIT));
 	CHECK(VirtualFree(big, 0, MEM_RELEASE));
