@@ -12,6 +12,7 @@
 #include "mm/kheap.h"
 #include "mm/pagefile.h"
 #include "mm/swap.h"
+#include "mm/paging.h"
 #include "mm/phys.h"
 #include "mm/vm.h"
 #include "cpu.h"
@@ -64,6 +65,7 @@ static void commit_init(void)
 			limit = mib * 256;
 	}
 	vm_commit_init(limit);
+	pt_set_table_limit(s.total / 2);	/* half of RAM at most in page tables */
 	kprintf("commit limit: %lu pages (%lu MiB: %lu MiB of RAM, %lu MiB of pagefile)\n", limit, limit >> 8, ram >> 8,
 		swap_slots_total() >> 8);
 }

@@ -27,8 +27,10 @@
 #define EVICT_BATCH 64
 #define EVICT_LOW   256	/* free frames below which a fault pages out (1 MiB) */
 #define EVICT_HIGH  512	/* ... until this many are free */
+#define EVICT_SCAN  65536	/* entries one pass may look at: bounds the work when little can go */
 
 static struct vm_space *spaces, *space_hand;
+static uint64_t scan_left;	/* what is left of the current batch's EVICT_SCAN */
 static struct section *sections, *section_hand;
 static uint64_t section_index;
 
@@ -112,8 +114,14 @@ static unsigned scan_space(struct vm_space *vm, struct victim *out, unsigned roo
 			next = (a + PAGE_2M) & ~(PAGE_2M - 1);
 			if (next > v->end)
 				next = v->end;
+			if (!scan_left) {
+				vm->evict_hand = a;	/* out of budget: resume here next time */
+				return n;
+			}
+			scan_left--;
 			pte_t *pte = pt_walk(vm->root, a, false);
 			for (; pte && a < next; a += PAGE_SIZE, pte++) {
+				scan_left -= scan_left > 0;
 				if (!evictable(v, a, pte, all))
 					continue;
 				out[n++] = (struct victim){ .vm = vm, .v = v, .va = a, .pte = pte, .phys = *pte & PTE_ADDR };
@@ -147,6 +155,11 @@ static unsigned scan_sections(struct victim *out, unsigned room, bool *wrapped)
 	struct section *s = section_hand ? section_hand : sections;
 	for (; s; s = s->evict_next, section_index = 0) {
 		for (; section_index < s->pages; section_index++) {
+			if (!scan_left) {
+				section_hand = s;	/* out of budget: resume here next time */
+				return n;
+			}
+			scan_left--;
 			uint64_t phys = s->frames[section_index];
 			if (!phys || (phys & PTE_SW_SWAP))
 				continue;
@@ -245,6 +258,7 @@ static unsigned evict_batch(struct vm_space *cur)
 	unsigned n = 0;
 	/* A second pass only when the first found nothing (it cleared accessed bits): never a page twice. */
 	for (int pass = 0; pass < 2 && n == 0; pass++) {
+		scan_left = EVICT_SCAN;
 		struct vm_space *start = space_hand ? space_hand : spaces;
 		for (struct vm_space *vm = start; vm && n < EVICT_BATCH;) {
 			bool wrapped;
@@ -283,6 +297,7 @@ uint64_t vm_evict_all(struct vm_space *vm, struct vm_space *cur)
 	for (;;) {
 		bool wrapped;
 		vm->evict_hand = 0;
+		scan_left = UINT64_MAX;	/* everything: the caller asked for it */
 		unsigned n = scan_space(vm, vs, EVICT_BATCH, true, &wrapped);
 		unsigned done = n ? page_out(vs, n, cur) : 0;
 		total += done;

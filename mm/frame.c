@@ -261,6 +261,11 @@ uint64_t frame_free_count(void)
 	return free_frames;
 }
 
+uint64_t frame_owner_count(enum frame_owner owner)
+{
+	return owner < FRAME_OWNER_COUNT ? owner_frames[owner] : 0;
+}
+
 uint64_t frame_free_blocks(unsigned order)
 {
 	return order <= FRAME_MAX_ORDER ? free_count[order] : 0;

@@ -116,6 +116,8 @@ uint64_t frame_free_blocks(unsigned order);
 
 /* Number of free frames (frame_stats' free, without the copy). */
 uint64_t frame_free_count(void);
+/* Number of allocated frames of owner. */
+uint64_t frame_owner_count(enum frame_owner owner);
 
 /*
  * Call fn(ctx, first_frame, count, owner) for every maximal run of frames

@@ -9,6 +9,12 @@
 #include <stddef.h>
 
 uint64_t kernel_root;
+static uint64_t table_limit = UINT64_MAX;	/* page-table pages allowed before user walks stop allocating */
+
+void pt_set_table_limit(uint64_t pages)
+{
+	table_limit = pages;
+}
 
 static inline unsigned pt_index(uint64_t va, int level)	/* level 3 = PML4 .. 0 = PT */
 {
@@ -29,6 +35,8 @@ static pte_t *walk_to(uint64_t root, uint64_t va, int stop, bool alloc)
 		if (!(*e & PTE_P)) {
 			if (!alloc)
 				return NULL;
+			if (va < USER_TOP && frame_owner_count(FRAME_PAGETABLE) >= table_limit)
+				return NULL;	/* page tables cannot be paged out: they may not crowd out user pages */
 			uint64_t page = frame_alloc_zeroed(0, FRAME_PAGETABLE);
 			if (!page)
 				return NULL;

@@ -44,6 +44,14 @@ typedef uint64_t pte_t;
  */
 pte_t *pt_walk(uint64_t root, uint64_t va, bool alloc);
 
+/*
+ * Cap the page-table pages (all address spaces): beyond pages, walks of user
+ * addresses allocate no more tables (the access fails with
+ * STATUS_NO_MEMORY) so that page tables, which are never paged out, cannot
+ * fill RAM and leave no frame for the pages they map.  No cap by default.
+ */
+void pt_set_table_limit(uint64_t pages);
+
 /* Map one 4 KiB page.  Returns 0, or -1 if a table could not be allocated. */
 int pt_map(uint64_t root, uint64_t va, uint64_t phys, uint64_t flags);
 
