@@ -125,12 +125,32 @@ int main(void)
 	CHECK_EQ(verify(sr, 8 * MB, 3), 0);
 	CHECK_EQ(resident(locked), 16);
 
+	/* Write watch survives paging: the dirty bits go with the entries and come back clean. */
+	char *ww = VirtualAlloc(NULL, 64 * P, MEM_RESERVE | MEM_COMMIT | MEM_WRITE_WATCH, PAGE_READWRITE);
+	CHECK(ww != NULL);
+	for (int i = 0; i < 64; i++)
+		(void)*(volatile char *)(ww + i * P);	/* resident, clean */
+	ww[3 * P] = ww[17 * P] = ww[40 * P] = 1;
+
 	/* SetProcessWorkingSetSize(-1, -1) empties the working set: everything that may go goes out. */
 	unsigned long long was_out = paged_out();
 	CHECK(SetProcessWorkingSetSize(GetCurrentProcess(), (SIZE_T)-1, (SIZE_T)-1));
 	CHECK(paged_out() >= was_out + KEEP / P / 2);	/* at least the half of big that was resident */
 	CHECK_EQ(resident(big), 0);
+	CHECK_EQ(resident(ww), 0);
 	CHECK_EQ(resident(locked), 16);	/* locked pages stay */
+	PVOID addrs[64];
+	ULONG_PTR count = 64;
+	DWORD gran;
+	CHECK_EQ(GetWriteWatch(WRITE_WATCH_FLAG_RESET, ww, 64 * P, addrs, &count, &gran), 0);
+	CHECK(count == 3 && addrs[0] == ww + 3 * P && addrs[1] == ww + 17 * P && addrs[2] == ww + 40 * P);
+	for (int i = 0; i < 64; i++)
+		CHECK_EQ(ww[i * P], i == 3 || i == 17 || i == 40);	/* read back in: clean */
+	ww[5 * P] = 2;
+	count = 64;
+	CHECK_EQ(GetWriteWatch(0, ww, 64 * P, addrs, &count, &gran), 0);
+	CHECK(count == 1 && addrs[0] == ww + 5 * P);
+	CHECK(VirtualFree(ww, 0, MEM_RELEASE));
 	CHECK_EQ(verify(big, KEEP, 4), 0);
 	CHECK_EQ(verify(locked, 16 * P, 1), 0);
 
