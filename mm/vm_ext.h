@@ -24,9 +24,9 @@ bool vm_charge_system(uint64_t pages);
 void vm_uncharge_system(uint64_t pages);
 
 /*
- * Clear every entry of [start, end) (page aligned) that holds a frame and drop
- * the frame's reference (section frames belong to their section and are only
- * unmapped); one TLB flush batch.
+ * Clear every entry of [start, end) (page aligned) that holds a frame or a
+ * pagefile slot and drop that reference (section frames belong to their
+ * section and are only unmapped); one TLB flush batch.
  */
 void vm_drop_entries(struct vm_space *vm, uint64_t start, uint64_t end);
 
@@ -53,7 +53,8 @@ enum vm_fault_result cow_write(struct vm_space *vm, struct vad *v, uint64_t page
 /*
  * fork: share every private frame mapped in [start, end) of parent with child
  * (same addresses), copy-on-write in both: one more reference, PTE_SW_COW set
- * and write access removed.  Section frames are skipped (the child maps them
+ * and write access removed; a paged-out page's swap entry is copied (one
+ * more slot reference).  Section frames are skipped (the child maps them
  * again from the section).  STATUS_NO_MEMORY when a child page table cannot
  * be allocated.  The caller flushes the parent's TLB.
  */
