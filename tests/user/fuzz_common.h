@@ -74,6 +74,22 @@ static unsigned long long iters, calls, calls_ok, bad_inputs, queries, faults, r
 static unsigned long long failures, cur_iter;
 
 /*
+ * Paging under the fuzzers: every FUZZ_TRIM_EVERY iterations the fuzzer
+ * empties its working set (SetProcessWorkingSetSize(-1, -1)), so what it
+ * reads, writes and queries next comes back from the pagefile (when there is
+ * one).  Draws no random number: a seed gives the same calls either way.
+ */
+#define FUZZ_TRIM_EVERY 211
+static unsigned long long trims;
+
+static void fuzz_maybe_trim(void)
+{
+	if (cur_iter % FUZZ_TRIM_EVERY == FUZZ_TRIM_EVERY - 1 &&
+	    SetProcessWorkingSetSize(GetCurrentProcess(), (SIZE_T)-1, (SIZE_T)-1))
+		trims++;
+}
+
+/*
  * The summary line, `extra` (the fuzzer's own figures) in the middle; then
  * the end checks: every frame since frames_before is back, no mismatch.
  */
@@ -82,8 +98,8 @@ static void fuzz_summary(const char *name, unsigned long long seed, unsigned lon
 {
 	unsigned long long now = utest_free_frames();
 	printf("%s: seed %llu: %llu iterations, %llu calls (%llu succeeded, %llu bad inputs), %llu queries, %llu faults, "
-	       "%llu reads checked, %s, frames lost %lld, %llu ms, %llu mismatches\n",
-	       name, seed, iters, calls, calls_ok, bad_inputs, queries, faults, reads_checked, extra,
+	       "%llu reads checked, %s, %llu working-set trims, frames lost %lld, %llu ms, %llu mismatches\n",
+	       name, seed, iters, calls, calls_ok, bad_inputs, queries, faults, reads_checked, extra, trims,
 	       (long long)(frames_before - now), (unsigned long long)GetTickCount() - t0, failures);
 	CHECK_EQ(now, frames_before);
 	CHECK_EQ(failures, 0);

@@ -643,6 +643,7 @@ int main(void)
 	unsigned long long t0 = GetTickCount();
 
 	for (cur_iter = 0; cur_iter < FUZZ_ITER && failures < 50; cur_iter++) {
+		fuzz_maybe_trim();
 		int w = (int)rnd(1000), i = 0;
 		while (w >= ops[i].weight)
 			w -= ops[i++].weight;

@@ -559,6 +559,7 @@ int main(void)
 
 	check_window();
 	for (cur_iter = 0; cur_iter < FUZZ_ITER && failures < 50; cur_iter++) {
+		fuzz_maybe_trim();
 		int op = (int)rnd(100);
 		if (op < 25)
 			do_alloc();
