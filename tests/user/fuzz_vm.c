@@ -90,12 +90,16 @@ static unsigned long long random_size(unsigned long long addr, int *huge)
 	return huge_[rnd(4)];
 }
 
-/* Bad out-pointers: NULL, kernel, non-canonical, below the minimum, read-only, partly valid, misaligned. */
+/*
+ * Bad out-pointers: NULL, kernel, non-canonical, below the minimum, the first byte past the user
+ * range (USER_END - 4 would be the top of the stack, valid for a 4-byte cell), read-only, partly
+ * valid, misaligned.
+ */
 static char *ro_page;	/* one read-only page */
 static void *bad_ptr(void)
 {
 	void *const ptrs[] = { NULL, (void *)0x1000, (void *)0xffff800000000000ULL, (void *)0xffffffff80100000ULL,
-			       (void *)0x0000800000000000ULL, (void *)(USER_END - 4), ro_page, ro_page + PG - 4, ro_page + 2,
+			       (void *)0x0000800000000000ULL, (void *)USER_END, ro_page, ro_page + PG - 4, ro_page + 2,
 			       (void *)(WIN_END + 0x10000) };
 	return ptrs[rnd(sizeof(ptrs) / sizeof(ptrs[0]))];
 }
