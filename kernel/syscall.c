@@ -315,7 +315,7 @@ static ntstatus_t sys_memory_status(struct trap_frame *tf)
 		.commit_limit = c.limit,
 		.commit_charged = c.charged,
 		.process_charge = vm->charge,
-		.commit_limit_with_pagefile = c.limit + pagefile_slots(),
+		.commit_limit_ram = c.limit > swap_slots_total() ? c.limit - swap_slots_total() : 0,
 		.pagefile_total = pagefile_slots(),
 		.pagefile_free = pagefile_free_slots(),
 		.user_va_total = USER_MAX_ADDR + 1 - USER_MIN_ADDR,

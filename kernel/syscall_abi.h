@@ -136,13 +136,12 @@ struct abi_frame_run {
 /*
  * Memory status (NtQueryMemoryStatus), in 4 KiB pages; GlobalMemoryStatusEx is
  * built on it.  commit_limit is the limit the kernel enforces: usable RAM less
- * a kernel reserve for now, RAM plus the pagefile (commit_limit_with_pagefile)
- * once pages can be evicted to it.
+ * a kernel reserve (commit_limit_ram) plus the pagefile slots paging uses.
  */
 struct abi_memory_status {
 	unsigned long long total_phys, avail_phys;	/* frames managed, frames free */
 	unsigned long long commit_limit, commit_charged, process_charge;
-	unsigned long long commit_limit_with_pagefile;
+	unsigned long long commit_limit_ram;	/* the part of commit_limit backed by RAM */
 	unsigned long long pagefile_total, pagefile_free;	/* slots */
 	unsigned long long user_va_total, user_va_free;	/* bytes of this process's user range */
 };

@@ -49,13 +49,14 @@ static void figures(void)
 	CHECK_EQ(ms.ullTotalVirtual, 0x7FFFFFFE0000ULL);	/* 0x10000 .. 0x7FFFFFFEFFFF */
 	CHECK(ms.ullAvailVirtual < ms.ullTotalVirtual);
 	CHECK_EQ(ms.ullAvailExtendedVirtual, 0);
-	/* The pagefile: reported beside the limit it will add to once pages can be evicted. */
-	CHECK_EQ(k.commit_limit_with_pagefile, k.commit_limit + k.pagefile_total);
+	/* The limit is RAM (less the kernel's reserve) plus the pagefile. */
+	CHECK_EQ(k.commit_limit, k.commit_limit_ram + k.pagefile_total);
+	CHECK(k.commit_limit_ram < k.total_phys);
 	CHECK(k.pagefile_free <= k.pagefile_total);
 	CHECK(k.process_charge > 0 && k.process_charge <= k.commit_charged);
-	printf("mem_status: %llu MiB RAM, commit limit %llu MiB (%llu MiB with the %llu MiB pagefile), load %u%%\n",
-	       ms.ullTotalPhys / MB, ms.ullTotalPageFile / MB, k.commit_limit_with_pagefile * PG / MB,
-	       k.pagefile_total * PG / MB, (unsigned)ms.dwMemoryLoad);
+	printf("mem_status: %llu MiB RAM, commit limit %llu MiB (%llu MiB of RAM, %llu MiB of pagefile), load %u%%\n",
+	       ms.ullTotalPhys / MB, ms.ullTotalPageFile / MB, k.commit_limit_ram * PG / MB, k.pagefile_total * PG / MB,
+	       (unsigned)ms.dwMemoryLoad);
 
 	/* GlobalMemoryStatus: the same figures, dwLength set by the function. */
 	MEMORYSTATUS old;
