@@ -177,8 +177,10 @@ host-test:
 	@mkdir -p $(B)
 	@tools/host-tests.sh $(HOSTCC) $(B)/host > $(B)/host.log 2>&1; cat $(B)/host.log
 
-$(B)/test.iso: $(ISO_DEPS) $(USER_TEST_PROGS)
-	tools/mkiso.sh $@ $(B)/kernel.elf "test=all" $(USER_TEST_PROGS)
+# The tour runs first in the 512M boot (a user test like the others: it exits 0 when all its
+# checks hold); tools/svg-test.sh draws its vmmap tables and checks the pictures of its steps.
+$(B)/test.iso: $(ISO_DEPS) $(B)/demo/tour.elf $(USER_TEST_PROGS)
+	tools/mkiso.sh $@ $(B)/kernel.elf "test=all" $(B)/demo/tour.elf $(USER_TEST_PROGS)
 
 kernel-test: $(B)/test.iso
 	-@TIMEOUT=$(TEST_TIMEOUT) tools/qemu-run.sh $(B)/test.iso $(B)/test.log quiet; \

@@ -1,9 +1,9 @@
 #!/bin/sh
 # tools/svg-test.sh BUILD - the pictures, checked: draws the vmmap and physmap
-# dumps that tests/user/vmmap_info.c printed in BUILD/test.log with
-# BUILD/tools/svgmap, checks with BUILD/tools/svgcheck that each SVG is
-# well-formed and shows the regions and owners of that fixed layout, and
-# that svgcheck rejects broken SVGs.  Prints "svg: PASS/FAIL name" lines and
+# dumps that the tour and tests/user/vmmap_info.c printed in BUILD/test.log
+# with BUILD/tools/svgmap, checks with BUILD/tools/svgcheck that each SVG is
+# well-formed and shows the regions and owners of vmmap_info's fixed layout
+# and of the tour's steps, and that svgcheck rejects broken SVGs.  Prints "svg: PASS/FAIL name" lines and
 # "svg: N passed, N failed"; exits non-zero on a failure.
 b=$1
 passed=0 failed=0
@@ -27,6 +27,13 @@ $b/tools/svgcheck "$vm" \
 	'data-protect="rw-+guard" data-resident="0"' \
 	'data-base="0x0" data-size="4194304" data-state="free"'
 result svgcheck_vmmap $?
+# The tour (it runs first in the 512M boot): its steps' columns, and what they show.
+$b/tools/svgcheck "$vm" 'step 1: reserve' 'step 3: demand-zero fault' 'step 5: a write-copy page splits off' \
+	'step 6: fork shares, then copies' 'step 8: a write-combining mapping' \
+	'data-type="mapped" data-protect="rc-"' \
+	'data-size="4096" data-state="commit" data-type="mapped" data-protect="rw-" data-resident="1" data-dirty="1"' \
+	'data-protect="r--+wc" data-resident="4"' 'data-protect="rw-+guard"'
+result svgcheck_tour $?
 $b/tools/svgmap physmap "$b/test.log" "$pm"
 result svgmap_physmap $?
 $b/tools/svgcheck "$pm" 'physmap: vmmap_info' 'data-owner="absent" data-first="0x0"' 'data-owner="free"' \
