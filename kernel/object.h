@@ -16,7 +16,7 @@
 #include <stdint.h>
 #include "mm/winvm.h"
 
-#define OBJ_NAME_MAX 128	/* bytes including the terminating NUL */
+#define OBJ_NAME_MAX 261	/* MAX_PATH (260) characters, as CreateFileMapping documents, and the NUL */
 #define HANDLE_MAX   256	/* handles per process */
 
 enum kobject_type { KOBJ_SECTION = 1 };

@@ -255,7 +255,7 @@ HANDLE WINAPI CreateFileMappingA(HANDLE hFile, LPSECURITY_ATTRIBUTES lpAttribute
 HANDLE WINAPI CreateFileMappingW(HANDLE hFile, LPSECURITY_ATTRIBUTES lpAttributes, DWORD flProtect,
 				 DWORD dwMaximumSizeHigh, DWORD dwMaximumSizeLow, LPCWSTR lpName)
 {
-	char buf[256];
+	char buf[300];
 	const char *name = lpName ? narrow_name(lpName, buf, sizeof(buf)) : NULL;
 	if (lpName && !name) {
 		SetLastError(ERROR_INVALID_NAME);
@@ -278,7 +278,7 @@ HANDLE WINAPI OpenFileMappingA(DWORD dwDesiredAccess, BOOL bInheritHandle, LPCST
 
 HANDLE WINAPI OpenFileMappingW(DWORD dwDesiredAccess, BOOL bInheritHandle, LPCWSTR lpName)
 {
-	char buf[256];
+	char buf[300];
 	const char *name = lpName ? narrow_name(lpName, buf, sizeof(buf)) : NULL;
 	if (lpName && !name) {
 		SetLastError(ERROR_INVALID_NAME);

@@ -121,7 +121,7 @@ static void do_create(void)
 	if (file != INVALID_HANDLE_VALUE)
 		want = ERROR_INVALID_HANDLE;
 	else if (name == long_name)
-		want = ERROR_INVALID_NAME;	/* the kernel's OBJ_NAME_MAX (128 bytes); Windows takes longer names */
+		want = ERROR_INVALID_NAME;	/* over MAX_PATH: the kernel's OBJ_NAME_MAX */
 	else if (attr != 0 && attr != SEC_COMMIT && attr != SEC_RESERVE)
 		want = ERROR_INVALID_PARAMETER;
 	else if (prot != PAGE_READONLY && prot != PAGE_READWRITE && prot != PAGE_WRITECOPY && prot != PAGE_EXECUTE_READ &&

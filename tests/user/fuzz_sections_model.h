@@ -326,7 +326,7 @@ static const struct {
 	      { "fz_b", 1 },	       { "Fz_B", 1 },	      { "Local\\fz_b", 1 },	   { "Global\\fz_a", 2 },
 	      { "GLOBAL\\FZ_A", 2 }, { "Local\\Global\\fz_a", 2 } };
 #define NCANON 3
-static char long_name[200];	/* too long for the object namespace */
+static char long_name[300];	/* longer than MAX_PATH: too long for the object namespace */
 
 static const DWORD sec_prots[] = { PAGE_READONLY,     PAGE_READWRITE,	      PAGE_WRITECOPY,
 				   PAGE_EXECUTE_READ, PAGE_EXECUTE_READWRITE, PAGE_EXECUTE_WRITECOPY };

@@ -122,7 +122,7 @@ int main(void)
 	CHECK_STATUS(winmm_map_view(section, &a), (NTSTATUS)0xC000001FL);	/* STATUS_INVALID_VIEW_SIZE */
 	a = (struct abi_map_view){ 0, 0, (ULONG_PTR)-1, 0, PAGE_READONLY };
 	CHECK_STATUS(winmm_map_view(section, &a), (NTSTATUS)0xC000001FL);
-	static char longname[200];
+	static char longname[300];	/* over MAX_PATH */
 	memset(longname, 'n', sizeof longname - 1);
 	CHECK_ERR(CreateFileMappingA(INVALID_HANDLE_VALUE, NULL, PAGE_READWRITE, 0, 0x1000, longname), ERROR_INVALID_NAME);
 	HANDLE h = NULL;

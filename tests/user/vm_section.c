@@ -287,6 +287,15 @@ static void names(void)
 	CHECK(CloseHandle(x));
 	CHECK_ERR(OpenFileMappingA(FILE_MAP_READ, FALSE, "Global\\vm_section_test"), ERROR_FILE_NOT_FOUND);
 	CHECK_ERR(OpenFileMappingA(FILE_MAP_READ, FALSE, NULL), ERROR_INVALID_PARAMETER);
+	/* Names up to MAX_PATH characters. */
+	static char name260[261];
+	for (int i = 0; i < 260; i++)
+		name260[i] = (char)('a' + i % 26);
+	HANDLE ln = CreateFileMappingA(INVALID_HANDLE_VALUE, NULL, PAGE_READWRITE, 0, P, name260);
+	CHECK(ln != NULL);
+	HANDLE lo = OpenFileMappingA(FILE_MAP_READ, FALSE, name260);
+	CHECK(lo != NULL);
+	CHECK(CloseHandle(lo) && CloseHandle(ln));
 	char *wa = MapViewOfFile(a, FILE_MAP_WRITE, 0, 0, 0);
 	char *wb = MapViewOfFile(b, FILE_MAP_WRITE, 0, 0, 0);	/* the existing section: read-write, one page */
 	char *rc = MapViewOfFile(c, FILE_MAP_READ, 0, 0, 0);
