@@ -8,13 +8,11 @@
 #include "multiboot.h"
 #include "proc.h"
 #include "syscall_abi.h"
-#include "syscall_ob.h"
+#include "syscall.h"
 #include "time.h"
 #include "uaccess.h"
 #include "cpu.h"
 #include "fpu.h"
-#include "syscall_awe.h"
-#include "syscall_lock.h"
 #include "mm/frame.h"
 #include "mm/pagefile.h"
 #include "mm/phys.h"
@@ -24,20 +22,12 @@
 
 #define STATUS_INVALID_INFO_CLASS ((ntstatus_t)0xC0000003)
 
-/* NT probes output pointers for their natural alignment before using them. */
-#define MISALIGNED(uptr, size) (((uptr) & ((size) - 1)) != 0)
 #define STATUS_INVALID_SYSTEM_SERVICE ((ntstatus_t)0xC000001C)
-#define STATUS_NO_SUCH_PROCESS ((ntstatus_t)0xC000010A)
 #define STATUS_BUFFER_TOO_SMALL ((ntstatus_t)0xC0000023)
 
 void context_from_frame(uint8_t *ctx, const struct trap_frame *tf);
 int frame_from_context(struct trap_frame *tf, const uint8_t *ctx);
 __attribute__((noreturn)) void proc_unhandled_exception(uint32_t code, uint64_t rip, uint32_t nparams, uint64_t access, uint64_t addr);
-
-static bool is_current(uint64_t handle)
-{
-	return (int64_t)handle == ABI_CURRENT_PROCESS;
-}
 
 /* Read two in/out u64 values (base, size), probing that they can be written back. */
 static ntstatus_t get_inout(uint64_t ubase, uint64_t usize, uint64_t *base, uint64_t *size)

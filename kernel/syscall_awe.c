@@ -4,7 +4,7 @@
  * mm/awe.c.  Checks come in this order: handle, pointer alignment, the
  * count cell (probed for writing), the range (map), the arrays.
  */
-#include "syscall_awe.h"
+#include "syscall.h"
 #include "proc.h"
 #include "syscall_abi.h"
 #include "uaccess.h"
@@ -13,15 +13,14 @@
 #include "mm/kheap.h"
 #include "kernel/layout.h"
 
-#define STATUS_DATATYPE_MISALIGNMENT ((ntstatus_t)0x80000002)
 #define SCATTER_MAX (1ULL << 24)	/* entries one scatter call may name (64 GiB of pages) */
 
 /* Check the process handle, then read the in/out page count at ucount (8-byte aligned, probed for writing). */
 static ntstatus_t get_count(uint64_t handle, uint64_t ucount, uint64_t *n)
 {
-	if ((int64_t)handle != ABI_CURRENT_PROCESS)
+	if (!is_current(handle))
 		return STATUS_INVALID_HANDLE;
-	if (ucount & 7)
+	if (MISALIGNED(ucount, 8))
 		return STATUS_DATATYPE_MISALIGNMENT;
 	if (copy_from_user(n, ucount, 8) || copy_to_user(ucount, n, 8))
 		return STATUS_ACCESS_VIOLATION;
@@ -54,7 +53,7 @@ static uint64_t *copy_array_in(uint64_t uarr, uint64_t n, ntstatus_t *st)
 static ntstatus_t allocate_pages(struct trap_frame *tf, uint64_t n)
 {
 	ntstatus_t st;
-	if (tf->rdx & 7)
+	if (MISALIGNED(tf->rdx, 8))
 		return STATUS_DATATYPE_MISALIGNMENT;
 	struct frame_stats fs;
 	frame_stats(&fs);

@@ -6,14 +6,13 @@
  * (STATUS_INVALID_PARAMETER each), the handle, MAP_SYSTEM's privilege; on
  * success the page-rounded base and size are written back.
  */
-#include "syscall_lock.h"
+#include "syscall.h"
 #include "proc.h"
 #include "syscall_abi.h"
 #include "uaccess.h"
 #include "mm/lock.h"
 #include "kernel/layout.h"
 
-#define STATUS_DATATYPE_MISALIGNMENT ((ntstatus_t)0x80000002)
 #define PAGE_MASK_ 0xFFFULL
 
 /* NtLockVirtualMemory (unlock false) / NtUnlockVirtualMemory (unlock true): (HANDLE, PVOID *base, SIZE_T *size, ULONG map_type) */
@@ -23,14 +22,14 @@ ntstatus_t sys_lock(struct trap_frame *tf, bool unlock)
 	uint64_t base, size;
 	if (map & ~(uint32_t)(ABI_MAP_PROCESS | ABI_MAP_SYSTEM) || !map)
 		return STATUS_INVALID_PARAMETER;
-	if ((tf->rsi & 7) || (tf->rdx & 7))
+	if (MISALIGNED(tf->rsi, 8) || MISALIGNED(tf->rdx, 8))
 		return STATUS_DATATYPE_MISALIGNMENT;
 	if (copy_from_user(&base, tf->rsi, 8) || copy_from_user(&size, tf->rdx, 8) || copy_to_user(tf->rsi, &base, 8) ||
 	    copy_to_user(tf->rdx, &size, 8))
 		return STATUS_ACCESS_VIOLATION;
 	if (base > USER_MAX_ADDR || USER_MAX_ADDR - base < size || size == 0)
 		return STATUS_INVALID_PARAMETER;
-	if ((int64_t)tf->rdi != ABI_CURRENT_PROCESS)
+	if (!is_current(tf->rdi))
 		return STATUS_INVALID_HANDLE;
 	if (map & ABI_MAP_SYSTEM)
 		return STATUS_PRIVILEGE_NOT_HELD;	/* needs SeLockMemoryPrivilege */
@@ -49,11 +48,11 @@ ntstatus_t sys_lock(struct trap_frame *tf, bool unlock)
 ntstatus_t sys_working_set(struct trap_frame *tf)
 {
 	struct abi_quota_limits q;
-	if ((int64_t)tf->rdi != ABI_CURRENT_PROCESS)
+	if (!is_current(tf->rdi))
 		return STATUS_INVALID_HANDLE;
 	if (tf->rsi > 1)
 		return STATUS_INVALID_PARAMETER;
-	if (tf->rdx & 7)
+	if (MISALIGNED(tf->rdx, 8))
 		return STATUS_DATATYPE_MISALIGNMENT;
 	if (copy_from_user(&q, tf->rdx, sizeof(q)) || copy_to_user(tf->rdx, &q, sizeof(q)))
 		return STATUS_ACCESS_VIOLATION;

@@ -6,19 +6,11 @@
  */
 #include "proc.h"
 #include "syscall_abi.h"
-#include "syscall_ob.h"
+#include "syscall.h"
 #include "uaccess.h"
 #include "mm/lock.h"
 #include "mm/section.h"
 
-#define STATUS_PENDING         ((ntstatus_t)0x00000103)
-#define STATUS_NO_SUCH_PROCESS ((ntstatus_t)0xC000010A)
-#define MISALIGNED(uptr, size) (((uptr) & ((size) - 1)) != 0)
-
-static bool is_current(uint64_t handle)
-{
-	return (int64_t)handle == ABI_CURRENT_PROCESS;
-}
 
 /* Copy a name argument: len 0 is the empty name; longer than OBJ_NAME_MAX - 1 or with a NUL is invalid. */
 static ntstatus_t get_name(char *name, uint64_t uname, uint64_t len)

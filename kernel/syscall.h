@@ -1,0 +1,46 @@
+/*
+ * kernel/syscall.h - the system-call handlers syscall_dispatch (kernel/syscall.c)
+ * calls from the other syscall_*.c files, and the argument checks they share.
+ * Each handler takes the caller's trap frame (arguments in rdi, rsi, rdx,
+ * r10, r8, r9, kernel/syscall_abi.h) and returns an NTSTATUS.
+ */
+#ifndef KERNEL_SYSCALL_H
+#define KERNEL_SYSCALL_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include "syscall_abi.h"
+#include "trap.h"
+#include "mm/winvm.h"
+
+#define STATUS_PENDING               ((ntstatus_t)0x00000103)
+#define STATUS_DATATYPE_MISALIGNMENT ((ntstatus_t)0x80000002)
+#define STATUS_NO_SUCH_PROCESS       ((ntstatus_t)0xC000010A)
+
+/* NT probes output pointers for their natural alignment before using them. */
+#define MISALIGNED(uptr, size) (((uptr) & ((size) - 1)) != 0)
+
+/* The only process handle the calls accept: NtCurrentProcess(), (HANDLE)-1. */
+static inline bool is_current(uint64_t handle)
+{
+	return (int64_t)handle == ABI_CURRENT_PROCESS;
+}
+
+/* kernel/syscall_ob.c: sections, handles, fork, waiting for a child. */
+ntstatus_t sys_create_section(struct trap_frame *tf);
+ntstatus_t sys_open_section(struct trap_frame *tf);
+ntstatus_t sys_map_view(struct trap_frame *tf);
+ntstatus_t sys_unmap_view(struct trap_frame *tf);
+ntstatus_t sys_close(struct trap_frame *tf);
+ntstatus_t sys_fork(struct trap_frame *tf);
+ntstatus_t sys_wait_child(struct trap_frame *tf);
+
+/* kernel/syscall_awe.c: AllocateUserPhysicalPages / FreeUserPhysicalPages, MapUserPhysicalPages(Scatter). */
+ntstatus_t sys_awe_pages(struct trap_frame *tf, bool free);
+ntstatus_t sys_awe_map(struct trap_frame *tf, bool scatter);
+
+/* kernel/syscall_lock.c: NtLockVirtualMemory / NtUnlockVirtualMemory, the working-set limits. */
+ntstatus_t sys_lock(struct trap_frame *tf, bool unlock);
+ntstatus_t sys_working_set(struct trap_frame *tf);
+
+#endif
