@@ -25,7 +25,7 @@ enum vm_fault_result cow_write(struct vm_space *vm, struct vad *v, uint64_t page
 		return VM_FAULT_NO_MEMORY;
 	uint64_t target = phys;
 	if (f->owner == FRAME_SECTION || f->refcount > 1) {
-		target = vm_user_frame(vm, false);
+		target = vm_page_frame(vm, FRAME_USER, false);
 		if (!target)
 			return VM_FAULT_NO_MEMORY;	/* cannot happen: the commit charge covers every copy */
 		page_copy(phys_to_virt(target), phys_to_virt(phys));
@@ -64,21 +64,18 @@ ntstatus_t cow_share(struct vm_space *parent, struct vm_space *child, uint64_t s
 			if (!(e & (PTE_P | PTE_SW_FRAME)))
 				continue;
 			uint64_t phys = e & PTE_ADDR;
-			struct frame *f = frame_get(phys);
-			if (f->owner == FRAME_SECTION)
+			if (frame_get(phys)->owner == FRAME_SECTION)
 				continue;
 			if (!dst && !(dst = pt_walk(child->root, va, true)))	/* one leaf table per 2 MiB */
 				return STATUS_NO_MEMORY;
-			/* The hot path of fork: frame_ref's checks inline (an order-0 user frame, below the maximum). */
-			if (f->refcount < FRAME_REF_MAX && f->order == 0) {
-				f->refcount++;
+			if (frame_ref(phys)) {
 				e = (e | PTE_SW_COW) & ~PTE_W;
 				*src = e;
 				*dst = e;
 				continue;
 			}
 			/* 65535 sharers already: this child gets its own copy now (its first write takes it over). */
-			uint64_t copy = vm_user_frame(child, false);
+			uint64_t copy = vm_page_frame(child, FRAME_USER, false);
 			if (!copy)
 				return STATUS_NO_MEMORY;
 			page_copy(phys_to_virt(copy), phys_to_virt(phys));

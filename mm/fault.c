@@ -84,7 +84,7 @@ enum vm_fault_result vm_fault(struct vm_space *vm, uint64_t addr, unsigned acces
 		return swap_in(vm, v, page, pte, prot);
 	if (v->section)
 		return view_fault(vm, v, page, pte, prot, access);
-	uint64_t f = vm_user_frame(vm, true);
+	uint64_t f = vm_page_frame(vm, FRAME_USER, true);
 	if (!f)
 		return VM_FAULT_NO_MEMORY;
 	*pte = f | prot_pte_flags(prot);

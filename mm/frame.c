@@ -224,7 +224,7 @@ static struct frame *single_frame(uint64_t phys, const char *who)
 	return f;
 }
 
-bool frame_ref(uint64_t phys)
+bool frame_ref_checked(uint64_t phys)
 {
 	struct frame *f = single_frame(phys, "frame_ref");
 	if (!f || f->refcount == FRAME_REF_MAX)

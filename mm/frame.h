@@ -91,8 +91,10 @@ void frame_free(uint64_t phys, unsigned order);
  * panic on a frame that is not an allocated order-0 frame.
  */
 #define FRAME_REF_MAX 0xffffu
-bool frame_ref(uint64_t phys);
+static inline bool frame_ref(uint64_t phys);	/* below, after frame_get */
 bool frame_unref(uint64_t phys);
+/* frame_ref's checks, out of line: panics on a frame that is not an allocated single one. */
+bool frame_ref_checked(uint64_t phys);
 
 /*
  * The database entry of a frame, or NULL if phys is beyond the database.
@@ -107,6 +109,16 @@ static inline struct frame *frame_get(uint64_t phys)
 	return fn < frame_db_count ? &frame_db[fn] : 0;
 }
 #define FRAME_ORDER_TAIL 0xff
+
+static inline bool frame_ref(uint64_t phys)
+{
+	struct frame *f = frame_get(phys);
+	if (f && f->order == 0 && f->owner > FRAME_FREE && f->refcount && f->refcount < FRAME_REF_MAX) {
+		f->refcount++;	/* the common case, inline: fork takes one per resident page */
+		return true;
+	}
+	return frame_ref_checked(phys);
+}
 
 /* Copy the current frame counts into *out. */
 void frame_stats(struct frame_stats *out);

@@ -300,7 +300,7 @@ enum vm_fault_result view_fault(struct vm_space *vm, struct vad *v, uint64_t pag
 	uint64_t i = page_index(v, page);
 	uint64_t shared = s->frames[i];
 	if (shared & PTE_SW_SWAP) {	/* paged out: read it back for every view */
-		uint64_t f = frame_alloc(0, FRAME_SECTION);
+		uint64_t f = vm_page_frame(vm, FRAME_SECTION, false);
 		if (!f)
 			return VM_FAULT_NO_MEMORY;
 		if (pagefile_read(swap_entry_slot(shared), f)) {
@@ -315,7 +315,7 @@ enum vm_fault_result view_fault(struct vm_space *vm, struct vad *v, uint64_t pag
 		uint32_t copied = prot_after_copy(prot);
 		if (vad_runs_reserve(v))
 			return VM_FAULT_NO_MEMORY;
-		uint64_t f = vm_user_frame(vm, !shared);
+		uint64_t f = vm_page_frame(vm, FRAME_USER, !shared);
 		if (!f)
 			return VM_FAULT_NO_MEMORY;
 		if (shared)
@@ -326,9 +326,7 @@ enum vm_fault_result view_fault(struct vm_space *vm, struct vad *v, uint64_t pag
 		return VM_FAULT_RESOLVED;
 	}
 	if (!shared) {
-		shared = frame_alloc_zeroed(0, FRAME_SECTION);
-		if (!shared && vm_reclaim_reset(vm))
-			shared = frame_alloc_zeroed(0, FRAME_SECTION);
+		shared = vm_page_frame(vm, FRAME_SECTION, true);
 		if (!shared)
 			return VM_FAULT_NO_MEMORY;
 		s->frames[i] = shared;

@@ -174,7 +174,7 @@ enum vm_fault_result swap_in(struct vm_space *vm, const struct vad *v, uint64_t 
 	} else {
 		n = cluster(v, page, pte, slots);
 		for (unsigned i = 0; i < n; i++) {
-			frames[i] = vm_user_frame(vm, false);
+			frames[i] = vm_page_frame(vm, FRAME_USER, false);
 			if (!frames[i]) {
 				if (i == 0)
 					return VM_FAULT_NO_MEMORY;

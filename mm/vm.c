@@ -93,14 +93,13 @@ static uint64_t committed_pages(const struct vad *v, uint64_t start, uint64_t en
 }
 
 /*
- * Call visit(entry, ctx) for every leaf entry of [start, end) that holds a
- * frame (present, or PTE_SW_FRAME) or a slot (a swap entry), one page-table walk per 2 MiB (the leaves
+ * Call visit(entry, ctx) for every leaf entry of [start, end) with a bit of
+ * `holds` set (PTE_P and PTE_SW_FRAME: a frame; PTE_SW_SWAP: a pagefile slot), one page-table walk per 2 MiB (the leaves
  * of a table are contiguous; absent tables are skipped), then flush the TLB
  * once when there was any.  Always inlined, so visit is a direct call.
  */
-static inline __attribute__((always_inline)) void for_each_frame_entry(struct vm_space *vm, uint64_t start,
-								       uint64_t end, void (*visit)(pte_t *, void *),
-								       void *ctx)
+static inline __attribute__((always_inline)) void for_each_entry(struct vm_space *vm, uint64_t start, uint64_t end,
+								 uint64_t holds, void (*visit)(pte_t *, void *), void *ctx)
 {
 	bool changed = false;
 	for (uint64_t va = start, next; va < end; va = next) {
@@ -109,7 +108,7 @@ static inline __attribute__((always_inline)) void for_each_frame_entry(struct vm
 			next = end;
 		pte_t *pte = pt_walk(vm->root, va, false);
 		for (; pte && va < next; va += PAGE_SIZE, pte++) {
-			if (!(*pte & (PTE_P | PTE_SW_FRAME | PTE_SW_SWAP)))
+			if (!(*pte & holds))
 				continue;
 			visit(pte, ctx);
 			changed = true;
@@ -132,19 +131,19 @@ static void drop_entry(pte_t *pte, void *ctx)
 
 void vm_drop_entries(struct vm_space *vm, uint64_t start, uint64_t end)
 {
-	for_each_frame_entry(vm, start, end, drop_entry, NULL);
+	for_each_entry(vm, start, end, PTE_P | PTE_SW_FRAME | PTE_SW_SWAP, drop_entry, NULL);
 }
 
 static void reprotect_entry(pte_t *pte, void *flags)
 {
-	if (!(*pte & PTE_SW_SWAP))	/* a paged-out page takes its protection when it comes back */
-		*pte = pte_reprotect(*pte, *(const uint64_t *)flags);
+	*pte = pte_reprotect(*pte, *(const uint64_t *)flags);
 }
 
 void vm_reprotect_entries(struct vm_space *vm, uint64_t start, uint64_t end, uint32_t protect)
 {
 	uint64_t flags = prot_pte_flags(protect);
-	for_each_frame_entry(vm, start, end, reprotect_entry, &flags);
+	/* Frames only: a paged-out page takes the protection of its run when it comes back. */
+	for_each_entry(vm, start, end, PTE_P | PTE_SW_FRAME, reprotect_entry, &flags);
 }
 
 /* Unmap the committed pages in [start, end) of v, dropping their frames. */
@@ -516,10 +515,10 @@ uint64_t vm_committed_pages(const struct vad *v, uint64_t start, uint64_t end)
 	return committed_pages(v, start, end);
 }
 
-uint64_t vm_user_frame(struct vm_space *vm, bool zeroed)
+uint64_t vm_page_frame(struct vm_space *vm, enum frame_owner owner, bool zeroed)
 {
-	uint64_t f = zeroed ? frame_alloc_zeroed(0, FRAME_USER) : frame_alloc(0, FRAME_USER);
+	uint64_t f = zeroed ? frame_alloc_zeroed(0, owner) : frame_alloc(0, owner);
 	if (!f && vm_reclaim_reset(vm))	/* memory pressure: take back MEM_RESET pages */
-		f = zeroed ? frame_alloc_zeroed(0, FRAME_USER) : frame_alloc(0, FRAME_USER);
+		f = zeroed ? frame_alloc_zeroed(0, owner) : frame_alloc(0, owner);
 	return f;
 }

@@ -8,6 +8,7 @@
 
 #include <stdbool.h>
 #include <stdint.h>
+#include "frame.h"
 #include "vm.h"
 
 /* ---- vm.c: commit accounting, shared with the extensions ---- */
@@ -37,8 +38,11 @@ void vm_drop_entries(struct vm_space *vm, uint64_t start, uint64_t end);
  */
 void vm_reprotect_entries(struct vm_space *vm, uint64_t start, uint64_t end, uint32_t protect);
 
-/* A frame for user memory (FRAME_USER, zeroed or not), taking back MEM_RESET pages under pressure; 0 if none. */
-uint64_t vm_user_frame(struct vm_space *vm, bool zeroed);
+/*
+ * A frame for a page of vm (owner FRAME_USER, or FRAME_SECTION for a section
+ * page), zeroed or not, taking back MEM_RESET pages under pressure; 0 if none.
+ */
+uint64_t vm_page_frame(struct vm_space *vm, enum frame_owner owner, bool zeroed);
 
 /* ---- cow.c: copy-on-write ---- */
 
