@@ -64,11 +64,12 @@ ntstatus_t cow_share(struct vm_space *parent, struct vm_space *child, uint64_t s
 			if (!(e & (PTE_P | PTE_SW_FRAME)))
 				continue;
 			uint64_t phys = e & PTE_ADDR;
-			if (frame_get(phys)->owner == FRAME_SECTION)
+			struct frame *f = frame_get(phys);
+			if (f->owner == FRAME_SECTION)
 				continue;
 			if (!dst && !(dst = pt_walk(child->root, va, true)))	/* one leaf table per 2 MiB */
 				return STATUS_NO_MEMORY;
-			if (frame_ref(phys)) {
+			if (frame_ref_entry(f, phys)) {
 				e = (e | PTE_SW_COW) & ~PTE_W;
 				*src = e;
 				*dst = e;

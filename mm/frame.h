@@ -110,14 +110,20 @@ static inline struct frame *frame_get(uint64_t phys)
 }
 #define FRAME_ORDER_TAIL 0xff
 
-static inline bool frame_ref(uint64_t phys)
+/* frame_ref for callers that already hold the frame's entry f = frame_get(phys). */
+static inline bool frame_ref_entry(struct frame *f, uint64_t phys)
 {
-	struct frame *f = frame_get(phys);
-	if (f && f->order == 0 && f->owner > FRAME_FREE && f->refcount && f->refcount < FRAME_REF_MAX) {
+	/* An allocated single frame (only those have a count: free frames have 0) below the maximum. */
+	if (f && f->order == 0 && (uint16_t)(f->refcount - 1) < FRAME_REF_MAX - 1) {
 		f->refcount++;	/* the common case, inline: fork takes one per resident page */
 		return true;
 	}
 	return frame_ref_checked(phys);
+}
+
+static inline bool frame_ref(uint64_t phys)
+{
+	return frame_ref_entry(frame_get(phys), phys);
 }
 
 /* Copy the current frame counts into *out. */
