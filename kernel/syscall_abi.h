@@ -22,7 +22,8 @@ enum syscall_number {
 	SYS_NtContinue = 6,		 /* (const CONTEXT *ctx, BOOLEAN test_alert): resumes at ctx, never returns on success */
 	SYS_NtGetTickCount = 7,		 /* () -> milliseconds since boot (not an NTSTATUS) */
 	SYS_NtDelayExecution = 8,	 /* (ULONG milliseconds) */
-	SYS_NtCreateProcess = 9,	 /* (const char *module_name, SIZE_T name_len, ULONG *pid): start a boot module */
+	SYS_NtCreateProcess = 9,	 /* (const char *module_name, SIZE_T name_len, ULONG *pid, const char *cmdline,
+					    SIZE_T cmdline_len): start a boot module (.exe); cmdline_len 0: the name */
 	SYS_NtWaitForProcess = 10,	 /* (ULONG pid, NTSTATUS *exit_status): wait for a child to end */
 	SYS_NtQueryFrameStats = 11,	 /* (struct abi_frame_stats *out) */
 	SYS_NtFlushInstructionCache = 12, /* (HANDLE, PVOID base, SIZE_T size) */
@@ -67,8 +68,31 @@ enum syscall_number {
 	SYS_NtUnlockVirtualMemory = 32,	 /* (HANDLE, PVOID *base, SIZE_T *size, ULONG map_type) */
 	SYS_NtWorkingSetLimits = 33,	 /* (HANDLE, ULONG set (0: query, 1: set), struct abi_quota_limits *limits): the
 					    ProcessQuotaLimits class of NtQuery/SetInformationProcess, working-set fields only */
-	SYS_COUNT = 34			 /* above the highest number; unset numbers give STATUS_INVALID_SYSTEM_SERVICE */
+	/* Images (docs/loader.md).  Names are boot-module names, ASCII, case-insensitive ("kernel32.dll"). */
+	SYS_NtLoadImage = 34,		 /* (const char *name, SIZE_T name_len, ULONG64 *base): map a DLL and every DLL it
+					    needs that is not mapped yet into the current process, binding their imports;
+					    *base its image base.  Already mapped: its base, STATUS_SUCCESS, nothing
+					    changes.  STATUS_DLL_NOT_FOUND, STATUS_ENTRYPOINT_NOT_FOUND,
+					    STATUS_INVALID_IMAGE_FORMAT change nothing */
+	SYS_NtQueryImages = 35,		 /* (struct abi_image_info *out, SIZE_T count, SIZE_T *needed): the images mapped in
+					    the current process in initialization order (dependencies first, the exe
+					    last); STATUS_BUFFER_TOO_SMALL (nothing written, *needed set) when count is
+					    too small */
+	SYS_NtUnloadImage = 36,		 /* (ULONG64 base): unmap an image NtLoadImage mapped (FreeLibrary's last
+					    reference); STATUS_NOT_MAPPED_VIEW when base is not an image's base */
+	SYS_COUNT = 37			 /* above the highest number; unset numbers give STATUS_INVALID_SYSTEM_SERVICE */
 };
+
+/* SYS_NtQueryImages: one mapped image. */
+struct abi_image_info {
+	unsigned long long base, size;	/* the view: image base, SizeOfImage rounded to pages */
+	unsigned long long entry;	/* AddressOfEntryPoint as an address, 0 when the image has none */
+	unsigned int flags;		/* ABI_IMAGE_EXE for the program, ABI_IMAGE_DLL for DLLs */
+	unsigned int pad;
+	char name[64];			/* the boot module's name, NUL-terminated ("kernel32.dll") */
+};
+#define ABI_IMAGE_EXE 1
+#define ABI_IMAGE_DLL 2
 
 /* SYS_NtMapViewOfSection's arguments. */
 struct abi_map_view {
