@@ -72,24 +72,21 @@ $(B)/kernel.elf: $(KOBJ) $(B)/ksyms.o kernel/kernel.ld
 # ---- user programs -----------------------------------------------------------
 -include libc/user.mk
 
-# The program `make run` boots with (no PROG).
-USER_RUN_PROGS := $(B)/demo/tour.elf
-RUN_CMDLINE    := run=tour.elf
-$(B)/demo/%.elf: $(B)/u/tests/demo/%.c.o $(UCRT0) $(B)/libc.a libc/user.ld
+# The program `make run` boots with (no PROG): the tour, tour.c (the list of
+# steps) and one step_*.c per step.
+USER_RUN_PROGS := $(B)/demo/tour.exe
+RUN_CMDLINE    := run=tour.exe
+TOUR_SRC := tests/demo/tour.c $(wildcard tests/demo/step_*.c)
+$(B)/demo/tour.exe: $(TOUR_SRC) $(wildcard tests/demo/*.h) $(B)/lib/libmmtools.a
 	@mkdir -p $(dir $@)
-	$(LD) $(ULDFLAGS) -o $@ $(UCRT0) $< $(B)/libc.a
-# The tour is tour.c (the list of steps) and one step_*.c per step.
-TOUR_OBJ := $(patsubst %,$(B)/u/%.o,tests/demo/tour.c $(wildcard tests/demo/step_*.c))
-$(B)/demo/tour.elf: $(TOUR_OBJ) $(UCRT0) $(B)/libc.a libc/user.ld
-	@mkdir -p $(dir $@)
-	$(LD) $(ULDFLAGS) -o $@ $(UCRT0) $(TOUR_OBJ) $(B)/libc.a
--include $(patsubst tests/demo/%.c,$(B)/u/tests/demo/%.c.d,$(wildcard tests/demo/*.c))
+	$(UCC) $(UCFLAGS) -MF $(B)/demo/tour.d -o $@ $(TOUR_SRC) $(PROG_LIBS)
+-include $(B)/demo/tour.d
 
 # The benchmark program `make bench` runs after the in-kernel bench_* tests.
-$(B)/bench/%.elf: $(B)/u/tests/bench/%.c.o $(UCRT0) $(B)/libc.a libc/user.ld
+$(B)/bench/%.exe: tests/bench/%.c $(B)/lib/libmmtools.a
 	@mkdir -p $(dir $@)
-	$(LD) $(ULDFLAGS) -o $@ $(UCRT0) $< $(B)/libc.a
--include $(patsubst tests/bench/%.c,$(B)/u/tests/bench/%.c.d,$(wildcard tests/bench/*.c))
+	$(UCC) $(UCFLAGS) -o $@ $< $(PROG_LIBS)
+-include $(patsubst tests/bench/%.c,$(B)/bench/%.d,$(wildcard tests/bench/*.c))
 
 # ---- the pagefile ----------------------------------------------------------------
 # A sparse raw image QEMU attaches as a virtio-blk disk (tools/qemu-run.sh), used by
@@ -117,10 +114,11 @@ $(B)/pagefile.img: $(B)/pagefile.size
 	truncate -s $(PAGEFILE) $@
 
 # ---- ISOs ----------------------------------------------------------------------
-ISO_DEPS := $(B)/kernel.elf iso/grub.cfg tools/mkiso.sh
+# Every ISO carries our DLLs as boot modules next to its programs.
+ISO_DEPS := $(B)/kernel.elf iso/grub.cfg tools/mkiso.sh $(DLL_FILES)
 
 $(B)/winmm.iso: $(ISO_DEPS) $(USER_RUN_PROGS)
-	tools/mkiso.sh $@ $(B)/kernel.elf "$(RUN_CMDLINE)" $(USER_RUN_PROGS)
+	tools/mkiso.sh $@ $(B)/kernel.elf "$(RUN_CMDLINE)" $(DLL_FILES) $(USER_RUN_PROGS)
 
 all: setup $(B)/winmm.iso
 
@@ -146,24 +144,24 @@ run: setup $(B)/winmm.iso $(HOST_TOOLS) $(PAGEFILE_IMG)
 else
 # Build output goes to stderr: stdout carries only the program's own output.
 run:
-	@$(MAKE) -s setup $(B)/kernel.elf $(B)/prog.elf $(PAGEFILE_IMG) >&2
-	@tools/mkiso.sh $(B)/prog.iso $(B)/kernel.elf "run=prog.elf" $(B)/prog.elf
+	@$(MAKE) -s setup $(B)/kernel.elf $(DLL_FILES) $(PROG_EXE) $(B)/prog/cmdline.txt $(PAGEFILE_IMG) >&2
+	@tools/mkiso.sh $(B)/prog.iso $(B)/kernel.elf "run=$(PROG_NAME)" $(DLL_FILES) $(PROG_EXE) $(B)/prog/cmdline.txt
 	@TIMEOUT=$(TIMEOUT) tools/qemu-run.sh $(B)/prog.iso $(B)/prog.log prog; rc=$$?; \
 	 if [ $$rc -ne 0 ]; then tr -d '\r' < $(B)/prog.log | grep -E '^(kernel|PANIC|poweroff|process|  )' | tail -n 20 >&2; \
 	   echo "make run: exit code $$rc (the program's status modulo 256; 124 timeout, 125 no clean stop)" >&2; fi; \
 	 exit $$rc
 endif
 
-# make debug: the tour; make debug PROG=file.c: that program (its symbols in $(B)/prog.elf).
+# make debug: the tour; make debug PROG=file.c: that program (its symbols in $(PROG_EXE)).
 ifeq ($(PROG),)
 DEBUG_ISO := $(B)/winmm.iso
 DEBUG_GDB := gdb $(B)/kernel.elf -ex 'target remote localhost:1234' -ex 'break kmain' -ex continue
 else
 DEBUG_ISO := $(B)/prog.iso
-DEBUG_GDB := gdb $(B)/kernel.elf -ex 'target remote localhost:1234' -ex 'add-symbol-file $(B)/prog.elf' \
-	-ex 'hbreak main' -ex continue
-$(B)/prog.iso: $(B)/kernel.elf $(B)/prog.elf iso/grub.cfg tools/mkiso.sh
-	tools/mkiso.sh $@ $(B)/kernel.elf "run=prog.elf" $(B)/prog.elf
+DEBUG_GDB := gdb $(B)/kernel.elf -ex 'target remote localhost:1234' \
+	-ex 'add-symbol-file $(PROG_EXE) -o 0' -ex 'hbreak main' -ex continue
+$(B)/prog.iso: $(ISO_DEPS) $(PROG_EXE) $(B)/prog/cmdline.txt
+	tools/mkiso.sh $@ $(B)/kernel.elf "run=$(PROG_NAME)" $(DLL_FILES) $(PROG_EXE) $(B)/prog/cmdline.txt
 endif
 debug: setup $(DEBUG_ISO) $(PAGEFILE_IMG)
 	@echo "QEMU waits for gdb on localhost:1234.  In another terminal:"
@@ -179,8 +177,8 @@ host-test:
 
 # The tour runs first in the 512M boot (a user test like the others: it exits 0 when all its
 # checks hold); tools/svg-test.sh draws its vmmap tables and checks the pictures of its steps.
-$(B)/test.iso: $(ISO_DEPS) $(B)/demo/tour.elf $(USER_TEST_PROGS)
-	tools/mkiso.sh $@ $(B)/kernel.elf "test=all" $(B)/demo/tour.elf $(USER_TEST_PROGS)
+$(B)/test.iso: $(ISO_DEPS) $(B)/demo/tour.exe $(USER_TEST_PROGS) $(USER_TEST_DLLS)
+	tools/mkiso.sh $@ $(B)/kernel.elf "test=all" $(DLL_FILES) $(B)/demo/tour.exe $(USER_TEST_PROGS) $(USER_TEST_DLLS)
 
 kernel-test: $(B)/test.iso
 	-@TIMEOUT=$(TEST_TIMEOUT) tools/qemu-run.sh $(B)/test.iso $(B)/test.log quiet; \
@@ -188,9 +186,9 @@ kernel-test: $(B)/test.iso
 
 # The same kernel on a small machine (-m 64M): the in-kernel tests and every user
 # program but ww_write_watch (it commits 64 MiB at once); log in $(B)/test64.log.
-TEST64_PROGS := $(filter-out $(B)/user/ww_write_watch.elf,$(USER_TEST_PROGS))
-$(B)/test64.iso: $(ISO_DEPS) $(TEST64_PROGS)
-	tools/mkiso.sh $@ $(B)/kernel.elf "test=all" $(TEST64_PROGS)
+TEST64_PROGS := $(filter-out $(B)/user/ww_write_watch.exe,$(USER_TEST_PROGS))
+$(B)/test64.iso: $(ISO_DEPS) $(TEST64_PROGS) $(USER_TEST_DLLS)
+	tools/mkiso.sh $@ $(B)/kernel.elf "test=all" $(DLL_FILES) $(TEST64_PROGS) $(USER_TEST_DLLS)
 
 kernel-test64: $(B)/test64.iso
 	-@QEMU_MEM=64M TIMEOUT=$(TEST_TIMEOUT) tools/qemu-run.sh $(B)/test64.iso $(B)/test64.log quiet; \
@@ -212,8 +210,8 @@ svg-test: $(HOST_TOOLS)
 
 # Benchmarks: deterministic cycles (rdtsc counts guest instructions under -icount shift=0).
 BENCH_QEMU := -icount shift=0,sleep=off -seed 1 -rtc base=2024-01-01T00:00:00,clock=vm
-$(B)/bench.iso: $(ISO_DEPS) $(B)/bench/bench.elf
-	tools/mkiso.sh $@ $(B)/kernel.elf "test=bench run=bench.elf" $(B)/bench/bench.elf
+$(B)/bench.iso: $(ISO_DEPS) $(B)/bench/bench.exe
+	tools/mkiso.sh $@ $(B)/kernel.elf "test=bench run=bench.exe" $(DLL_FILES) $(B)/bench/bench.exe
 
 # Benchmarks use their own build without the debug checks (poisoning).
 bench: setup
@@ -239,12 +237,11 @@ ITER ?= 200000
 FUZZ_BREAK ?= 0
 FUZZ_TIMEOUT ?= 3600
 fuzz: setup
-	@$(MAKE) $(B)/kernel.elf $(UCRT0) $(B)/libc.a
+	@$(MAKE) $(B)/kernel.elf $(DLL_FILES) $(B)/lib/libmmtools.a
 	@mkdir -p $(B)/fuzz
-	$(CC) $(UCFLAGS) -DFUZZ_SEED=$(SEED) -DFUZZ_ITER=$(ITER) -DFUZZ_BREAK_MODEL=$(FUZZ_BREAK) \
-		-c tests/user/$(FUZZ).c -o $(B)/fuzz/$(FUZZ).o
-	$(LD) $(ULDFLAGS) -o $(B)/fuzz/$(FUZZ).elf $(UCRT0) $(B)/fuzz/$(FUZZ).o $(B)/libc.a
-	@tools/mkiso.sh $(B)/fuzz/fuzz.iso $(B)/kernel.elf "run=$(FUZZ).elf" $(B)/fuzz/$(FUZZ).elf
+	$(UCC) $(UCFLAGS) -DFUZZ_SEED=$(SEED) -DFUZZ_ITER=$(ITER) -DFUZZ_BREAK_MODEL=$(FUZZ_BREAK) \
+		-o $(B)/fuzz/$(FUZZ).exe tests/user/$(FUZZ).c $(PROG_LIBS)
+	@tools/mkiso.sh $(B)/fuzz/fuzz.iso $(B)/kernel.elf "run=$(FUZZ).exe" $(DLL_FILES) $(B)/fuzz/$(FUZZ).exe
 	@TIMEOUT=$(FUZZ_TIMEOUT) tools/qemu-run.sh $(B)/fuzz/fuzz.iso $(B)/fuzz/fuzz.log prog
 
 clean:

@@ -1,57 +1,120 @@
-# libc/user.mk - user-mode libc and user programs (included by the Makefile).
-#   $(B)/libc.a               libc/*.c and libc/*.S (crt0.S apart) built with user flags
-#   $(B)/user/NAME.elf        every tests/user/NAME.c          (USER_TEST_PROGS)
-#   $(B)/prog.elf             $(PROG), for `make run PROG=file.c`
-# libc/string.c and libc/fmt.c are shared with the kernel and compiled again here.
+# libc/user.mk - user mode: our DLLs and the user programs, all PE32+ built by
+# MinGW-w64 (included by the Makefile).  docs/loader.md tells the design.
+#
+#   $(B)/dll/NAME.dll      libc/NAME/*.c *.S with libc/NAME/NAME.def as the export table
+#   $(B)/implib/libNAME.a  its import library (used to link the other DLLs)
+#   $(B)/lib/libmmtools.a  the extras' import library, the only one programs add
+#   $(B)/user/NAME.exe     every tests/user/NAME.c (USER_TEST_PROGS), child_*.c included
+#   $(B)/user/dll_*.dll    tests/user/dll_*.c: DLLs the tests load
+#   $(B)/prog/NAME.exe     $(PROG), for `make run PROG=file.c|file.exe`
+#
+# Programs are built exactly as a Windows developer builds them
+# (x86_64-w64-mingw32-gcc file.c -o file.exe: MinGW's headers, crt2.o and its
+# import libraries for kernel32.dll, msvcrt.dll, ...), plus libc/include for
+# the project's extras (<mmtools.h>, fork in <unistd.h>) and -lmmtools -lntdll.
 
-AR := $(CROSS)ar
+MINGW ?= x86_64-w64-mingw32-
+UCC   := $(MINGW)gcc
 
-# User code may use x87/SSE: the kernel saves it per process and in CONTEXT.  User
-# code keeps the red zone (the kernel skips 128 bytes when delivering faults).
-UCFLAGS := -std=gnu11 -ffreestanding -fno-stack-protector -fno-pic -fno-pie \
-	-fno-omit-frame-pointer -fno-asynchronous-unwind-tables \
-	-fshort-wchar -O2 -g -Wall -Wextra -Werror -Ilibc/include -I. -MMD -MP
-ULDFLAGS := -nostdlib -static -z max-page-size=0x1000 -z noexecstack -T libc/user.ld
+UCFLAGS := -std=gnu11 -O2 -g -Wall -Wextra -Werror -fno-stack-protector -Ilibc/include -I. -MMD -MP
+# Our DLLs: no C runtime start-up or default libraries; ASLR-capable, NX.
+DLL_LDFLAGS := -shared -nostdlib -Wl,--dynamicbase,--high-entropy-va,--nxcompat -Wl,--enable-auto-image-base=no
+# What a program adds to MinGW's default link.
+PROG_LIBS := -L$(B)/lib -lmmtools -lntdll
 
-ULIBC_SRC := $(filter-out libc/crt0.S,$(wildcard libc/*.c libc/*.S))
-ULIBC_OBJ := $(patsubst %,$(B)/u/%.o,$(ULIBC_SRC))
-UCRT0     := $(B)/u/libc/crt0.S.o
+DLLS := ntdll kernel32 msvcrt mmtools
+DLL_FILES := $(patsubst %,$(B)/dll/%.dll,$(DLLS))
 
-USER_TEST_SRC   := $(wildcard tests/user/*.c)
-USER_TEST_PROGS := $(patsubst tests/user/%.c,$(B)/user/%.elf,$(USER_TEST_SRC))
-USER_RUN_PROGS  :=
+# Per DLL: preferred base, entry point (0: none), the libraries it links with.
+# Each DLL links only against the import libraries of the DLLs below it.
+MINGW_LIB  := /usr/x86_64-w64-mingw32/lib
+ntdll_BASE    := 0x7ffc00000000
+ntdll_ENTRY   := 0
+ntdll_LIBS    := -lgcc
+kernel32_BASE  := 0x7ffb00000000
+kernel32_ENTRY := 0
+kernel32_LIBS  := $(B)/implib/libntdll.a -lgcc
+msvcrt_BASE   := 0x7ffa00000000
+msvcrt_ENTRY  := 0
+msvcrt_LIBS   := $(MINGW_LIB)/libmingwex.a $(B)/implib/libkernel32.a $(B)/implib/libntdll.a -lgcc
+mmtools_BASE  := 0x7ff900000000
+mmtools_ENTRY := 0
+mmtools_LIBS  := $(B)/implib/libmsvcrt.a $(B)/implib/libkernel32.a $(B)/implib/libntdll.a -lgcc
+# Link order: a DLL needs the import libraries of those it imports.
+$(B)/dll/kernel32.dll: $(B)/implib/libntdll.a
+$(B)/dll/msvcrt.dll: $(B)/implib/libkernel32.a $(B)/implib/libntdll.a
+$(B)/dll/mmtools.dll: $(B)/implib/libmsvcrt.a $(B)/implib/libkernel32.a $(B)/implib/libntdll.a
+
+dll_src = $(wildcard libc/$(1)/*.c libc/$(1)/*.S)
+dll_obj = $(patsubst %,$(B)/u/%.o,$(call dll_src,$(1)))
 
 $(B)/u/%.c.o: %.c
 	@mkdir -p $(dir $@)
-	$(CC) $(UCFLAGS) -c $< -o $@
+	$(UCC) $(UCFLAGS) -c $< -o $@
 
 $(B)/u/%.S.o: %.S
 	@mkdir -p $(dir $@)
-	$(CC) $(UCFLAGS) -c $< -o $@
+	$(UCC) $(UCFLAGS) -c $< -o $@
 
-$(B)/libc.a: $(ULIBC_OBJ)
-	@rm -f $@
-	$(AR) rcs $@ $^
+.SECONDEXPANSION:
+$(B)/dll/%.dll: $$(call dll_obj,$$*) libc/$$*/$$*.def
+	@mkdir -p $(dir $@) $(B)/implib
+	$(UCC) $(DLL_LDFLAGS) -Wl,--image-base,$($*_BASE) -Wl,-e,$($*_ENTRY) -o $@ \
+		$(call dll_obj,$*) libc/$*/$*.def $($*_LIBS) -Wl,--out-implib,$(B)/implib/lib$*.a
 
-$(B)/user/%.elf: $(B)/u/tests/user/%.c.o $(UCRT0) $(B)/libc.a libc/user.ld
+# The import library comes with its DLL.
+$(B)/implib/lib%.a: $(B)/dll/%.dll
+	@test -f $@
+
+$(B)/lib/libmmtools.a: $(B)/implib/libmmtools.a
 	@mkdir -p $(dir $@)
-	$(LD) $(ULDFLAGS) -o $@ $(UCRT0) $< $(B)/libc.a
+	cp $< $@
 
-# make run PROG=file.c: $(B)/u/prog.name remembers which file prog.o came
-# from, so switching PROG rebuilds it even when the new file is older.  Its
-# .d file is not included: it would name the previous PROG, which may be gone.
+-include $(foreach d,$(DLLS),$(patsubst %.o,%.d,$(call dll_obj,$(d))))
+
+# ---- programs ------------------------------------------------------------------
+USER_TEST_SRC   := $(filter-out tests/user/dll_%.c,$(wildcard tests/user/*.c))
+USER_TEST_PROGS := $(patsubst tests/user/%.c,$(B)/user/%.exe,$(USER_TEST_SRC))
+USER_TEST_DLLS  := $(patsubst tests/user/%.c,$(B)/user/%.dll,$(wildcard tests/user/dll_*.c))
+
+$(B)/user/%.exe: tests/user/%.c $(B)/lib/libmmtools.a
+	@mkdir -p $(dir $@)
+	$(UCC) $(UCFLAGS) -o $@ $< $(PROG_LIBS)
+
+# Test DLLs: a normal MinGW DLL build; the preferred base is in the source's first
+# line comment `/* DLL base 0x... */` when it has one.
+$(B)/user/dll_%.dll: tests/user/dll_%.c $(B)/lib/libmmtools.a
+	@mkdir -p $(dir $@)
+	$(UCC) $(UCFLAGS) -shared -o $@ $< \
+		$$(sed -n '1s|.*DLL base \(0x[0-9a-fA-F]*\).*|-Wl,--image-base,\1|p' $<) $(PROG_LIBS)
+
+# make run PROG=file.c|file.exe: the program keeps its name (hello.c -> hello.exe).
+PROG_NAME := $(basename $(notdir $(PROG))).exe
+PROG_EXE  := $(B)/prog/$(PROG_NAME)
+ifneq ($(filter %.exe,$(PROG)),)
+$(PROG_EXE): $(PROG)
+	@mkdir -p $(dir $@)
+	cp $< $@
+else
+# $(B)/prog/prog.name remembers which file was built, so switching PROG rebuilds.
 .PHONY: user-prog-name
-$(B)/u/prog.name: user-prog-name
+$(B)/prog/prog.name: user-prog-name
 	@mkdir -p $(dir $@)
 	@echo '$(PROG)' | cmp -s - $@ || echo '$(PROG)' > $@
-
-$(B)/u/prog.o: $(PROG) $(B)/u/prog.name $(wildcard libc/include/*.h) kernel/syscall_abi.h
+$(PROG_EXE): $(PROG) $(B)/prog/prog.name $(B)/lib/libmmtools.a $(wildcard libc/include/*.h libc/include/sys/*.h)
 	@test -n '$(PROG)' || { echo 'make: set PROG=file.c' >&2; exit 1; }
-	$(CC) $(filter-out -Werror,$(UCFLAGS)) -c $(PROG) -o $@
+	@mkdir -p $(dir $@)
+	$(UCC) $(filter-out -Werror -MMD -MP,$(UCFLAGS)) -o $@ $(PROG) $(PROG_LIBS)
+endif
 
-$(B)/prog.elf: $(B)/u/prog.o $(UCRT0) $(B)/libc.a libc/user.ld
-	$(LD) $(ULDFLAGS) -o $@ $(UCRT0) $< $(B)/libc.a
+# The command line of the program `run=` starts: a boot module cmdline.txt
+# (from the environment, so ARGS may hold any quotes).
+export PROG_CMDLINE := $(PROG_NAME)$(if $(ARGS), $(ARGS))
+.PHONY: prog-cmdline
+$(B)/prog/cmdline.txt: prog-cmdline
+	@mkdir -p $(dir $@)
+	@printf '%s' "$$PROG_CMDLINE" | cmp -s - $@ || printf '%s' "$$PROG_CMDLINE" > $@
 
-.PRECIOUS: $(B)/u/%.c.o $(B)/u/%.S.o
+.PRECIOUS: $(B)/u/%.c.o $(B)/u/%.S.o $(B)/implib/lib%.a
 
--include $(ULIBC_OBJ:.o=.d) $(UCRT0:.o=.d) $(patsubst %,$(B)/u/%.d,$(USER_TEST_SRC))
+-include $(patsubst tests/user/%.c,$(B)/user/%.d,$(USER_TEST_SRC))

@@ -19,6 +19,10 @@ else
 	need gcc gcc	# host tests
 fi
 need make make
+# User mode: MinGW-w64 builds every program and our DLLs (PE32+).
+need x86_64-w64-mingw32-gcc gcc-mingw-w64-x86-64
+need x86_64-w64-mingw32-ld binutils-mingw-w64-x86-64
+need /usr/share/mingw-w64/include/windows.h mingw-w64-x86-64-dev
 need qemu-system-x86_64 qemu-system-x86
 need grub-mkrescue grub-common
 need /usr/lib/grub/i386-pc/moddep.lst grub-pc-bin
