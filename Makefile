@@ -122,7 +122,7 @@ $(B)/winmm.iso: $(ISO_DEPS) $(USER_RUN_PROGS)
 
 all: setup $(B)/winmm.iso
 
-.PHONY: all setup run test debug clean host-test kernel-test kernel-test64 user-test bench bench-run fuzz svg-test
+.PHONY: all setup run compare test debug clean host-test kernel-test kernel-test64 user-test bench bench-run fuzz svg-test
 
 setup:
 	@tools/setup.sh $(CROSS)
@@ -151,6 +151,15 @@ run:
 	   echo "make run: exit code $$rc (the program's status modulo 256; 124 timeout, 125 no clean stop)" >&2; fi; \
 	 exit $$rc
 endif
+
+# make compare PROG=file.c|file.exe [ARGS=...]: the same exe on our kernel and under Wine,
+# side by side, then the lines that differ (tools/compare.sh; exit 1 when they differ).
+compare:
+	@test -n '$(PROG)' || { echo 'make: set PROG=file.c' >&2; exit 1; }
+	@tools/setup.sh --wine
+	@$(MAKE) -s setup $(PROG_EXE) >&2
+	@mkdir -p $(B)/compare && cp $(PROG_EXE) $(B)/compare/$(PROG_NAME)
+	@B=$(B) TIMEOUT=$(TIMEOUT) tools/compare.sh $(B)/compare/$(PROG_NAME) $(B)/compare $(ARGS)
 
 # make debug: the tour; make debug PROG=file.c: that program (its symbols in $(PROG_EXE)).
 ifeq ($(PROG),)

@@ -1,16 +1,21 @@
 #!/bin/sh
 # tools/setup.sh [CROSS] - make sure the build and test tools are installed.
+# tools/setup.sh --wine - make sure Wine is installed (`make compare` only).
 # Installs missing Debian packages with apt-get when run as root; otherwise
 # prints the exact command to run and fails.
 cross=${1:-}
 missing=""
+wine_only=""
+[ "$cross" = --wine ] && { wine_only=1; cross=""; }
 need() {	# need COMMAND-OR-PATH PACKAGE
 	case "$1" in
 	/*) [ -e "$1" ] ;;
 	*) command -v "$1" > /dev/null 2>&1 ;;
 	esac || case " $missing " in *" $2 "*) ;; *) missing="$missing $2" ;; esac
 }
-if [ -z "$cross" ]; then
+if [ -n "$wine_only" ]; then
+	need /usr/lib/wine/wine64 wine64
+elif [ -z "$cross" ]; then
 	need gcc gcc
 	need ld binutils
 else
@@ -18,6 +23,7 @@ else
 	need "${cross}ld" "binutils (as ${cross}ld)"
 	need gcc gcc	# host tests
 fi
+[ -n "$wine_only" ] || {
 need make make
 # User mode: MinGW-w64 builds every program and our DLLs (PE32+).
 need x86_64-w64-mingw32-gcc gcc-mingw-w64-x86-64
@@ -31,6 +37,7 @@ need mformat mtools
 need clang clang
 # libFuzzer for the host fuzz targets (only a Recommends of clang's packages).
 need "$(clang -print-file-name=libclang_rt.fuzzer-x86_64.a 2> /dev/null)" libclang-rt-dev
+}
 [ -z "$missing" ] && exit 0
 case "$missing" in *"(as "*)
 	echo "setup: missing the cross toolchain:$missing; install it or drop CROSS=" >&2
