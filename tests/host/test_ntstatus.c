@@ -1,7 +1,7 @@
 /*
  * tests/host/test_ntstatus.c - RtlNtStatusToDosError against every row of
  * spec §2 (the mapping verified on Windows), plus the fallback rules.
- * sources: libc/ntstatus.c
+ * sources: libc/ntdll/rtl_status.c
  */
 #include <stdint.h>
 

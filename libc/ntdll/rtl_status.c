@@ -1,15 +1,20 @@
 /*
- * libc/ntstatus.c - RtlNtStatusToDosError: NTSTATUS -> Win32 error code, the
- * table of spec §2 (verified on Windows) plus a few well-known extras.
- * Uses plain stdint types so that it also builds on the host (-DHOST_TEST).
+ * libc/ntdll/rtl_status.c - RtlNtStatusToDosError: NTSTATUS -> Win32 error
+ * code, the table of spec §2 (verified on Windows) plus well-known extras
+ * (the loader's and the object manager's codes, as Windows maps them).
+ * Builds on the host too (-DHOST_TEST, tests/host/test_ntstatus.c) with
+ * plain stdint types.
  */
 #include <stdint.h>
 
-#ifndef HOST_TEST
-#include <windows.h>
+#ifdef HOST_TEST
+typedef int32_t NTSTATUS;
+typedef uint32_t ULONG;
+#define NTAPI
+ULONG RtlNtStatusToDosError(NTSTATUS status);
+#else
+#include "ntdll_private.h"
 #endif
-
-uint32_t RtlNtStatusToDosError(int32_t status);
 
 struct status_map {
 	uint32_t status;
@@ -54,6 +59,36 @@ static const struct status_map status_table[] = {
 	{ 0xC0000220, 1132 },	/* MAPPED_ALIGNMENT */
 	{ 0xC0000002, 1 },	/* NOT_IMPLEMENTED -> INVALID_FUNCTION */
 	{ 0xC0000023, 122 },	/* BUFFER_TOO_SMALL -> INSUFFICIENT_BUFFER */
+	/* extras */
+	{ 0x40000035, 183 },	/* OBJECT_NAME_EXISTS -> ALREADY_EXISTS */
+	{ 0x00000103, 997 },	/* PENDING -> IO_PENDING */
+	{ 0x80000005, 234 },	/* BUFFER_OVERFLOW -> MORE_DATA */
+	{ 0x8000001A, 259 },	/* NO_MORE_ENTRIES -> NO_MORE_ITEMS */
+	{ 0xC0000001, 31 },	/* UNSUCCESSFUL -> GEN_FAILURE */
+	{ 0xC0000003, 87 },	/* INVALID_INFO_CLASS */
+	{ 0xC000000B, 87 },	/* INVALID_CID */
+	{ 0xC0000030, 87 },	/* INVALID_PARAMETER_MIX */
+	{ 0xC000001C, 1 },	/* INVALID_SYSTEM_SERVICE -> INVALID_FUNCTION */
+	{ 0xC0000010, 1 },	/* INVALID_DEVICE_REQUEST -> INVALID_FUNCTION */
+	{ 0xC00000BB, 50 },	/* NOT_SUPPORTED */
+	{ 0xC0000020, 193 },	/* INVALID_FILE_FOR_SECTION -> BAD_EXE_FORMAT */
+	{ 0xC000007B, 193 },	/* INVALID_IMAGE_FORMAT -> BAD_EXE_FORMAT */
+	{ 0xC000012F, 193 },	/* INVALID_IMAGE_NOT_MZ -> BAD_EXE_FORMAT */
+	{ 0xC0000135, 126 },	/* DLL_NOT_FOUND -> MOD_NOT_FOUND */
+	{ 0xC000007A, 127 },	/* PROCEDURE_NOT_FOUND -> PROC_NOT_FOUND */
+	{ 0xC0000139, 127 },	/* ENTRYPOINT_NOT_FOUND -> PROC_NOT_FOUND */
+	{ 0xC0000138, 182 },	/* ORDINAL_NOT_FOUND -> INVALID_ORDINAL */
+	{ 0xC0000142, 1114 },	/* DLL_INIT_FAILED */
+	{ 0xC0000047, 298 },	/* SEMAPHORE_LIMIT_EXCEEDED -> TOO_MANY_POSTS */
+	{ 0xC000003A, 3 },	/* OBJECT_PATH_NOT_FOUND -> PATH_NOT_FOUND */
+	{ 0xC0000039, 161 },	/* OBJECT_PATH_INVALID -> BAD_PATHNAME */
+	{ 0xC000003B, 161 },	/* OBJECT_PATH_SYNTAX_BAD -> BAD_PATHNAME */
+	{ 0xC0000106, 206 },	/* NAME_TOO_LONG -> FILENAME_EXCED_RANGE */
+	{ 0xC0000141, 487 },	/* INVALID_ADDRESS */
+	{ 0xC00000FD, 1001 },	/* STACK_OVERFLOW */
+	{ 0xC0000128, 6 },	/* FILE_CLOSED -> INVALID_HANDLE */
+	{ 0xC000000F, 2 },	/* NO_SUCH_FILE -> FILE_NOT_FOUND */
+	{ 0xC0000011, 38 },	/* END_OF_FILE -> HANDLE_EOF */
 };
 
 /*
@@ -61,7 +96,7 @@ static const struct status_map status_table[] = {
  * STATUS_INVALID_PARAMETER_1..12 -> 87, an HRESULT_FROM_WIN32 value
  * (0x8007xxxx) -> its low 16 bits, anything else ERROR_MR_MID_NOT_FOUND (317).
  */
-uint32_t RtlNtStatusToDosError(int32_t status)
+ULONG NTAPI RtlNtStatusToDosError(NTSTATUS status)
 {
 	uint32_t s = (uint32_t)status;
 	if (s == 0)

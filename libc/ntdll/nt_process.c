@@ -1,0 +1,221 @@
+/*
+ * libc/ntdll/nt_process.c - process, time and exception system calls with
+ * Windows' signatures, NtQuery/SetInformationProcess for the classes the
+ * kernel has, and fork as RtlCloneUserProcess.
+ */
+#include "ntdll_private.h"
+
+/* The FILETIME NtQuerySystemTime counts from: the kernel has no real-time clock (2024-01-01 00:00 UTC). */
+#define BOOT_FILETIME 133485408000000000LL
+#define TICKS_PER_MS 10000LL
+
+/* NtTerminateProcess: only the current process (-1) exists for the kernel; never returns then. */
+NTSTATUS NTAPI NtTerminateProcess(HANDLE ProcessHandle, NTSTATUS ExitStatus)
+{
+	/* Pass the status zero-extended: the kernel reads a 32-bit NTSTATUS. */
+	return NTCALL(SYSCALL2(SYS_NtTerminateProcess, ProcessHandle, (ULONG)ExitStatus));
+}
+
+/* NtContinue: resumes at *ContextRecord; returns only on a bad context. */
+NTSTATUS NTAPI NtContinue(PCONTEXT ContextRecord, BOOLEAN TestAlert)
+{
+	return NTCALL(SYSCALL2(SYS_NtContinue, ContextRecord, TestAlert));
+}
+
+/*
+ * NtRaiseException: FirstChance TRUE delivers the exception to the
+ * registered dispatcher; FALSE ends the process with the code and one
+ * console line (the kernel's unhandled-exception path).
+ */
+NTSTATUS NTAPI NtRaiseException(PEXCEPTION_RECORD ExceptionRecord, PCONTEXT ContextRecord, BOOLEAN FirstChance)
+{
+	return NTCALL(SYSCALL3(SYS_NtRaiseException, ExceptionRecord, ContextRecord, FirstChance));
+}
+
+/* ULONG NtGetTickCount(void): milliseconds since boot, truncated to 32 bits. */
+ULONG NTAPI NtGetTickCount(void)
+{
+	return (ULONG)SYSCALL0(SYS_NtGetTickCount);
+}
+
+/* MmGetTickCount64: milliseconds since boot (GetTickCount64). */
+ULONGLONG NTAPI MmGetTickCount64(void)
+{
+	return (ULONGLONG)SYSCALL0(SYS_NtGetTickCount);
+}
+
+/*
+ * NtDelayExecution: DelayInterval negative is relative (100 ns units),
+ * positive an absolute system time; the kernel sleeps whole milliseconds
+ * (rounded up).  Alertable is ignored: there are no APCs.
+ */
+NTSTATUS NTAPI NtDelayExecution(BOOLEAN Alertable, PLARGE_INTEGER DelayInterval)
+{
+	(void)Alertable;
+	if (!DelayInterval)
+		return STATUS_ACCESS_VIOLATION;
+	LONGLONG t = DelayInterval->QuadPart;
+	if (t > 0) {	/* absolute: the time from now */
+		LARGE_INTEGER now;
+		NtQuerySystemTime(&now);
+		t = now.QuadPart - t;	/* negative while in the future */
+		if (t >= 0)
+			t = 0;
+	}
+	ULONGLONG ticks = (ULONGLONG)-t;
+	ULONGLONG ms = (ticks + TICKS_PER_MS - 1) / TICKS_PER_MS;
+	if (ms > 0xFFFFFFFFull)
+		ms = 0xFFFFFFFFull;
+	return NTCALL(SYSCALL1(SYS_NtDelayExecution, ms));
+}
+
+/* NtQuerySystemTime: FILETIME units since 1601; the clock starts at BOOT_FILETIME when the machine boots. */
+NTSTATUS NTAPI NtQuerySystemTime(PLARGE_INTEGER SystemTime)
+{
+	if (!SystemTime)
+		return STATUS_ACCESS_VIOLATION;
+	SystemTime->QuadPart = BOOT_FILETIME + (LONGLONG)MmGetTickCount64() * TICKS_PER_MS;
+	return STATUS_SUCCESS;
+}
+
+/* NtQueryPerformanceCounter: a 10 MHz counter (100 ns units) with the tick count's millisecond resolution. */
+NTSTATUS NTAPI NtQueryPerformanceCounter(PLARGE_INTEGER PerformanceCounter, PLARGE_INTEGER PerformanceFrequency)
+{
+	if (!PerformanceCounter)
+		return STATUS_ACCESS_VIOLATION;
+	PerformanceCounter->QuadPart = (LONGLONG)MmGetTickCount64() * TICKS_PER_MS;
+	if (PerformanceFrequency)
+		PerformanceFrequency->QuadPart = 10000000;
+	return STATUS_SUCCESS;
+}
+
+/*
+ * NtQueryInformationProcess: ProcessBasicInformation and ProcessQuotaLimits
+ * (QUOTA_LIMITS or QUOTA_LIMITS_EX; working-set fields from the kernel, the
+ * others 0) of the current process.  Other classes: STATUS_INVALID_INFO_CLASS.
+ */
+NTSTATUS NTAPI NtQueryInformationProcess(HANDLE ProcessHandle, PROCESSINFOCLASS ProcessInformationClass,
+					 PVOID ProcessInformation, ULONG ProcessInformationLength, PULONG ReturnLength)
+{
+	if (ProcessInformationClass == ProcessBasicInformation) {
+		if (ProcessInformationLength != sizeof(PROCESS_BASIC_INFORMATION))
+			return STATUS_INFO_LENGTH_MISMATCH;
+		if (ProcessHandle != NT_CURRENT_PROCESS)
+			return STATUS_INVALID_HANDLE;
+		PROCESS_BASIC_INFORMATION pbi = {
+			.ExitStatus = STATUS_PENDING,
+			.PebBaseAddress = ldr_peb(),
+			.AffinityMask = 1,
+			.BasePriority = 8,
+			.UniqueProcessId = MmGetCurrentProcessId(),
+			.InheritedFromUniqueProcessId = 0,
+		};
+		memcpy(ProcessInformation, &pbi, sizeof(pbi));
+		if (ReturnLength)
+			*ReturnLength = sizeof(pbi);
+		return STATUS_SUCCESS;
+	}
+	if (ProcessInformationClass == ProcessQuotaLimits) {
+		if (ProcessInformationLength != sizeof(QUOTA_LIMITS) && ProcessInformationLength != sizeof(QUOTA_LIMITS_EX))
+			return STATUS_INFO_LENGTH_MISMATCH;
+		struct abi_quota_limits q = { 0 };
+		NTSTATUS st = NTCALL(SYSCALL3(SYS_NtWorkingSetLimits, ProcessHandle, 0, &q));
+		if (!NT_SUCCESS(st))
+			return st;
+		QUOTA_LIMITS_EX out = { 0 };
+		out.MinimumWorkingSetSize = q.min_working_set;
+		out.MaximumWorkingSetSize = q.max_working_set;
+		out.PagedPoolLimit = out.NonPagedPoolLimit = out.PagefileLimit = 0;
+		out.Flags = q.flags;
+		memcpy(ProcessInformation, &out, ProcessInformationLength);
+		if (ReturnLength)
+			*ReturnLength = ProcessInformationLength;
+		return st;
+	}
+	return STATUS_INVALID_INFO_CLASS;
+}
+
+/*
+ * NtSetInformationProcess: ProcessQuotaLimits only (working-set minimum,
+ * maximum and, with QUOTA_LIMITS_EX, the QUOTA_LIMITS_HARDWS_* flags).
+ * Informational statuses (STATUS_WORKING_SET_LIMIT_RANGE) come back as is.
+ */
+NTSTATUS NTAPI NtSetInformationProcess(HANDLE ProcessHandle, PROCESSINFOCLASS ProcessInformationClass,
+				       PVOID ProcessInformation, ULONG ProcessInformationLength)
+{
+	if (ProcessInformationClass != ProcessQuotaLimits)
+		return STATUS_INVALID_INFO_CLASS;
+	if (ProcessInformationLength != sizeof(QUOTA_LIMITS) && ProcessInformationLength != sizeof(QUOTA_LIMITS_EX))
+		return STATUS_INFO_LENGTH_MISMATCH;
+	QUOTA_LIMITS_EX in = { 0 };
+	memcpy(&in, ProcessInformation, ProcessInformationLength);
+	struct abi_quota_limits q = { in.MinimumWorkingSetSize, in.MaximumWorkingSetSize,
+				      ProcessInformationLength == sizeof(QUOTA_LIMITS_EX) ? in.Flags : 0, 0 };
+	return NTCALL(SYSCALL3(SYS_NtWorkingSetLimits, ProcessHandle, 1, &q));
+}
+
+/* After a fork, in the child: the TEB's ids are the parent's (the address space is a copy). */
+static void child_fixup(void)
+{
+	TEB *teb = cur_teb();
+	CLIENT_ID *cid = &TEB_CLIENT_ID(teb);
+	BOOLEAN thread_was_process = cid->UniqueThread == cid->UniqueProcess;
+	cid->UniqueProcess = (HANDLE)(ULONG_PTR)MmGetCurrentProcessId();
+	if (thread_was_process)
+		cid->UniqueThread = cid->UniqueProcess;
+}
+
+/*
+ * MmForkProcess: the native fork.  STATUS_SUCCESS and *ChildPid in the
+ * parent, STATUS_PROCESS_CLONED in the child (a copy-on-write clone of the
+ * address space; handles inherited).
+ */
+NTSTATUS NTAPI MmForkProcess(PULONG ChildPid)
+{
+	ULONG pid = 0;
+	NTSTATUS st = NTCALL(SYSCALL1(SYS_NtForkProcess, &pid));
+	if (st == STATUS_PROCESS_CLONED)
+		child_fixup();
+	else if (NT_SUCCESS(st) && ChildPid)
+		*ChildPid = pid;
+	return st;
+}
+
+/* RTL_USER_PROCESS_INFORMATION (x64: 0x68 bytes). */
+struct rtl_user_process_information {
+	ULONG Length;
+	HANDLE ProcessHandle;
+	HANDLE ThreadHandle;
+	CLIENT_ID ClientId;
+	BYTE ImageInformation[0x40];	/* SECTION_IMAGE_INFORMATION: left zero */
+};
+
+/*
+ * RtlCloneUserProcess: fork as Windows' ntdll offers it.  Flags
+ * RTL_CLONE_PROCESS_FLAGS_INHERIT_HANDLES (2) and _NO_SYNCHRONIZE (4) are
+ * accepted (handles are always inherited); _CREATE_SUSPENDED (1) is not
+ * supported.  There are no process or thread handles: they come back NULL,
+ * the child's id in ClientId.UniqueProcess.
+ */
+NTSTATUS NTAPI RtlCloneUserProcess(ULONG ProcessFlags, PVOID ProcessSecurityDescriptor,
+				   PVOID ThreadSecurityDescriptor, HANDLE DebugPort,
+				   struct rtl_user_process_information *ProcessInformation)
+{
+	(void)ProcessSecurityDescriptor;
+	(void)ThreadSecurityDescriptor;
+	if (ProcessFlags & ~6u)
+		return STATUS_INVALID_PARAMETER_1;
+	if (DebugPort)
+		return STATUS_INVALID_PARAMETER_4;
+	if (!ProcessInformation)
+		return STATUS_INVALID_PARAMETER_5;
+	ULONG pid = 0;
+	NTSTATUS st = MmForkProcess(&pid);
+	if (st == STATUS_SUCCESS) {
+		memset(ProcessInformation, 0, sizeof(*ProcessInformation));
+		ProcessInformation->Length = sizeof(*ProcessInformation);
+		ProcessInformation->ClientId.UniqueProcess = (HANDLE)(ULONG_PTR)pid;
+		ProcessInformation->ClientId.UniqueThread = (HANDLE)(ULONG_PTR)pid;
+	}
+	return st;
+}
