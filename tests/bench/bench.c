@@ -3,14 +3,15 @@
  * (../shared/peer/linux-bench/bench.c) through our Win32 API.
  *
  * `make bench` boots it under -icount shift=0 (rdtsc = guest instructions
- * retired) with "test=bench run=bench.elf".  Output: "bench NAME VALUE unit"
+ * retired) with "test=bench run=bench.exe".  Output: "bench NAME VALUE unit"
  * with the peer's names, units, iteration counts and statistics (each VALUE
  * the median over REPS repetitions, each repetition the mean over an inner
  * loop, unless noted); everything else starts with "info ".
  *
- * User code has no floating point (-mgeneral-regs-only), so a mean is kept as
- * a fixed-point number in 1/1000 cycle and printed rounded to one decimal,
- * which is what the peer's "%.1f" of a double gives.
+ * A mean is kept as a fixed-point number in 1/1000 cycle and printed rounded
+ * to one decimal, which is what the peer's "%.1f" of a double gives (the
+ * integer formatting keeps the output independent of the C runtime's
+ * floating-point printf).
  *
  * Mapping to Win32 (reserve = MEM_RESERVE PAGE_NOACCESS, commit = MEM_COMMIT,
  * release = MEM_RELEASE):
@@ -64,9 +65,9 @@
 #include <unistd.h>
 #include <windows.h>
 
-#define PAGE 4096UL
-#define KiB 1024UL
-#define MiB (1024UL * 1024UL)
+#define PAGE 4096ULL	/* 64-bit: long is 32 bits on Windows (LLP64) */
+#define KiB 1024ULL
+#define MiB (1024ULL * 1024ULL)
 #define REPS 9
 #define SCALE 1000ULL	/* fixed point: values in 1/1000 cycle */
 
@@ -141,14 +142,14 @@ static void zero_page_stosq(void *dst)
 {
 	void *d = dst;
 	SIZE_T n = PAGE / 8;
-	__asm__ __volatile__("rep stosq" : "+D"(d), "+c"(n) : "a"(0UL) : "memory");
+	__asm__ __volatile__("rep stosq" : "+D"(d), "+c"(n) : "a"(0ULL) : "memory");
 }
 
 static void zero_page_stosb(void *dst)
 {
 	void *d = dst;
 	SIZE_T n = PAGE;
-	__asm__ __volatile__("rep stosb" : "+D"(d), "+c"(n) : "a"(0UL) : "memory");
+	__asm__ __volatile__("rep stosb" : "+D"(d), "+c"(n) : "a"(0ULL) : "memory");
 }
 
 static void copy_page_movsq(void *dst, const void *src)

@@ -36,7 +36,7 @@ int step_fork(struct tour *t)
 	}
 	f = tour_frames(p);
 	printf("fork() = %d: the child got a copy of the page tables, not of the memory; every frame is\n"
-	       "  now shared, read-only in both, copy-on-write: resident %llu, shared %llu\n", pid, f.resident, f.shared);
+	       "  now shared, read-only in both, copy-on-write: resident %llu, shared %llu\n", (int)pid, f.resident, f.shared);
 	failed += tour_check(pid > 0 && f.shared == 16, "all 16 frames shared after fork");
 	for (int waited = 0; !flag[0] && waited < 10000; waited++)	/* the child runs and writes */
 		Sleep(1);

@@ -4,15 +4,17 @@
  */
 #include "tour.h"
 
-/* Committed bytes of the stack reservation holding `inside`, and its guard page. */
-static SIZE_T stack_committed(const void *inside, char **guard)
+/* Committed bytes of the stack reservation holding `inside`, its guard page and its size. */
+static SIZE_T stack_committed(const void *inside, char **guard, SIZE_T *reserved)
 {
 	MEMORY_BASIC_INFORMATION m;
 	VirtualQuery(inside, &m, sizeof(m));
 	char *p = m.AllocationBase, *base = m.AllocationBase;
 	SIZE_T committed = 0;
 	*guard = NULL;
+	*reserved = 0;
 	while (VirtualQuery(p, &m, sizeof(m)) == sizeof(m) && m.AllocationBase == base) {
+		*reserved += m.RegionSize;
 		if (m.State == MEM_COMMIT)
 			committed += m.RegionSize;
 		if (m.Protect & PAGE_GUARD)
@@ -36,13 +38,15 @@ int step_stack_guard(struct tour *t)
 	(void)t;
 	char *guard_before, *guard_after;
 	int here = 0;
-	SIZE_T before = stack_committed(&here, &guard_before);
-	printf("The stack is a 1 MiB reservation: committed at the top, one guard page below.\n"
-	       "  before: %llu KiB committed, guard page at %p\n", (unsigned long long)before / 1024,
-	       (void *)guard_before);
+	SIZE_T reserved;
+	SIZE_T before = stack_committed(&here, &guard_before, &reserved);
+	printf("The stack is a %llu KiB reservation (the exe's SizeOfStackReserve): committed at the top,\n"
+	       "one guard page below.\n"
+	       "  before: %llu KiB committed, guard page at %p\n", (unsigned long long)reserved / 1024,
+	       (unsigned long long)before / 1024, (void *)guard_before);
 	printf("A recursion 32 calls deep uses 64 KiB more; each guard fault commits the next page down.\n");
 	dig(32);
-	SIZE_T after = stack_committed(&here, &guard_after);
+	SIZE_T after = stack_committed(&here, &guard_after, &reserved);
 	printf("  after:  %llu KiB committed, guard page at %p\n", (unsigned long long)after / 1024,
 	       (void *)guard_after);
 	return tour_check(after > before, "the committed stack grew") +

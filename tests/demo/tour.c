@@ -37,7 +37,7 @@ struct abi_memory_frames_info tour_frames(const void *p)
 unsigned long long tour_user_frames(void)
 {
 	struct abi_frame_stats s;
-	winmm_frame_stats(&s);
+	mm_frame_stats(&s);
 	return s.user;
 }
 

@@ -12,7 +12,7 @@
 
 #include <stdio.h>
 #include <windows.h>
-#include <winmm.h>
+#include <mmtools.h>
 
 #define TOUR_PAGE 4096
 

@@ -6,7 +6,7 @@
  * something besides the image and the stack to see.
  */
 #include <windows.h>
-#include <winmm.h>
+#include <mmtools.h>
 
 int main(void)
 {

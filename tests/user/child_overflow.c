@@ -1,4 +1,4 @@
-/* tests/user/child_overflow.c - started by proc_crash.c: unbounded recursion runs off the 1 MiB stack reservation. */
+/* tests/user/child_overflow.c - started by proc_crash.c: unbounded recursion runs off the stack reservation (SizeOfStackReserve: 2 MiB). */
 #include <stdio.h>
 
 static int depth(volatile char *prev, int n)

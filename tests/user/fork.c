@@ -242,7 +242,7 @@ static void wait_semantics(void)
 	pid = fork();
 	if (pid == 0)
 		ExitProcess(0x1234567);
-	CHECK_STATUS(winmm_wait_child(pid, 0, &out), STATUS_SUCCESS);
+	CHECK_STATUS(mm_wait_child(pid, 0, &out), STATUS_SUCCESS);
 	CHECK_EQ(out.status, 0x1234567);
 	CHECK_EQ(out.by_exception, 0);
 }

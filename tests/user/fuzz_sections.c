@@ -592,9 +592,10 @@ static void do_fork(void)
 	int status = -1;
 	pid_t r = waitpid(pid, &status, 0);
 	if (r != pid || !WIFEXITED(status) || WEXITSTATUS(status) != 0)
-		FAIL("child %d: waitpid %d, status %x (exit code: 1 + the line of its first mismatch %% 255)", pid, r, status);
+		FAIL("child %d: waitpid %d, status %x (exit code: 1 + the line of its first mismatch %% 255)", (int)pid,
+		     (int)r, status);
 	if (waitpid(pid, &status, WNOHANG) != -1)
-		FAIL("child %d reaped twice", pid);
+		FAIL("child %d reaped twice", (int)pid);
 	/* The child's writes and commits to the sections are the parent's too; the rest stayed there. */
 	parent_world = W;
 	W = fork_world;	/* the child started from the model as it was at fork */

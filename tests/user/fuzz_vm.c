@@ -131,7 +131,7 @@ static HANDLE random_handle(int *bad)
 #define ST_MISALIGN  ((NTSTATUS)0x80000002L)	/* a misaligned out-pointer, checked before the access */
 #define BAD_POINTER_STATUS(st) ((st) == ST_AV || (st) == ST_MISALIGN)
 #define ST_NOT_IMPL  ((NTSTATUS)0xC0000002L)
-#define ST_PARAM     STATUS_INVALID_PARAMETER
+#define ST_PARAM     ((NTSTATUS)0xC000000DL)	/* winnt.h has it as a DWORD */
 #define ST_PARAM2    STATUS_INVALID_PARAMETER_2
 #define ST_HANDLE    ((NTSTATUS)0xC0000008L)
 

@@ -92,7 +92,7 @@ static int executable(DWORD p)
 	return b == PAGE_EXECUTE || b == PAGE_EXECUTE_READ || b == PAGE_EXECUTE_READWRITE;
 }
 
-/* ---- touching pages: stubs whose faults the handler skips ------------------------------ */
+/* ---- touching pages: stubs whose faults the handler skips (Microsoft x64: rcx, rdx) ------- */
 
 unsigned long long fz_read(unsigned long long addr);
 void fz_write(unsigned long long addr, unsigned long long val);
@@ -100,10 +100,10 @@ extern char fz_read_insn[], fz_read_done[], fz_write_insn[], fz_write_done[];
 __asm__(".text\n"
 	".globl fz_read, fz_read_insn, fz_read_done, fz_write, fz_write_insn, fz_write_done\n"
 	"fz_read:\n"
-	"fz_read_insn: movq (%rdi), %rax\n"
+	"fz_read_insn: movq (%rcx), %rax\n"
 	"fz_read_done: ret\n"
 	"fz_write:\n"
-	"fz_write_insn: movq %rsi, (%rdi)\n"
+	"fz_write_insn: movq %rdx, (%rcx)\n"
 	"fz_write_done: ret\n");
 
 static volatile int fault_kind;		/* 0 none, 1 access violation, 2 guard page, 3 other */
@@ -139,9 +139,9 @@ static void fz_exec(unsigned long long addr)
 {
 	exec_target = addr;
 	in_exec = 1;
-	/* Step over the red zone: the call pushes its return address. */
-	__asm__ volatile("sub $128, %%rsp; call *%0; add $128, %%rsp" : : "r"(addr) : "rax", "rcx", "rdx", "rsi", "rdi", "r8", "r9", "r10", "r11",
-						    "memory", "cc");
+	/* The call pushes its return address below rsp: free in the Microsoft x64 convention (no red zone). */
+	__asm__ volatile("call *%0" : : "r"(addr) : "rax", "rcx", "rdx", "rsi", "rdi", "r8", "r9", "r10", "r11", "memory",
+						   "cc");
 	in_exec = 0;
 }
 

@@ -7,6 +7,6 @@ int main(void)
 	SYSTEM_INFO si;
 	GetSystemInfo(&si);
 	printf("hello, world\n");
-	printf("page size %u, allocation granularity %u\n", si.dwPageSize, si.dwAllocationGranularity);
+	printf("page size %lu, allocation granularity %lu\n", si.dwPageSize, si.dwAllocationGranularity);
 	return 0;
 }

@@ -10,34 +10,37 @@
 
 static volatile int faults;
 static volatile ULONG_PTR fault_addr, fault_kind;
-static volatile ULONG_PTR resume_at;
+static volatile ULONG_PTR resume_at, resume_sp;
 
+/* Resumes after the access with rsp as it was before it (a call to a kernel address faults after its push). */
 static LONG CALLBACK skip(PEXCEPTION_POINTERS ep)
 {
 	faults++;
 	fault_kind = ep->ExceptionRecord->ExceptionInformation[0];
 	fault_addr = ep->ExceptionRecord->ExceptionInformation[1];
 	ep->ContextRecord->Rip = resume_at;
+	ep->ContextRecord->Rsp = resume_sp;
 	return EXCEPTION_CONTINUE_EXECUTION;
 }
 
 /* Read / write one byte at addr; the handler resumes after the access. */
 static void try_read(ULONG_PTR addr)
 {
-	__asm__ volatile("lea 1f(%%rip), %%rax\n\tmov %%rax, %0\n\tmovb (%1), %%al\n1:"
-			 : "=m"(resume_at) : "r"(addr) : "rax", "memory");
+	__asm__ volatile("lea 1f(%%rip), %%rax\n\tmov %%rax, %0\n\tmov %%rsp, %1\n\tmovb (%2), %%al\n1:"
+			 : "=m"(resume_at), "=m"(resume_sp) : "r"(addr) : "rax", "memory");
 }
 
 static void try_write(ULONG_PTR addr)
 {
-	__asm__ volatile("lea 1f(%%rip), %%rax\n\tmov %%rax, %0\n\tmovb $0x5a, (%1)\n1:"
-			 : "=m"(resume_at) : "r"(addr) : "rax", "memory");
+	__asm__ volatile("lea 1f(%%rip), %%rax\n\tmov %%rax, %0\n\tmov %%rsp, %1\n\tmovb $0x5a, (%2)\n1:"
+			 : "=m"(resume_at), "=m"(resume_sp) : "r"(addr) : "rax", "memory");
 }
 
 static void try_call(ULONG_PTR addr)
 {
-	__asm__ volatile("lea 1f(%%rip), %%rax\n\tmov %%rax, %0\n\tcall *%1\n1:"
-			 : "=m"(resume_at) : "r"(addr) : "rax", "rcx", "rdx", "rsi", "rdi", "r8", "r9", "r10", "r11", "memory");
+	__asm__ volatile("lea 1f(%%rip), %%rax\n\tmov %%rax, %0\n\tmov %%rsp, %1\n\tcall *%2\n1:"
+			 : "=m"(resume_at), "=m"(resume_sp) : "r"(addr)
+			 : "rax", "rcx", "rdx", "rsi", "rdi", "r8", "r9", "r10", "r11", "memory");
 }
 
 int main(void)
@@ -70,8 +73,8 @@ int main(void)
 		p[i] = 0x11;
 	ULONG pid;
 	DWORD code = 99;
-	CHECK_STATUS(winmm_spawn("child_isolation.elf", &pid), 0);
-	CHECK_STATUS(winmm_wait(pid, &code), 0);
+	CHECK_STATUS(mm_spawn("child_isolation.exe", &pid), 0);
+	CHECK_STATUS(mm_wait(pid, &code), 0);
 	CHECK_EQ(code, 0);	/* the child saw zeroes at the same address */
 	int ok = 1;
 	for (int i = 0; i < 0x10000; i += 4096)

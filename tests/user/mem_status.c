@@ -37,7 +37,7 @@ static void length_rule(void)
 static void figures(void)
 {
 	struct abi_memory_status k;
-	CHECK_STATUS(winmm_memory_status(&k), STATUS_SUCCESS);
+	CHECK_STATUS(mm_memory_status(&k), STATUS_SUCCESS);
 	MEMORYSTATUSEX ms = status();
 	CHECK_EQ(ms.ullTotalPhys, k.total_phys * PG);
 	CHECK(ms.ullAvailPhys > 0 && ms.ullAvailPhys < ms.ullTotalPhys);

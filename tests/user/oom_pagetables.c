@@ -19,7 +19,7 @@ int main(void)
 	utest_prefault_stack(16 * 1024);
 	MEMORY_BASIC_INFORMATION m;
 	struct abi_frame_stats fs;
-	winmm_frame_stats(&fs);
+	mm_frame_stats(&fs);
 	int small = fs.total < 128 * 256;
 	unsigned long long frames = utest_free_frames();
 	const unsigned long long span = 64 * GB;
@@ -38,9 +38,9 @@ int main(void)
 		if (code)
 			break;
 	}
-	winmm_frame_stats(&fs);
+	mm_frame_stats(&fs);
 	printf("oom_pagetables: %llu pages touched, one per 2 MiB (%llu page-table pages); stopped by %s %#x\n", n,
-	       fs.pagetable, err ? "error" : code ? "exception" : "the loop's end", err ? err : code);
+	       fs.pagetable, err ? "error" : code ? "exception" : "the loop's end", err ? (unsigned)err : code);
 	if (small) {
 		CHECK(err || code);	/* memory for page tables ran out before 64 GiB */
 		CHECK(err == ERROR_COMMITMENT_LIMIT || err == ERROR_NOT_ENOUGH_MEMORY || code == 0xC0000017u);

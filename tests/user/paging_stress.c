@@ -67,7 +67,7 @@ int main(void)
 		sec[CHILDREN * quarter + i] = word(i, 100 + CHILDREN);
 	CHECK_EQ(churn(own, OWN / 8, 99), 0);
 	struct abi_frame_stats fs;
-	winmm_frame_stats(&fs);
+	mm_frame_stats(&fs);
 	printf("paging_stress: %llu MiB of RAM, %llu MiB paged out now\n", fs.total / 256, fs.paged_out / 256);
 	if (fs.total < 128 * 256)	/* the 64 MiB boot: the parent's 48 MiB cannot all stay */
 		CHECK(fs.paged_out > 0);

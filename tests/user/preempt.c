@@ -8,7 +8,7 @@
 int main(void)
 {
 	ULONG pid = 0;
-	CHECK_STATUS(winmm_spawn("child_spin.elf", &pid), 0);
+	CHECK_STATUS(mm_spawn("child_spin.exe", &pid), 0);
 	/* The child now spins for 1 s; without preemption our Sleep(50) would last until it ends. */
 	DWORD t0 = GetTickCount();
 	Sleep(50);
@@ -20,7 +20,7 @@ int main(void)
 		n += i;
 	CHECK_EQ(n, 499999500000ULL);
 	DWORD code = 1;
-	CHECK_STATUS(winmm_wait(pid, &code), 0);
+	CHECK_STATUS(mm_wait(pid, &code), 0);
 	CHECK_EQ(code, 0);
 	return utest_done("preempt");
 }

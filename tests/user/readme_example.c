@@ -17,7 +17,7 @@ int main(void)
     SYSTEM_INFO si;
     GetSystemInfo(&si);
     char *p = VirtualAlloc(NULL, 64 * 1024, MEM_RESERVE | MEM_COMMIT, PAGE_READONLY);
-    printf("page %u, granularity %u, got %p\n", si.dwPageSize, si.dwAllocationGranularity, p);
+    printf("page %lu, granularity %lu, got %p\n", si.dwPageSize, si.dwAllocationGranularity, p);
     AddVectoredExceptionHandler(1, on_fault);
     p[42] = 1;                                  /* faults once; the handler fixes it */
     MEMORY_BASIC_INFORMATION m;
@@ -25,6 +25,6 @@ int main(void)
     printf("p[42] = %d, first region %llx bytes, protect %lx\n", p[42],
            (unsigned long long)m.RegionSize, (unsigned long)m.Protect);
     if (!VirtualFree(p, 4096, MEM_RELEASE))     /* MEM_RELEASE needs size 0 */
-        printf("VirtualFree: error %u\n", GetLastError());
+        printf("VirtualFree: error %lu\n", GetLastError());
     return VirtualFree(p, 0, MEM_RELEASE) ? 0 : 1;
 }

@@ -9,7 +9,6 @@
 #include <string.h>
 
 #include "utest.h"
-#include "libc/internal.h"
 
 static void *const bad[] = {
 	(void *)0,			/* NULL */
@@ -28,10 +27,15 @@ static NTSTATUS expected(const void *p, unsigned size)
 					   : (NTSTATUS)STATUS_ACCESS_VIOLATION;
 }
 
-/* A raw system call, for the calls libc wraps in ways that never pass a bad pointer. */
-static NTSTATUS raw(long n, const void *a, long b, const void *c)
+/* A raw system call (mmtools' mm_syscall), for the calls ntdll wraps in ways that never pass a bad pointer. */
+#define U(x) ((ULONG_PTR)(x))
+static NTSTATUS sys(ULONG n, ULONG_PTR a, ULONG_PTR b, ULONG_PTR c, ULONG_PTR d, ULONG_PTR e, ULONG_PTR f)
 {
-	return (NTSTATUS)(int)libc_syscall(n, (long)a, b, (long)c, 0, 0, 0);
+	return (NTSTATUS)(LONG)mm_syscall(n, a, b, c, d, e, f);
+}
+static NTSTATUS raw(ULONG n, const void *a, LONG_PTR b, const void *c)
+{
+	return sys(n, U(a), U(b), U(c), 0, 0, 0);
 }
 
 int main(void)
@@ -71,19 +75,19 @@ int main(void)
 			CHECK_ERR(VirtualProtect(ro, 0x1000, PAGE_NOACCESS, (PDWORD)p), ERROR_NOACCESS);
 			CHECK_EQ(query_region(ro).Protect, PAGE_READWRITE);
 			/* Process calls: the pid and status out-pointers. */
-			CHECK_STATUS(winmm_spawn("child_alloc.elf", (ULONG *)p), expected(p, 4));
-			CHECK_STATUS(winmm_wait(9999, (DWORD *)p), expected(p, 4));
+			CHECK_STATUS(mm_spawn("child_alloc.exe", (ULONG *)p), expected(p, 4));
+			CHECK_STATUS(mm_wait(9999, (DWORD *)p), expected(p, 4));
 			/* Sections and fork: handle out-pointers, the map-view block, the child pid, the exit record. */
-			CHECK_STATUS(winmm_create_section((HANDLE *)p, "badptr_section", 0x1000, PAGE_READWRITE, 0), expected(p, 8));
+			CHECK_STATUS(mm_create_section((HANDLE *)p, "badptr_section", 0x1000, PAGE_READWRITE, 0), expected(p, 8));
 			CHECK_ERR(OpenFileMappingA(FILE_MAP_READ, FALSE, "badptr_section"), ERROR_FILE_NOT_FOUND);	/* none made */
-			CHECK_STATUS(winmm_open_section((HANDLE *)p, FILE_MAP_READ, "badptr_section"), expected(p, 8));
-			CHECK_STATUS(winmm_map_view(section, (struct abi_map_view *)p), expected(p, 8));
-			CHECK_STATUS(winmm_fork((ULONG *)p), expected(p, 4));
-			CHECK_STATUS(winmm_wait_child(-1, 0, (struct abi_child_exit *)p), expected(p, 4));
+			CHECK_STATUS(mm_open_section((HANDLE *)p, FILE_MAP_READ, "badptr_section"), expected(p, 8));
+			CHECK_STATUS(mm_map_view(section, (struct abi_map_view *)p), expected(p, 8));
+			CHECK_STATUS(mm_fork((ULONG *)p), expected(p, 4));
+			CHECK_STATUS(mm_wait_child(-1, 0, (struct abi_child_exit *)p), expected(p, 4));
 		}
 		/* Buffers: VirtualQuery's MEMORY_BASIC_INFORMATION, the frame statistics, write-watch arrays. */
 		CHECK_ERR(VirtualQuery(ro, (PMEMORY_BASIC_INFORMATION)p, sizeof(MEMORY_BASIC_INFORMATION)), ERROR_NOACCESS);
-		CHECK_STATUS(winmm_frame_stats((struct abi_frame_stats *)p), expected(p, 8));
+		CHECK_STATUS(mm_frame_stats((struct abi_frame_stats *)p), expected(p, 8));
 		watched[0] = 1;
 		ULONG_PTR count = 4;
 		ULONG gran = 0;
@@ -93,14 +97,14 @@ int main(void)
 		/* Unreadable inputs: console output, the module name, NtContinue's CONTEXT, NtRaiseException's record. */
 		if (i < NBAD) {
 			ULONG pid;
-			CHECK_STATUS(winmm_write((const char *)p, 16), STATUS_ACCESS_VIOLATION);
+			CHECK_STATUS(mm_write((const char *)p, 16), STATUS_ACCESS_VIOLATION);
 			CHECK_STATUS(raw(SYS_NtContinue, p, 0, 0), STATUS_ACCESS_VIOLATION);
 			CHECK_STATUS(raw(SYS_NtRaiseException, p, 0, 0), STATUS_ACCESS_VIOLATION);
 			CHECK_STATUS(raw(SYS_NtCreateProcess, p, 9, &pid), STATUS_ACCESS_VIOLATION);
 			HANDLE h = NULL;
-			CHECK_STATUS(libc_syscall(SYS_NtCreateSection, (long)&h, (long)p, 9, 0x1000, PAGE_READWRITE, 0),
+			CHECK_STATUS(sys(SYS_NtCreateSection, U(&h), U(p), 9, 0x1000, PAGE_READWRITE, 0),
 				     STATUS_ACCESS_VIOLATION);
-			CHECK_STATUS(libc_syscall(SYS_NtOpenSection, (long)&h, FILE_MAP_READ, (long)p, 9, 0, 0),
+			CHECK_STATUS(sys(SYS_NtOpenSection, U(&h), FILE_MAP_READ, U(p), 9, 0, 0),
 				     STATUS_ACCESS_VIOLATION);
 			CHECK(h == NULL);
 		}
@@ -109,33 +113,33 @@ int main(void)
 	static const ULONG_PTR handles[] = { 0, 1, 3, 0x400, 0x404, 0xffffffff, 0xffff800000000000ULL, (ULONG_PTR)-2 };
 	for (unsigned i = 0; i < sizeof handles / sizeof handles[0]; i++) {
 		struct abi_map_view a = { 0, 0, 0, 0, PAGE_READONLY };
-		CHECK_STATUS(winmm_map_view((HANDLE)handles[i], &a), STATUS_INVALID_HANDLE);
+		CHECK_STATUS(mm_map_view((HANDLE)handles[i], &a), STATUS_INVALID_HANDLE);
 		CHECK_ERR(CloseHandle((HANDLE)handles[i]), ERROR_INVALID_HANDLE);
 	}
 	struct abi_map_view a = { 0, 0, 0, 0xffffffff, PAGE_READONLY };
-	CHECK_STATUS(winmm_map_view(section, &a), STATUS_INVALID_PARAMETER);
+	CHECK_STATUS(mm_map_view(section, &a), STATUS_INVALID_PARAMETER);
 	a = (struct abi_map_view){ 0xffff800000000000ULL, 0, 0, 0, PAGE_READONLY };
-	CHECK_STATUS(winmm_map_view(section, &a), STATUS_INVALID_PARAMETER_3);
+	CHECK_STATUS(mm_map_view(section, &a), STATUS_INVALID_PARAMETER_3);
 	a = (struct abi_map_view){ 0x7fffffff0000ULL, 0, 0, 0, PAGE_READONLY };
-	CHECK_STATUS(winmm_map_view(section, &a), STATUS_INVALID_PARAMETER_3);
+	CHECK_STATUS(mm_map_view(section, &a), STATUS_INVALID_PARAMETER_3);
 	a = (struct abi_map_view){ 0, (ULONG_PTR)-0x10000, 0x20000, 0, PAGE_READONLY };
-	CHECK_STATUS(winmm_map_view(section, &a), (NTSTATUS)0xC000001FL);	/* STATUS_INVALID_VIEW_SIZE */
+	CHECK_STATUS(mm_map_view(section, &a), (NTSTATUS)0xC000001FL);	/* STATUS_INVALID_VIEW_SIZE */
 	a = (struct abi_map_view){ 0, 0, (ULONG_PTR)-1, 0, PAGE_READONLY };
-	CHECK_STATUS(winmm_map_view(section, &a), (NTSTATUS)0xC000001FL);
+	CHECK_STATUS(mm_map_view(section, &a), (NTSTATUS)0xC000001FL);
 	static char longname[300];	/* over MAX_PATH */
 	memset(longname, 'n', sizeof longname - 1);
 	CHECK_ERR(CreateFileMappingA(INVALID_HANDLE_VALUE, NULL, PAGE_READWRITE, 0, 0x1000, longname), ERROR_INVALID_NAME);
 	HANDLE h = NULL;
-	CHECK_STATUS(libc_syscall(SYS_NtCreateSection, (long)&h, (long)"a\0b", 3, 0x1000, PAGE_READWRITE, 0),
+	CHECK_STATUS(sys(SYS_NtCreateSection, U(&h), U("a\0b"), 3, 0x1000, PAGE_READWRITE, 0),
 		     (NTSTATUS)0xC0000033L);	/* STATUS_OBJECT_NAME_INVALID */
-	CHECK_STATUS(libc_syscall(SYS_NtCreateSection, (long)&h, (long)"x", (long)-1, 0x1000, PAGE_READWRITE, 0),
+	CHECK_STATUS(sys(SYS_NtCreateSection, U(&h), U("x"), U(-1), 0x1000, PAGE_READWRITE, 0),
 		     (NTSTATUS)0xC0000033L);
-	CHECK_STATUS(libc_syscall(SYS_NtCreateSection, (long)&h, 0, 0, (long)-1, PAGE_READWRITE, 0),
+	CHECK_STATUS(sys(SYS_NtCreateSection, U(&h), 0, 0, U(-1), PAGE_READWRITE, 0),
 		     (NTSTATUS)0xC0000040L);	/* STATUS_SECTION_TOO_BIG */
-	CHECK_STATUS(libc_syscall(SYS_NtUnmapViewOfSection, 0x44, (long)ro, 0, 0, 0, 0), STATUS_INVALID_HANDLE);
-	CHECK_STATUS(libc_syscall(SYS_NtUnmapViewOfSection, -1, (long)0xffff800000000000ULL, 0, 0, 0, 0),
+	CHECK_STATUS(sys(SYS_NtUnmapViewOfSection, 0x44, U(ro), 0, 0, 0, 0), STATUS_INVALID_HANDLE);
+	CHECK_STATUS(sys(SYS_NtUnmapViewOfSection, U(-1), 0xffff800000000000ULL, 0, 0, 0, 0),
 		     (NTSTATUS)0xC0000019L);	/* STATUS_NOT_MAPPED_VIEW */
-	CHECK_STATUS(libc_syscall(SYS_NtWaitForChild, -1, 2, (long)&a, 0, 0, 0), STATUS_INVALID_PARAMETER);
+	CHECK_STATUS(sys(SYS_NtWaitForChild, U(-1), 2, U(&a), 0, 0, 0), STATUS_INVALID_PARAMETER);
 	CHECK(h == NULL);
 	CHECK(CloseHandle(section));
 	/* A dispatcher address in the kernel half is refused. */
@@ -145,7 +149,7 @@ int main(void)
 	CHECK_EQ(ro[0], 0);
 	CHECK(VirtualFree(ro, 0, MEM_RELEASE));
 	/* A huge length is refused before any copy. */
-	CHECK_STATUS(winmm_write("x", (SIZE_T)-1), STATUS_ACCESS_VIOLATION);
+	CHECK_STATUS(mm_write("x", (SIZE_T)-1), STATUS_ACCESS_VIOLATION);
 	CHECK_EQ(utest_free_frames(), frames);
 	return utest_done("syscall_badptr");
 }

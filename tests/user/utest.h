@@ -12,9 +12,9 @@
 #ifndef TESTS_USER_UTEST_H
 #define TESTS_USER_UTEST_H
 
+#include <mmtools.h>
 #include <stdio.h>
 #include <windows.h>
-#include <winmm.h>
 
 static int utest_checks, utest_failures;
 
@@ -51,7 +51,7 @@ static int utest_checks, utest_failures;
 		if (r_ != 0 || e_ != (DWORD)(err)) {                                                         \
 			utest_failures++;                                                                    \
 			printf("  check failed: %s -> 0x%llx, error %u, expected failure with %u (%s:%d)\n", \
-			       #call, r_, e_, (unsigned)(err), __FILE__, __LINE__);                          \
+			       #call, r_, (unsigned)e_, (unsigned)(err), __FILE__, __LINE__);                          \
 		}                                                                                            \
 	} while (0)
 
@@ -85,8 +85,15 @@ static __attribute__((unused)) MEMORY_BASIC_INFORMATION query_region(const void 
 static inline unsigned long long utest_free_frames(void)
 {
 	struct abi_frame_stats s;
-	winmm_frame_stats(&s);
+	mm_frame_stats(&s);
 	return s.free + s.pagetable - s.paged_out;	/* a page paged out frees a frame but is still held */
+}
+
+/* The PE headers of a mapped image (GetModuleHandleA(NULL): the program's own). */
+static __attribute__((unused)) IMAGE_NT_HEADERS64 *utest_nt_headers(HMODULE image)
+{
+	IMAGE_DOS_HEADER *dos = (IMAGE_DOS_HEADER *)image;
+	return (IMAGE_NT_HEADERS64 *)((char *)image + dos->e_lfanew);
 }
 
 /* Grow the stack to `bytes` now, so that stack growth later does not show up as a leak. */

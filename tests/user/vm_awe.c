@@ -195,7 +195,7 @@ static void pages(void)
 static void bad_arguments(void)
 {
 	struct abi_frame_stats before, after;
-	winmm_frame_stats(&before);
+	mm_frame_stats(&before);
 	ULONG_PTR n = 2, pfn[2];
 	CHECK_ERR(AllocateUserPhysicalPages((HANDLE)0x1234, &n, pfn), ERROR_INVALID_HANDLE);
 	CHECK_ERR(AllocateUserPhysicalPages(GetCurrentProcess(), NULL, pfn), ERROR_NOACCESS);
@@ -210,7 +210,7 @@ static void bad_arguments(void)
 	n = 1;
 	CHECK_ERR(FreeUserPhysicalPages((HANDLE)0x1234, &n, pfn), ERROR_INVALID_HANDLE);
 	CHECK_ERR(FreeUserPhysicalPages(GetCurrentProcess(), NULL, pfn), ERROR_NOACCESS);
-	winmm_frame_stats(&after);
+	mm_frame_stats(&after);
 	CHECK_EQ(after.free, before.free);
 }
 

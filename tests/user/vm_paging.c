@@ -50,7 +50,7 @@ static unsigned long long resident(const void *p)
 static unsigned long long paged_out(void)
 {
 	struct abi_frame_stats s;
-	winmm_frame_stats(&s);
+	mm_frame_stats(&s);
 	return s.paged_out;
 }
 

@@ -175,19 +175,29 @@ static void across_allocations(void)
 	CHECK(VirtualFree(a + 3 * G, 0, MEM_RELEASE));
 }
 
-static int global_data = 1;
+static volatile int global_data = 1;
 
 static void process_map(void)
 {
-	/* The program image, its data and the stack. */
+	/*
+	 * The program image (docs/loader.md): MEM_IMAGE, AllocationBase the image
+	 * base, AllocationProtect PAGE_EXECUTE_WRITECOPY; text PAGE_EXECUTE_READ,
+	 * written data PAGE_READWRITE (its private copy); then the stack.
+	 */
+	HMODULE exe = GetModuleHandleA(NULL);
 	MEMORY_BASIC_INFORMATION m = query_region((void *)process_map);
 	CHECK_EQ(m.State, MEM_COMMIT);
 	CHECK_EQ(m.Type, MEM_IMAGE);
-	CHECK(m.Protect == PAGE_EXECUTE_READ || m.Protect == PAGE_EXECUTE);
-	m = query_region(&global_data);
+	CHECK_EQ(m.Protect, PAGE_EXECUTE_READ);
+	CHECK_EQ(m.AllocationBase, exe);
+	CHECK_EQ(m.AllocationProtect, PAGE_EXECUTE_WRITECOPY);
+	global_data = 2;	/* write-copy data becomes this process's own */
+	m = query_region((const void *)&global_data);
 	CHECK_EQ(m.State, MEM_COMMIT);
 	CHECK_EQ(m.Type, MEM_IMAGE);
 	CHECK_EQ(m.Protect, PAGE_READWRITE);
+	CHECK_EQ(m.AllocationBase, exe);
+	CHECK_EQ(m.AllocationProtect, PAGE_EXECUTE_WRITECOPY);
 	int local = 0;
 	m = query_region(&local);
 	CHECK_EQ(m.State, MEM_COMMIT);
@@ -195,8 +205,8 @@ static void process_map(void)
 	CHECK_EQ(m.Protect, PAGE_READWRITE);
 	CHECK_EQ((ULONG_PTR)m.AllocationBase % G, 0);
 	/* Walk the whole user range: regions tile it with no gaps and no overlaps. */
-	ULONG_PTR addr = 0;
-	int n = 0, bad = 0, images = 0;
+	ULONG_PTR addr = 0, last_image = 0;
+	int n = 0, bad = 0, images = 0, image_bad = 0;
 	ULONG_PTR prev_end = 0;
 	while (addr < USER_END && n < 10000) {
 		MEMORY_BASIC_INFORMATION r;
@@ -212,8 +222,14 @@ static void process_map(void)
 			bad++;
 		if (r.State != MEM_FREE && ((ULONG_PTR)r.AllocationBase > addr))
 			bad++;
-		if (r.Type == MEM_IMAGE)
-			images++;
+		if (r.Type == MEM_IMAGE) {
+			/* Every page of an image view is committed, under the image's AllocationProtect. */
+			if (r.State != MEM_COMMIT || r.AllocationProtect != PAGE_EXECUTE_WRITECOPY)
+				image_bad++;
+			if ((ULONG_PTR)r.AllocationBase != last_image)
+				images++;
+			last_image = (ULONG_PTR)r.AllocationBase;
+		}
 		prev_end = addr + r.RegionSize;
 		addr = prev_end;
 		n++;
@@ -221,7 +237,8 @@ static void process_map(void)
 	CHECK_EQ(bad, 0);
 	CHECK_EQ(prev_end, USER_END);
 	CHECK(n > 3);
-	CHECK(images >= 1);
+	CHECK_EQ(image_bad, 0);
+	CHECK(images >= 5);	/* the program, ntdll, kernel32, msvcrt, mmtools */
 }
 
 int main(void)

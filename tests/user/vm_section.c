@@ -325,8 +325,8 @@ static void shared_between_processes(void)
 	strcpy(v, "from the parent");
 	ULONG pid = 0;
 	DWORD code = 0;
-	CHECK_STATUS(winmm_spawn("child_section.elf", &pid), STATUS_SUCCESS);
-	CHECK_STATUS(winmm_wait(pid, &code), STATUS_SUCCESS);
+	CHECK_STATUS(mm_spawn("child_section.exe", &pid), STATUS_SUCCESS);
+	CHECK_STATUS(mm_wait(pid, &code), STATUS_SUCCESS);
 	CHECK_EQ(code, 0);
 	CHECK(strcmp(v + P, "from the child") == 0);
 	CHECK_VIEW(v + 2 * P, MEM_COMMIT, PAGE_READWRITE, P, PAGE_READWRITE);	/* the child committed a page */

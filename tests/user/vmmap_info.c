@@ -1,7 +1,7 @@
 /*
  * tests/user/vmmap_info.c - the kernel's view of regions (NtQueryVirtualMemory
  * class ABI_MEMORY_FRAMES_INFORMATION), the physical map
- * (NtQueryPhysicalMemoryMap), and a vmmap dump of a fixed layout that
+ * (mm_physical_memory_map), and a vmmap dump of a fixed layout that
  * make test turns into SVG pictures and checks (tools/svg-test.sh).
  */
 #include <string.h>
@@ -83,17 +83,17 @@ static void bad_input(void)
 static void physical_map(void)
 {
 	SIZE_T needed = 0;
-	CHECK_STATUS(NtQueryPhysicalMemoryMap(NULL, 0, &needed), STATUS_BUFFER_TOO_SMALL);
+	CHECK_STATUS(mm_physical_memory_map(NULL, 0, &needed), STATUS_BUFFER_TOO_SMALL);
 	CHECK(needed > 0);
 	SIZE_T cap = needed + 64, n = 0;
 	struct abi_frame_run *runs = VirtualAlloc(NULL, cap * sizeof(*runs), MEM_RESERVE | MEM_COMMIT, PAGE_READWRITE);
 	CHECK(runs != NULL);
 	memset(runs, 0, cap * sizeof(*runs));	/* touch every page before the statistics */
-	CHECK_STATUS(NtQueryPhysicalMemoryMap(runs, 1, &n), STATUS_BUFFER_TOO_SMALL);
+	CHECK_STATUS(mm_physical_memory_map(runs, 1, &n), STATUS_BUFFER_TOO_SMALL);
 	CHECK(n > 1);
-	CHECK_STATUS(NtQueryPhysicalMemoryMap(runs, cap, &n), STATUS_SUCCESS);
+	CHECK_STATUS(mm_physical_memory_map(runs, cap, &n), STATUS_SUCCESS);
 	struct abi_frame_stats s;
-	winmm_frame_stats(&s);
+	mm_frame_stats(&s);
 	unsigned long long next = 0, by_owner[8] = { 0 };
 	int contiguous = 1, merged = 1;
 	for (SIZE_T i = 0; i < n; i++) {
@@ -108,10 +108,10 @@ static void physical_map(void)
 	CHECK_EQ(by_owner[ABI_FRAME_USER], s.user);
 	CHECK_EQ(by_owner[ABI_FRAME_PAGETABLE], s.pagetable);
 	CHECK_EQ(by_owner[ABI_FRAME_HEAP], s.heap);
-	CHECK_STATUS(NtQueryPhysicalMemoryMap((struct abi_frame_run *)0xffff800000001000ULL, 4, &n),
+	CHECK_STATUS(mm_physical_memory_map((struct abi_frame_run *)0xffff800000001000ULL, 4, &n),
 		     STATUS_ACCESS_VIOLATION);
-	CHECK_STATUS(NtQueryPhysicalMemoryMap(runs, cap, NULL), STATUS_ACCESS_VIOLATION);
-	CHECK_STATUS(NtQueryPhysicalMemoryMap(runs, cap, (SIZE_T *)((char *)&n + 1)), STATUS_DATATYPE_MISALIGNMENT);
+	CHECK_STATUS(mm_physical_memory_map(runs, cap, NULL), STATUS_ACCESS_VIOLATION);
+	CHECK_STATUS(mm_physical_memory_map(runs, cap, (SIZE_T *)((char *)&n + 1)), STATUS_DATATYPE_MISALIGNMENT);
 	VirtualFree(runs, 0, MEM_RELEASE);
 }
 
