@@ -1,9 +1,11 @@
 /*
- * libc/mmtools/calls.c - the <mmtools.h> calls that are one system call each:
- * the project's own calls (process start and wait, frame statistics, memory
- * status, the physical map, the image list, raw console output) and the
- * section and fork calls as the kernel has them.  Each returns the kernel's
- * status as is.
+ * libc/mmtools/calls.c - the <mmtools.h> calls that are one system call each.
+ * The project's own calls (process start and wait, frame statistics, memory
+ * status, the physical map, the image list, raw console output, fork as it
+ * is) go through ntdll's project-only exports; the section calls as the
+ * kernel has them and mm_syscall issue the system call here (ntdll only has
+ * the Windows form of the section calls).  Each returns the kernel's status
+ * as is.
  */
 #include <string.h>
 
@@ -11,54 +13,53 @@
 
 NTSTATUS mm_spawn(const char *module, ULONG *pid)
 {
-	return mm_spawn_cmdline(module, NULL, pid);
+	return MmCreateProcess(module, NULL, pid);
 }
 
 NTSTATUS mm_spawn_cmdline(const char *module, const char *cmdline, ULONG *pid)
 {
-	return MMT_NTCALL(SYS_NtCreateProcess, module, module ? strlen(module) : 0, pid, cmdline,
-			  cmdline ? strlen(cmdline) : 0, 0);
+	return MmCreateProcess(module, cmdline, pid);
 }
 
 NTSTATUS mm_wait(ULONG pid, DWORD *exit_code)
 {
 	/* DWORD and NTSTATUS share their 32-bit storage; the kernel writes an NTSTATUS. */
-	return MMT_NTCALL(SYS_NtWaitForProcess, pid, exit_code, 0, 0, 0, 0);
+	return MmWaitForProcess(pid, (NTSTATUS *)exit_code);
 }
 
 NTSTATUS mm_fork(ULONG *child_pid)
 {
-	return MMT_NTCALL(SYS_NtForkProcess, child_pid, 0, 0, 0, 0, 0);
+	return MmForkProcess(child_pid);
 }
 
 NTSTATUS mm_wait_child(LONG pid, ULONG options, struct abi_child_exit *out)
 {
-	return MMT_NTCALL(SYS_NtWaitForChild, (LONG_PTR)pid, options, out, 0, 0, 0);
+	return MmWaitForChild(pid, options, out);
 }
 
 NTSTATUS mm_frame_stats(struct abi_frame_stats *out)
 {
-	return MMT_NTCALL(SYS_NtQueryFrameStats, out, 0, 0, 0, 0, 0);
+	return MmQueryFrameStats(out);
 }
 
 NTSTATUS mm_memory_status(struct abi_memory_status *out)
 {
-	return MMT_NTCALL(SYS_NtQueryMemoryStatus, out, 0, 0, 0, 0, 0);
+	return MmQueryMemoryStatus(out);
 }
 
 NTSTATUS mm_physical_memory_map(struct abi_frame_run *runs, SIZE_T count, SIZE_T *needed)
 {
-	return MMT_NTCALL(SYS_NtQueryPhysicalMemoryMap, runs, count, needed, 0, 0, 0);
+	return MmQueryPhysicalMemoryMap(runs, count, needed);
 }
 
 NTSTATUS mm_query_images(struct abi_image_info *out, SIZE_T count, SIZE_T *needed)
 {
-	return MMT_NTCALL(SYS_NtQueryImages, out, count, needed, 0, 0, 0);
+	return MmQueryImages(out, count, needed);
 }
 
 NTSTATUS mm_write(const char *buf, SIZE_T len)
 {
-	return MMT_NTCALL(SYS_NtWriteConsole, buf, len, 0, 0, 0, 0);
+	return MmWriteConsole(buf, len);
 }
 
 NTSTATUS mm_create_section(HANDLE *out, const char *name, ULONG64 size, ULONG protect, ULONG attributes)

@@ -1,7 +1,9 @@
 /*
- * libc/mmtools/internal.h - what the files of mmtools.dll share: the raw
- * system call (kernel/syscall_abi.h's convention) for the project's own calls,
- * and ntdll's RtlCloneUserProcess, which fork() is built on.
+ * libc/mmtools/internal.h - what the files of mmtools.dll share: ntdll's
+ * project-only exports (libc/ntdll/ntdll.def) the extras are built on, ntdll's
+ * RtlCloneUserProcess, which fork() is built on, and the raw system call
+ * (kernel/syscall_abi.h's convention) for mm_syscall and the section calls
+ * as the kernel has them, which ntdll wraps only in Windows' form.
  */
 #ifndef LIBC_MMTOOLS_INTERNAL_H
 #define LIBC_MMTOOLS_INTERNAL_H
@@ -54,6 +56,17 @@ typedef struct _MMT_RTL_USER_PROCESS_INFORMATION {
 _Static_assert(sizeof(MMT_RTL_USER_PROCESS_INFORMATION) == 0x68, "RTL_USER_PROCESS_INFORMATION is 0x68 bytes on x64");
 
 #define RTL_CLONE_PROCESS_FLAGS_INHERIT_HANDLES 0x00000002
+
+/* ntdll's project-only calls (libc/ntdll/ntdll.def): one system call each, the status as the kernel gives it. */
+NTSTATUS NTAPI MmWriteConsole(const char *Buffer, SIZE_T Length);
+NTSTATUS NTAPI MmCreateProcess(const char *ModuleName, const char *CommandLine, ULONG *ProcessId);
+NTSTATUS NTAPI MmWaitForProcess(ULONG ProcessId, NTSTATUS *ExitStatus);
+NTSTATUS NTAPI MmWaitForChild(LONG Pid, ULONG Options, struct abi_child_exit *Out);
+NTSTATUS NTAPI MmForkProcess(ULONG *ChildPid);
+NTSTATUS NTAPI MmQueryFrameStats(struct abi_frame_stats *Out);
+NTSTATUS NTAPI MmQueryMemoryStatus(struct abi_memory_status *Out);
+NTSTATUS NTAPI MmQueryPhysicalMemoryMap(struct abi_frame_run *Runs, SIZE_T Count, SIZE_T *Needed);
+NTSTATUS NTAPI MmQueryImages(struct abi_image_info *Images, SIZE_T Count, SIZE_T *Needed);
 
 NTSTATUS NTAPI RtlCloneUserProcess(ULONG ProcessFlags, PSECURITY_DESCRIPTOR ProcessSecurityDescriptor,
 				   PSECURITY_DESCRIPTOR ThreadSecurityDescriptor, HANDLE DebugPort,
