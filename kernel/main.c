@@ -14,6 +14,7 @@
 #include "mm/swap.h"
 #include "mm/paging.h"
 #include "mm/phys.h"
+#include "mm/section.h"
 #include "mm/vm.h"
 #include "cpu.h"
 #include "proc.h"
@@ -70,18 +71,20 @@ static void commit_init(void)
 		swap_slots_total() >> 8);
 }
 
-/* Run boot module `name` as a process until it exits; false if it cannot start. */
-static bool run_program(const char *name, int64_t *status)
+/*
+ * Run boot module `name` as a process until it exits, with the command line
+ * cmdline[0..len) (NULL: the name); false if it cannot start.
+ */
+static bool run_program(const char *name, const char *cmdline, uint64_t len, int64_t *status)
 {
-	const struct boot_module *m = module_find(name);
-	if (!m) {
-		kprintf("kernel: no module named %s\n", name);
-		return false;
-	}
 	int64_t st;
-	struct process *p = proc_create(name, phys_to_virt(m->start), m->end - m->start, NULL, &st);
+	struct process *p = proc_create(name, cmdline, len, NULL, &st);
 	if (!p) {
-		kprintf("kernel: cannot start %s: status 0x%lx\n", name, (uint64_t)st);
+		if (st == STATUS_OBJECT_NAME_NOT_FOUND)
+			kprintf("kernel: no module named %s\n", name);
+		else
+			kprintf("kernel: cannot start %s: status 0x%lx\n", name, (uint64_t)st);
+		*status = st;
 		return false;
 	}
 	kprintf("kernel: process %d (%s) started\n", p->pid, name);
@@ -90,6 +93,20 @@ static bool run_program(const char *name, int64_t *status)
 	kprintf("kernel: process %d (%s) exited with status 0x%x\n", p->pid, name, (uint32_t)p->exit_status);
 	proc_reap(p);
 	proc_reap_zombies();
+	return true;
+}
+
+/* True when name ends with suffix (case-insensitive ASCII). */
+static bool ends_with(const char *name, const char *suffix)
+{
+	size_t n = strlen(name), k = strlen(suffix);
+	if (n < k)
+		return false;
+	for (size_t i = 0; i < k; i++) {
+		char c = name[n - k + i];
+		if ((c >= 'A' && c <= 'Z' ? c + 32 : c) != suffix[i])
+			return false;
+	}
 	return true;
 }
 
@@ -105,12 +122,14 @@ static int run_user_tests(void)
 		const char *name = boot_info.modules[i].name;
 		if (strncmp(name, "child_", 6) == 0)
 			continue;	/* started by the tests themselves */
+		if (!ends_with(name, ".exe") && !ends_with(name, ".elf"))
+			continue;	/* DLLs, cmdline.txt (.elf: the static programs, until every test is an .exe) */
 		struct frame_stats before, after;
 		frame_stats(&before);
 		size_t heap_before = kheap_live();
 		uint64_t slots_before = swap_slots_used();
 		int64_t status = -1;
-		bool ran = run_program(name, &status);
+		bool ran = run_program(name, NULL, 0, &status);
 		frame_stats(&after);
 		if (!ran || status != 0) {
 			kprintf("utest: FAIL %s: exit status 0x%x\n", name, (uint32_t)status);
@@ -164,13 +183,22 @@ void kmain(uint32_t magic, uint32_t info_phys)
 		if (strcmp(arg, "all") == 0)
 			failed += run_user_tests();
 		int64_t status = 0;
-		if (bench_prog && (!run_program(prog, &status) || status != 0))
+		if (bench_prog && (!run_program(prog, NULL, 0, &status) || status != 0))
 			failed++;
 		power_off(failed ? 1 : 0);
 	}
 	if (cmdline_get(boot_info.cmdline, "run", arg, sizeof(arg))) {
+		/* The command line: the module cmdline.txt when there is one (its first line), else the name. */
+		const struct boot_module *cm = module_find("cmdline.txt");
+		const char *cmd = NULL;
+		uint64_t len = 0;
+		if (cm) {
+			cmd = phys_to_virt(cm->start);
+			while (len < cm->end - cm->start && cmd[len] != '\n' && cmd[len] != '\r' && cmd[len])
+				len++;
+		}
 		int64_t status;
-		if (!run_program(arg, &status))
+		if (!run_program(arg, cmd, len, &status))
 			power_off(1);
 		power_off((int)status);
 	}

@@ -9,15 +9,45 @@
 #include "panic.h"
 #include "time.h"
 #include "mm/frame.h"
+#include "mm/image.h"
 #include "mm/kheap.h"
 #include "mm/kpaging.h"
 #include "mm/paging.h"
 #include "mm/phys.h"
+#include "mm/section.h"
+
+#include "libc/fmt.h"
 
 #include <string.h>
 
 #define USER_STACK_RESERVE (1024 * 1024)	/* 1 MiB, as Windows' default */
 #define USER_STACK_COMMIT  (2 * PAGE_SIZE)
+#define STACK_RESERVE_MAX  (1ULL << 40)	/* a PE header asking for more is refused */
+#define PAGE_UP(a) (((a) + PAGE_SIZE - 1) & ~(PAGE_SIZE - 1))
+
+/* Windows' offsets (winternl.h, ntdef.h): docs/loader.md. */
+#define TEB_SIZE               0x2000
+#define TEB_STACK_BASE         0x08
+#define TEB_STACK_LIMIT        0x10
+#define TEB_SELF               0x30
+#define TEB_CLIENT_ID          0x40	/* UniqueProcess, UniqueThread */
+#define TEB_PEB                0x60
+#define TEB_DEALLOCATION_STACK 0x1478
+#define PEB_IMAGE_BASE         0x10
+#define PEB_PARAMETERS         0x20
+#define PEB_PROCESSORS         0xb8
+#define PEB_OS_MAJOR           0x118
+#define PEB_OS_MINOR           0x11c
+#define PEB_OS_BUILD           0x120
+#define PEB_OS_PLATFORM        0x124
+#define PP_SIZE                0x400	/* RTL_USER_PROCESS_PARAMETERS, with room to spare */
+#define PP_FLAGS               0x08	/* 1: RTL_USER_PROC_PARAMS_NORMALIZED (pointers, not offsets) */
+#define PP_CURDIR              0x38
+#define PP_IMAGE_PATH          0x60
+#define PP_COMMAND_LINE        0x70
+#define PP_ENVIRONMENT         0x80
+#define PP_ENVIRONMENT_SIZE    0x3f0
+#define MAX_PATH_BYTES         520
 
 struct cpu cpu0;
 static struct process *procs;
@@ -41,11 +71,20 @@ void proc_init(void)
 	wrmsr(MSR_EFER, rdmsr(MSR_EFER) | EFER_SCE);
 }
 
+static int lower(int c)
+{
+	return c >= 'A' && c <= 'Z' ? c + 32 : c;
+}
+
 const struct boot_module *module_find(const char *name)
 {
-	for (int i = 0; i < boot_info.module_count; i++)
-		if (strcmp(boot_info.modules[i].name, name) == 0)
+	for (int i = 0; i < boot_info.module_count; i++) {
+		const char *a = boot_info.modules[i].name, *b = name;
+		for (; *a && lower(*a) == lower(*b); a++, b++)
+			;
+		if (lower(*a) == lower(*b))	/* file names are case-insensitive */
 			return &boot_info.modules[i];
+	}
 	return NULL;
 }
 
@@ -90,6 +129,7 @@ static struct process *proc_new(const char *name, int64_t *status)
 static void proc_discard(struct process *p)
 {
 	vm_space_destroy(&p->vm);
+	image_list_free(&p->images);
 	handle_close_all(&p->handles);
 	kstack_free(p->kstack_top);
 	kfree(p);
@@ -117,24 +157,201 @@ static void proc_start(struct process *p, const struct trap_frame *user, struct 
 	procs = p;
 }
 
-struct process *proc_create(const char *name, const void *image, uint64_t size, struct process *parent,
-			    int64_t *status)
+/* The static ELF path, until every program is a PE .exe. */
+static ntstatus_t elf_start(struct process *p, const void *image, uint64_t size, struct trap_frame *tf)
 {
-	struct process *p = proc_new(name, status);
-	if (!p)
-		return NULL;
-	memcpy(p->fpu, fpu_initial_state, sizeof(p->fpu));
 	uint64_t entry = 0, stack_top = 0;
 	ntstatus_t st = elf_load(&p->vm, image, size, &entry);
 	if (!st)
 		st = vm_create_stack(&p->vm, USER_STACK_RESERVE, USER_STACK_COMMIT, &stack_top);
+	*tf = (struct trap_frame){ .rip = entry, .cs = SEL_UCODE, .rflags = 0x202, .rsp = stack_top, .ss = SEL_UDATA };
+	return st;
+}
+
+/* Committed read-write memory for the process (top down), at *base. */
+static ntstatus_t user_alloc(struct process *p, uint64_t size, uint64_t *base)
+{
+	*base = 0;
+	return vm_allocate(&p->vm, base, &size, W_MEM_RESERVE | W_MEM_COMMIT | W_MEM_TOP_DOWN, W_PAGE_READWRITE);
+}
+
+static void put16(uint8_t *b, uint64_t off, uint16_t v)
+{
+	memcpy(b + off, &v, 2);
+}
+static void put32(uint8_t *b, uint64_t off, uint32_t v)
+{
+	memcpy(b + off, &v, 4);
+}
+static void put64(uint8_t *b, uint64_t off, uint64_t v)
+{
+	memcpy(b + off, &v, 8);
+}
+
+/* A UNICODE_STRING at off of buf describing the UTF-16 string at user address str (len bytes, NUL after). */
+static void put_ustring(uint8_t *buf, uint64_t off, uint64_t str, uint64_t len, uint64_t max)
+{
+	put16(buf, off, (uint16_t)len);
+	put16(buf, off + 2, (uint16_t)max);
+	put64(buf, off + 8, str);
+}
+
+/* Widen bytes (Latin-1) to UTF-16 at buf + off; returns the bytes written, NUL included. */
+static uint64_t widen(uint8_t *buf, uint64_t off, const char *s, uint64_t n)
+{
+	for (uint64_t i = 0; i < n; i++)
+		put16(buf, off + 2 * i, (uint8_t)s[i]);
+	put16(buf, off + 2 * n, 0);
+	return 2 * n + 2;
+}
+
+/*
+ * RTL_USER_PROCESS_PARAMETERS, its strings (CurrentDirectory "C:\",
+ * ImagePathName "C:\NAME", CommandLine) and an empty environment, in one
+ * allocation; *out its address.
+ */
+static ntstatus_t build_parameters(struct process *p, const char *name, const char *cmd, uint64_t cmd_len,
+				   uint64_t *out)
+{
+	uint64_t name_len = strlen(name), path_len = 3 + name_len;
+	uint64_t cur = PP_SIZE, path = cur + MAX_PATH_BYTES, line = path + 2 * path_len + 2;
+	uint64_t env = (line + 2 * cmd_len + 2 + 15) & ~15ULL, size = env + 16;
+	uint8_t *buf = kmalloc(size);
+	if (!buf)
+		return STATUS_NO_MEMORY;
+	uint64_t base;
+	ntstatus_t st = user_alloc(p, size, &base);
+	if (!st) {
+		put32(buf, 0, PP_SIZE);	/* MaximumLength */
+		put32(buf, 4, PP_SIZE);	/* Length */
+		put32(buf, PP_FLAGS, 1);
+		widen(buf, cur, "C:\\", 3);
+		put_ustring(buf, PP_CURDIR, base + cur, 6, MAX_PATH_BYTES);
+		widen(buf, path, "C:\\", 3);
+		widen(buf, path + 6, name, name_len);
+		put_ustring(buf, PP_IMAGE_PATH, base + path, 2 * path_len, 2 * path_len + 2);
+		widen(buf, line, cmd, cmd_len);
+		put_ustring(buf, PP_COMMAND_LINE, base + line, 2 * cmd_len, 2 * cmd_len + 2);
+		put64(buf, PP_ENVIRONMENT, base + env);	/* L"\0\0": no variables */
+		put64(buf, PP_ENVIRONMENT_SIZE, 4);
+		st = vm_poke(&p->vm, base, buf, size);
+	}
+	kfree(buf);
+	*out = base;
+	return st;
+}
+
+/* The PEB and the TEB of the main thread, whose stack is [stack_base, stack_top) with commit bytes committed. */
+static ntstatus_t build_peb_teb(struct process *p, uint64_t image_base, uint64_t params, uint64_t stack_base,
+				uint64_t stack_top, uint64_t commit)
+{
+	uint8_t *buf = kmalloc(TEB_SIZE);
+	if (!buf)
+		return STATUS_NO_MEMORY;
+	ntstatus_t st = user_alloc(p, PAGE_SIZE, &p->peb);
+	if (!st)
+		st = user_alloc(p, TEB_SIZE, &p->teb);
+	if (!st) {
+		put64(buf, PEB_IMAGE_BASE, image_base);
+		put64(buf, PEB_PARAMETERS, params);
+		put32(buf, PEB_PROCESSORS, 1);
+		put32(buf, PEB_OS_MAJOR, 10);
+		put32(buf, PEB_OS_MINOR, 0);
+		put16(buf, PEB_OS_BUILD, 19045);
+		put32(buf, PEB_OS_PLATFORM, 2);	/* VER_PLATFORM_WIN32_NT */
+		st = vm_poke(&p->vm, p->peb, buf, PAGE_SIZE);
+	}
+	if (!st) {
+		memset(buf, 0, TEB_SIZE);
+		put64(buf, TEB_STACK_BASE, stack_top);
+		put64(buf, TEB_STACK_LIMIT, stack_top - commit);
+		put64(buf, TEB_SELF, p->teb);
+		put64(buf, TEB_PEB, p->peb);
+		put64(buf, TEB_DEALLOCATION_STACK, stack_base);
+		st = vm_poke(&p->vm, p->teb, buf, TEB_SIZE);	/* ClientId: proc_set_client_id, once the pid is known */
+	}
+	kfree(buf);
+	return st;
+}
+
+/* TEB.ClientId = (pid, pid): the process and its one thread. */
+static ntstatus_t proc_set_client_id(struct process *p)
+{
+	uint64_t id[2] = { (uint64_t)p->pid, (uint64_t)p->pid };
+	return p->teb ? vm_poke(&p->vm, p->teb + TEB_CLIENT_ID, id, sizeof(id)) : STATUS_SUCCESS;
+}
+
+/* Load the program with ntdll.dll and its DLLs, build its TEB/PEB/parameters and stack, and the first registers. */
+static ntstatus_t pe_start(struct process *p, const char *name, const char *cmd, uint64_t cmd_len,
+			   struct trap_frame *tf)
+{
+	struct image_map *ntdll, *exe;
+	uint64_t start;
+	ntstatus_t st = image_load(&p->vm, &p->images, "ntdll.dll", false, true, &ntdll);
+	if (!st)
+		st = image_load(&p->vm, &p->images, name, true, true, &exe);
+	if (!st && (st = image_export(&p->images, ntdll, "LdrInitializeThunk", &start))) {
+		char line[96];
+		fmt_snprintf(line, sizeof(line), "loader: entry point LdrInitializeThunk not found in ntdll.dll (0x%x)\n",
+			     (unsigned)st);
+		console_user_write(line, strlen(line));
+	}
+	if (st)
+		return st;
+	const struct pe_image *pe = &exe->img->pe;
+	uint64_t commit = PAGE_UP(pe->stack_commit ? pe->stack_commit : PAGE_SIZE), reserve = pe->stack_reserve;
+	if (reserve > STACK_RESERVE_MAX || commit > STACK_RESERVE_MAX)
+		return STATUS_INVALID_IMAGE_FORMAT;
+	if (reserve < commit + 2 * PAGE_SIZE)	/* room for the guard page and the never-committed lowest page */
+		reserve = (commit + 2 * PAGE_SIZE + 0xfffff) & ~0xfffffULL;
+	reserve = PAGE_UP(reserve);
+	uint64_t top, params;
+	if ((st = vm_create_stack(&p->vm, reserve, commit, &top)) || (st = build_parameters(p, name, cmd, cmd_len, &params)) ||
+	    (st = build_peb_teb(p, exe->base, params, top - reserve, top, commit)))
+		return st;
+	uint64_t entry = exe->base + pe->entry_rva, sp = top - 40;	/* 16-byte aligned minus 8, 32 bytes of shadow space */
+	*tf = (struct trap_frame){ .rip = start, .cs = SEL_UCODE, .rflags = 0x202, .rsp = sp, .ss = SEL_UDATA,
+				   .rcx = p->peb, .rdx = entry, .rdi = p->peb, .rsi = entry };
+	return STATUS_SUCCESS;
+}
+
+struct process *proc_create(const char *name, const char *cmdline, uint64_t cmdline_len, struct process *parent,
+			    int64_t *status)
+{
+	const struct boot_module *m = module_find(name);
+	if (!m) {
+		*status = STATUS_OBJECT_NAME_NOT_FOUND;
+		return NULL;
+	}
+	if (!cmdline) {
+		cmdline = name;
+		cmdline_len = strlen(name);
+	}
+	if (cmdline_len > PROC_CMDLINE_MAX) {
+		*status = STATUS_INVALID_PARAMETER;
+		return NULL;
+	}
+	struct process *p = proc_new(m->name, status);
+	if (!p)
+		return NULL;
+	memcpy(p->fpu, fpu_initial_state, sizeof(p->fpu));
+	const uint8_t *file = phys_to_virt(m->start);
+	uint64_t size = m->end - m->start;
+	struct trap_frame tf;
+	ntstatus_t st = size >= 4 && memcmp(file, "\177ELF", 4) == 0 ? elf_start(p, file, size, &tf)
+									: pe_start(p, m->name, cmdline, cmdline_len, &tf);
 	if (st) {
 		proc_discard(p);
 		*status = st;
 		return NULL;
 	}
-	struct trap_frame tf = { .rip = entry, .cs = SEL_UCODE, .rflags = 0x202, .rsp = stack_top, .ss = SEL_UDATA };
 	proc_start(p, &tf, parent);
+	if ((st = proc_set_client_id(p))) {	/* only memory can fail here, the page is committed */
+		procs = p->next;
+		proc_discard(p);
+		*status = st;
+		return NULL;
+	}
 	*status = STATUS_SUCCESS;
 	return p;
 }
@@ -147,6 +364,8 @@ struct process *proc_fork(const struct trap_frame *tf, uint64_t child_status, in
 		return NULL;
 	fpu_save(p->fpu);	/* the caller's x87/SSE registers are live in the CPU */
 	ntstatus_t st = vm_fork(&self->vm, &p->vm);
+	if (!st)
+		st = image_list_copy(&p->images, &self->images);
 	if (st) {
 		proc_discard(p);
 		*status = st;
@@ -154,9 +373,18 @@ struct process *proc_fork(const struct trap_frame *tf, uint64_t child_status, in
 	}
 	handle_inherit(&p->handles, &self->handles);
 	p->exception_dispatcher = self->exception_dispatcher;
+	p->teb = self->teb;	/* same address: the TEB is ordinary private memory, copied on write */
+	p->peb = self->peb;
 	struct trap_frame child = *tf;
 	child.rax = child_status;
 	proc_start(p, &child, self);
+	if (proc_set_client_id(p)) {	/* only memory can fail here: the child's TEB page gets its copy */
+		procs = p->next;
+		next_pid--;
+		proc_discard(p);
+		*status = STATUS_NO_MEMORY;
+		return NULL;
+	}
 	self->slice_start = rdtsc();	/* the parent goes on first, with a whole slice (the child waits its turn) */
 	*status = STATUS_SUCCESS;
 	return p;
@@ -222,6 +450,7 @@ void proc_run_until_exit(struct process *target)
 		cpu0.kstack_top = p->kstack_top;
 		tss_set_kernel_stack(p->kstack_top);
 		write_cr3(p->vm.root);
+		wrmsr(MSR_KERNEL_GS, p->teb);	/* the user GS base: swapgs puts it in place on the way out */
 		fpu_restore(p->fpu);
 		p->slice_start = rdtsc();
 		if (proc_bench_boot_report) {
@@ -256,6 +485,7 @@ void proc_exit(int64_t status)
 	/* Leave the address space before tearing it down; views go before the handles to their sections. */
 	write_cr3(kernel_root);
 	vm_space_destroy(&p->vm);
+	image_list_free(&p->images);
 	handle_close_all(&p->handles);
 	p->state = PROC_ZOMBIE;
 	if (p->parent && p->parent->state == PROC_WAITING && (p->parent->wait_pid == p->pid || p->parent->wait_pid == -1))

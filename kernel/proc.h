@@ -10,6 +10,7 @@
 #include <stdint.h>
 #include "object.h"
 #include "trap.h"
+#include "mm/image.h"
 #include "mm/vm.h"
 
 enum proc_state { PROC_READY, PROC_RUNNING, PROC_WAITING, PROC_ZOMBIE };
@@ -32,6 +33,8 @@ struct process {
 	uint64_t slice_start;		/* TSC when its time slice began (dispatch, or return from fork) */
 	struct process *next;		/* all-processes list */
 	struct handle_table handles;	/* sections (kernel/object.h) */
+	struct image_list images;	/* PE images mapped, in initialization order (mm/image.h) */
+	uint64_t teb, peb;		/* user addresses (0 for an ELF program); the user GS base is the TEB */
 };
 
 /* Per-CPU data reached through GS in the kernel (syscall entry uses the first two fields). */
@@ -50,11 +53,19 @@ static inline struct process *current_process(void)
 void proc_init(void);
 
 /*
- * Create a process running the static ELF image [image, image+size) (a boot
- * module).  Returns it READY, or NULL with *status set (bad image, no memory).
+ * Create a process running boot module `name` (case-insensitive) with the
+ * command line cmdline[0..cmdline_len) (cmdline NULL: the name).  A PE32+
+ * .exe is loaded with its DLLs and ntdll.dll, and starts in ntdll's
+ * LdrInitializeThunk with a TEB, PEB and process parameters
+ * (docs/loader.md); a static ELF image (until the PE move is complete)
+ * starts at its entry point.  Returns it READY, or NULL with *status set:
+ * STATUS_OBJECT_NAME_NOT_FOUND (no such module), the loader's statuses (one
+ * console line says why), STATUS_NO_MEMORY...; nothing is left behind.
  */
-struct process *proc_create(const char *name, const void *image, uint64_t size, struct process *parent,
+struct process *proc_create(const char *name, const char *cmdline, uint64_t cmdline_len, struct process *parent,
 			    int64_t *status);
+
+#define PROC_CMDLINE_MAX 32766	/* characters: a UNICODE_STRING holds 32767 with the NUL */
 
 /*
  * fork: a copy of the current process, whose system call (trap frame tf)

@@ -14,11 +14,14 @@
 #include "cpu.h"
 #include "fpu.h"
 #include "mm/frame.h"
+#include "mm/kheap.h"
 #include "mm/pagefile.h"
 #include "mm/phys.h"
 #include "mm/section.h"
 #include "mm/swap.h"
 #include "mm/vm.h"
+
+#include <string.h>
 
 #define STATUS_INVALID_INFO_CLASS ((ntstatus_t)0xC0000003)
 
@@ -177,22 +180,36 @@ static ntstatus_t sys_continue(struct trap_frame *tf)
 	return STATUS_SUCCESS;	/* the dispatcher keeps the context's own rax */
 }
 
+/*
+ * NtCreateProcess(name, name_len, pid, cmdline, cmdline_len): the command
+ * line is copied in (cmdline_len 0: the name); at most PROC_CMDLINE_MAX bytes.
+ */
 static ntstatus_t sys_create_process(struct trap_frame *tf)
 {
 	char name[64];
 	uint32_t pid = 0;
-	if (tf->rsi == 0 || tf->rsi >= sizeof(name))
+	uint64_t cmd_len = tf->r8;
+	if (tf->rsi == 0 || tf->rsi >= sizeof(name) || cmd_len > PROC_CMDLINE_MAX)
 		return STATUS_INVALID_PARAMETER;
 	if (MISALIGNED(tf->rdx, 4))
 		return STATUS_DATATYPE_MISALIGNMENT;
 	if (copy_from_user(name, tf->rdi, tf->rsi) || copy_from_user(&pid, tf->rdx, 4) || copy_to_user(tf->rdx, &pid, 4))
 		return STATUS_ACCESS_VIOLATION;
 	name[tf->rsi] = '\0';
-	const struct boot_module *m = module_find(name);
-	if (!m)
-		return STATUS_OBJECT_NAME_NOT_FOUND;
+	if (memchr(name, '\0', tf->rsi))
+		return STATUS_INVALID_PARAMETER;
+	char *cmd = NULL;
+	if (cmd_len) {
+		if (!(cmd = kmalloc(cmd_len)))
+			return STATUS_NO_MEMORY;
+		if (copy_from_user(cmd, tf->r10, cmd_len)) {
+			kfree(cmd);
+			return STATUS_ACCESS_VIOLATION;
+		}
+	}
 	int64_t st;
-	struct process *p = proc_create(name, phys_to_virt(m->start), m->end - m->start, current_process(), &st);
+	struct process *p = proc_create(name, cmd, cmd_len, current_process(), &st);
+	kfree(cmd);
 	if (!p)
 		return (ntstatus_t)st;
 	pid = p->pid;
@@ -450,6 +467,9 @@ int syscall_dispatch(struct trap_frame *tf)
 	case SYS_NtLockVirtualMemory: st = sys_lock(tf, false); break;
 	case SYS_NtUnlockVirtualMemory: st = sys_lock(tf, true); break;
 	case SYS_NtWorkingSetLimits: st = sys_working_set(tf); break;
+	case SYS_NtLoadImage: st = sys_load_image(tf); break;
+	case SYS_NtQueryImages: st = sys_query_images(tf); break;
+	case SYS_NtUnloadImage: st = sys_unload_image(tf); break;
 	default: st = STATUS_INVALID_SYSTEM_SERVICE; break;
 	}
 	tf->rax = (uint64_t)(int64_t)st;

@@ -43,4 +43,9 @@ ntstatus_t sys_awe_map(struct trap_frame *tf, bool scatter);
 ntstatus_t sys_lock(struct trap_frame *tf, bool unlock);
 ntstatus_t sys_working_set(struct trap_frame *tf);
 
+/* kernel/syscall_image.c: NtLoadImage, NtQueryImages, NtUnloadImage (docs/loader.md). */
+ntstatus_t sys_load_image(struct trap_frame *tf);
+ntstatus_t sys_query_images(struct trap_frame *tf);
+ntstatus_t sys_unload_image(struct trap_frame *tf);
+
 #endif

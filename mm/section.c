@@ -8,6 +8,7 @@
 #include "prot.h"
 #include "swap.h"
 #include "vm_ext.h"
+#include "image.h"
 #include "kernel/layout.h"
 #include "kernel/panic.h"
 
@@ -66,6 +67,8 @@ static void section_destroy(struct kobject *o)
 {
 	struct section *s = (struct section *)o;
 	ASSERT(!s->views);
+	if (s->image)
+		image_section_gone(s->image);
 	evict_section_remove(s);
 	for (uint64_t i = 0; i < s->pages; i++) {
 		if (s->frames[i] & PTE_SW_SWAP)
@@ -145,6 +148,62 @@ ntstatus_t section_create(uint64_t size, uint32_t protect, uint32_t attributes, 
 		obj_set_name(&s->obj, name);
 	evict_section_add(s);
 	*out = s;
+	return STATUS_SUCCESS;
+}
+
+ntstatus_t section_create_image(uint64_t pages, struct image *img, struct section **out)
+{
+	if (pages == 0 || pages > SECTION_MAX_PAGES)
+		return STATUS_SECTION_TOO_BIG;
+	struct section *s = kmalloc(sizeof(*s));
+	if (!s)
+		return STATUS_NO_MEMORY;
+	*s = (struct section){ 0 };
+	s->frames = kmalloc(pages * sizeof(uint64_t));
+	if (!s->frames) {
+		kfree(s);
+		return STATUS_NO_MEMORY;
+	}
+	memset(s->frames, 0, pages * sizeof(uint64_t));
+	if (!vm_charge_system(pages)) {
+		kfree(s->frames);
+		kfree(s);
+		return STATUS_COMMITMENT_LIMIT;
+	}
+	obj_init(&s->obj, KOBJ_SECTION, section_destroy);
+	s->charged = pages;
+	s->size = pages * PAGE_SIZE;
+	s->pages = pages;
+	s->protect = W_PAGE_EXECUTE_WRITECOPY;
+	s->attributes = W_SEC_IMAGE;
+	s->image = img;
+	evict_section_add(s);
+	*out = s;
+	return STATUS_SUCCESS;
+}
+
+ntstatus_t section_map_image(struct vm_space *vm, struct section *s, uint64_t base, struct vad **out)
+{
+	uint64_t len = s->size;
+	if ((base & (GRANULE - 1)) || base < USER_MIN_ADDR || base >= USER_END || len > USER_END - base ||
+	    !vad_range_free(&vm->tree, base, base + len))
+		return STATUS_CONFLICTING_ADDRESSES;
+	struct vad *v = vad_new(base, base + len, W_MEM_COMMIT, W_PAGE_READONLY, W_PAGE_EXECUTE_WRITECOPY, W_MEM_IMAGE);
+	if (!v)
+		return STATUS_NO_MEMORY;
+	if (!vm_charge(vm, len / PAGE_SIZE)) {
+		vad_delete(v);
+		return STATUS_COMMITMENT_LIMIT;
+	}
+	v->cow_charge = len / PAGE_SIZE;
+	obj_ref(&s->obj);
+	v->section = s;
+	v->section_offset = 0;
+	v->view_space = vm;
+	v->view_next = s->views;
+	s->views = v;
+	vad_insert(&vm->tree, v);
+	*out = v;
 	return STATUS_SUCCESS;
 }
 

@@ -58,6 +58,7 @@ struct section {
 	uint64_t charged;		/* pages charged to the system commit */
 	struct vad *views;		/* every view of the section, in every process */
 	struct section *evict_next;	/* every section, for the evictor (mm/evict.c) */
+	struct image *image;		/* an image section (W_SEC_IMAGE, mm/image.c): its image; NULL otherwise */
 };
 
 /*
@@ -71,6 +72,23 @@ struct section {
  */
 ntstatus_t section_create(uint64_t size, uint32_t protect, uint32_t attributes, const char *name,
 			  struct section **out);
+
+/*
+ * An image section for mm/image.c: pages pages, all without a frame (the
+ * caller fills s->frames), attributes W_SEC_IMAGE, protection
+ * PAGE_EXECUTE_WRITECOPY, every page charged to the system commit, unnamed,
+ * not in any handle table; s->image = img, and image_section_gone(img) is
+ * called when the last reference goes.  One reference for the caller.
+ */
+ntstatus_t section_create_image(uint64_t pages, struct image *img, struct section **out);
+
+/*
+ * Map image section s whole at base (64 KiB aligned, free in vm) as a view
+ * of type MEM_IMAGE, AllocationProtect PAGE_EXECUTE_WRITECOPY, every page
+ * PAGE_READONLY until the caller sets the runs (vad_runs_set), every page
+ * charged for a private copy.  *out is the view.
+ */
+ntstatus_t section_map_image(struct vm_space *vm, struct section *s, uint64_t base, struct vad **out);
 
 /* NtOpenSection: the named section, referenced; STATUS_OBJECT_NAME_NOT_FOUND when there is none. */
 ntstatus_t section_open(const char *name, struct section **out);

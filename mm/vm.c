@@ -375,6 +375,11 @@ ntstatus_t vm_protect(struct vm_space *vm, uint64_t *base, uint64_t *size, uint3
 		return STATUS_MEMORY_NOT_ALLOCATED;
 	if (end > v->end || (v->flags & VAD_PHYSICAL))
 		return STATUS_CONFLICTING_ADDRESSES;	/* AWE mappings are always read/write */
+	/* An image's pages are never shared writable: read-write asked for is write-copy (as Windows does). */
+	if (v->section && v->type == W_MEM_IMAGE && (protect & 0xff) == W_PAGE_READWRITE)
+		protect = (protect & ~0xffu) | W_PAGE_WRITECOPY;
+	else if (v->section && v->type == W_MEM_IMAGE && (protect & 0xff) == W_PAGE_EXECUTE_READWRITE)
+		protect = (protect & ~0xffu) | W_PAGE_EXECUTE_WRITECOPY;
 	/* Everything committed: the run at start reaching end is the common case, one lookup. */
 	const struct vad_run *first = vad_run_at(v, start);
 	if (v->section) {

@@ -1,0 +1,93 @@
+/*
+ * mm/image.h - image sections: PE32+ programs and DLLs mapped as MEM_IMAGE.
+ *
+ * One image section per image file (a boot module) while any process maps
+ * it: a section (mm/section.c, attributes SEC_IMAGE) whose frames hold the
+ * image as laid out in memory (headers, each section at its RVA, zero fill),
+ * relocated to the section's base (the preferred one, or for a DYNAMIC_BASE
+ * image one that no other live image section uses).  A process maps it as a
+ * view of type MEM_IMAGE with the protection each PE section asks for; pages
+ * the loader changes for this process alone (relocation at another base,
+ * import binding to other addresses) become private copies, as a write to a
+ * write-copy page does.  The first process to map a new image alone binds its
+ * imports in the shared frames, so later processes using the same bases
+ * write nothing and share every page.  See docs/loader.md.
+ */
+#ifndef MM_IMAGE_H
+#define MM_IMAGE_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include "vm.h"
+#include "kernel/pe.h"
+
+#define IMAGE_NAME_MAX 64
+
+struct image {
+	struct section *section;	/* the frames; section->image is this image */
+	char name[IMAGE_NAME_MAX];	/* the boot module's name */
+	struct pe_image pe;		/* the validated headers, reading the module */
+	uint64_t base;			/* where the frames are relocated to */
+	bool bound;			/* the frames' IAT holds bound addresses */
+	struct image *next;		/* every live image */
+};
+
+/* One image mapped in a process. */
+struct image_map {
+	struct image *img;		/* holds a reference on img->section */
+	uint64_t base;			/* the view's address in this process */
+	uint32_t flags;			/* ABI_IMAGE_EXE or ABI_IMAGE_DLL */
+	struct image_map *next;		/* initialization order: dependencies first */
+};
+
+/* The images of a process, in initialization order. */
+struct image_list {
+	struct image_map *head;
+};
+
+/*
+ * Map image `name` (a boot module, case-insensitive) into vm with every DLL
+ * it imports, recursively, that list does not hold yet; relocate where
+ * needed; bind every import (by name, hint first, or by ordinal; forwarders
+ * followed, loading their DLLs).  The new images are appended to list in
+ * initialization order and *out is name's entry (an existing one when name
+ * is mapped already: nothing changes then).  exe: name is the program (not
+ * a DLL; flagged ABI_IMAGE_EXE).  Errors: STATUS_DLL_NOT_FOUND,
+ * STATUS_ENTRYPOINT_NOT_FOUND / STATUS_ORDINAL_NOT_FOUND,
+ * STATUS_INVALID_IMAGE_FORMAT, STATUS_NO_MEMORY, STATUS_COMMITMENT_LIMIT,
+ * STATUS_CONFLICTING_ADDRESSES (an image that cannot move); vm and list are
+ * then as before, and with report one console line names the culprit.
+ */
+ntstatus_t image_load(struct vm_space *vm, struct image_list *list, const char *name, bool exe, bool report,
+		      struct image_map **out);
+
+/* The address in this process of export `name` of mapped image m (forwarders followed within list). */
+ntstatus_t image_export(struct image_list *list, const struct image_map *m, const char *name, uint64_t *addr);
+
+/* Unmap the DLL mapped at base and drop it from list: STATUS_NOT_MAPPED_VIEW when no DLL of list is there. */
+ntstatus_t image_unload(struct vm_space *vm, struct image_list *list, uint64_t base);
+
+/* Drop the entries whose view is gone (unmapped with NtUnmapViewOfSection). */
+void image_list_prune(struct vm_space *vm, struct image_list *list);
+
+/* fork: dst (empty) gets the entries of src (the views themselves are forked by vm_fork). */
+ntstatus_t image_list_copy(struct image_list *dst, const struct image_list *src);
+
+/* Drop every entry (process exit, after its views are gone or with them). */
+void image_list_free(struct image_list *list);
+
+/* Called by mm/section.c when the last reference to an image section goes: forget the image. */
+void image_section_gone(struct image *img);
+
+/*
+ * Write len bytes to vm at va as a user write would (demand-zero, copy on
+ * write), whatever the page's protection as long as it is committed private
+ * memory or an image view: for the kernel building a process it does not run
+ * in (TEB, PEB).  STATUS_ACCESS_VIOLATION when a page cannot be written.
+ */
+ntstatus_t vm_poke(struct vm_space *vm, uint64_t va, const void *src, uint64_t len);
+
+/* Live image sections (tests). */
+uint64_t image_live_count(void);
+
+#endif
