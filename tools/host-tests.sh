@@ -2,6 +2,7 @@
 # tools/host-tests.sh HOSTCC OUTDIR - build and run every tests/host/test_*.c
 # under AddressSanitizer and UBSan.  Each test file names the project sources
 # it needs on a line " * sources: a.c b.c".
+# tests/host/pe/*.c are built with x86_64-w64-mingw32-gcc into OUTDIR/pe (PE_DIR) for test_pe.
 # When clang is installed, every tests/host/fuzz_*.c (a libFuzzer target) is
 # built with -fsanitize=fuzzer,address,undefined and run for FUZZ_RUNS inputs
 # (default 20000, at most FUZZ_TIME seconds, default 30) of up to 2048 bytes
@@ -12,6 +13,17 @@ cc=$1 out=$2
 mkdir -p "$out"
 flags="-std=gnu11 -O1 -g -Wall -Wextra -Werror -fsanitize=address,undefined -fno-sanitize-recover=all -I. -DHOST_TEST"
 status=0
+# Real PE32+ images for tests/host/test_pe.c, built with MinGW-w64 (it fails without them).
+if command -v x86_64-w64-mingw32-gcc > /dev/null 2>&1; then
+	mkdir -p "$out/pe"
+	x86_64-w64-mingw32-gcc -O2 -shared -o "$out/pe/pe_lib.dll" tests/host/pe/pe_lib.c tests/host/pe/pe_lib.def \
+		-Wl,--out-implib,"$out/pe/libpe_lib.a" &&
+	x86_64-w64-mingw32-gcc -O2 -o "$out/pe/pe_prog.exe" tests/host/pe/pe_prog.c -L"$out/pe" -lpe_lib ||
+		echo "host: cannot build the MinGW images for test_pe"
+else
+	echo "host: no x86_64-w64-mingw32-gcc: test_pe's MinGW images are missing"
+fi
+export PE_DIR="$out/pe"
 for t in tests/host/test_*.c; do
 	name=$(basename "$t" .c)
 	srcs=$(sed -n 's/^ \* sources: //p' "$t")
