@@ -3,9 +3,11 @@
  *
  * The trap code asks the VM first (kernel/trap.c); what it cannot resolve
  * arrives here with an exception code.  We push an EXCEPTION_RECORD and a
- * CONTEXT onto the user stack and resume in libc's dispatcher, which runs
- * the vectored handlers; if the process has no dispatcher, or its stack
- * cannot take the frame, the process ends with the exception code.
+ * CONTEXT onto the user stack and resume in ntdll's dispatcher
+ * (KiUserExceptionDispatcher), which runs the vectored and frame-based
+ * handlers; if the process has no dispatcher, or its stack cannot take the
+ * frame, the process ends with the exception code and one console line
+ * naming the code, the address and the image+offset holding it.
  */
 #include "proc.h"
 #include "console.h"
@@ -13,7 +15,12 @@
 #include "gdt.h"
 #include "layout.h"
 #include "syscall_abi.h"
+#include "libc/fmt.h"
 #include "uaccess.h"
+#include "mm/frame.h"
+#include "mm/image.h"
+#include "mm/section.h"
+#include "mm/vad.h"
 #include "mm/winvm.h"
 
 #include <stddef.h>
@@ -27,21 +34,60 @@ struct exception_record {
 };
 _Static_assert(sizeof(struct exception_record) == ABI_EXCEPTION_RECORD_SIZE, "EXCEPTION_RECORD is 0x98 bytes");
 
+#define STATUS_IN_PAGE_ERROR_CODE 0xC0000006u
+
 static const char *access_name(uint64_t access)
 {
 	return access == 1 ? "write" : access == 8 ? "execute" : "read";
 }
 
-__attribute__((noreturn)) static void die(uint32_t code, uint64_t rip, uint64_t access, uint64_t addr, bool has_addr)
+/* Exception codes whose record carries (access, address) as Windows fills them. */
+static bool has_address(uint32_t code)
+{
+	return code == (uint32_t)STATUS_ACCESS_VIOLATION || code == (uint32_t)STATUS_GUARD_PAGE_VIOLATION ||
+	       code == (uint32_t)STATUS_STACK_OVERFLOW || code == STATUS_IN_PAGE_ERROR_CODE;
+}
+
+/* " (name+0xoff)" for the image holding addr in p, or nothing. */
+static void image_at(struct process *p, uint64_t addr, char *out, size_t n)
+{
+	out[0] = 0;
+	const struct vad *v = addr < USER_TOP ? vad_find(&p->vm.tree, addr) : NULL;
+	if (v && v->section && v->section->image)
+		fmt_snprintf(out, n, " (%s+0x%lx)", v->section->image->name, addr - v->start + v->section_offset);
+}
+
+/*
+ * The one line an unhandled exception prints, then the process ends with
+ * the code.  note, when not NULL, says why no handler could run.
+ */
+__attribute__((noreturn)) static void die(uint32_t code, uint64_t rip, uint64_t access, uint64_t addr, bool has_addr,
+					  const char *note)
 {
 	struct process *p = current_process();
+	char where[IMAGE_NAME_MAX + 32], what[64] = "";
+	image_at(p, rip, where, sizeof(where));
 	if (has_addr)
-		kprintf("process %d (%s): unhandled exception 0x%08x at rip 0x%lx: %s of 0x%lx\n", p->pid, p->name, code,
-			rip, access_name(access), addr);
-	else
-		kprintf("process %d (%s): unhandled exception 0x%08x at rip 0x%lx\n", p->pid, p->name, code, rip);
+		fmt_snprintf(what, sizeof(what), ": %s of 0x%lx", access_name(access), addr);
+	kprintf("process %d (%s): unhandled exception 0x%08x at 0x%lx%s%s%s%s\n", p->pid, p->name, code, rip, where,
+		what, note ? ", " : "", note ? note : "");
 	p->ended_by_exception = true;
 	proc_exit((int32_t)code);
+}
+
+/*
+ * TEB GuaranteedStackBytes (+0x1748) of the current thread, rounded up to
+ * pages, at least one page.  Read from user memory: the caller expects
+ * a nested fault.
+ */
+uint64_t vm_stack_guarantee(const struct vm_space *vm)
+{
+	struct process *p = current_process();
+	uint32_t bytes = 0;
+	if (!p || vm != &p->vm || !p->teb || copy_from_user(&bytes, p->teb + 0x1748, 4))
+		bytes = 0;
+	uint64_t g = ((uint64_t)bytes + PAGE_SIZE - 1) & ~(uint64_t)(PAGE_SIZE - 1);
+	return g < PAGE_SIZE ? PAGE_SIZE : g;
 }
 
 /*
@@ -95,20 +141,22 @@ int frame_from_context(struct trap_frame *tf, const uint8_t *ctx)
 void proc_user_exception(struct trap_frame *tf, uint32_t code, uint64_t access, uint64_t addr)
 {
 	struct process *p = current_process();
-	bool has_addr = code == (uint32_t)STATUS_ACCESS_VIOLATION || code == (uint32_t)STATUS_GUARD_PAGE_VIOLATION;
-	if (code == (uint32_t)STATUS_STACK_OVERFLOW || !p->exception_dispatcher)
-		die(code, tf->rip, access, addr, has_addr);
+	bool has_addr = has_address(code);
+	if (!p->exception_dispatcher)
+		die(code, tf->rip, access, addr, has_addr, NULL);
 
 	/*
 	 * The whole frame, as it will lie on the user stack from the new rsp up:
-	 * a zero return address, the record (padded to 16 bytes), the CONTEXT.
-	 * Built in one static image and pushed with one copy.  Every call writes
-	 * the same fields, so the rest of the image stays zero from boot on and
-	 * needs no clearing (one process runs in the kernel at a time).
+	 * a zero return address, 32 bytes of home space for the dispatcher's
+	 * arguments (Microsoft x64), the record (padded to 16 bytes), the
+	 * CONTEXT.  Built in one static image and pushed with one copy.  Every
+	 * call writes the same fields, so the rest of the image stays zero from
+	 * boot on and needs no clearing (one process runs in the kernel at a time).
 	 */
 	static struct {
 		uint64_t align;		/* puts ctx on a 16-byte boundary for the stores below */
 		uint64_t ret;		/* the frame starts here */
+		uint64_t home[4];
 		struct exception_record rec;
 		uint8_t rec_pad[((ABI_EXCEPTION_RECORD_SIZE + 15) & ~15) - ABI_EXCEPTION_RECORD_SIZE];
 		uint8_t ctx[ABI_CONTEXT_SIZE];
@@ -116,7 +164,8 @@ void proc_user_exception(struct trap_frame *tf, uint32_t code, uint64_t access, 
 	_Static_assert(offsetof(__typeof__(img), ctx) % 16 == 0, "CONTEXT image alignment");
 	img.rec.code = code;
 	img.rec.address = tf->rip;
-	img.rec.nparams = has_addr ? 2 : 0;
+	/* Windows: access violations and the like give (access, address); a breakpoint one zero (BREAKPOINT_BREAK). */
+	img.rec.nparams = has_addr ? 2 : code == (uint32_t)STATUS_BREAKPOINT ? 1 : 0;
 	img.rec.info[0] = has_addr ? access : 0;
 	img.rec.info[1] = has_addr ? addr : 0;
 	context_fields(img.ctx, tf);
@@ -126,21 +175,18 @@ void proc_user_exception(struct trap_frame *tf, uint32_t code, uint64_t access, 
 	uint64_t sp = (tf->rsp - 128) & ~15ULL;
 	uint64_t uctx = sp - ABI_CONTEXT_SIZE;
 	uint64_t urec = uctx - sizeof(img.rec) - sizeof(img.rec_pad);
-	uint64_t new_rsp = urec - 8;
+	uint64_t new_rsp = urec - sizeof(img.home) - 8;
 	size_t len = sizeof(img) - offsetof(__typeof__(img), ret);
-	if (uctx >= USER_TOP || copy_to_user(new_rsp, &img.ret, len)) {
-		kprintf("process %d (%s): cannot push the exception frame (stack at 0x%lx)\n", p->pid, p->name, tf->rsp);
-		die(code, tf->rip, access, addr, has_addr);
-	}
+	if (uctx >= USER_TOP || tf->rsp >= USER_TOP || copy_to_user(new_rsp, &img.ret, len))
+		die(code, tf->rip, access, addr, has_addr, "no stack for the handler");
 	tf->rip = p->exception_dispatcher;
-	tf->rdi = urec;
-	tf->rsi = uctx;
+	tf->rcx = tf->rdi = urec;
+	tf->rdx = tf->rsi = uctx;
 	tf->rsp = new_rsp;
 	tf->rflags = 0x202;
 }
 
 __attribute__((noreturn)) void proc_unhandled_exception(uint32_t code, uint64_t rip, uint32_t nparams, uint64_t access, uint64_t addr)
 {
-	die(code, rip, access, addr, nparams >= 2 && (code == (uint32_t)STATUS_ACCESS_VIOLATION ||
-						   code == (uint32_t)STATUS_GUARD_PAGE_VIOLATION));
+	die(code, rip, access, addr, nparams >= 2 && has_address(code), NULL);
 }

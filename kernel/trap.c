@@ -6,6 +6,7 @@
 #include "panic.h"
 #include "proc.h"
 #include "layout.h"
+#include "uaccess.h"
 #include "mm/vm.h"
 
 #include <stddef.h>
@@ -46,8 +47,9 @@ static void idt_set(int vec, uint64_t handler, int ist, int dpl)
 
 void idt_init(void)
 {
+	/* int3 and into may be used from user mode (DPL 3); any other `int n` there is a #GP. */
 	for (int v = 0; v < 256; v++)
-		idt_set(v, (uint64_t)isr_stubs + 16 * v, v == 8 ? 1 : 0, 0);
+		idt_set(v, (uint64_t)isr_stubs + 16 * v, v == 8 ? 1 : 0, v == 3 || v == 4 ? 3 : 0);
 	struct {
 		uint16_t limit;
 		uint64_t base;
@@ -94,19 +96,172 @@ static void kernel_exception(struct trap_frame *tf)
 		    exception_names[tf->vector]);
 }
 
-#define STATUS_DATATYPE_MISALIGNMENT 0x80000002u
+#define STATUS_DATATYPE_MISALIGNMENT  0x80000002u
+#define STATUS_SINGLE_STEP            0x80000004u
+#define STATUS_INTEGER_OVERFLOW_CODE  0xC0000095u
+
+#define RFLAGS_TF 0x100
+
+__attribute__((noreturn)) void proc_unhandled_exception(uint32_t code, uint64_t rip, uint32_t nparams, uint64_t access,
+							uint64_t addr);
+
+/* The user instruction at rip: up to 15 bytes (fewer where the readable memory ends); the count read. */
+static int fetch_insn(uint64_t rip, uint8_t *buf)
+{
+	int n = 0;
+	while (n < 15 && rip + n < USER_TOP && !copy_from_user(buf + n, rip + n, 1))
+		n++;
+	return n;
+}
+
+/* Skips legacy prefixes and REX; *rex the REX byte (0: none), *opsize16 / *addr32 / *seg from prefixes. */
+static int skip_prefixes(const uint8_t *b, int n, uint8_t *rex, bool *opsize16, bool *addr32, uint8_t *seg)
+{
+	int i = 0;
+	*rex = 0;
+	for (; i < n; i++) {
+		uint8_t c = b[i];
+		if (c == 0x66)
+			*opsize16 = true;
+		else if (c == 0x67)
+			*addr32 = true;
+		else if (c == 0x64 || c == 0x65)
+			*seg = c;
+		else if (c != 0xf0 && c != 0xf2 && c != 0xf3 && c != 0x2e && c != 0x36 && c != 0x3e && c != 0x26)
+			break;
+	}
+	if (i < n && (b[i] & 0xf0) == 0x40)
+		*rex = b[i++];
+	return i;
+}
+
+/* General register i (0 rax .. 15 r15, the encoding's order) of the trap frame. */
+static uint64_t gpr(const struct trap_frame *tf, int i)
+{
+	const uint64_t r[16] = { tf->rax, tf->rcx, tf->rdx, tf->rbx, tf->rsp, tf->rbp, tf->rsi, tf->rdi,
+				 tf->r8, tf->r9, tf->r10, tf->r11, tf->r12, tf->r13, tf->r14, tf->r15 };
+	return r[i & 15];
+}
+
+/*
+ * #DE: div/idiv faults on a zero divisor (STATUS_INTEGER_DIVIDE_BY_ZERO) and
+ * on a quotient that does not fit (INT64_MIN / -1: STATUS_INTEGER_OVERFLOW).
+ * Windows tells them apart by the divisor, so the instruction's operand is
+ * decoded and read; anything undecodable counts as a zero divisor.
+ */
+static uint32_t divide_code(const struct trap_frame *tf)
+{
+	uint8_t b[15], rex, seg = 0;
+	bool op16 = false, a32 = false;
+	int n = fetch_insn(tf->rip, b);
+	int i = skip_prefixes(b, n, &rex, &op16, &a32, &seg);
+	if (i + 2 > n || (b[i] != 0xf6 && b[i] != 0xf7) || ((b[i + 1] >> 3) & 7) < 6)
+		return (uint32_t)STATUS_INTEGER_DIVIDE_BY_ZERO;
+	unsigned size = b[i] == 0xf6 ? 1 : (rex & 8) ? 8 : op16 ? 2 : 4;
+	uint8_t modrm = b[i + 1], mod = modrm >> 6, rm = modrm & 7;
+	int at = i + 2;
+	uint64_t divisor;
+	if (mod == 3) {
+		int r = rm | ((rex & 1) << 3);
+		if (size == 1 && !rex && r >= 4)	/* ah ch dh bh */
+			divisor = (gpr(tf, r - 4) >> 8) & 0xff;
+		else
+			divisor = gpr(tf, r);
+	} else {
+		uint64_t ea = 0;
+		if (rm == 4) {	/* SIB */
+			if (at >= n)
+				return (uint32_t)STATUS_INTEGER_DIVIDE_BY_ZERO;
+			uint8_t sib = b[at++];
+			int idx = ((sib >> 3) & 7) | ((rex & 2) << 2), base = (sib & 7) | ((rex & 1) << 3);
+			if (idx != 4)
+				ea += gpr(tf, idx) << (sib >> 6);
+			if ((sib & 7) == 5 && mod == 0) {
+				if (at + 4 > n)
+					return (uint32_t)STATUS_INTEGER_DIVIDE_BY_ZERO;
+				ea += (uint64_t)(int64_t) * (const int32_t *)(b + at);
+				at += 4;
+			} else {
+				ea += gpr(tf, base);
+			}
+		} else if (rm == 5 && mod == 0) {	/* rip-relative: from the next instruction */
+			if (at + 4 > n)
+				return (uint32_t)STATUS_INTEGER_DIVIDE_BY_ZERO;
+			ea = tf->rip + at + 4 + (uint64_t)(int64_t) * (const int32_t *)(b + at);
+			at += 4;
+		} else {
+			ea = gpr(tf, rm | ((rex & 1) << 3));
+		}
+		if (mod == 1 && at < n)
+			ea += (uint64_t)(int64_t)(int8_t)b[at];
+		else if (mod == 2 && at + 4 <= n)
+			ea += (uint64_t)(int64_t) * (const int32_t *)(b + at);
+		if (a32)
+			ea &= 0xffffffff;
+		if (seg == 0x65)
+			ea += rdmsr(MSR_KERNEL_GS);	/* the user GS base, swapped out while the kernel runs */
+		else if (seg == 0x64)
+			ea += rdmsr(MSR_FS_BASE);
+		divisor = 0;
+		if (ea >= USER_TOP || copy_from_user(&divisor, ea, size))
+			return (uint32_t)STATUS_INTEGER_DIVIDE_BY_ZERO;
+	}
+	if (size < 8)
+		divisor &= (1ULL << (size * 8)) - 1;
+	return divisor ? STATUS_INTEGER_OVERFLOW_CODE : (uint32_t)STATUS_INTEGER_DIVIDE_BY_ZERO;
+}
+
+/* Whether a #GP(0) came from an instruction user mode may not execute (Windows: STATUS_PRIVILEGED_INSTRUCTION). */
+static bool privileged(const struct trap_frame *tf)
+{
+	uint8_t b[15], rex, seg = 0;
+	bool op16 = false, a32 = false;
+	int n = fetch_insn(tf->rip, b);
+	int i = skip_prefixes(b, n, &rex, &op16, &a32, &seg);
+	if (i >= n)
+		return false;
+	uint8_t c = b[i];
+	/* hlt, cli, sti, in, out, ins, outs */
+	if (c == 0xf4 || c == 0xfa || c == 0xfb || (c >= 0xe4 && c <= 0xe7) || (c >= 0xec && c <= 0xef) ||
+	    (c >= 0x6c && c <= 0x6f))
+		return true;
+	if (c != 0x0f || i + 1 >= n)
+		return false;
+	c = b[i + 1];
+	uint8_t reg = i + 2 < n ? (b[i + 2] >> 3) & 7 : 0, modrm = i + 2 < n ? b[i + 2] : 0;
+	switch (c) {
+	case 0x00: return reg == 2 || reg == 3;	/* lldt, ltr */
+	case 0x01:	/* lgdt, lidt, lmsw, invlpg / swapgs */
+		return reg == 2 || reg == 3 || reg == 6 || (reg == 7 && (modrm >> 6) != 3) || modrm == 0xf8;
+	case 0x06: case 0x07: case 0x08: case 0x09:	/* clts, sysret, invd, wbinvd */
+	case 0x20: case 0x21: case 0x22: case 0x23:	/* mov to/from cr, dr */
+	case 0x30: case 0x32: case 0x33: case 0x35:	/* wrmsr, rdmsr, rdpmc, sysexit */
+		return true;
+	default: return false;
+	}
+}
 
 /* A user-mode exception other than a page fault, as its Windows exception code. */
 static void user_exception(struct trap_frame *tf)
 {
 	uint32_t code;
 	switch (tf->vector) {
-	case 0: code = (uint32_t)STATUS_INTEGER_DIVIDE_BY_ZERO; break;
+	case 0: code = divide_code(tf); break;
 	case 1:
-	case 3: code = (uint32_t)STATUS_BREAKPOINT; break;
+		/* The trap flag: the step is reported once, with TF clear in the context. */
+		code = STATUS_SINGLE_STEP;
+		tf->rflags &= ~(uint64_t)RFLAGS_TF;
+		break;
+	case 3:
+		/* int3 traps after itself; Windows reports (and resumes) at the int3. */
+		code = (uint32_t)STATUS_BREAKPOINT;
+		tf->rip--;
+		break;
+	case 4: code = STATUS_INTEGER_OVERFLOW_CODE; break;	/* int 4: `into` is invalid in 64-bit mode */
 	case 6: code = (uint32_t)STATUS_ILLEGAL_INSTRUCTION; break;
+	case 13: code = tf->error == 0 && privileged(tf) ? (uint32_t)STATUS_PRIVILEGED_INSTRUCTION : (uint32_t)STATUS_ACCESS_VIOLATION; break;
 	case 17: code = STATUS_DATATYPE_MISALIGNMENT; break;
-	default: code = (uint32_t)STATUS_ACCESS_VIOLATION; break;	/* #GP, #SS, ...: as Windows */
+	default: code = (uint32_t)STATUS_ACCESS_VIOLATION; break;	/* #SS, other #GP, ...: as Windows */
 	}
 	/* Windows reports a general-protection access violation as a read of address -1. */
 	proc_user_exception(tf, code, 0, (uint64_t)-1);
@@ -134,6 +289,8 @@ static bool page_fault(struct trap_frame *tf)
 	switch (r) {
 	case VM_FAULT_GUARD: proc_user_exception(tf, (uint32_t)STATUS_GUARD_PAGE_VIOLATION, access, addr); break;
 	case VM_FAULT_STACK_OVERFLOW: proc_user_exception(tf, (uint32_t)STATUS_STACK_OVERFLOW, access, addr); break;
+	case VM_FAULT_STACK_EXHAUSTED:	/* overflowed again with no guard left: no handler can run */
+		proc_unhandled_exception((uint32_t)STATUS_STACK_OVERFLOW, tf->rip, 2, access, addr);
 	case VM_FAULT_NO_MEMORY: proc_user_exception(tf, (uint32_t)STATUS_NO_MEMORY, access, addr); break;
 	case VM_FAULT_IN_PAGE_ERROR: proc_user_exception(tf, 0xC0000006u /* STATUS_IN_PAGE_ERROR */, access, addr); break;
 	default: proc_user_exception(tf, (uint32_t)STATUS_ACCESS_VIOLATION, access, addr); break;

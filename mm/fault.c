@@ -11,13 +11,30 @@
 #include "swap.h"
 #include "vm_ext.h"
 
-/* Commit the page below a consumed stack guard and make it the new guard. */
-static enum vm_fault_result grow_stack(struct vm_space *vm, struct vad *v, uint64_t page)
+/*
+ * Stack growth, as Windows does it: the lowest page of a stack reservation is
+ * never committed, and above it `guarantee` bytes (a page, or the thread's
+ * SetThreadStackGuarantee) are kept for handling an overflow.  A consumed
+ * guard commits the page below as the new guard while that leaves the kept
+ * region free; when it would not, everything above the lowest page is
+ * committed without a guard and the thread gets STATUS_STACK_OVERFLOW, once:
+ * with no guard left, running into the lowest page ends the process
+ * (VM_FAULT_STACK_EXHAUSTED, see vm_fault).  A program that puts a guard back
+ * (_resetstkoflw) arms the overflow again.
+ */
+static enum vm_fault_result grow_stack(struct vm_space *vm, struct vad *v, uint64_t page, uint64_t guarantee)
 {
-	uint64_t below = page - PAGE_SIZE;
-	/* The lowest page of the reservation is never committed: reaching it is an overflow. */
-	if (below <= v->start)
+	uint64_t below = page - PAGE_SIZE, floor = v->start + PAGE_SIZE;
+	if (below < floor || below - floor < guarantee) {
+		for (uint64_t a = floor; a < page; a += PAGE_SIZE) {
+			if (vad_run_at(v, a)->state == W_MEM_COMMIT)
+				continue;
+			uint64_t base = a, size = PAGE_SIZE;
+			if (vm_allocate(vm, &base, &size, W_MEM_COMMIT, W_PAGE_READWRITE) != STATUS_SUCCESS)
+				break;	/* no commit left: the handler gets what there is */
+		}
 		return VM_FAULT_STACK_OVERFLOW;
+	}
 	const struct vad_run *r = vad_run_at(v, below);
 	if (r->state == W_MEM_COMMIT)
 		return VM_FAULT_RESOLVED;
@@ -32,6 +49,8 @@ static enum vm_fault_result grow_stack(struct vm_space *vm, struct vad *v, uint6
 /* One shot: the guard goes before anyone hears of it. */
 static enum vm_fault_result fire_guard(struct vm_space *vm, struct vad *v, uint64_t page, uint32_t prot)
 {
+	/* Read before anything changes: it reads the TEB, which may fault in itself. */
+	uint64_t guarantee = (v->flags & VAD_STACK) ? vm_stack_guarantee(vm) : 0;
 	if (vad_runs_reserve(v))
 		return VM_FAULT_NO_MEMORY;
 	uint32_t plain = prot & ~W_PAGE_GUARD;
@@ -42,7 +61,7 @@ static enum vm_fault_result fire_guard(struct vm_space *vm, struct vad *v, uint6
 		tlb_flush_page(page);
 	}
 	if (v->flags & VAD_STACK)
-		return grow_stack(vm, v, page);
+		return grow_stack(vm, v, page, guarantee);
 	return VM_FAULT_GUARD;
 }
 
@@ -54,8 +73,13 @@ enum vm_fault_result vm_fault(struct vm_space *vm, uint64_t addr, unsigned acces
 	if (!v)
 		return VM_FAULT_ACCESS_VIOLATION;
 	const struct vad_run *r = vad_run_at(v, page);
-	if (v->section ? !view_committed(v, page) : r->state != W_MEM_COMMIT)
+	if (v->section ? !view_committed(v, page) : r->state != W_MEM_COMMIT) {
+		/* The stack grew down to its lowest page (no guard left after an overflow). */
+		if ((v->flags & VAD_STACK) && page == v->start && v->end - v->start > PAGE_SIZE &&
+		    vad_run_at(v, page + PAGE_SIZE)->state == W_MEM_COMMIT)
+			return VM_FAULT_STACK_EXHAUSTED;
 		return VM_FAULT_ACCESS_VIOLATION;
+	}
 	uint32_t prot = r->protect;
 
 	if (prot & W_PAGE_GUARD)

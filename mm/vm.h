@@ -122,7 +122,8 @@ enum vm_fault_result {
 	VM_FAULT_RESOLVED,		/* retry the access */
 	VM_FAULT_ACCESS_VIOLATION,	/* deliver STATUS_ACCESS_VIOLATION */
 	VM_FAULT_GUARD,			/* guard cleared; deliver STATUS_GUARD_PAGE_VIOLATION */
-	VM_FAULT_STACK_OVERFLOW,	/* the stack reservation is exhausted */
+	VM_FAULT_STACK_OVERFLOW,	/* the stack reached its guarantee: deliver STATUS_STACK_OVERFLOW once */
+	VM_FAULT_STACK_EXHAUSTED,	/* the stack ran into its last, never committed page: the process ends */
 	VM_FAULT_NO_MEMORY,		/* should not happen: commit charge guarantees a frame */
 	VM_FAULT_IN_PAGE_ERROR,		/* the pagefile could not be read: deliver STATUS_IN_PAGE_ERROR */
 };
@@ -130,6 +131,13 @@ enum vm_fault_result {
 #define VM_ACCESS_READ  0
 #define VM_ACCESS_WRITE 1
 #define VM_ACCESS_EXEC  8
+
+/*
+ * The bytes of stack the current thread keeps for handling a stack overflow
+ * (TEB GuaranteedStackBytes, SetThreadStackGuarantee), at least a page:
+ * kernel/exception.c.
+ */
+uint64_t vm_stack_guarantee(const struct vm_space *vm);
 
 /* Resolve a fault at addr (user half) for access (VM_ACCESS_*). */
 enum vm_fault_result vm_fault(struct vm_space *vm, uint64_t addr, unsigned access);
