@@ -1,0 +1,177 @@
+/*
+ * libc/kernel32/section.c - file mappings (pagefile-backed sections only:
+ * there is no file system) over NtCreateSection / NtOpenSection /
+ * NtMapViewOfSection.  Names: "Local\" is the default namespace and is
+ * dropped, "Global\" stays part of the name; the kernel takes ASCII names
+ * of up to MAX_PATH characters.
+ */
+#include "k32_private.h"
+
+#define NAME_CHARS 300
+
+/* Builds "\BaseNamedObjects\<name less Local\>" in buf and the OBJECT_ATTRIBUTES for it (name NULL: unnamed). */
+static POBJECT_ATTRIBUTES object_attributes(LPCWSTR name, WCHAR *buf, UNICODE_STRING *us, OBJECT_ATTRIBUTES *oa)
+{
+	memset(oa, 0, sizeof(*oa));
+	oa->Length = sizeof(*oa);
+	if (!name)
+		return oa;
+	static const WCHAR prefix[] = L"\\BaseNamedObjects\\";
+	static const WCHAR local[] = L"Local\\";
+	size_t k = 0;
+	while (k < 6 && name[k] == local[k])
+		k++;
+	if (k == 6)
+		name += 6;
+	size_t n = 0;
+	for (; prefix[n]; n++)
+		buf[n] = prefix[n];
+	for (size_t i = 0; name[i] && n < NAME_CHARS + 20; i++)
+		buf[n++] = name[i];
+	buf[n] = 0;
+	us->Buffer = buf;
+	us->Length = (USHORT)(n * sizeof(WCHAR));
+	us->MaximumLength = (USHORT)((n + 1) * sizeof(WCHAR));
+	oa->ObjectName = us;
+	return oa;
+}
+
+/*
+ * CreateFileMappingW: hFile must be INVALID_HANDLE_VALUE.  The SEC_* bits of
+ * flProtect become the section's attributes.  An existing name gives a
+ * handle to that section and ERROR_ALREADY_EXISTS; otherwise the last error
+ * is ERROR_SUCCESS.
+ */
+HANDLE WINAPI CreateFileMappingW(HANDLE hFile, LPSECURITY_ATTRIBUTES lpAttributes, DWORD flProtect,
+				 DWORD dwMaximumSizeHigh, DWORD dwMaximumSizeLow, LPCWSTR lpName)
+{
+	(void)lpAttributes;
+	if (hFile != INVALID_HANDLE_VALUE) {
+		SetLastError(ERROR_INVALID_HANDLE);
+		return NULL;
+	}
+	if (lpName && k32_wcslen(lpName) > NAME_CHARS) {
+		SetLastError(ERROR_FILENAME_EXCED_RANGE);
+		return NULL;
+	}
+	const DWORD sec = SEC_IMAGE | SEC_RESERVE | SEC_COMMIT | SEC_NOCACHE | SEC_WRITECOMBINE | SEC_LARGE_PAGES;
+	WCHAR buf[NAME_CHARS + 24];
+	UNICODE_STRING us;
+	OBJECT_ATTRIBUTES oa;
+	LARGE_INTEGER size = { .QuadPart = (LONGLONG)(((ULONG64)dwMaximumSizeHigh << 32) | dwMaximumSizeLow) };
+	HANDLE h = NULL;
+	NTSTATUS st = NtCreateSection(&h, SECTION_ALL_ACCESS, object_attributes(lpName, buf, &us, &oa), &size,
+				      flProtect & ~sec, flProtect & sec, NULL);
+	if (!NT_SUCCESS(st)) {
+		SetLastError(RtlNtStatusToDosError(st));
+		return NULL;
+	}
+	SetLastError(st == STATUS_OBJECT_NAME_EXISTS ? ERROR_ALREADY_EXISTS : ERROR_SUCCESS);
+	return h;
+}
+
+/* CreateFileMappingA: the name through the ANSI code page. */
+HANDLE WINAPI CreateFileMappingA(HANDLE hFile, LPSECURITY_ATTRIBUTES lpAttributes, DWORD flProtect,
+				 DWORD dwMaximumSizeHigh, DWORD dwMaximumSizeLow, LPCSTR lpName)
+{
+	WCHAR w[NAME_CHARS + 1];
+	if (lpName && !k32_to_wide(lpName, w, NAME_CHARS + 1)) {
+		SetLastError(ERROR_FILENAME_EXCED_RANGE);
+		return NULL;
+	}
+	return CreateFileMappingW(hFile, lpAttributes, flProtect, dwMaximumSizeHigh, dwMaximumSizeLow,
+				  lpName ? w : NULL);
+}
+
+/* OpenFileMappingW: a named section (ERROR_FILE_NOT_FOUND when none has the name). */
+HANDLE WINAPI OpenFileMappingW(DWORD dwDesiredAccess, BOOL bInheritHandle, LPCWSTR lpName)
+{
+	(void)bInheritHandle;
+	if (!lpName) {
+		SetLastError(ERROR_INVALID_PARAMETER);
+		return NULL;
+	}
+	if (k32_wcslen(lpName) > NAME_CHARS) {
+		SetLastError(ERROR_FILENAME_EXCED_RANGE);
+		return NULL;
+	}
+	WCHAR buf[NAME_CHARS + 24];
+	UNICODE_STRING us;
+	OBJECT_ATTRIBUTES oa;
+	HANDLE h = NULL;
+	NTSTATUS st = NtOpenSection(&h, dwDesiredAccess, object_attributes(lpName, buf, &us, &oa));
+	return k32_status(st) ? h : NULL;
+}
+
+HANDLE WINAPI OpenFileMappingA(DWORD dwDesiredAccess, BOOL bInheritHandle, LPCSTR lpName)
+{
+	WCHAR w[NAME_CHARS + 1];
+	if (lpName && !k32_to_wide(lpName, w, NAME_CHARS + 1)) {
+		SetLastError(ERROR_FILENAME_EXCED_RANGE);
+		return NULL;
+	}
+	return OpenFileMappingW(dwDesiredAccess, bInheritHandle, lpName ? w : NULL);
+}
+
+/*
+ * MapViewOfFileEx: the view's page protection from the access: write wins
+ * (FILE_MAP_ALL_ACCESS has the copy bit too), then copy, then read;
+ * FILE_MAP_EXECUTE makes it the execute variant.
+ */
+LPVOID WINAPI MapViewOfFileEx(HANDLE hFileMappingObject, DWORD dwDesiredAccess, DWORD dwFileOffsetHigh,
+			      DWORD dwFileOffsetLow, SIZE_T dwNumberOfBytesToMap, LPVOID lpBaseAddress)
+{
+	DWORD protect;
+	if (dwDesiredAccess & FILE_MAP_WRITE)
+		protect = PAGE_READWRITE;
+	else if (dwDesiredAccess & FILE_MAP_COPY)
+		protect = PAGE_WRITECOPY;
+	else if (dwDesiredAccess & (FILE_MAP_READ | FILE_MAP_EXECUTE))
+		protect = PAGE_READONLY;
+	else {
+		SetLastError(ERROR_INVALID_PARAMETER);
+		return NULL;
+	}
+	if (dwDesiredAccess & FILE_MAP_EXECUTE)
+		protect <<= 4;	/* PAGE_EXECUTE_READ, _READWRITE, _WRITECOPY */
+	PVOID base = lpBaseAddress;
+	SIZE_T size = dwNumberOfBytesToMap;
+	LARGE_INTEGER offset = { .QuadPart = (LONGLONG)(((ULONG64)dwFileOffsetHigh << 32) | dwFileOffsetLow) };
+	NTSTATUS st = NtMapViewOfSection(hFileMappingObject, K32_CURRENT_PROCESS, &base, 0, 0, &offset, &size,
+					 1 /* ViewShare */, 0, protect);
+	return k32_status(st) ? base : NULL;
+}
+
+LPVOID WINAPI MapViewOfFile(HANDLE hFileMappingObject, DWORD dwDesiredAccess, DWORD dwFileOffsetHigh,
+			    DWORD dwFileOffsetLow, SIZE_T dwNumberOfBytesToMap)
+{
+	return MapViewOfFileEx(hFileMappingObject, dwDesiredAccess, dwFileOffsetHigh, dwFileOffsetLow,
+			       dwNumberOfBytesToMap, NULL);
+}
+
+BOOL WINAPI UnmapViewOfFile(LPCVOID lpBaseAddress)
+{
+	return k32_status(NtUnmapViewOfSection(K32_CURRENT_PROCESS, (PVOID)lpBaseAddress));
+}
+
+/* FlushViewOfFile: pagefile-backed views have nothing to write back; the address must be in a view. */
+BOOL WINAPI FlushViewOfFile(LPCVOID lpBaseAddress, SIZE_T dwNumberOfBytesToFlush)
+{
+	(void)dwNumberOfBytesToFlush;
+	MEMORY_BASIC_INFORMATION mbi;
+	if (!VirtualQuery(lpBaseAddress, &mbi, sizeof(mbi)) || mbi.Type != MEM_MAPPED) {
+		SetLastError(ERROR_INVALID_ADDRESS);
+		return FALSE;
+	}
+	return TRUE;
+}
+
+/* CloseHandle: pseudo-handles and console handles need nothing; kernel32's own objects; else NtClose. */
+BOOL WINAPI CloseHandle(HANDLE hObject)
+{
+	if (hObject == K32_CURRENT_PROCESS || hObject == K32_CURRENT_THREAD || K32_IS_CONSOLE(hObject))
+		return TRUE;
+	if (K32_IS_OBJECT(hObject))
+		return k32_close_object(hObject);
+	return k32_status(NtClose(hObject));
+}
