@@ -156,6 +156,7 @@ PEXCEPTION_ROUTINE NTAPI RtlVirtualUnwind(DWORD HandlerType, DWORD64 ImageBase, 
 	ULONG64 begin = ImageBase + FunctionEntry->BeginAddress, end = ImageBase + FunctionEntry->EndAddress;
 	ULONG64 offset = ControlPc - begin;
 	int frame_reg = u->frame & 0xf;
+	ULONG64 first_prolog = u->prolog_size;
 
 	*EstablisherFrame = ctx->Rsp;
 	if (HandlerData)
@@ -238,8 +239,8 @@ PEXCEPTION_ROUTINE NTAPI RtlVirtualUnwind(DWORD HandlerType, DWORD64 ImageBase, 
 		ctx->Rsp += 8;
 	}
 	DWORD flags = last->version_flags >> 3;
-	if (!(flags & HandlerType & (UNW_FLAG_EHANDLER | UNW_FLAG_UHANDLER)))
-		return NULL;
+	if (!(flags & HandlerType & (UNW_FLAG_EHANDLER | UNW_FLAG_UHANDLER)) || offset < first_prolog)
+		return NULL;	/* no handler of that kind, or its frame is not set up yet */
 	const DWORD *h = (const DWORD *)&last->codes[(last->count + 1) & ~1];
 	if (HandlerData)
 		*HandlerData = (PVOID)(h + 1);
