@@ -18,7 +18,7 @@ UCC   := $(MINGW)gcc
 
 UCFLAGS := -std=gnu11 -O2 -g -Wall -Wextra -Werror -fno-stack-protector -Ilibc/include -I. -MMD -MP
 # Our DLLs: no C runtime start-up or default libraries; ASLR-capable, NX.
-DLL_LDFLAGS := -shared -nostdlib -Wl,--dynamicbase,--high-entropy-va,--nxcompat -Wl,--enable-auto-image-base=no
+DLL_LDFLAGS := -shared -nostdlib -Wl,--dynamicbase,--high-entropy-va,--nxcompat -Wl,--disable-auto-image-base
 # What a program adds to MinGW's default link.
 PROG_LIBS := -L$(B)/lib -lmmtools -lntdll
 

@@ -64,9 +64,10 @@ NTSTATUS ldr_process_attach_all(void)
 }
 
 /*
- * LdrShutdownProcess: DLL_PROCESS_DETACH (lpReserved non-NULL: the process
- * is ending) to every DLL whose attach succeeded, then the TLS callbacks,
- * module by module in reverse initialization order.  Runs once.
+ * LdrShutdownProcess: module by module in reverse initialization order, the
+ * TLS callbacks, then DllMain with DLL_PROCESS_DETACH (lpReserved non-NULL:
+ * the process is ending) for every DLL whose attach succeeded (the attach
+ * order reversed, as Windows).  Runs once.
  */
 void NTAPI LdrShutdownProcess(void)
 {
@@ -79,11 +80,11 @@ void NTAPI LdrShutdownProcess(void)
 		struct ldr_module *m = CONTAINING_RECORD(e, struct ldr_module, InInitializationOrderLinks);
 		if (!(m->Flags & LDRP_ENTRY_PROCESSED))
 			continue;
+		ldr_call_tls_callbacks(m, DLL_PROCESS_DETACH);
 		if (m->Flags & LDRP_PROCESS_ATTACH_CALLED) {
 			m->Flags &= ~LDRP_PROCESS_ATTACH_CALLED;
 			ldr_call_dll_entry(m, DLL_PROCESS_DETACH, (PVOID)1);
 		}
-		ldr_call_tls_callbacks(m, DLL_PROCESS_DETACH);
 	}
 }
 

@@ -44,12 +44,12 @@ static void drop_ref(struct ldr_module *m)
 /* Detach, release the imports, unmap, forget. */
 static void unload_module(struct ldr_module *m)
 {
+	if (m->Flags & LDRP_ENTRY_PROCESSED)
+		ldr_call_tls_callbacks(m, DLL_PROCESS_DETACH);
 	if (m->Flags & LDRP_PROCESS_ATTACH_CALLED) {
 		m->Flags &= ~LDRP_PROCESS_ATTACH_CALLED;
 		ldr_call_dll_entry(m, DLL_PROCESS_DETACH, NULL);
 	}
-	if (m->Flags & LDRP_ENTRY_PROCESSED)
-		ldr_call_tls_callbacks(m, DLL_PROCESS_DETACH);
 	ldr_tls_detach(m);
 	m->LoadCount = LDR_PINNED;	/* no second unload through an import cycle */
 	for_each_import(m, drop_ref);
