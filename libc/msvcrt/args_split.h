@@ -13,7 +13,7 @@ int SPLIT_NAME(const SPLIT_CHAR *p, SPLIT_CHAR **argv, SPLIT_CHAR *buf, size_t *
 {
 	int argc = 0;
 	size_t n = 0;
-#define EMIT(c) do { if (argv) buf[n] = (c); n++; } while (0)
+#define EMIT(c) do { if (argv) buf[n] = (c); n++; } while (0)	/* c is evaluated only when storing */
 	static const SPLIT_CHAR empty[1];
 	if (!p)
 		p = empty;
@@ -27,8 +27,8 @@ int SPLIT_NAME(const SPLIT_CHAR *p, SPLIT_CHAR **argv, SPLIT_CHAR *buf, size_t *
 		if (*p == '"')
 			p++;
 	} else {
-		while (*p && *p != ' ' && *p != '\t')
-			EMIT(*p++);
+		for (; *p && *p != ' ' && *p != '\t'; p++)
+			EMIT(*p);
 	}
 	EMIT(0);
 	int inquote = 0;

@@ -3,9 +3,10 @@
  *
  * crt_ctype is msvcrt's _ctype: 257 entries, entry 0 for EOF (-1), then one
  * per byte, with the _UPPER/_LOWER/_DIGIT/_SPACE/_PUNCT/_CONTROL/_BLANK/_HEX
- * bits and 0x100 on letters; bytes 128..255 have no class.  _pctype points
+ * bits; bytes 128..255 have no class.  _pctype points
  * at entry 1 so that _pctype[c] works for c = -1..255.  The wide table
- * (_pwctype, iswctype) also classes Latin-1 128..255 as Unicode does;
+ * (_pwctype, iswctype) also classes Latin-1 128..255 as Unicode does and
+ * marks letters with 0x100 (C1_ALPHA), as Microsoft's wide table does;
  * characters above 255 have no class here.
  */
 #include <ctype.h>
@@ -40,8 +41,8 @@ unsigned short *crt_pctype = crt_ctype + 1;	/* exported as _pctype */
 static unsigned short wtable[256];
 unsigned short *crt_pwctype = wtable;	/* exported as _pwctype */
 
-/* The C-locale class of byte c (0..127; others have none). */
-static unsigned short ascii_class(int c)
+/* The C-locale class of byte c (0..127; others have none); alpha adds 0x100 to letters. */
+static unsigned short ascii_class(int c, unsigned short alpha)
 {
 	if (c < 0x20 || c == 0x7f)
 		return _CONTROL | ((c >= 9 && c <= 13) ? _SPACE : 0);
@@ -50,9 +51,9 @@ static unsigned short ascii_class(int c)
 	if (c >= '0' && c <= '9')
 		return _DIGIT | _HEX;
 	if (c >= 'A' && c <= 'Z')
-		return _UPPER | ALPHA_BIT | (c <= 'F' ? _HEX : 0);
+		return _UPPER | alpha | (c <= 'F' ? _HEX : 0);
 	if (c >= 'a' && c <= 'z')
-		return _LOWER | ALPHA_BIT | (c <= 'f' ? _HEX : 0);
+		return _LOWER | alpha | (c <= 'f' ? _HEX : 0);
 	if (c < 0x7f)
 		return _PUNCT;
 	return 0;
@@ -76,8 +77,8 @@ static unsigned short latin1_class(int c)
 void crt_ctype_init(void)
 {
 	for (int c = 0; c < 256; c++) {
-		crt_ctype[c + 1] = c < 128 ? ascii_class(c) : 0;
-		wtable[c] = c < 128 ? ascii_class(c) : latin1_class(c);
+		crt_ctype[c + 1] = c < 128 ? ascii_class(c, 0) : 0;
+		wtable[c] = c < 128 ? ascii_class(c, ALPHA_BIT) : latin1_class(c);
 	}
 }
 
