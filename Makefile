@@ -128,7 +128,7 @@ setup:
 	@tools/setup.sh $(CROSS)
 
 # ---- host tools: pictures from serial logs -----------------------------------------
-HOST_TOOLS := $(B)/tools/svgmap $(B)/tools/svgcheck
+HOST_TOOLS := $(B)/tools/svgmap $(B)/tools/svgcheck $(B)/tools/mkbadpe
 $(B)/tools/%: tools/%.c
 	@mkdir -p $(dir $@)
 	$(HOSTCC) -std=c99 -O2 -Wall -Wextra -Werror -o $@ $< -lm
@@ -186,8 +186,9 @@ host-test:
 
 # The tour runs first in the 512M boot (a user test like the others: it exits 0 when all its
 # checks hold); tools/svg-test.sh draws its vmmap tables and checks the pictures of its steps.
-$(B)/test.iso: $(ISO_DEPS) $(B)/demo/tour.exe $(USER_TEST_PROGS) $(USER_TEST_DLLS)
-	tools/mkiso.sh $@ $(B)/kernel.elf "test=all" $(DLL_FILES) $(B)/demo/tour.exe $(USER_TEST_PROGS) $(USER_TEST_DLLS)
+$(B)/test.iso: $(ISO_DEPS) $(B)/demo/tour.exe $(USER_TEST_PROGS) $(USER_TEST_DLLS) $(BAD_IMAGES_STAMP)
+	tools/mkiso.sh $@ $(B)/kernel.elf "test=all" $(DLL_FILES) $(B)/demo/tour.exe $(USER_TEST_PROGS) $(USER_TEST_DLLS) \
+		$(BAD_IMAGES)
 
 kernel-test: $(B)/test.iso
 	-@TIMEOUT=$(TEST_TIMEOUT) tools/qemu-run.sh $(B)/test.iso $(B)/test.log quiet; \
@@ -196,8 +197,8 @@ kernel-test: $(B)/test.iso
 # The same kernel on a small machine (-m 64M): the in-kernel tests and every user
 # program but ww_write_watch (it commits 64 MiB at once); log in $(B)/test64.log.
 TEST64_PROGS := $(filter-out $(B)/user/ww_write_watch.exe,$(USER_TEST_PROGS))
-$(B)/test64.iso: $(ISO_DEPS) $(TEST64_PROGS) $(USER_TEST_DLLS)
-	tools/mkiso.sh $@ $(B)/kernel.elf "test=all" $(DLL_FILES) $(TEST64_PROGS) $(USER_TEST_DLLS)
+$(B)/test64.iso: $(ISO_DEPS) $(TEST64_PROGS) $(USER_TEST_DLLS) $(BAD_IMAGES_STAMP)
+	tools/mkiso.sh $@ $(B)/kernel.elf "test=all" $(DLL_FILES) $(TEST64_PROGS) $(USER_TEST_DLLS) $(BAD_IMAGES)
 
 kernel-test64: $(B)/test64.iso
 	-@QEMU_MEM=64M TIMEOUT=$(TEST_TIMEOUT) tools/qemu-run.sh $(B)/test64.iso $(B)/test64.log quiet; \

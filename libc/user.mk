@@ -35,11 +35,16 @@ kernel32_BASE  := 0x7ffb00000000
 kernel32_ENTRY := 0
 kernel32_LIBS  := $(B)/implib/libntdll.a -lgcc
 msvcrt_BASE   := 0x7ffa00000000
-msvcrt_ENTRY  := 0
+msvcrt_ENTRY  := crt_dll_main
 msvcrt_LIBS   := $(MINGW_LIB)/libmingwex.a $(B)/implib/libkernel32.a $(B)/implib/libntdll.a -lgcc
 mmtools_BASE  := 0x7ff900000000
 mmtools_ENTRY := 0
 mmtools_LIBS  := $(B)/implib/libmsvcrt.a $(B)/implib/libkernel32.a $(B)/implib/libntdll.a -lgcc
+# msvcrt defines what MinGW's headers declare dllimport (_CRTIMP empty), keeps its
+# own printf (not libmingwex's inline one), and must not have memcpy loops turned
+# into calls to itself.
+$(B)/u/libc/msvcrt/%: UCFLAGS += -D_CRTIMP= -D__USE_MINGW_ANSI_STDIO=0 -fno-builtin \
+	-fno-tree-loop-distribute-patterns -Ilibc/msvcrt
 # Link order: a DLL needs the import libraries of those it imports.
 $(B)/dll/kernel32.dll: $(B)/implib/libntdll.a
 $(B)/dll/msvcrt.dll: $(B)/implib/libkernel32.a $(B)/implib/libntdll.a
@@ -114,6 +119,16 @@ export PROG_CMDLINE := $(PROG_NAME)$(if $(ARGS), $(ARGS))
 $(B)/prog/cmdline.txt: prog-cmdline
 	@mkdir -p $(dir $@)
 	@printf '%s' "$$PROG_CMDLINE" | cmp -s - $@ || printf '%s' "$$PROG_CMDLINE" > $@
+
+# Broken images for tests/user/pe_bad_images.c: tools/mkbadpe writes each defect
+# into a copy of child_pebase.exe (the list is the tool's table).
+BAD_IMAGES_STAMP := $(B)/user/bad/stamp
+$(BAD_IMAGES_STAMP): $(B)/user/child_pebase.exe $(B)/tools/mkbadpe
+	@rm -rf $(dir $@) && mkdir -p $(dir $@)
+	$(B)/tools/mkbadpe $< $(dir $@) > $(dir $@)list
+	@touch $@
+# The module names, known once the stamp is made (used in recipes only).
+BAD_IMAGES = $$(cat $(B)/user/bad/list)
 
 .PRECIOUS: $(B)/u/%.c.o $(B)/u/%.S.o $(B)/implib/lib%.a
 
