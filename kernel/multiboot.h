@@ -15,7 +15,7 @@
 #define MB2_MEM_BAD       5
 
 #define BOOT_MAX_MMAP    64
-#define BOOT_MAX_MODULES 64
+#define BOOT_MAX_MODULES 256
 
 struct boot_mmap_entry {
 	uint64_t base, len;
