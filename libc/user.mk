@@ -125,7 +125,8 @@ $(B)/prog/cmdline.txt: prog-cmdline
 BAD_IMAGES_STAMP := $(B)/user/bad/stamp
 $(BAD_IMAGES_STAMP): $(B)/user/child_pebase.exe $(B)/tools/mkbadpe
 	@rm -rf $(dir $@) && mkdir -p $(dir $@)
-	$(B)/tools/mkbadpe $< $(dir $@) > $(dir $@)list
+	$(MINGW)strip --strip-debug -o $(dir $@)good.exe $<
+	$(B)/tools/mkbadpe $(dir $@)good.exe $(dir $@) > $(dir $@)list
 	@touch $@
 # The module names, known once the stamp is made (used in recipes only).
 BAD_IMAGES = $$(cat $(B)/user/bad/list)

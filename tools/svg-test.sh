@@ -14,7 +14,7 @@ result() {	# result NAME STATUS
 vm=$b/test-vmmap.svg pm=$b/test-physmap.svg
 $b/tools/svgmap vmmap "$b/test.log" "$vm"
 result svgmap_vmmap $?
-# vmmap_info's layout: 1 MiB reserved at 0x60000000, pages 16..23 committed,
+# vmmap_info's layout: its image at 0x140000000 (code r-x, write-copy data rc-), 1 MiB reserved at 0x60000000, pages 16..23 committed,
 # pages 16 and 17 resident (one written), page 20 a guard page holding a written frame.
 $b/tools/svgcheck "$vm" \
 	'vmmap_info: &lt;fixed layout&gt; &amp; &quot;escapes&quot;' \
@@ -23,9 +23,9 @@ $b/tools/svgcheck "$vm" \
 	'data-base="0x60014000" data-size="4096" data-state="commit" data-type="private" data-protect="rw-+guard" data-resident="1" data-dirty="1"' \
 	'data-base="0x60015000" data-size="12288" data-state="commit" data-type="private" data-protect="rw-" data-resident="0"' \
 	'data-base="0x60018000" data-size="950272" data-state="reserve"' \
-	'data-base="0x400000" data-size=' 'data-state="commit" data-type="image" data-protect="r-x"' \
-	'data-protect="rw-+guard" data-resident="0"' \
-	'data-base="0x0" data-size="4194304" data-state="free"'
+	'data-base="0x140000000" data-size=' 'data-state="commit" data-type="image" data-protect="r-x"' \
+	'data-type="image" data-protect="rc-"' 'data-protect="rw-+guard" data-resident="0"' \
+	'data-base="0x0" data-size="65536" data-state="free"'
 result svgcheck_vmmap $?
 # The tour (it runs first in the 512M boot): its steps' columns, and what they show.
 $b/tools/svgcheck "$vm" 'step 1: reserve' 'step 3: demand-zero fault' 'step 5: a write-copy page splits off' \
