@@ -30,6 +30,7 @@ result svgcheck_vmmap $?
 # The tour (it runs first in the 512M boot): its steps' columns, and what they show.
 $b/tools/svgcheck "$vm" 'step 1: reserve' 'step 3: demand-zero fault' 'step 5: a write-copy page splits off' \
 	'step 6: fork shares, then copies' 'step 8: a write-combining mapping' \
+	'step 9: two processes share one image' \
 	'data-type="mapped" data-protect="rc-"' \
 	'data-size="4096" data-state="commit" data-type="mapped" data-protect="rw-" data-resident="1" data-dirty="1"' \
 	'data-protect="r--+wc" data-resident="4"' 'data-protect="rw-+guard"'

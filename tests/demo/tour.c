@@ -3,6 +3,8 @@
  * step by step, with the address space (vmmap) after each step and physical
  * memory by owner at the end.  tools/svgmap.c turns the log into pictures.
  */
+#include <string.h>
+
 #include "tour.h"
 
 static const struct {
@@ -17,6 +19,7 @@ static const struct {
 	{ "fork shares, then copies", step_fork },
 	{ "write watch", step_write_watch },
 	{ "a write-combining mapping", step_write_combining },
+	{ "two processes share one image", step_image_share },
 };
 #define NSTEPS ((int)(sizeof(steps) / sizeof(steps[0])))
 
@@ -41,8 +44,10 @@ unsigned long long tour_user_frames(void)
 	return s.user;
 }
 
-int main(void)
+int main(int argc, char **argv)
 {
+	if (argc == 2 && strcmp(argv[1], "--instance") == 0)
+		return step_image_share_instance();
 	struct tour t = { 0 };
 	int failed = 0;
 	printf("tour: the memory manager, one step at a time.  After each step the address space\n"
