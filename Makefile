@@ -83,9 +83,14 @@ $(B)/demo/tour.exe: $(TOUR_SRC) $(wildcard tests/demo/*.h) $(B)/lib/libmmtools.a
 -include $(B)/demo/tour.d
 
 # The benchmark program `make bench` runs after the in-kernel bench_* tests.
+# With bench_child.exe (process start) and dll_bench_image.dll (image mapping).
+BENCH_MODULES := $(B)/bench/bench.exe $(B)/bench/bench_child.exe $(B)/bench/dll_bench_image.dll
 $(B)/bench/%.exe: tests/bench/%.c $(B)/lib/libmmtools.a
 	@mkdir -p $(dir $@)
 	$(UCC) $(UCFLAGS) -o $@ $< $(PROG_LIBS)
+$(B)/bench/dll_%.dll: tests/bench/dll_%.c
+	@mkdir -p $(dir $@)
+	$(UCC) $(UCFLAGS) -shared -o $@ $<
 -include $(patsubst tests/bench/%.c,$(B)/bench/%.d,$(wildcard tests/bench/*.c))
 
 # ---- the pagefile ----------------------------------------------------------------
@@ -220,8 +225,8 @@ svg-test: $(HOST_TOOLS)
 
 # Benchmarks: deterministic cycles (rdtsc counts guest instructions under -icount shift=0).
 BENCH_QEMU := -icount shift=0,sleep=off -seed 1 -rtc base=2024-01-01T00:00:00,clock=vm
-$(B)/bench.iso: $(ISO_DEPS) $(B)/bench/bench.exe
-	tools/mkiso.sh $@ $(B)/kernel.elf "test=bench run=bench.exe" $(DLL_FILES) $(B)/bench/bench.exe
+$(B)/bench.iso: $(ISO_DEPS) $(BENCH_MODULES)
+	tools/mkiso.sh $@ $(B)/kernel.elf "test=bench run=bench.exe" $(DLL_FILES) $(BENCH_MODULES)
 
 # Benchmarks use their own build without the debug checks (poisoning).
 bench: setup

@@ -16,14 +16,18 @@ wine=$(command -v wine64 || command -v wine || { [ -x /usr/lib/wine/wine64 ] && 
 	exit 2
 }
 # Ours: the same exe through make run (its stdout is the program's stdout).
-make -s B="${B:-build}" run PROG="$exe" ARGS="$*" > "$out/ours.txt" 2> "$out/ours.err"
+make -s B="${B:-build}" run PROG="$exe" ARGS="$*" > "$out/ours.raw" 2> "$out/ours.err"
 ours_rc=$?
+# Both sides write CR LF (msvcrt's text mode); compare lines.
+tr -d '\r' < "$out/ours.raw" > "$out/ours.txt"
+# make itself exits 2 on any failure: the program's status is in make run's own line.
+[ "$ours_rc" = 0 ] || ours_rc=$(sed -n 's/^make run: exit code \([0-9]*\).*/\1/p' "$out/ours.err" | tail -n 1)
 # Wine, in a prefix of our own so the user's ~/.wine is left alone.
 export WINEPREFIX="$(cd "$out" && pwd)/wineprefix" WINEDEBUG=-all
 cp "$exe" "$out/prog.exe"
-timeout -k 5 "${TIMEOUT:-60}" "$wine" "$out/prog.exe" "$@" < /dev/null 2> "$out/wine.err" | tr -d '\r' > "$out/wine.txt"
-wine_rc=$?
-[ "$wine_rc" = 0 ] || wine_rc=$(( wine_rc & 255 ))
+timeout -k 5 "${TIMEOUT:-60}" "$wine" "$out/prog.exe" "$@" < /dev/null > "$out/wine.raw" 2> "$out/wine.err"
+wine_rc=$(( $? & 255 ))
+tr -d '\r' < "$out/wine.raw" > "$out/wine.txt"
 printf '%-78s | %s\n' "ours (exit $ours_rc)" "Wine (exit $wine_rc)"
 printf '%.78s-+-%.78s\n' "-------------------------------------------------------------------------------" \
 	"-------------------------------------------------------------------------------"

@@ -64,6 +64,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 #include <windows.h>
+#include <mmtools.h>
 
 #define PAGE 4096ULL	/* 64-bit: long is 32 bits on Windows (LLP64) */
 #define KiB 1024ULL
@@ -586,6 +587,63 @@ static void bench_fork(void)
 	report("fork_cow_setup_per_mib", (f256 - f16) / 240, "cycles/MiB");
 }
 
+/*
+ * Process start: NtCreateProcess of bench_child.exe (a MinGW program: its
+ * image, ntdll, kernel32, msvcrt, their imports bound, TLS, DllMain, the C
+ * runtime's start-up) until the first instruction of its main, and until
+ * its exit has been waited for.  No Linux row pairs with these.
+ */
+static void bench_process_start(void)
+{
+	HANDLE h = CreateFileMappingA(INVALID_HANDLE_VALUE, NULL, PAGE_READWRITE, 0, 4096, "bench_start");
+	volatile unsigned long long *t = h ? MapViewOfFile(h, FILE_MAP_WRITE, 0, 0, 0) : NULL;
+	if (!t)
+		die("bench_start section");
+	unsigned long long to_main[REPS], to_exit[REPS];
+	for (int i = 0; i < REPS; i++) {
+		ULONG pid = 0;
+		DWORD code = 1;
+		*t = 0;
+		unsigned long long t0 = rdtsc_s();
+		if (mm_spawn("bench_child.exe", &pid) || mm_wait(pid, &code) || code != 0 || !*t)
+			die("bench_child.exe");
+		unsigned long long t2 = rdtsc_s();
+		to_main[i] = (*t - t0) * SCALE;
+		to_exit[i] = (t2 - t0) * SCALE;
+	}
+	report("process_start_to_main", median(to_main, REPS), "cycles");
+	report("process_start_to_exit", median(to_exit, REPS), "cycles");
+	UnmapViewOfFile((void *)t);
+	CloseHandle(h);
+}
+
+/*
+ * Image mapping: LoadLibrary of a 1 MiB DLL nobody else maps (the image
+ * section is made from the file: headers, sections, relocations, imports
+ * bound, DllMain), per MiB of SizeOfImage; and FreeLibrary.
+ */
+static void bench_image_map(void)
+{
+	unsigned long long load[REPS], unload[REPS], size = 0;
+	for (int i = 0; i < REPS; i++) {
+		unsigned long long t0 = rdtsc_s();
+		HMODULE m = LoadLibraryA("dll_bench_image.dll");
+		unsigned long long t1 = rdtsc_s();
+		if (!m)
+			die("LoadLibrary(dll_bench_image.dll)");
+		const IMAGE_NT_HEADERS *nt = (const void *)((const char *)m + ((const IMAGE_DOS_HEADER *)m)->e_lfanew);
+		size = nt->OptionalHeader.SizeOfImage;
+		unsigned long long t2 = rdtsc_s();
+		FreeLibrary(m);
+		unsigned long long t3 = rdtsc_s();
+		load[i] = (t1 - t0) * SCALE * MiB / size;
+		unload[i] = (t3 - t2) * SCALE;
+	}
+	printf("info image_map SizeOfImage %llu bytes\n", size);
+	report("image_map_per_mib", median(load, REPS), "cycles/MiB");
+	report("image_unmap", median(unload, REPS), "cycles");
+}
+
 int main(void)
 {
 	printf("info bench start pid %lu\n", (unsigned long)GetCurrentProcessId());
@@ -602,6 +660,8 @@ int main(void)
 	bench_write_watch();
 	bench_cow();
 	bench_fork();
+	bench_process_start();
+	bench_image_map();
 	printf("info total_bench_tsc %llu\n", rdtsc_s() - T0);
 	printf("info bench done\n");
 	return 0;
