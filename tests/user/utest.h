@@ -55,14 +55,6 @@ static int utest_checks, utest_failures;
 		}                                                                                            \
 	} while (0)
 
-/*
- * Free frames, counting this process's page-table pages as free and pages
- * paged out to the pagefile as held: page tables stay with the address space
- * until the process exits (the kernel's runner checks that exit returns them
- * and every pagefile slot), and paging moves a page between a frame and a
- * slot, so a block of work that releases what it allocated must bring this
- * number back exactly.
- */
 /* VirtualQuery of p into a structure pre-filled with 0xcc (so unset fields show), checking the returned size. */
 static __attribute__((unused)) MEMORY_BASIC_INFORMATION query_region(const void *p)
 {
@@ -82,8 +74,54 @@ static __attribute__((unused)) MEMORY_BASIC_INFORMATION query_region(const void 
 		CHECK_EQ(m_.RegionSize, size);                 \
 	} while (0)
 
+/*
+ * Brings in every page of every image mapped in this process as the program
+ * will hold it: a read of each page gives the image section its shared frame
+ * (a never-touched .bss page has none until some process reads it, and a
+ * child reading a DLL page the parent never read would add one that lives as
+ * long as the parent maps the DLL), and a same-value atomic write to each
+ * write-copy page gives this process its private copy (the first write to a
+ * DLL's or the program's .data/.bss: msvcrt's stdout buffer, a check's failure
+ * counter).  The pages stay with the images until they are unmapped.
+ */
+static __attribute__((unused)) void utest_warm_images(void)
+{
+	MEMORY_BASIC_INFORMATION m;
+	char *p = NULL, *next;
+	for (; VirtualQuery(p, &m, sizeof m) == sizeof m; p = next) {
+		next = (char *)m.BaseAddress + m.RegionSize;
+		if (next <= p)
+			break;
+		DWORD base = m.Protect & 0xff;
+		if (m.Type != MEM_IMAGE || m.State != MEM_COMMIT || base == PAGE_NOACCESS || (m.Protect & PAGE_GUARD))
+			continue;
+		int writable = base == PAGE_WRITECOPY || base == PAGE_EXECUTE_WRITECOPY || base == PAGE_READWRITE ||
+			       base == PAGE_EXECUTE_READWRITE;
+		for (char *q = m.BaseAddress; q < next; q += 4096) {
+			(void)*(volatile char *)q;
+			if (writable)
+				__asm__ volatile("lock orb $0, (%0)" : : "r"(q) : "memory");
+		}
+	}
+}
+
+/*
+ * Free frames, counting this process's page-table pages as free and pages
+ * paged out to the pagefile as held: page tables stay with the address space
+ * until the process exits (the kernel's runner checks that exit returns them
+ * and every pagefile slot), and paging moves a page between a frame and a
+ * slot, so a block of work that releases what it allocated must bring this
+ * number back exactly.  The first call warms the images up first
+ * (utest_warm_images), so what the runtime and the program's statics take on
+ * first touch is in every baseline.
+ */
 static inline unsigned long long utest_free_frames(void)
 {
+	static int warm;
+	if (!warm) {
+		warm = 1;
+		utest_warm_images();
+	}
 	struct abi_frame_stats s;
 	mm_frame_stats(&s);
 	return s.free + s.pagetable - s.paged_out;	/* a page paged out frees a frame but is still held */
@@ -115,10 +153,10 @@ static __attribute__((noinline, unused)) void utest_prefault_stack(unsigned byte
 __asm__(".text\n"
 	".globl utest_probe_read_fn, utest_probe_write_fn\n"
 	"utest_probe_read_fn:\n	xor %eax, %eax\n"
-	"utest_probe_read_insn:\n	movb (%rdi), %cl\n"
+	"utest_probe_read_insn:\n	movb (%rcx), %cl\n"
 	"utest_probe_read_end:\n	ret\n"
 	"utest_probe_write_fn:\n	xor %eax, %eax\n"
-	"utest_probe_write_insn:\n	movb %sil, (%rdi)\n"
+	"utest_probe_write_insn:\n	movb %dl, (%rcx)\n"
 	"utest_probe_write_end:\n	ret\n");
 extern char utest_probe_read_insn[], utest_probe_read_end[], utest_probe_write_insn[], utest_probe_write_end[];
 unsigned utest_probe_read_fn(const volatile void *p);
