@@ -168,16 +168,14 @@ static void child_fixup(void)
 /*
  * MmForkProcess: the native fork.  STATUS_SUCCESS and *ChildPid in the
  * parent, STATUS_PROCESS_CLONED in the child (a copy-on-write clone of the
- * address space; handles inherited).
+ * address space; handles inherited).  ChildPid must be a writable ULONG.
  */
 NTSTATUS NTAPI MmForkProcess(PULONG ChildPid)
 {
-	ULONG pid = 0;
-	NTSTATUS st = NTCALL(SYSCALL1(SYS_NtForkProcess, &pid));
+	/* The kernel probes ChildPid before it forks: a bad pointer fails with no child made. */
+	NTSTATUS st = NTCALL(SYSCALL1(SYS_NtForkProcess, ChildPid));
 	if (st == STATUS_PROCESS_CLONED)
 		child_fixup();
-	else if (NT_SUCCESS(st) && ChildPid)
-		*ChildPid = pid;
 	return st;
 }
 
