@@ -36,7 +36,7 @@
 #define W_SECTION_MAP_EXECUTE_EXPLICIT 0x0020
 #define W_SECTION_ALL_ACCESS  0xf001f
 
-#define STATUS_OBJECT_NAME_EXISTS   ((ntstatus_t)0x40000035)
+#define STATUS_OBJECT_NAME_EXISTS   ((ntstatus_t)0x40000000)
 #define STATUS_NOT_MAPPED_VIEW      ((ntstatus_t)0xC0000019)
 #define STATUS_ACCESS_DENIED        ((ntstatus_t)0xC0000022)
 #define STATUS_SECTION_TOO_BIG      ((ntstatus_t)0xC0000040)
