@@ -230,11 +230,16 @@ static struct image *image_overlap(uint64_t base, uint64_t size, const struct im
 	return NULL;
 }
 
-/* The base of a new image section: preferred, unless a DYNAMIC_BASE image must move off another's range. */
+/*
+ * The base of a new image section: preferred, unless a DYNAMIC_BASE DLL must move off another's range.
+ * An .exe always keeps its preferred base: each process has its own address space and one program, so
+ * two programs wanting 0x140000000 never meet; a clash inside one process is the private relocation's.
+ */
 static uint64_t choose_base(const struct image *img)
 {
 	uint64_t size = img->pe.size_of_image, base = img->pe.image_base;
-	bool movable = (img->pe.dll_characteristics & PE_DLL_DYNAMIC_BASE) &&
+	bool movable = (img->pe.characteristics & PE_FILE_DLL) &&
+		       (img->pe.dll_characteristics & PE_DLL_DYNAMIC_BASE) &&
 		       !(img->pe.characteristics & PE_FILE_RELOCS_STRIPPED);
 	if (!movable || !image_overlap(base, size, img))
 		return base;

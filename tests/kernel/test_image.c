@@ -5,8 +5,9 @@
  * the same physical frame behind every page), VirtualQuery sees MEM_IMAGE
  * with per-section protection, a write makes a private copy, a taken base
  * means a relocated mapping whose relocated page alone is private, a second
- * DYNAMIC_BASE image wanting the same base gets another section base, and a
- * failed load changes nothing.  Everything comes back at the end.
+ * DYNAMIC_BASE DLL wanting the same base gets another section base while a
+ * second program keeps its preferred one, and a failed load changes
+ * nothing.  Everything comes back at the end.
  */
 #include "kernel/ktest.h"
 #include "kernel/syscall_abi.h"
@@ -139,6 +140,20 @@ KTEST(image_two_processes_share_every_frame)
 	struct image_map *again;
 	KT_EQ(image_load(&b, &lb, "KT_PT.dll", false, false, &again), STATUS_SUCCESS);
 	KT_EQ(again->base, DLL_BASE);
+	/* Another program wanting the same base keeps it (its own process); its DLL, wanting kt_pt's, moves. */
+	struct vm_space c;
+	struct image_list lc = { 0 };
+	struct image_map *mc;
+	KT_EQ(vm_space_init(&c), STATUS_SUCCESS);
+	KT_EQ(image_load(&c, &lc, "kt2.exe", true, false, &mc), STATUS_SUCCESS);
+	KT_EQ(mc->base, EXE_BASE);
+	KT_ASSERT(lc.head && lc.head->base != DLL_BASE);
+	KT_ASSERT(touch(&c, EXE_BASE, 0x5000));
+	KT_ASSERT(frame_of(&c, EXE_BASE + 0x1000) != frame_of(&a, EXE_BASE + 0x1000));	/* its own section */
+	KT_EQ(read64(&c, EXE_BASE + PEB_DATA_PTR), EXE_BASE + 0x1000);	/* not relocated */
+	KT_EQ(read64(&c, EXE_BASE + PEB_IMPORT_IAT), lc.head->base + 0x1010);
+	vm_space_destroy(&c);
+	image_list_free(&lc);
 	vm_space_destroy(&a);
 	image_list_free(&la);
 	vm_space_destroy(&b);
