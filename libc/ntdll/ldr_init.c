@@ -1,8 +1,8 @@
 /*
  * libc/ntdll/ldr_init.c - the user half of process start and exit
- * (docs/loader.md): LdrInitializeThunk builds PEB->Ldr from the kernel's
- * image list, sets up TLS, runs TLS callbacks and DllMain
- * (DLL_PROCESS_ATTACH) in initialization order, then the exe's entry;
+ * (docs/loader.md): LdrInitializeThunk reserves the process heap, builds
+ * PEB->Ldr from the kernel's image list, sets up TLS, runs TLS callbacks and
+ * DllMain (DLL_PROCESS_ATTACH) in initialization order, then the exe's entry;
  * RtlExitUserProcess runs DLL_PROCESS_DETACH in reverse order and ends the
  * process.
  */
@@ -131,6 +131,43 @@ static __attribute__((noreturn)) void start_failed(NTSTATUS st, const char *what
 		NtTerminateProcess(NT_CURRENT_PROCESS, st);
 }
 
+#define HEAP_GRANULE   0x10000ULL		/* reservations are 64 KiB aligned */
+#define HEAP_PAGE      0x1000ULL
+#define HEAP_RESERVE_0 0x100000ULL		/* Windows' default when the header says 0 */
+
+/*
+ * The process heap's first segment, as Windows' RtlCreateHeap makes it in
+ * LdrInitializeThunk: SizeOfHeapReserve reserved (64 KiB granular, at least
+ * the commit), SizeOfHeapCommit committed (at least a page) read-write; its
+ * base is PEB->ProcessHeap, GetProcessHeap's handle.  Only the memory for
+ * now: the heap API over it (RtlAllocateHeap, HeapAlloc) is issue 22.
+ */
+static NTSTATUS init_process_heap(PEB *peb)
+{
+	const IMAGE_DOS_HEADER *dos = PEB_IMAGE_BASE(peb);
+	const IMAGE_NT_HEADERS64 *nt = (const IMAGE_NT_HEADERS64 *)((const char *)dos + dos->e_lfanew);
+	SIZE_T commit = (nt->OptionalHeader.SizeOfHeapCommit + HEAP_PAGE - 1) & ~(HEAP_PAGE - 1);
+	SIZE_T reserve = nt->OptionalHeader.SizeOfHeapReserve ? nt->OptionalHeader.SizeOfHeapReserve : HEAP_RESERVE_0;
+	if (!commit)
+		commit = HEAP_PAGE;
+	if (reserve < commit)
+		reserve = commit;
+	reserve = (reserve + HEAP_GRANULE - 1) & ~(HEAP_GRANULE - 1);
+	PVOID base = NULL;
+	NTSTATUS st = NtAllocateVirtualMemory(NT_CURRENT_PROCESS, &base, 0, &reserve, MEM_RESERVE, PAGE_READWRITE);
+	if (!NT_SUCCESS(st))
+		return st;
+	PVOID at = base;
+	st = NtAllocateVirtualMemory(NT_CURRENT_PROCESS, &at, 0, &commit, MEM_COMMIT, PAGE_READWRITE);
+	if (!NT_SUCCESS(st)) {
+		SIZE_T zero = 0;
+		NtFreeVirtualMemory(NT_CURRENT_PROCESS, &base, &zero, MEM_RELEASE);
+		return st;
+	}
+	PEB_PROCESS_HEAP(peb) = base;
+	return STATUS_SUCCESS;
+}
+
 typedef DWORD(WINAPI *exe_entry_fn)(PEB *);
 
 /*
@@ -143,7 +180,10 @@ __attribute__((noreturn)) void NTAPI LdrInitializeThunk(PEB *peb, void *entry)
 	init_client_id();
 	except_init();
 	init_std_handles(peb);
-	NTSTATUS st = ldr_sync_images(FALSE);
+	NTSTATUS st = init_process_heap(peb);
+	if (!NT_SUCCESS(st))
+		start_failed(st, "process heap ");
+	st = ldr_sync_images(FALSE);
 	if (!NT_SUCCESS(st))
 		start_failed(st, "module list ");
 	PEB_LDR(peb) = &ldr_data;
