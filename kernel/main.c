@@ -42,6 +42,9 @@ static void print_memory_map(const struct boot_info *bi)
 	kprintf("usable memory: %lu KiB\n", usable >> 10);
 	for (int i = 0; i < bi->module_count; i++)
 		kprintf("module %d: %lx-%lx %s\n", i, bi->modules[i].start, bi->modules[i].end, bi->modules[i].name);
+	if (bi->modules_dropped)
+		kprintf("boot modules: %d more than the %d the kernel keeps, ignored\n", bi->modules_dropped,
+			BOOT_MAX_MODULES);
 	if (bi->fb.present)
 		kprintf("framebuffer: %lx %ux%u bpp %u\n", bi->fb.addr, bi->fb.width, bi->fb.height, bi->fb.bpp);
 }

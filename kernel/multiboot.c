@@ -57,6 +57,8 @@ int mb2_parse(const void *info, struct boot_info *out)
 				m->name = (const char *)(t + 16);
 				if (m->end < m->start)
 					return -1;
+			} else {
+				out->modules_dropped++;
 			}
 			break;
 		case TAG_MMAP: {

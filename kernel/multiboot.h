@@ -41,6 +41,7 @@ struct boot_info {
 	int mmap_count;
 	struct boot_module modules[BOOT_MAX_MODULES];
 	int module_count;
+	int modules_dropped;	/* modules past BOOT_MAX_MODULES, not recorded */
 	struct boot_framebuffer fb;
 	uint32_t total_size;	/* bytes of the tag area, for excluding it from free memory */
 };
@@ -49,7 +50,8 @@ struct boot_info {
  * Parse the Multiboot2 information at info (a virtual address).  Strings in
  * the result point into the information.  Returns 0, or -1 if the structure
  * is malformed (a tag running past total_size, a bad size).  Too many mmap
- * entries or modules are truncated at the array size.
+ * entries or modules are truncated at the array size (modules_dropped
+ * counts the modules left out).
  */
 int mb2_parse(const void *info, struct boot_info *out);
 

@@ -57,6 +57,7 @@ TEST(parses_all_tags)
 	CHECK_EQ(bi.mmap[1].type, MB2_MEM_AVAILABLE);
 	CHECK_EQ(bi.mmap[2].type, MB2_MEM_RESERVED);
 	CHECK_EQ(bi.module_count, 1);
+	CHECK_EQ(bi.modules_dropped, 0);
 	CHECK_EQ(bi.modules[0].start, 0x200000);
 	CHECK_EQ(bi.modules[0].end, 0x201000);
 	CHECK_STR(bi.modules[0].name, "hello.elf");
