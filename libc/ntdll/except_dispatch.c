@@ -26,13 +26,19 @@ static LONG top_level_filter(EXCEPTION_RECORD *rec, CONTEXT *ctx)
 	return filter(&ep);
 }
 
-/* A handler chose to resume: refused for a noncontinuable exception; continue handlers run first. */
+/* Resumption: the vectored continue handlers run first. */
+static BOOLEAN resume_now(EXCEPTION_RECORD *rec, CONTEXT *ctx)
+{
+	except_call_vectored(1, rec, ctx);
+	return TRUE;
+}
+
+/* A frame handler or the top-level filter chose to resume: refused for a noncontinuable exception. */
 static BOOLEAN resume(EXCEPTION_RECORD *rec, CONTEXT *ctx)
 {
 	if (rec->ExceptionFlags & EXCEPTION_NONCONTINUABLE)
 		except_raise_status(STATUS_NONCONTINUABLE_EXCEPTION, rec);
-	except_call_vectored(1, rec, ctx);
-	return TRUE;
+	return resume_now(rec, ctx);
 }
 
 /* The frame-based search: TRUE when a language handler continued. */
@@ -82,8 +88,9 @@ static BOOLEAN search_frames(EXCEPTION_RECORD *rec, CONTEXT *ctx)
 /* See except_internal.h. */
 BOOLEAN except_dispatch(EXCEPTION_RECORD *rec, CONTEXT *ctx)
 {
+	/* As RtlDispatchException: a vectored handler's EXCEPTION_CONTINUE_EXECUTION is not checked for EXCEPTION_NONCONTINUABLE. */
 	if (except_call_vectored(0, rec, ctx))
-		return resume(rec, ctx);
+		return resume_now(rec, ctx);
 	if (search_frames(rec, ctx))
 		return TRUE;
 	switch (top_level_filter(rec, ctx)) {
