@@ -2,13 +2,15 @@
  * tests/user/seh_veh.c - RaiseException through vectored handlers: the
  * record (code, flags, at most 15 arguments copied, the address in
  * kernel32), handler order (first/last), removal, continue handlers before
- * resumption, a noncontinuable exception that a handler tries to continue
- * (STATUS_NONCONTINUABLE_EXCEPTION with the original as its ExceptionRecord),
- * an access violation resumed with a changed register; and in children
- * (this program again, with a command line): the top-level filter ending the
- * process with the code (EXCEPTION_EXECUTE_HANDLER) or resuming it
- * (EXCEPTION_CONTINUE_EXECUTION), and an unhandled exception ending it with
- * its code.
+ * resumption, a noncontinuable exception a vectored handler resumes (as
+ * RtlDispatchException, which checks only frame handlers' and the top-level
+ * filter's verdicts), an access violation resumed with a changed register;
+ * and in children (this program again, with a command line): the top-level
+ * filter ending the process with the code (EXCEPTION_EXECUTE_HANDLER) or
+ * resuming it (EXCEPTION_CONTINUE_EXECUTION), the filter continuing a
+ * noncontinuable exception (STATUS_NONCONTINUABLE_EXCEPTION, noncontinuable
+ * itself, with the original as its ExceptionRecord), and an unhandled
+ * exception ending the process with its code.
  */
 #include <string.h>
 
@@ -40,18 +42,31 @@ static LONG WINAPI cont_c(EXCEPTION_POINTERS *ep)
 	return EXCEPTION_CONTINUE_SEARCH;
 }
 
-/* The second exception's handler: the nested record and where it points. */
-static DWORD nested_code, nested_inner_code;
+/* A vectored handler resuming a noncontinuable exception: allowed, as on Windows. */
 static int noncont_calls;
+static DWORD noncont_flags;
 static LONG WINAPI noncont_handler(EXCEPTION_POINTERS *ep)
 {
-	if (++noncont_calls == 1)
-		return EXCEPTION_CONTINUE_EXECUTION;	/* refused: noncontinuable */
-	nested_code = ep->ExceptionRecord->ExceptionCode;
-	nested_inner_code = ep->ExceptionRecord->ExceptionRecord ? ep->ExceptionRecord->ExceptionRecord->ExceptionCode : 0;
-	/* leave through a register-restoring jump: the context of the first raise cannot be resumed */
-	ep->ContextRecord->Rip = (DWORD64)ep->ExceptionRecord->ExceptionRecord->ExceptionInformation[0];
+	noncont_calls++;
+	noncont_flags = ep->ExceptionRecord->ExceptionFlags;
 	return EXCEPTION_CONTINUE_EXECUTION;
+}
+
+/*
+ * The child's view of the top-level filter continuing a noncontinuable
+ * exception: the original passes by; the STATUS_NONCONTINUABLE_EXCEPTION that
+ * follows ends the process with 0x25 when it is noncontinuable and points to
+ * the original, 0xBAD otherwise (it cannot be resumed either).
+ */
+static LONG WINAPI nested_handler(EXCEPTION_POINTERS *ep)
+{
+	EXCEPTION_RECORD *r = ep->ExceptionRecord;
+	if (r->ExceptionCode == 0xE0000003)
+		return EXCEPTION_CONTINUE_SEARCH;
+	BOOL ok = r->ExceptionCode == STATUS_NONCONTINUABLE_EXCEPTION && (r->ExceptionFlags & EXCEPTION_NONCONTINUABLE) &&
+		  r->ExceptionRecord && r->ExceptionRecord->ExceptionCode == 0xE0000003 &&
+		  r->ExceptionRecord->NumberParameters == 1 && r->ExceptionRecord->ExceptionInformation[0] == 0x77;
+	ExitProcess(ok ? 0x25 : 0xBAD);
 }
 
 static void reset(void)
@@ -100,10 +115,18 @@ static int child(const char *mode)
 		return 1;	/* not reached: the process ends with 0xE0000042 */
 	}
 	if (!strcmp(mode, "continue")) {
-		CHECK(SetUnhandledExceptionFilter(filter_continue) == NULL);
+		/* the previous filter is MinGW start-up's (_gnu_exception_handler), as in any MinGW program */
+		CHECK(SetUnhandledExceptionFilter(filter_continue) != filter_continue);
 		CHECK(SetUnhandledExceptionFilter(filter_continue) == filter_continue);
 		RaiseException(0xE0000043, 0, 0, NULL);
-		return 7;	/* resumed here */
+		return utest_failures ? 1 : 7;	/* resumed here */
+	}
+	if (!strcmp(mode, "noncontinuable")) {
+		AddVectoredExceptionHandler(1, nested_handler);
+		SetUnhandledExceptionFilter(filter_continue);
+		ULONG_PTR arg = 0x77;
+		RaiseException(0xE0000003, EXCEPTION_NONCONTINUABLE, 1, &arg);
+		return 1;	/* not reached: the filter's resumption is refused */
 	}
 	if (!strcmp(mode, "unhandled")) {
 		RaiseException(0xE0000044, 0, 0, NULL);
@@ -158,17 +181,11 @@ int main(int argc, char **argv)
 	CHECK_EQ(RemoveVectoredContinueHandler(hc), 1);
 	CHECK_EQ(RemoveVectoredExceptionHandler(ha), 1);
 
-	/* noncontinuable: continuing raises STATUS_NONCONTINUABLE_EXCEPTION, noncontinuable itself */
+	/* noncontinuable, resumed by a vectored handler: RaiseException returns (the filter's case is a child's) */
 	PVOID hn = AddVectoredExceptionHandler(1, noncont_handler);
-	{
-		extern char after_noncont[];
-		ULONG_PTR where[1] = { (ULONG_PTR)after_noncont };
-		RaiseException(0xE0000003, EXCEPTION_NONCONTINUABLE, 1, where);
-		__asm__ volatile(".globl after_noncont\nafter_noncont:" ::: "memory");
-	}
-	CHECK_EQ(noncont_calls, 2);
-	CHECK_EQ(nested_code, STATUS_NONCONTINUABLE_EXCEPTION);
-	CHECK_EQ(nested_inner_code, 0xE0000003);
+	RaiseException(0xE0000003, EXCEPTION_NONCONTINUABLE, 0, NULL);
+	CHECK_EQ(noncont_calls, 1);
+	CHECK_EQ(noncont_flags, EXCEPTION_NONCONTINUABLE);
 	RemoveVectoredExceptionHandler(hn);
 
 	/* an access violation: (write, address) parameters; resumed with a fixed register */
@@ -184,6 +201,7 @@ int main(int argc, char **argv)
 	/* the top-level filter and unhandled exceptions, in children */
 	CHECK_EQ(run_child("seh_veh.exe execute"), 0xE0000042);
 	CHECK_EQ(run_child("seh_veh.exe continue"), 7);
+	CHECK_EQ(run_child("seh_veh.exe noncontinuable"), 0x25);
 	CHECK_EQ(run_child("seh_veh.exe unhandled"), 0xE0000044);
 
 	return utest_done("seh_veh");
