@@ -212,7 +212,15 @@ static void do_close(void)
 	if (chance(5))
 		h = (unsigned long long)GetCurrentProcess();	/* a pseudo-handle: nothing to close, TRUE */
 	int i = live_handle(h);
-	int want_ok = i >= 0 || h == (unsigned long long)GetCurrentProcess();
+	/*
+	 * Pseudo-handles close with no effect and TRUE: GetCurrentProcess(), GetCurrentThread() (the
+	 * garbage value -2) and the console's standard handles (Windows 7's 3/7/11: the garbage value 3).
+	 */
+	int pseudo = h == (unsigned long long)GetCurrentProcess() || h == (unsigned long long)GetCurrentThread() ||
+		     h == (unsigned long long)GetStdHandle(STD_INPUT_HANDLE) ||
+		     h == (unsigned long long)GetStdHandle(STD_OUTPUT_HANDLE) ||
+		     h == (unsigned long long)GetStdHandle(STD_ERROR_HANDLE);
+	int want_ok = i >= 0 || pseudo;
 	bad_inputs += !want_ok;
 	SetLastError(0xdeadbeef);
 	BOOL ok = CloseHandle((HANDLE)h);
