@@ -316,7 +316,7 @@ ntstatus_t pe_walk_imports(const struct pe_image *img, pe_import_fn fn, void *ct
 			names = iat;	/* no lookup table: the IAT as the file holds it names the functions */
 		for (uint32_t k = 0;; k++) {
 			uint64_t slot = 8ULL * k;
-			if (slot + 8 > img->size_of_image - (uint64_t)names || slot + 8 > img->size_of_image - (uint64_t)iat)
+			if ((uint64_t)names + slot + 8 > img->size_of_image || (uint64_t)iat + slot + 8 > img->size_of_image)
 				return STATUS_INVALID_IMAGE_FORMAT;
 			uint8_t t[8];
 			if ((st = pe_read(img, names + (uint32_t)slot, t, 8)))
