@@ -125,8 +125,8 @@ static int run_user_tests(void)
 		const char *name = boot_info.modules[i].name;
 		if (strncmp(name, "child_", 6) == 0)
 			continue;	/* started by the tests themselves */
-		if (!ends_with(name, ".exe") && !ends_with(name, ".elf"))
-			continue;	/* DLLs, cmdline.txt (.elf: the static programs, until every test is an .exe) */
+		if (!ends_with(name, ".exe"))
+			continue;	/* DLLs, cmdline.txt */
 		struct frame_stats before, after;
 		frame_stats(&before);
 		size_t heap_before = kheap_live();

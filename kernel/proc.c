@@ -2,7 +2,6 @@
 #include "proc.h"
 #include "console.h"
 #include "cpu.h"
-#include "elf.h"
 #include "fpu.h"
 #include "gdt.h"
 #include "multiboot.h"
@@ -20,8 +19,6 @@
 
 #include <string.h>
 
-#define USER_STACK_RESERVE (1024 * 1024)	/* 1 MiB, as Windows' default */
-#define USER_STACK_COMMIT  (2 * PAGE_SIZE)
 #define STACK_RESERVE_MAX  (1ULL << 40)	/* a PE header asking for more is refused */
 #define PAGE_UP(a) (((a) + PAGE_SIZE - 1) & ~(PAGE_SIZE - 1))
 
@@ -155,17 +152,6 @@ static void proc_start(struct process *p, const struct trap_frame *user, struct 
 	p->state = PROC_READY;
 	p->next = procs;
 	procs = p;
-}
-
-/* The static ELF path, until every program is a PE .exe. */
-static ntstatus_t elf_start(struct process *p, const void *image, uint64_t size, struct trap_frame *tf)
-{
-	uint64_t entry = 0, stack_top = 0;
-	ntstatus_t st = elf_load(&p->vm, image, size, &entry);
-	if (!st)
-		st = vm_create_stack(&p->vm, USER_STACK_RESERVE, USER_STACK_COMMIT, &stack_top);
-	*tf = (struct trap_frame){ .rip = entry, .cs = SEL_UCODE, .rflags = 0x202, .rsp = stack_top, .ss = SEL_UDATA };
-	return st;
 }
 
 /* Committed read-write memory for the process (top down), at *base. */
@@ -335,11 +321,8 @@ struct process *proc_create(const char *name, const char *cmdline, uint64_t cmdl
 	if (!p)
 		return NULL;
 	memcpy(p->fpu, fpu_initial_state, sizeof(p->fpu));
-	const uint8_t *file = phys_to_virt(m->start);
-	uint64_t size = m->end - m->start;
 	struct trap_frame tf;
-	ntstatus_t st = size >= 4 && memcmp(file, "\177ELF", 4) == 0 ? elf_start(p, file, size, &tf)
-									: pe_start(p, m->name, cmdline, cmdline_len, &tf);
+	ntstatus_t st = pe_start(p, m->name, cmdline, cmdline_len, &tf);
 	if (st) {
 		proc_discard(p);
 		*status = st;

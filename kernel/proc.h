@@ -34,7 +34,7 @@ struct process {
 	struct process *next;		/* all-processes list */
 	struct handle_table handles;	/* sections (kernel/object.h) */
 	struct image_list images;	/* PE images mapped, in initialization order (mm/image.h) */
-	uint64_t teb, peb;		/* user addresses (0 for an ELF program); the user GS base is the TEB */
+	uint64_t teb, peb;		/* user addresses; the user GS base is the TEB */
 };
 
 /* Per-CPU data reached through GS in the kernel (syscall entry uses the first two fields). */
@@ -57,8 +57,7 @@ void proc_init(void);
  * command line cmdline[0..cmdline_len) (cmdline NULL: the name).  A PE32+
  * .exe is loaded with its DLLs and ntdll.dll, and starts in ntdll's
  * LdrInitializeThunk with a TEB, PEB and process parameters
- * (docs/loader.md); a static ELF image (until the PE move is complete)
- * starts at its entry point.  Returns it READY, or NULL with *status set:
+ * (docs/loader.md).  Returns it READY, or NULL with *status set:
  * STATUS_OBJECT_NAME_NOT_FOUND (no such module), the loader's statuses (one
  * console line says why), STATUS_NO_MEMORY...; nothing is left behind.
  */

@@ -450,38 +450,6 @@ ntstatus_t vm_query(struct vm_space *vm, uint64_t addr, struct vm_basic_info *ou
 	return STATUS_SUCCESS;
 }
 
-ntstatus_t vm_map_image(struct vm_space *vm, uint64_t start, uint64_t end, uint32_t protect, const void *data,
-			uint64_t len, uint64_t data_offset)
-{
-	if (start < USER_MIN_ADDR || end > USER_END || start >= end || !vad_range_free(&vm->tree, start, end))
-		return STATUS_CONFLICTING_ADDRESSES;
-	struct vad *v = vad_new(start, end, W_MEM_COMMIT, protect, protect, W_MEM_IMAGE);
-	if (!v)
-		return STATUS_NO_MEMORY;
-	if (!charge(vm, (end - start) / PAGE_SIZE)) {
-		vad_delete(v);
-		return STATUS_COMMITMENT_LIMIT;
-	}
-	vad_insert(&vm->tree, v);
-	uint64_t flags = prot_pte_flags(protect);
-	for (uint64_t va = start; va < end; va += PAGE_SIZE) {
-		uint64_t f = frame_alloc_zeroed(0, FRAME_USER);
-		if (!f || pt_map(vm->root, va, f, flags)) {
-			if (f)
-				frame_free(f, 0);
-			return STATUS_NO_MEMORY;	/* the caller destroys the space */
-		}
-		/* bytes of the file that land in this page */
-		uint64_t off = va - start;
-		if (off + PAGE_SIZE > data_offset && off < data_offset + len) {
-			uint64_t from = off > data_offset ? off : data_offset;
-			uint64_t to = off + PAGE_SIZE < data_offset + len ? off + PAGE_SIZE : data_offset + len;
-			memcpy((char *)phys_to_virt(f) + (from - off), (const char *)data + (from - data_offset), to - from);
-		}
-	}
-	return STATUS_SUCCESS;
-}
-
 ntstatus_t vm_create_stack(struct vm_space *vm, uint64_t reserve, uint64_t commit_bytes, uint64_t *top)
 {
 	uint64_t base = 0, size = reserve;

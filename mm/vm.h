@@ -80,12 +80,6 @@ struct vm_frames_info {
 };
 ntstatus_t vm_query_frames(struct vm_space *vm, uint64_t addr, struct vm_frames_info *out);
 
-/*
- * Map an ELF segment: a MEM_IMAGE region [start, end) (page aligned),
- * committed with protect, filled from data[0..len) and zero after.
- */
-ntstatus_t vm_map_image(struct vm_space *vm, uint64_t start, uint64_t end, uint32_t protect, const void *data,
-			uint64_t len, uint64_t data_offset);
 
 /*
  * The main-thread stack: reserve `reserve` bytes (top-down), commit the top

@@ -1,5 +1,5 @@
 #!/bin/sh
-# tools/mkiso.sh OUT.iso KERNEL.elf "CMDLINE" [MODULE.elf ...]
+# tools/mkiso.sh OUT.iso KERNEL.elf "CMDLINE" [MODULE ...]
 # Builds a BIOS-bootable GRUB ISO whose menu boots KERNEL with CMDLINE and
 # passes each MODULE as a Multiboot2 module named after its file.  PE modules
 # (.exe, .dll) go in without their debug sections (GRUB loads every module into

@@ -36,7 +36,7 @@ static void build_sample(void)
 	put64(0xfffc0000); put64(0x40000); put32(2); put32(0);
 	/* a module */
 	start = pos;
-	put32(3); put32(0); put32(0x200000); put32(0x201000); putstr("hello.elf");
+	put32(3); put32(0); put32(0x200000); put32(0x201000); putstr("hello.exe");
 	memcpy(info + start + 4, &(uint32_t){ pos - start }, 4);
 	align8();
 	/* framebuffer */
@@ -60,7 +60,7 @@ TEST(parses_all_tags)
 	CHECK_EQ(bi.modules_dropped, 0);
 	CHECK_EQ(bi.modules[0].start, 0x200000);
 	CHECK_EQ(bi.modules[0].end, 0x201000);
-	CHECK_STR(bi.modules[0].name, "hello.elf");
+	CHECK_STR(bi.modules[0].name, "hello.exe");
 	CHECK(bi.fb.present);
 	CHECK_EQ(bi.fb.addr, 0xfd000000);
 	CHECK_EQ(bi.fb.width, 1024);
