@@ -15,7 +15,11 @@
  *
  * Mapping to Win32 (reserve = MEM_RESERVE PAGE_NOACCESS, commit = MEM_COMMIT,
  * release = MEM_RELEASE):
- *   syscall_getppid            GetCurrentProcessId (SYS_NtGetCurrentProcessId)
+ *   syscall_getppid            a real system call round trip through our DLLs and the
+ *                              Microsoft x64 ABI: ntdll's export MmGetCurrentProcessId
+ *                              (one SYS_NtGetCurrentProcessId), called through a pointer
+ *                              from GetProcAddress (MinGW's libntdll.a lacks it).  Not
+ *                              GetCurrentProcessId: that reads the TEB, no system call
  *   fault_demand_zero_4k       MEM_RESERVE|MEM_COMMIT 16 MiB RW, write each page
  *   reserve_commit_release_64k reserve 64 KiB; commit it all RW; release
  *   mmap_munmap_1m_untouched   MEM_RESERVE|MEM_COMMIT 1 MiB RW; release
@@ -211,10 +215,14 @@ static void bench_syscall(void)
 {
 	const int N = 1000;
 	unsigned long long v[REPS];
+	typedef ULONG(WINAPI * pid_fn)(void);
+	pid_fn getpid_sys = (pid_fn)(void (*)(void))GetProcAddress(GetModuleHandleA("ntdll.dll"), "MmGetCurrentProcessId");
+	if (!getpid_sys || getpid_sys() != GetCurrentProcessId())
+		die("ntdll!MmGetCurrentProcessId");
 	for (int r = 0; r < REPS; r++) {
 		unsigned long long t0 = rdtsc_s();
 		for (int i = 0; i < N; i++)
-			GetCurrentProcessId();
+			getpid_sys();
 		v[r] = per(rdtsc_s() - t0, N);
 	}
 	report("syscall_getppid", median(v, REPS), "cycles/call");
