@@ -62,6 +62,8 @@
  *   fork_cow_setup_per_mib     to the commit limit up front (so a later copy never
  *                              fails), which at -m 512M needs the pagefile `make bench`
  *                              attaches (2 x 256 MiB is over the RAM part of the limit)
+ *   reserve_1g_at_N1000,       ours only: a bottom-up 1 GiB reservation past N = 1,000 /
+ *   reserve_1g_at_N100000      100,000 existing 1 GiB reservations (the free-gap search)
  */
 #include <stdio.h>
 #include <string.h>
@@ -652,6 +654,47 @@ static void bench_image_map(void)
 	report("image_unmap", median(unload, REPS), "cycles");
 }
 
+/*
+ * Address-space search at scale: N one-gigabyte reservations placed side by
+ * side (at fixed addresses, from the lowest free 1 GiB the bottom-up search
+ * gives, skipping a gigabyte taken by something else), then REPS times RN
+ * more reservations through the bottom-up search (VirtualAlloc with no
+ * address), which must pass all N to the free space above them: cycles per
+ * reservation (the RN are released untimed after each repetition).
+ */
+static void bench_reserve_scaling(unsigned N)
+{
+	const SIZE_T G = 1024 * MiB;
+	enum { RN = 16 };
+	char **held = (char **)alloc(N * sizeof(char *), MEM_RESERVE | MEM_COMMIT, PAGE_READWRITE);
+	char *p = alloc(G, MEM_RESERVE, PAGE_NOACCESS);
+	release(p);
+	unsigned long long t0 = rdtsc_s();
+	for (unsigned n = 0; n < N; p += G) {
+		if (p + G > (char *)0x7ff000000000ULL)
+			die("bench_reserve_scaling: out of address space");
+		if (VirtualAlloc(p, G, MEM_RESERVE, PAGE_NOACCESS))
+			held[n++] = p;
+	}
+	printf("info reserve_1g_fill_N%u %llu cycles/reservation\n", N, (rdtsc_s() - t0) / N);
+	unsigned long long v[REPS];
+	char *q[RN];
+	for (int r = 0; r < REPS; r++) {
+		unsigned long long a = rdtsc_s();
+		for (int i = 0; i < RN; i++)
+			q[i] = alloc(G, MEM_RESERVE, PAGE_NOACCESS);
+		v[r] = per(rdtsc_s() - a, RN);
+		for (int i = 0; i < RN; i++)
+			release(q[i]);
+	}
+	char name[64];
+	snprintf(name, sizeof name, "reserve_1g_at_N%u", N);
+	report(name, median(v, REPS), "cycles/reservation");
+	for (unsigned n = 0; n < N; n++)
+		release(held[n]);
+	release(held);
+}
+
 int main(void)
 {
 	printf("info bench start pid %lu\n", (unsigned long)GetCurrentProcessId());
@@ -670,6 +713,8 @@ int main(void)
 	bench_fork();
 	bench_process_start();
 	bench_image_map();
+	bench_reserve_scaling(1000);
+	bench_reserve_scaling(100000);
 	printf("info total_bench_tsc %llu\n", rdtsc_s() - T0);
 	printf("info bench done\n");
 	return 0;
