@@ -187,36 +187,52 @@ static unsigned scan_sections(struct victim *out, unsigned room, bool *wrapped)
 	return n;
 }
 
+/* Does victim x need a new slot (not a private page whose frame is already in the swap cache)? */
+static bool needs_slot(const struct victim *x)
+{
+	return x->sec || !frame_get(x->phys)->swap_slot;
+}
+
 /*
  * Write the victims that need it (one transfer) and turn them into swap
  * entries.  A victim already in the swap cache needs no write; so does the
  * second mapping of a frame shared after fork, which the first victim put in
- * the cache.  Returns the number paged out (0 when the pagefile is full or
- * failed: nothing changes then).
+ * the cache.  When the pagefile is full, slots only the swap cache holds are
+ * taken back first (swap_cache_reclaim); a victim that still finds no slot
+ * stays resident, and the others go.  Returns the number paged out (0 when
+ * the write failed: nothing changes then).
  */
 static unsigned page_out(struct victim *vs, unsigned n, struct vm_space *cur)
 {
 	uint64_t slots[EVICT_BATCH], phys[EVICT_BATCH];
-	unsigned nw = 0, i;
+	unsigned nw = 0, i, want = 0;
+	for (i = 0; i < n; i++)
+		want += needs_slot(&vs[i]);
+	if (want > pagefile_free_slots())
+		swap_cache_reclaim(want - pagefile_free_slots());	/* before any victim takes a cached slot */
+	unsigned m = 0;
 	for (i = 0; i < n; i++) {
-		const struct frame *f = frame_get(vs[i].phys);
-		if (!vs[i].sec && f->swap_slot) {
-			vs[i].slot = f->swap_slot - 1;
+		struct victim *x = &vs[m];
+		*x = vs[i];
+		if (!needs_slot(x)) {
+			x->slot = frame_get(x->phys)->swap_slot - 1;
+			m++;
 			continue;
 		}
 		uint64_t s = swap_slot_new();
 		if (s == PAGEFILE_NO_SLOT)
-			break;
-		vs[i].slot = s;
+			continue;	/* stays resident; the cached victims still go */
+		x->slot = s;
 		slots[nw] = s;
-		phys[nw++] = vs[i].phys;
-		if (!vs[i].sec) {
-			swap_cache_add(vs[i].phys, s);
-			vs[i].cached = true;
+		phys[nw++] = x->phys;
+		if (!x->sec) {
+			swap_cache_add(x->phys, s);
+			x->cached = true;
 		} else
 			swap_slot_ref(s);	/* held by the batch until the section takes it */
+		m++;
 	}
-	n = i;
+	n = m;
 	if (nw && pagefile_transfer(slots, phys, nw, true) != STATUS_SUCCESS) {
 		for (i = 0; i < n; i++) {	/* nothing is paged out: the frames stay where they are */
 			if (vs[i].sec)

@@ -126,6 +126,19 @@ uint64_t swap_cache_find(uint64_t slot)
 	return (uint64_t)slot_frame[slot] << PAGE_SHIFT;
 }
 
+uint64_t swap_cache_reclaim(uint64_t want)
+{
+	static uint64_t hand;	/* where the last search stopped: the cost is spread over the calls */
+	uint64_t freed = 0;
+	for (uint64_t n = 0; n < nslots && freed < want; n++, hand = hand + 1 == nslots ? 0 : hand + 1) {
+		if (slot_frame[hand] && slot_refs[hand] == 1) {	/* only the cache: no entry needs these bytes */
+			swap_cache_drop((uint64_t)slot_frame[hand] << PAGE_SHIFT);
+			freed++;
+		}
+	}
+	return freed;
+}
+
 bool user_frame_put(uint64_t phys)
 {
 	struct frame *f = frame_get(phys);

@@ -59,6 +59,15 @@ void swap_cache_add(uint64_t phys, uint64_t slot);
 void swap_cache_drop(uint64_t phys);
 /* The resident frame holding slot's bytes, or 0. */
 uint64_t swap_cache_find(uint64_t slot);
+/*
+ * The pagefile is full: free up to want slots that only the swap cache holds
+ * (a resident page's second copy), so that dirty pages can be written out.
+ * Sound because every committed page is charged: when no slot is free, the
+ * pages living only in slots fill the pagefile's share of the commit, so a
+ * resident page with a cached slot is one more than RAM's share, and either
+ * a frame is free or such a slot exists.  Returns the number freed.
+ */
+uint64_t swap_cache_reclaim(uint64_t want);
 
 /* Drop one reference to a user frame (frame_unref), leaving the swap cache with the last; true when freed. */
 bool user_frame_put(uint64_t phys);
