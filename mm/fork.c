@@ -25,18 +25,9 @@
 
 struct vad *vad_clone(const struct vad *v)
 {
-	const struct vad_run *r = vad_run_at(v, v->start);
-	struct vad *c = vad_new(v->start, v->end, r->state, r->protect, v->alloc_protect, v->type);
+	struct vad *c = vad_copy(v);	/* the run tree node for node: no searches, no rebalancing */
 	if (!c)
 		return NULL;
-	for (r = vad_run_next(v, r); r; r = vad_run_next(v, r)) {
-		if (vad_runs_reserve(c)) {
-			vad_delete(c);
-			return NULL;
-		}
-		vad_runs_set(c, r->start, r->end, r->state, r->protect);
-	}
-	c->flags = v->flags;
 	uint64_t words = bitmap_words(vad_pages(v));
 	if (v->watch_bits && !(c->watch_bits = kmalloc(words * sizeof(uint64_t))))
 		goto fail;
@@ -74,6 +65,24 @@ static ntstatus_t fork_large(struct vm_space *parent, const struct vad *v, struc
 	return STATUS_SUCCESS;
 }
 
+/*
+ * Share the private reservation v's pages with the child.  Only committed
+ * runs can hold entries (decommit drops them, a reserved page never faults
+ * one in), so reserved runs - most of a stack or heap reservation - are
+ * skipped without reading their page tables.
+ */
+static ntstatus_t fork_private(struct vm_space *parent, const struct vad *v, struct vm_space *child)
+{
+	for (const struct vad_run *r = vad_run_at(v, v->start); r; r = vad_run_next(v, r)) {
+		if (r->state != W_MEM_COMMIT)
+			continue;
+		ntstatus_t st = cow_share(parent, child, r->start, r->end);
+		if (st)
+			return st;
+	}
+	return STATUS_SUCCESS;
+}
+
 /* Commit the child will hold: its committed private pages and its views' write-copy charges. */
 static uint64_t fork_charge(const struct vm_space *vm)
 {
@@ -103,7 +112,7 @@ ntstatus_t vm_fork(struct vm_space *parent, struct vm_space *child)
 			break;
 		}
 		vad_insert(&child->tree, c);
-		st = (v->flags & VAD_LARGE) ? fork_large(parent, v, child) : cow_share(parent, child, v->start, v->end);
+		st = (v->flags & VAD_LARGE) ? fork_large(parent, v, child) : fork_private(parent, v, child);
 	}
 	/* The parent's entries lost write access: no stale writable TLB entry may survive. */
 	tlb_flush_range(USER_MIN_ADDR, USER_MAX_ADDR + 1 - USER_MIN_ADDR);

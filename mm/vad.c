@@ -121,6 +121,60 @@ void vad_delete(struct vad *v)
 	vad_free(v);
 }
 
+/* A run node for a copy: c's unused inline ones first, then the heap; NULL when out of memory. */
+static struct vad_run *copy_node(struct vad *c, uint32_t *inline_used)
+{
+	if (*inline_used < 2)
+		return &c->inline_runs[(*inline_used)++];
+	return vad_zalloc(sizeof(struct vad_run));
+}
+
+/*
+ * Copy the run subtree n below parent (NULL: the root) into c at *link.  Each
+ * node is linked before its children are copied, so after a failure (false)
+ * everything allocated is reachable from c->run_root for vad_delete.
+ */
+static bool copy_runs(struct vad *c, const struct avl_node *n, struct avl_node *parent, struct avl_node **link,
+		      uint32_t *inline_used)
+{
+	for (; n; n = n->right) {
+		const struct vad_run *from = vad_run_of(n);
+		struct vad_run *r = copy_node(c, inline_used);
+		if (!r)
+			return false;
+		run_fill(r, from->start, from->end, from->state, from->protect);
+		r->node = (struct avl_node){ .parent = parent, .height = n->height };
+		*link = &r->node;
+		c->nruns++;
+		if (!copy_runs(c, n->left, &r->node, &r->node.left, inline_used))
+			return false;
+		parent = &r->node;	/* the right subtree: iterate rather than recurse */
+		link = &r->node.right;
+	}
+	return true;
+}
+
+struct vad *vad_copy(const struct vad *v)
+{
+	struct vad *c = vad_zalloc(sizeof(*c));
+	if (!c)
+		return NULL;
+	c->start = v->start;
+	c->end = v->end;
+	c->alloc_protect = v->alloc_protect;
+	c->type = v->type;
+	c->flags = v->flags;
+	c->node.height = 1;
+	uint32_t inline_used = 0;
+	if (!copy_runs(c, v->run_root, NULL, &c->run_root, &inline_used)) {
+		vad_delete(c);
+		return NULL;
+	}
+	while (inline_used < 2)	/* the inline nodes not in the tree are spares, as vad_new leaves them */
+		run_put(c, &c->inline_runs[inline_used++]);
+	return c;
+}
+
 /* ---- the region tree (mm/avl.c keyed by start) ---------------------------------- */
 
 void vad_insert(struct vad_tree *t, struct vad *v)

@@ -79,6 +79,14 @@ struct vad *vad_new(uint64_t start, uint64_t end, uint32_t state, uint32_t prote
 		    uint32_t type);
 void vad_delete(struct vad *v);	/* frees the VAD, its runs and bitmaps; must not be in a tree */
 
+/*
+ * A new VAD with v's range, alloc_protect, type, flags and runs (the run
+ * tree copied node for node, shape and heights included: O(K), no search
+ * or rebalancing); nothing else (bitmaps, views: the caller's).  NULL when
+ * out of memory.  Not yet in any tree.
+ */
+struct vad *vad_copy(const struct vad *v);
+
 /* Insert (the range must not overlap any VAD of the tree) / remove.  O(log n). */
 void vad_insert(struct vad_tree *t, struct vad *v);
 void vad_remove(struct vad_tree *t, struct vad *v);

@@ -171,6 +171,54 @@ TEST(runs_split_and_merge)
 	vad_delete(v);
 }
 
+/* c against v: the same range, type, flags and runs; a valid tree of its own with two spares at least. */
+static const char *check_copy(const struct vad *v, const struct vad *c)
+{
+	const char *e = check_runs(c);
+	if (e)
+		return e;
+	if (c->start != v->start || c->end != v->end || c->type != v->type || c->flags != v->flags ||
+	    c->alloc_protect != v->alloc_protect || c->nruns != v->nruns)
+		return "copy differs in range, type, flags or run count";
+	for (const struct vad_run *a = vad_run_at(v, v->start), *b = vad_run_at(c, c->start); a || b;
+	     a = vad_run_next(v, a), b = vad_run_next(c, b)) {
+		if (!a || !b || a == b || a->start != b->start || a->end != b->end || a->state != b->state ||
+		    a->protect != b->protect)
+			return "copy differs in a run (or shares a node)";
+	}
+	if (c->run_root->height != v->run_root->height)
+		return "copy has another shape";
+	return NULL;
+}
+
+TEST(copy_runs_node_for_node)
+{
+	static const uint64_t pages[] = { 1, 2, 3, 5, 64, 3001 };
+	for (unsigned k = 0; k < sizeof(pages) / sizeof(pages[0]); k++) {
+		uint64_t n = pages[k];
+		struct vad *v = vad_new(0x40000000, 0x40000000 + n * PG, RESERVE, 0, 0x04, 0x1000000);
+		CHECK(v);
+		v->flags = 0x2;
+		for (uint64_t p = 1; p < n; p += 2) {	/* every other page its own run */
+			CHECK_EQ(vad_runs_reserve(v), 0);
+			vad_runs_set(v, v->start + p * PG, v->start + (p + 1) * PG, COMMIT, p % 3 ? 0x04 : 0x02);
+		}
+		struct vad *c = vad_copy(v);
+		CHECK(c);
+		CHECK_OK(check_copy(v, c));
+		/* The copy is independent: rewriting it leaves v alone, and both stay valid. */
+		uint32_t before = v->nruns;
+		CHECK_EQ(vad_runs_reserve(c), 0);
+		vad_runs_set(c, c->start, c->end, COMMIT, 0x40);
+		CHECK_EQ(c->nruns, 1);
+		CHECK_EQ(v->nruns, before);
+		CHECK_OK(check_runs(c));
+		CHECK_OK(check_runs(v));
+		vad_delete(c);
+		vad_delete(v);
+	}
+}
+
 /*
  * One VAD of 8192 pages cut into 8192 single-page runs, then random sets over
  * it (mostly short ranges, some long ones that swallow hundreds of runs),
