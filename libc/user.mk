@@ -27,17 +27,21 @@ DLL_FILES := $(patsubst %,$(B)/dll/%.dll,$(DLLS))
 
 # Per DLL: preferred base, entry point (0: none), the libraries it links with.
 # Each DLL links only against the import libraries of the DLLs below it.
+# The bases lie together in one 2 MiB of one 1 GiB (one page directory and one
+# page table for all four in every process, which fork copies), 512 KiB apart:
+# room for each unstripped image (ntdll 308 KiB, kernel32 228 KiB, mmtools
+# 124 KiB; msvcrt, 832 KiB, last with the rest of the 1 GiB above it).
 MINGW_LIB  := /usr/x86_64-w64-mingw32/lib
 ntdll_BASE    := 0x7ffc00000000
 ntdll_ENTRY   := 0
 ntdll_LIBS    := -lgcc
-kernel32_BASE  := 0x7ffb00000000
+kernel32_BASE  := 0x7ffc00080000
 kernel32_ENTRY := 0
 kernel32_LIBS  := $(B)/implib/libntdll.a -lgcc
-msvcrt_BASE   := 0x7ffa00000000
+msvcrt_BASE   := 0x7ffc00180000
 msvcrt_ENTRY  := crt_dll_main
 msvcrt_LIBS   := $(MINGW_LIB)/libmingwex.a $(B)/implib/libkernel32.a $(B)/implib/libntdll.a -lgcc
-mmtools_BASE  := 0x7ff900000000
+mmtools_BASE  := 0x7ffc00100000
 mmtools_ENTRY := 0
 mmtools_LIBS  := $(B)/implib/libmsvcrt.a $(B)/implib/libkernel32.a $(B)/implib/libntdll.a -lgcc
 # msvcrt defines what MinGW's headers declare dllimport (_CRTIMP empty), keeps its
