@@ -107,7 +107,7 @@ endif
 export PAGEFILE_IMG
 # The same drive arguments as tools/qemu-run.sh (which reads PAGEFILE_IMG from the environment).
 PAGEFILE_QEMU := $(if $(PAGEFILE_IMG),-drive file=$(PAGEFILE_IMG)$(,)if=none$(,)id=pagefile$(,)format=raw$(,)cache=unsafe \
-	-device virtio-blk-pci$(,)drive=pagefile$(,)disable-legacy=off$(,)disable-modern=on)
+	-device virtio-blk-pci$(,)drive=pagefile$(,)serial=pagefile$(,)disable-legacy=off$(,)disable-modern=on)
 
 .PHONY: pagefile-size-check
 $(B)/pagefile.size: pagefile-size-check
@@ -117,6 +117,28 @@ $(B)/pagefile.size: pagefile-size-check
 $(B)/pagefile.img: $(B)/pagefile.size
 	@rm -f $@
 	truncate -s $(PAGEFILE) $@
+
+# ---- the C: drive -------------------------------------------------------------------
+# A FAT32 image QEMU attaches as a second virtio-blk disk (serial "cdrive"; docs/files.md).
+# `make run` makes $(B)/disk.img afresh (tools/mkdisk.sh: mkfs.fat, then FILES=dir copied
+# onto C:\ with mcopy) and keeps it after the run (read it with `mdir -i $(B)/disk.img ::/`);
+# DISK=path boots with an existing image instead and keeps it (persistence across boots).
+# The test boots each get a fresh image, checked with fsck.fat -n afterwards.
+DISK_SIZE ?= 512M
+FILES ?=
+ifeq ($(DISK),)
+DISK_IMG := $(B)/disk.img
+else
+DISK_IMG := $(DISK)
+endif
+export DISK_IMG
+.PHONY: disk-image
+disk-image:
+ifeq ($(DISK),)
+	@tools/mkdisk.sh $(DISK_IMG) $(DISK_SIZE) $(FILES)
+else
+	@test -f '$(DISK)' || { echo 'make: DISK=$(DISK) does not exist' >&2; exit 1; }
+endif
 
 # ---- ISOs ----------------------------------------------------------------------
 # Every ISO carries our DLLs as boot modules next to its programs.
@@ -140,7 +162,7 @@ $(B)/tools/%: tools/%.c
 
 ifeq ($(PROG),)
 # The tour, then its pictures: every vmmap table and the physical map of the log.
-run: setup $(B)/winmm.iso $(HOST_TOOLS) $(PAGEFILE_IMG)
+run: setup $(B)/winmm.iso $(HOST_TOOLS) $(PAGEFILE_IMG) disk-image
 	@TIMEOUT=$(TIMEOUT) tools/qemu-run.sh $(B)/winmm.iso $(B)/run.log console; rc=$$?; \
 	 $(B)/tools/svgmap vmmap $(B)/run.log $(B)/vmmap.svg && \
 	 $(B)/tools/svgmap physmap $(B)/run.log $(B)/physmap.svg && \
@@ -149,7 +171,7 @@ run: setup $(B)/winmm.iso $(HOST_TOOLS) $(PAGEFILE_IMG)
 else
 # Build output goes to stderr: stdout carries only the program's own output.
 run:
-	@$(MAKE) -s setup $(B)/kernel.elf $(DLL_FILES) $(PROG_EXE) $(B)/prog/cmdline.txt $(PAGEFILE_IMG) >&2
+	@$(MAKE) -s setup $(B)/kernel.elf $(DLL_FILES) $(PROG_EXE) $(B)/prog/cmdline.txt $(PAGEFILE_IMG) disk-image >&2
 	@tools/mkiso.sh $(B)/prog.iso $(B)/kernel.elf "run=$(PROG_NAME)" $(DLL_FILES) $(PROG_EXE) $(B)/prog/cmdline.txt
 	@TIMEOUT=$(TIMEOUT) tools/qemu-run.sh $(B)/prog.iso $(B)/prog.log prog; rc=$$?; \
 	 if [ $$rc -ne 0 ]; then tr -d '\r' < $(B)/prog.log | grep -E '^(kernel|PANIC|poweroff|process|  )' | tail -n 20 >&2; \
@@ -177,12 +199,13 @@ DEBUG_GDB := gdb $(B)/kernel.elf -ex 'target remote localhost:1234' \
 $(B)/prog.iso: $(ISO_DEPS) $(PROG_EXE) $(B)/prog/cmdline.txt
 	tools/mkiso.sh $@ $(B)/kernel.elf "run=$(PROG_NAME)" $(DLL_FILES) $(PROG_EXE) $(B)/prog/cmdline.txt
 endif
-debug: setup $(DEBUG_ISO) $(PAGEFILE_IMG)
+debug: setup $(DEBUG_ISO) $(PAGEFILE_IMG) disk-image
 	@echo "QEMU waits for gdb on localhost:1234.  In another terminal:"
 	@echo "  $(DEBUG_GDB)"
 	qemu-system-x86_64 -machine q35 -cpu max -m 512M -smp 1 -display none -no-reboot \
 		-device isa-debug-exit,iobase=0xf4,iosize=0x04 -serial stdio -cdrom $(DEBUG_ISO) -boot d \
-		$(PAGEFILE_QEMU) -s -S
+		$(PAGEFILE_QEMU) -drive file=$(DISK_IMG),if=none,id=cdrive,format=raw \
+		-device virtio-blk-pci,drive=cdrive,serial=cdrive,disable-legacy=off,disable-modern=on -s -S
 
 # ---- tests ---------------------------------------------------------------------
 host-test:
@@ -196,8 +219,10 @@ $(B)/test.iso: $(ISO_DEPS) $(B)/demo/tour.exe $(USER_TEST_PROGS) $(USER_TEST_DLL
 		$(BAD_IMAGES)
 
 kernel-test: $(B)/test.iso
-	-@TIMEOUT=$(TEST_TIMEOUT) tools/qemu-run.sh $(B)/test.iso $(B)/test.log quiet; \
-	 tr -d '\r' < $(B)/test.log | grep -E '^(ktest|utest): (PASS|FAIL|[0-9])|PANIC|EXCEPTION' || true
+	-@tools/mkdisk.sh $(B)/test-disk.img $(DISK_SIZE); \
+	 DISK_IMG=$(B)/test-disk.img TIMEOUT=$(TEST_TIMEOUT) tools/qemu-run.sh $(B)/test.iso $(B)/test.log quiet; \
+	 tr -d '\r' < $(B)/test.log | grep -E '^(ktest|utest): (PASS|FAIL|[0-9])|PANIC|EXCEPTION' || true; \
+	 tools/fsck-disk.sh $(B)/test-disk.img test-disk.img > $(B)/fsck.log; cat $(B)/fsck.log
 
 # The same kernel on a small machine (-m 64M): the in-kernel tests and every user
 # program but ww_write_watch (it commits 64 MiB at once); log in $(B)/test64.log.
@@ -206,8 +231,10 @@ $(B)/test64.iso: $(ISO_DEPS) $(TEST64_PROGS) $(USER_TEST_DLLS) $(BAD_IMAGES_STAM
 	tools/mkiso.sh $@ $(B)/kernel.elf "test=all" $(DLL_FILES) $(TEST64_PROGS) $(USER_TEST_DLLS) $(BAD_IMAGES)
 
 kernel-test64: $(B)/test64.iso
-	-@QEMU_MEM=64M TIMEOUT=$(TEST_TIMEOUT) tools/qemu-run.sh $(B)/test64.iso $(B)/test64.log quiet; \
-	 tr -d '\r' < $(B)/test64.log | grep -E '^(ktest|utest): (PASS|FAIL|[0-9])|PANIC|EXCEPTION' | sed 's/^/[64M] /' || true
+	-@tools/mkdisk.sh $(B)/test64-disk.img $(DISK_SIZE); \
+	 DISK_IMG=$(B)/test64-disk.img QEMU_MEM=64M TIMEOUT=$(TEST_TIMEOUT) tools/qemu-run.sh $(B)/test64.iso $(B)/test64.log quiet; \
+	 tr -d '\r' < $(B)/test64.log | grep -E '^(ktest|utest): (PASS|FAIL|[0-9])|PANIC|EXCEPTION' | sed 's/^/[64M] /' || true; \
+	 tools/fsck-disk.sh $(B)/test64-disk.img test64-disk.img > $(B)/fsck64.log; cat $(B)/fsck64.log
 
 TEST_TIMEOUT ?= 300
 test: setup
@@ -217,7 +244,7 @@ test: setup
 	@$(MAKE) kernel-test64
 	@$(MAKE) svg-test
 	@tools/summarize.sh $(B)/host.log:host $(B)/test.log:ktest $(B)/test.log:utest \
-		$(B)/test64.log:ktest $(B)/test64.log:utest $(B)/svg.log:svg
+		$(B)/test64.log:ktest $(B)/test64.log:utest $(B)/svg.log:svg $(B)/fsck.log:fsck $(B)/fsck64.log:fsck
 
 # The SVG pictures of the vmmap_info dump in test.log, checked (no extra boot).
 svg-test: $(HOST_TOOLS)

@@ -62,7 +62,7 @@ void pci_write16(struct pci_addr a, uint8_t off, uint16_t v)
 }
 
 /* Search one bus (and the buses behind its bridges); depth bounds runaway bridge loops. */
-static bool scan_bus(uint8_t bus, uint16_t vendor, uint16_t device, struct pci_addr *out, int depth)
+static bool scan_bus(uint8_t bus, uint16_t vendor, uint16_t device, struct pci_addr *out, int depth, unsigned *skip)
 {
 	for (uint8_t dev = 0; dev < 32; dev++) {
 		struct pci_addr a = { bus, dev, 0 };
@@ -74,13 +74,13 @@ static bool scan_bus(uint8_t bus, uint16_t vendor, uint16_t device, struct pci_a
 			uint16_t v = pci_read16(a, PCI_VENDOR_ID);
 			if (v == 0xffff)
 				continue;
-			if (v == vendor && pci_read16(a, PCI_DEVICE_ID) == device) {
+			if (v == vendor && pci_read16(a, PCI_DEVICE_ID) == device && (*skip)-- == 0) {
 				*out = a;
 				return true;
 			}
 			uint8_t secondary = pci_read8(a, PCI_SECONDARY_BUS);
 			if ((pci_read8(a, PCI_HEADER_TYPE) & 0x7f) == 1 && secondary > bus && depth < 8 &&
-			    scan_bus(secondary, vendor, device, out, depth + 1))
+			    scan_bus(secondary, vendor, device, out, depth + 1, skip))
 				return true;
 		}
 	}
@@ -89,7 +89,13 @@ static bool scan_bus(uint8_t bus, uint16_t vendor, uint16_t device, struct pci_a
 
 bool pci_find(uint16_t vendor, uint16_t device, struct pci_addr *out)
 {
-	return scan_bus(0, vendor, device, out, 0);
+	return pci_find_nth(vendor, device, 0, out);
+}
+
+bool pci_find_nth(uint16_t vendor, uint16_t device, unsigned n, struct pci_addr *out)
+{
+	unsigned skip = n;
+	return scan_bus(0, vendor, device, out, 0, &skip);
 }
 
 uint16_t pci_io_bar(struct pci_addr a, int n)

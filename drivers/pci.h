@@ -39,6 +39,9 @@ void pci_write16(struct pci_addr a, uint8_t off, uint16_t v);
  */
 bool pci_find(uint16_t vendor, uint16_t device, struct pci_addr *out);
 
+/* The n-th (from 0) such function in the same scan order; false when there are fewer. */
+bool pci_find_nth(uint16_t vendor, uint16_t device, unsigned n, struct pci_addr *out);
+
 /* The I/O port base of BAR n (an I/O BAR), or 0 if BAR n is a memory BAR or unset. */
 uint16_t pci_io_bar(struct pci_addr a, int n);
 

@@ -15,12 +15,14 @@
  * used ring (flags, idx, {id, len}[Q], avail_event).
  *
  * A request is three chained descriptors: the 16-byte header {type, reserved,
- * sector} (device reads), the 4 KiB data page (device writes it for a read),
- * and one status byte (device writes).  Request k of a batch always uses
- * descriptors 3k..3k+2 and header/status slot k, so no free list is needed:
- * a batch is submitted whole and completed whole before the next.
+ * sector} (device reads), the data (device writes it for a read), and one
+ * status byte (device writes).  Request k of a batch always uses descriptors
+ * 3k..3k+2 and header/status slot k, so no free list is needed: a batch is
+ * submitted whole and completed whole before the next.  The device may
+ * complete them in any order; only the count matters.
  */
 #include "virtio_blk.h"
+#include <string.h>
 #include "pci.h"
 #include "kernel/console.h"
 #include "kernel/cpu.h"
@@ -52,11 +54,17 @@
 #define VIRTQ_DESC_F_WRITE 2
 #define VIRTQ_AVAIL_F_NO_INTERRUPT 1
 
-#define VIRTIO_BLK_T_IN  0
-#define VIRTIO_BLK_T_OUT 1
-#define VIRTIO_BLK_S_OK  0
+#define VIRTIO_BLK_T_IN     0
+#define VIRTIO_BLK_T_OUT    1
+#define VIRTIO_BLK_T_GET_ID 8
+#define VIRTIO_BLK_S_OK     0
+#define VIRTIO_BLK_ID_BYTES 20
 
 #define TIMEOUT_MS 10000
+
+/* The request page: VBLK_BATCH headers, VBLK_BATCH status bytes, then the GET_ID buffer. */
+#define REQ_STATUS_OFF (VBLK_BATCH * 16)
+#define REQ_ID_OFF     2048
 
 struct virtq_desc {
 	uint64_t addr;
@@ -64,16 +72,12 @@ struct virtq_desc {
 	uint16_t flags, next;
 };
 
-struct virtq_used_elem {
-	uint32_t id, len;
-};
-
 struct blk_req_header {
 	uint32_t type, reserved;
 	uint64_t sector;
 };
 
-static struct {
+struct vdev {
 	bool present;
 	uint16_t io;		/* I/O BAR base */
 	uint16_t qsize;
@@ -82,22 +86,35 @@ static struct {
 	volatile uint16_t *avail;	/* [0] flags, [1] idx, [2 + i] ring */
 	volatile uint16_t *used;	/* [0] flags, [1] idx, then elements from byte 4 */
 	uint16_t avail_idx, used_idx;	/* our copies */
-	struct blk_req_header *hdr;	/* VBLK_BATCH headers, then VBLK_BATCH status bytes */
+	struct blk_req_header *hdr;
 	volatile uint8_t *status;
-	uint64_t hdr_phys, status_phys;
-} vb;
+	uint64_t req_phys;
+	char serial[VIRTIO_BLK_ID_BYTES + 1];
+};
 
-static inline uint32_t io_in32(uint16_t off)
+static struct vdev devs[VBLK_MAX_DEV];
+static int ndevs;
+static bool probed;
+static int pagefile_dev = -1;
+
+/* One request of a batch: type, sector, its data (phys, len > 0). */
+struct req {
+	uint32_t type;
+	uint64_t sector, phys;
+	uint32_t len;
+};
+
+static inline uint32_t io_in32(struct vdev *d, uint16_t off)
 {
 	uint32_t v;
-	__asm__ volatile("inl %1, %0" : "=a"(v) : "Nd"((uint16_t)(vb.io + off)));
+	__asm__ volatile("inl %1, %0" : "=a"(v) : "Nd"((uint16_t)(d->io + off)));
 	return v;
 }
 
-static inline uint16_t io_in16(uint16_t off)
+static inline uint16_t io_in16(struct vdev *d, uint16_t off)
 {
 	uint16_t v;
-	__asm__ volatile("inw %1, %0" : "=a"(v) : "Nd"((uint16_t)(vb.io + off)));
+	__asm__ volatile("inw %1, %0" : "=a"(v) : "Nd"((uint16_t)(d->io + off)));
 	return v;
 }
 
@@ -108,29 +125,83 @@ static uint64_t ring_bytes(uint16_t q, uint64_t *used_off)
 	return *used_off + 6 + 8ULL * q;
 }
 
-int vblk_init(void)
+/* Submit r[0..n) (n <= VBLK_BATCH) with one notification and poll until all are used; 0 if all OK. */
+static int run_batch(struct vdev *d, const struct req *r, unsigned n)
 {
-	struct pci_addr a;
-	if (!pci_find(VIRTIO_VENDOR, VIRTIO_BLK_LEGACY_ID, &a))
-		return -1;
-	vb.io = pci_io_bar(a, 0);
-	if (!vb.io) {
+	for (unsigned k = 0; k < n; k++) {
+		struct virtq_desc *dd = &d->desc[3 * k];
+		bool in = r[k].type != VIRTIO_BLK_T_OUT;	/* the device writes the data */
+		d->hdr[k] = (struct blk_req_header){ r[k].type, 0, r[k].sector };
+		d->status[k] = 0xff;
+		dd[0] = (struct virtq_desc){ d->req_phys + k * sizeof(struct blk_req_header), sizeof(struct blk_req_header),
+					     VIRTQ_DESC_F_NEXT, (uint16_t)(3 * k + 1) };
+		dd[1] = (struct virtq_desc){ r[k].phys, r[k].len, (uint16_t)(VIRTQ_DESC_F_NEXT | (in ? VIRTQ_DESC_F_WRITE : 0)),
+					     (uint16_t)(3 * k + 2) };
+		dd[2] = (struct virtq_desc){ d->req_phys + REQ_STATUS_OFF + k, 1, VIRTQ_DESC_F_WRITE, 0 };
+		d->avail[2 + (d->avail_idx + k) % d->qsize] = (uint16_t)(3 * k);
+	}
+	__atomic_thread_fence(__ATOMIC_SEQ_CST);	/* descriptors and ring entries before the index */
+	d->avail_idx = (uint16_t)(d->avail_idx + n);
+	d->avail[1] = d->avail_idx;
+	__atomic_thread_fence(__ATOMIC_SEQ_CST);	/* the index before the doorbell */
+	outw(d->io + REG_QUEUE_NOTIFY, 0);
+
+	uint16_t want = (uint16_t)(d->used_idx + n);
+	uint64_t deadline = rdtsc() + TIMEOUT_MS * time_tsc_per_ms();
+	while (d->used[1] != want) {
+		if (rdtsc() > deadline) {
+			kprintf("virtio-blk: no completion in %u ms; device %s given up\n", TIMEOUT_MS, d->serial);
+			outb(d->io + REG_STATUS, STATUS_FAILED);
+			d->present = false;
+			return -1;
+		}
+		pause();
+	}
+	__atomic_thread_fence(__ATOMIC_SEQ_CST);	/* the used index before the status bytes */
+	d->used_idx = want;
+	(void)inb(d->io + REG_ISR);	/* acknowledge (interrupts are suppressed, the line may still be raised) */
+	int rc = 0;
+	for (unsigned k = 0; k < n; k++)
+		if (d->status[k] != VIRTIO_BLK_S_OK)
+			rc = -1;
+	return rc;
+}
+
+/* Read the device's serial (GET_ID); "" when it has none or does not answer. */
+static void read_serial(struct vdev *d)
+{
+	char *buf = phys_to_virt(d->req_phys + REQ_ID_OFF);
+	memset(buf, 0, VIRTIO_BLK_ID_BYTES);
+	struct req r = { VIRTIO_BLK_T_GET_ID, 0, d->req_phys + REQ_ID_OFF, VIRTIO_BLK_ID_BYTES };
+	if (run_batch(d, &r, 1) != 0)
+		buf[0] = 0;	/* unsupported: no serial */
+	int i = 0;
+	for (; i < VIRTIO_BLK_ID_BYTES && buf[i] >= 0x20 && buf[i] < 0x7f; i++)
+		d->serial[i] = buf[i];
+	d->serial[i] = 0;
+}
+
+/* Set up the device at a; true if usable. */
+static bool dev_init(struct vdev *d, struct pci_addr a)
+{
+	d->io = pci_io_bar(a, 0);
+	if (!d->io) {
 		kprintf("virtio-blk: %02x:%02x.%x has no I/O BAR (legacy interface off?)\n", a.bus, a.dev, a.fn);
-		return -1;
+		return false;
 	}
 	pci_write16(a, PCI_COMMAND, pci_read16(a, PCI_COMMAND) | PCI_CMD_IO | PCI_CMD_MASTER);
 
-	outb(vb.io + REG_STATUS, 0);	/* reset */
-	outb(vb.io + REG_STATUS, STATUS_ACKNOWLEDGE);
-	outb(vb.io + REG_STATUS, STATUS_ACKNOWLEDGE | STATUS_DRIVER);
-	uint32_t features = io_in32(REG_DEVICE_FEATURES);
-	outl(vb.io + REG_DRIVER_FEATURES, 0);	/* nothing optional is needed */
-	outw(vb.io + REG_QUEUE_SELECT, 0);
-	uint16_t q = io_in16(REG_QUEUE_SIZE);
+	outb(d->io + REG_STATUS, 0);	/* reset */
+	outb(d->io + REG_STATUS, STATUS_ACKNOWLEDGE);
+	outb(d->io + REG_STATUS, STATUS_ACKNOWLEDGE | STATUS_DRIVER);
+	uint32_t features = io_in32(d, REG_DEVICE_FEATURES);
+	outl(d->io + REG_DRIVER_FEATURES, 0);	/* nothing optional is needed */
+	outw(d->io + REG_QUEUE_SELECT, 0);
+	uint16_t q = io_in16(d, REG_QUEUE_SIZE);
 	if ((features & VIRTIO_BLK_F_RO) || q < 3 * VBLK_BATCH) {
 		kprintf("virtio-blk: unusable (features %x, queue size %u)\n", features, q);
-		outb(vb.io + REG_STATUS, STATUS_FAILED);
-		return -1;
+		outb(d->io + REG_STATUS, STATUS_FAILED);
+		return false;
 	}
 	uint64_t used_off, bytes = ring_bytes(q, &used_off);
 	unsigned order = 0;
@@ -143,88 +214,97 @@ int vblk_init(void)
 			frame_free(ring, order);
 		if (reqs)
 			frame_free(reqs, 0);
-		outb(vb.io + REG_STATUS, STATUS_FAILED);
-		return -1;
+		outb(d->io + REG_STATUS, STATUS_FAILED);
+		return false;
 	}
 	uint8_t *base = phys_to_virt(ring);
-	vb.qsize = q;
-	vb.desc = (struct virtq_desc *)base;
-	vb.avail = (volatile uint16_t *)(base + 16ULL * q);
-	vb.used = (volatile uint16_t *)(base + used_off);
-	vb.avail[0] = VIRTQ_AVAIL_F_NO_INTERRUPT;	/* we poll */
-	vb.hdr = phys_to_virt(reqs);
-	vb.hdr_phys = reqs;
-	vb.status = (volatile uint8_t *)(vb.hdr + VBLK_BATCH);
-	vb.status_phys = reqs + VBLK_BATCH * sizeof(struct blk_req_header);
-	outl(vb.io + REG_QUEUE_PFN, (uint32_t)(ring >> PAGE_SHIFT));
-	outb(vb.io + REG_STATUS, STATUS_ACKNOWLEDGE | STATUS_DRIVER | STATUS_DRIVER_OK);
-	vb.sectors = (uint64_t)io_in32(REG_CAPACITY) | (uint64_t)io_in32(REG_CAPACITY + 4) << 32;
-	vb.present = true;
-	kprintf("virtio-blk: %02x:%02x.%x io %x, %lu sectors (%lu MiB), queue size %u\n", a.bus, a.dev, a.fn, vb.io,
-		vb.sectors, vb.sectors >> 11, q);
-	return 0;
+	d->qsize = q;
+	d->desc = (struct virtq_desc *)base;
+	d->avail = (volatile uint16_t *)(base + 16ULL * q);
+	d->used = (volatile uint16_t *)(base + used_off);
+	d->avail[0] = VIRTQ_AVAIL_F_NO_INTERRUPT;	/* we poll */
+	d->hdr = phys_to_virt(reqs);
+	d->req_phys = reqs;
+	d->status = (volatile uint8_t *)phys_to_virt(reqs + REQ_STATUS_OFF);
+	outl(d->io + REG_QUEUE_PFN, (uint32_t)(ring >> PAGE_SHIFT));
+	outb(d->io + REG_STATUS, STATUS_ACKNOWLEDGE | STATUS_DRIVER | STATUS_DRIVER_OK);
+	d->sectors = (uint64_t)io_in32(d, REG_CAPACITY) | (uint64_t)io_in32(d, REG_CAPACITY + 4) << 32;
+	d->present = true;
+	read_serial(d);
+	kprintf("virtio-blk: %02x:%02x.%x io %x, %lu sectors (%lu MiB), queue size %u, serial \"%s\"\n", a.bus, a.dev,
+		a.fn, d->io, d->sectors, d->sectors >> 11, q, d->serial);
+	return true;
+}
+
+int vblk_init(void)
+{
+	if (!probed) {
+		probed = true;
+		struct pci_addr a;
+		for (unsigned i = 0; ndevs < VBLK_MAX_DEV && pci_find_nth(VIRTIO_VENDOR, VIRTIO_BLK_LEGACY_ID, i, &a); i++)
+			if (dev_init(&devs[ndevs], a))
+				ndevs++;
+		pagefile_dev = vblk_find("pagefile");
+		if (pagefile_dev < 0 && ndevs > 0 && devs[0].serial[0] == 0)
+			pagefile_dev = 0;
+	}
+	return pagefile_dev >= 0 ? 0 : -1;
+}
+
+int vblk_find(const char *serial)
+{
+	for (int i = 0; i < ndevs; i++)
+		if (devs[i].present && strcmp(devs[i].serial, serial) == 0)
+			return i;
+	return -1;
+}
+
+bool vblk_dev_present(int dev)
+{
+	return dev >= 0 && dev < ndevs && devs[dev].present;
+}
+
+uint64_t vblk_dev_sectors(int dev)
+{
+	return vblk_dev_present(dev) ? devs[dev].sectors : 0;
+}
+
+int vblk_dev_transfer(int dev, const struct vblk_op *ops, unsigned n, bool write)
+{
+	if (!vblk_dev_present(dev))
+		return -1;
+	struct vdev *d = &devs[dev];
+	struct req r[VBLK_BATCH];
+	int rc = 0;
+	for (unsigned i = 0; i < n && d->present; i += VBLK_BATCH) {
+		unsigned m = n - i < VBLK_BATCH ? n - i : VBLK_BATCH, k = 0;
+		for (unsigned j = 0; j < m; j++) {
+			const struct vblk_op *o = &ops[i + j];
+			uint32_t len = o->len ? o->len : PAGE_SIZE;
+			if (len % VBLK_SECTOR || len > VBLK_MAX_LEN || o->sector > d->sectors ||
+			    len / VBLK_SECTOR > d->sectors - o->sector) {
+				rc = -1;
+				continue;
+			}
+			r[k++] = (struct req){ write ? VIRTIO_BLK_T_OUT : VIRTIO_BLK_T_IN, o->sector, o->phys, len };
+		}
+		if (k && run_batch(d, r, k))
+			rc = -1;
+	}
+	return d->present ? rc : -1;
 }
 
 bool vblk_present(void)
 {
-	return vb.present;
+	return vblk_dev_present(pagefile_dev);
 }
 
 uint64_t vblk_sectors(void)
 {
-	return vb.present ? vb.sectors : 0;
-}
-
-/* Submit ops[0..n) (n <= VBLK_BATCH) with one notification and poll until all are used. */
-static int run_batch(const struct vblk_op *ops, unsigned n, bool write)
-{
-	for (unsigned k = 0; k < n; k++) {
-		struct virtq_desc *d = &vb.desc[3 * k];
-		vb.hdr[k] = (struct blk_req_header){ write ? VIRTIO_BLK_T_OUT : VIRTIO_BLK_T_IN, 0, ops[k].sector };
-		vb.status[k] = 0xff;
-		d[0] = (struct virtq_desc){ vb.hdr_phys + k * sizeof(struct blk_req_header), sizeof(struct blk_req_header),
-					    VIRTQ_DESC_F_NEXT, (uint16_t)(3 * k + 1) };
-		d[1] = (struct virtq_desc){ ops[k].phys, PAGE_SIZE,
-					    (uint16_t)(VIRTQ_DESC_F_NEXT | (write ? 0 : VIRTQ_DESC_F_WRITE)), (uint16_t)(3 * k + 2) };
-		d[2] = (struct virtq_desc){ vb.status_phys + k, 1, VIRTQ_DESC_F_WRITE, 0 };
-		vb.avail[2 + (vb.avail_idx + k) % vb.qsize] = (uint16_t)(3 * k);
-	}
-	__atomic_thread_fence(__ATOMIC_SEQ_CST);	/* descriptors and ring entries before the index */
-	vb.avail_idx = (uint16_t)(vb.avail_idx + n);
-	vb.avail[1] = vb.avail_idx;
-	__atomic_thread_fence(__ATOMIC_SEQ_CST);	/* the index before the doorbell */
-	outw(vb.io + REG_QUEUE_NOTIFY, 0);
-
-	uint16_t want = (uint16_t)(vb.used_idx + n);
-	uint64_t deadline = rdtsc() + TIMEOUT_MS * time_tsc_per_ms();
-	while (vb.used[1] != want) {
-		if (rdtsc() > deadline) {
-			kprintf("virtio-blk: no completion in %u ms; device given up\n", TIMEOUT_MS);
-			outb(vb.io + REG_STATUS, STATUS_FAILED);
-			vb.present = false;
-			return -1;
-		}
-		pause();
-	}
-	__atomic_thread_fence(__ATOMIC_SEQ_CST);	/* the used index before the status bytes */
-	vb.used_idx = want;
-	(void)inb(vb.io + REG_ISR);	/* acknowledge (interrupts are suppressed, the line may still be raised) */
-	int rc = 0;
-	for (unsigned k = 0; k < n; k++)
-		if (vb.status[k] != VIRTIO_BLK_S_OK)
-			rc = -1;
-	return rc;
+	return vblk_dev_sectors(pagefile_dev);
 }
 
 int vblk_transfer(const struct vblk_op *ops, unsigned n, bool write)
 {
-	if (!vb.present)
-		return -1;
-	int rc = 0;
-	for (unsigned i = 0; i < n && vb.present; i += VBLK_BATCH) {
-		unsigned m = n - i < VBLK_BATCH ? n - i : VBLK_BATCH;
-		if (run_batch(ops + i, m, write))
-			rc = -1;
-	}
-	return vb.present ? rc : -1;
+	return vblk_dev_transfer(pagefile_dev, ops, n, write);
 }

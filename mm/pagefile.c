@@ -96,7 +96,7 @@ ntstatus_t pagefile_transfer(const uint64_t *slots, const uint64_t *phys, unsign
 		for (unsigned k = 0; k < m; k++) {
 			if (slots[i + k] >= pf.slots || (phys[i + k] & (PAGE_SIZE - 1)))
 				return STATUS_INVALID_PARAMETER;
-			ops[k] = (struct vblk_op){ slots[i + k] * (PAGE_SIZE / VBLK_SECTOR), phys[i + k] };
+			ops[k] = (struct vblk_op){ slots[i + k] * (PAGE_SIZE / VBLK_SECTOR), phys[i + k], PAGE_SIZE };
 		}
 		if (vblk_transfer(ops, m, write))
 			return STATUS_IN_PAGE_ERROR;

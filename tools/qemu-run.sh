@@ -8,7 +8,9 @@
 #   MODE quiet: COM1 goes to LOG only.
 # env: TIMEOUT (seconds, default 60), QEMU_MEM (default 512M), QEMU_CPU (default max),
 #      QEMU_EXTRA (more QEMU arguments), PAGEFILE_IMG (a raw image attached as the
-#      pagefile: a legacy-interface virtio-blk PCI disk; unset or empty: no disk).
+#      pagefile: a legacy-interface virtio-blk PCI disk, serial "pagefile"; unset or empty:
+#      no disk), DISK_IMG (a raw FAT32 image attached as C:, a second virtio-blk disk,
+#      serial "cdrive"; unset or empty: no C: drive).
 #
 # Exit status: the N of the kernel's last "poweroff: status N" line (1 if N is
 # non-zero but a multiple of 256); 124 on timeout; 125 if the machine stopped
@@ -24,7 +26,11 @@ args=(-machine q35 -cpu "${QEMU_CPU:-max}" -m "${QEMU_MEM:-512M}" -smp 1
       -cdrom "$iso" -boot d)
 if [ -n "${PAGEFILE_IMG:-}" ]; then
 	args+=(-drive "file=$PAGEFILE_IMG,if=none,id=pagefile,format=raw,cache=unsafe"
-	       -device virtio-blk-pci,drive=pagefile,disable-legacy=off,disable-modern=on)
+	       -device virtio-blk-pci,drive=pagefile,serial=pagefile,disable-legacy=off,disable-modern=on)
+fi
+if [ -n "${DISK_IMG:-}" ]; then
+	args+=(-drive "file=$DISK_IMG,if=none,id=cdrive,format=raw,cache=writeback"
+	       -device virtio-blk-pci,drive=cdrive,serial=cdrive,disable-legacy=off,disable-modern=on)
 fi
 case "$mode" in
 console) args+=(-serial stdio) ;;

@@ -34,6 +34,9 @@ need grub-mkrescue grub-common
 need /usr/lib/grub/i386-pc/moddep.lst grub-pc-bin
 need xorriso xorriso
 need mformat mtools
+# The C: drive: mkfs.fat makes it, fsck.fat checks it after the test boots (tools/mkdisk.sh).
+need /usr/sbin/mkfs.fat dosfstools
+need mcopy mtools
 need clang clang
 # libFuzzer for the host fuzz targets (only a Recommends of clang's packages).
 need "$(clang -print-file-name=libclang_rt.fuzzer-x86_64.a 2> /dev/null)" libclang-rt-dev

@@ -102,7 +102,7 @@ KTEST(pagefile_device_error_is_reported)
 	uint64_t a = frame_alloc(0, FRAME_KERNEL);
 	KT_ASSERT(a);
 	/* Past the end of the disk: the device answers VIRTIO_BLK_S_IOERR. */
-	struct vblk_op op = { vblk_sectors(), a };
+	struct vblk_op op = { vblk_sectors(), a, PAGE_SIZE };
 	KT_EQ(vblk_transfer(&op, 1, false), -1);
 	op.sector = vblk_sectors() - 4;	/* straddles the end */
 	KT_EQ(vblk_transfer(&op, 1, true), -1);
