@@ -17,6 +17,7 @@
 #include "awe.h"
 #include "frame.h"
 #include "kheap.h"
+#include "lock.h"
 #include "paging.h"
 #include "prot.h"
 #include "vm_ext.h"
@@ -117,8 +118,14 @@ ntstatus_t awe_allocate(struct vm_space *vm, uint64_t want, uint64_t *pfns, uint
 			why = STATUS_COMMITMENT_LIMIT;
 			break;
 		}
+		if (!pin_charge(vm, 1)) {	/* the pinned-memory bounds (mm/lock.h) */
+			vm_uncharge(vm, 1);
+			why = STATUS_INSUFFICIENT_RESOURCES;
+			break;
+		}
 		uint64_t f = frame_alloc_zeroed(0, FRAME_AWE);
 		if (!f) {
+			pin_uncharge(vm, 1);
 			vm_uncharge(vm, 1);
 			why = STATUS_INSUFFICIENT_RESOURCES;
 			break;
@@ -197,6 +204,7 @@ ntstatus_t awe_free(struct vm_space *vm, const uint64_t *pfns, uint64_t n, uint6
 		}
 		frame_free(e->pfn << PAGE_SHIFT, 0);
 		vm_uncharge(vm, 1);
+		pin_uncharge(vm, 1);
 		e->va = AWE_FREED;
 	}
 	if (i)
@@ -308,6 +316,7 @@ void awe_destroy(struct vm_space *vm)
 		frame_free(s->pages[i].pfn << PAGE_SHIFT, 0);
 	}
 	vm_uncharge(vm, s->count);
+	pin_uncharge(vm, s->count);
 	kfree(s->pages);
 	kfree(s);
 	vm->awe = NULL;

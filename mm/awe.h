@@ -18,7 +18,8 @@
 /*
  * AllocateUserPhysicalPages: allocate up to want zeroed frames for vm,
  * store their frame numbers in pfns[0..*got) and the count in *got (fewer
- * than asked when memory or commit runs out).  STATUS_COMMITMENT_LIMIT or
+ * than asked when memory, commit or the pinned-memory bounds of mm/lock.h
+ * run out).  STATUS_COMMITMENT_LIMIT or
  * STATUS_INSUFFICIENT_RESOURCES when not even one page could be had (nothing
  * allocated); STATUS_SUCCESS with *got 0 for want 0.
  */

@@ -15,6 +15,7 @@
 #include "vm_ext.h"
 #include "frame.h"
 #include "kheap.h"
+#include "lock.h"
 #include "paging.h"
 #include "phys.h"
 #include "section.h"
@@ -51,14 +52,19 @@ static ntstatus_t fork_large(struct vm_space *parent, const struct vad *v, struc
 		pte_t e = pt_query(parent->root, va, &size);
 		if (!(e & PTE_P) || size != PAGE_2M)
 			continue;
-		uint64_t f = frame_alloc(9, FRAME_USER);
-		if (!f)
+		if (!pin_charge(child, PAGE_2M / PAGE_SIZE))	/* the child's copy is pinned too (mm/lock.h) */
 			return STATUS_INSUFFICIENT_RESOURCES;
+		uint64_t f = frame_alloc(9, FRAME_USER);
+		if (!f) {
+			pin_uncharge(child, PAGE_2M / PAGE_SIZE);
+			return STATUS_INSUFFICIENT_RESOURCES;
+		}
 		uint64_t from = e & PTE_ADDR_2M;
 		for (uint64_t off = 0; off < PAGE_2M; off += PAGE_SIZE)
 			page_copy(phys_to_virt(f + off), phys_to_virt(from + off));
 		if (pt_map_large(child->root, va, f, e & ~(PTE_ADDR_2M | PTE_PS))) {
 			frame_free(f, 9);
+			pin_uncharge(child, PAGE_2M / PAGE_SIZE);
 			return STATUS_INSUFFICIENT_RESOURCES;
 		}
 	}

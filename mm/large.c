@@ -11,6 +11,7 @@
 #include "vm_ext.h"
 #include "frame.h"
 #include "kheap.h"
+#include "lock.h"
 #include "pat.h"
 #include "paging.h"
 #include "prot.h"
@@ -59,6 +60,11 @@ ntstatus_t large_allocate(struct vm_space *vm, uint64_t *base, uint64_t *size, u
 		st = STATUS_COMMITMENT_LIMIT;
 		goto undo;
 	}
+	if (!pin_charge(vm, len / PAGE_SIZE)) {	/* the pinned-memory bounds (mm/lock.h) */
+		vm_uncharge(vm, len / PAGE_SIZE);
+		st = STATUS_INSUFFICIENT_RESOURCES;	/* ERROR_NO_SYSTEM_RESOURCES */
+		goto undo;
+	}
 	for (; got < n; got++) {
 		frames[got] = frame_alloc_zeroed(9, FRAME_USER);
 		if (!frames[got]) {
@@ -88,6 +94,7 @@ uncharge:
 		pt_unmap_large(vm->root, start + --mapped * PAGE_2M);
 	while (got)
 		frame_free(frames[--got], 9);
+	pin_uncharge(vm, len / PAGE_SIZE);
 	vm_uncharge(vm, len / PAGE_SIZE);
 undo:
 	kfree(frames);
@@ -101,8 +108,10 @@ void large_release(struct vm_space *vm, struct vad *v)
 		return;
 	for (uint64_t va = v->start; va < v->end; va += PAGE_2M) {
 		pte_t old = pt_unmap_large(vm->root, va);
-		if (old & PTE_P)
+		if (old & PTE_P) {
 			frame_free(old & PTE_ADDR_2M, 9);
+			pin_uncharge(vm, PAGE_2M / PAGE_SIZE);	/* each mapped 2 MiB page was pinned (fork: fork_large) */
+		}
 	}
 }
 

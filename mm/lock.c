@@ -24,6 +24,37 @@
 
 #define WS_FLAGS_KNOWN (LOCK_WS_MIN_ENABLE | LOCK_WS_MIN_DISABLE | LOCK_WS_MAX_ENABLE | LOCK_WS_MAX_DISABLE)
 
+static uint64_t pinned_total;	/* pinned frames of every process */
+
+void pin_get(struct pin_info *out)
+{
+	struct frame_stats fs;
+	frame_stats(&fs);
+	uint64_t keep = fs.total / 8 > PIN_RESERVE_MIN ? fs.total / 8 : PIN_RESERVE_MIN;
+	out->system_limit = fs.total > keep ? fs.total - keep : 0;
+	out->process_limit = fs.total / 2;
+	out->pinned = pinned_total;
+}
+
+bool pin_charge(struct vm_space *vm, uint64_t pages)
+{
+	struct pin_info p;
+	pin_get(&p);
+	if (pinned_total > p.system_limit || pages > p.system_limit - pinned_total || vm->pinned > p.process_limit ||
+	    pages > p.process_limit - vm->pinned)
+		return false;
+	pinned_total += pages;
+	vm->pinned += pages;
+	return true;
+}
+
+void pin_uncharge(struct vm_space *vm, uint64_t pages)
+{
+	ASSERT(pages <= vm->pinned && pages <= pinned_total);
+	vm->pinned -= pages;
+	pinned_total -= pages;
+}
+
 void lock_space_init(struct vm_space *vm)
 {
 	vm->locked = 0;
@@ -67,6 +98,7 @@ void lock_forget(struct vm_space *vm, struct vad *v, uint64_t start, uint64_t en
 	uint64_t n = clear_bits(v->lock_bits, (start - v->start) >> PAGE_SHIFT, (end - v->start) >> PAGE_SHIFT);
 	ASSERT(n <= vm->locked);
 	vm->locked -= n;
+	pin_uncharge(vm, n);
 }
 
 void vm_unlock_view(struct vm_space *vm, uint64_t addr)
@@ -122,6 +154,10 @@ ntstatus_t vm_lock(struct vm_space *vm, uint64_t start, uint64_t *endp)
 	}
 	if (vm->locked + pages - already + LOCK_WS_OVERHEAD > vm->ws_min)
 		return STATUS_WORKING_SET_QUOTA;
+	/* The pin bounds (pin_charge), for the pages newly locked: given back below, taken page by page. */
+	if (!pin_charge(vm, pages - already))
+		return STATUS_WORKING_SET_QUOTA;
+	pin_uncharge(vm, pages - already);
 	/* Read every page in; the first that cannot be read is the answer. */
 	for (uint64_t va = start; va < end; va += PAGE_SIZE) {
 		ntstatus_t st = fault_in(vm, va);
@@ -149,12 +185,19 @@ ntstatus_t vm_lock(struct vm_space *vm, uint64_t start, uint64_t *endp)
 		v = vad_at(vm, v, va);
 		uint64_t i = (va - v->start) >> PAGE_SHIFT;
 		bool was = bit_test(v->lock_bits, i);
+		if (!was && !pin_charge(vm, 1)) {	/* cannot fail: checked above, and faults pin nothing */
+			if (va == start)
+				return STATUS_WORKING_SET_QUOTA;
+			*endp = va;
+			break;
+		}
 		bit_set(v->lock_bits, i);
 		vm->locked += !was;
 		ntstatus_t st = fault_in(vm, va);
 		if (st && va == start && !was) {
 			bit_clear(v->lock_bits, i);
 			vm->locked--;
+			pin_uncharge(vm, 1);
 			return st;
 		}
 		if (st) {

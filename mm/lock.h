@@ -11,6 +11,7 @@
 #ifndef MM_LOCK_H
 #define MM_LOCK_H
 
+#include <stdbool.h>
 #include <stdint.h>
 #include "vm.h"
 
@@ -24,6 +25,25 @@
 #define LOCK_WS_MIN_DISABLE 0x2
 #define LOCK_WS_MAX_ENABLE  0x4
 #define LOCK_WS_MAX_DISABLE 0x8
+
+/*
+ * Pinned frames: user memory the evictor can never take (VirtualLock'ed
+ * pages, AWE physical pages, large pages).  So that one process cannot pin
+ * RAM and leave the rest of the system paging itself, pinned frames are
+ * bounded system-wide to the managed RAM less max(16 MiB, 1/8 of it), and per
+ * process to half of the managed RAM.  Every process holds
+ * SeLockMemoryPrivilege (there is no security model); these bounds are what
+ * protects the system.  pin_charge takes pages for vm (false, taking nothing,
+ * beyond either bound); pin_uncharge gives them back.
+ */
+#define PIN_RESERVE_MIN 4096	/* 16 MiB of RAM always left pageable, at least */
+bool pin_charge(struct vm_space *vm, uint64_t pages);
+void pin_uncharge(struct vm_space *vm, uint64_t pages);
+/* The bounds and the system-wide count, in pages. */
+struct pin_info {
+	uint64_t system_limit, process_limit, pinned;
+};
+void pin_get(struct pin_info *out);
 
 /* The limits of a new process (nothing locked). */
 void lock_space_init(struct vm_space *vm);

@@ -172,8 +172,9 @@ void vm_space_destroy(struct vm_space *vm)
 		vad_delete(v);
 	}
 	awe_destroy(vm);
-	vm->locked = 0;	/* the lock bitmaps went with their VADs */
-	ASSERT(vm->charge == 0);
+	pin_uncharge(vm, vm->locked);	/* the lock bitmaps went with their VADs */
+	vm->locked = 0;
+	ASSERT(vm->charge == 0 && vm->pinned == 0);
 	evict_space_remove(vm);
 	pt_destroy_root(vm->root);
 	vm->root = 0;

@@ -24,6 +24,7 @@ struct vm_space {
 	uint64_t locked;
 	uint64_t ws_min, ws_max;
 	uint32_t ws_flags;	/* QUOTA_LIMITS_HARDWS_* recorded by SetProcessWorkingSetSizeEx */
+	uint64_t pinned;	/* frames no eviction can take: locked, AWE and large pages (mm/lock.c, pin_charge) */
 };
 
 /* MEMORY_BASIC_INFORMATION, 48 bytes, as Windows x64 lays it out. */
