@@ -1,6 +1,6 @@
 /*
- * libc/kernel32/console.c - the standard handles and output.  The only
- * device is the console log (the serial line): the standard handles are
+ * libc/kernel32/console.c - the standard handles and output.  The console
+ * is the console log (the serial line): the standard handles are
  * console pseudo-handles (3, 7, 11, ntdll puts them in the process
  * parameters).  It is a character device that is not a console window:
  * GetFileType says FILE_TYPE_CHAR and GetConsoleMode fails, as for a serial
@@ -53,14 +53,16 @@ static BOOL console_write(const void *buf, DWORD n, LPDWORD written)
 	return TRUE;
 }
 
-/* WriteFile: console handles only (no file system); overlapped I/O is not supported. */
+/* WriteFile: the console here, files in file_io.c; overlapped I/O on the console is not supported. */
 BOOL WINAPI WriteFile(HANDLE hFile, LPCVOID lpBuffer, DWORD nNumberOfBytesToWrite, LPDWORD lpNumberOfBytesWritten,
 		      LPOVERLAPPED lpOverlapped)
 {
 	if (lpNumberOfBytesWritten)
 		*lpNumberOfBytesWritten = 0;
+	if (!K32_IS_CONSOLE(hFile))
+		return k32_file_write(hFile, lpBuffer, nNumberOfBytesToWrite, lpNumberOfBytesWritten, lpOverlapped);
 	if (!console_out(hFile)) {
-		SetLastError(hFile == CONSOLE_STDIN ? ERROR_ACCESS_DENIED : ERROR_INVALID_HANDLE);
+		SetLastError(ERROR_ACCESS_DENIED);
 		return FALSE;
 	}
 	if (lpOverlapped) {
@@ -70,16 +72,16 @@ BOOL WINAPI WriteFile(HANDLE hFile, LPCVOID lpBuffer, DWORD nNumberOfBytesToWrit
 	return console_write(lpBuffer, nNumberOfBytesToWrite, lpNumberOfBytesWritten);
 }
 
-/* ReadFile: the console has no input: 0 bytes (end of file) from stdin. */
+/* ReadFile: files in file_io.c; the console has no input: 0 bytes (end of file) from stdin. */
 BOOL WINAPI ReadFile(HANDLE hFile, LPVOID lpBuffer, DWORD nNumberOfBytesToRead, LPDWORD lpNumberOfBytesRead,
 		     LPOVERLAPPED lpOverlapped)
 {
-	(void)lpBuffer;
-	(void)nNumberOfBytesToRead;
 	if (lpNumberOfBytesRead)
 		*lpNumberOfBytesRead = 0;
+	if (!K32_IS_CONSOLE(hFile))
+		return k32_file_read(hFile, lpBuffer, nNumberOfBytesToRead, lpNumberOfBytesRead, lpOverlapped);
 	if (hFile != CONSOLE_STDIN) {
-		SetLastError(K32_IS_CONSOLE(hFile) ? ERROR_ACCESS_DENIED : ERROR_INVALID_HANDLE);
+		SetLastError(ERROR_ACCESS_DENIED);
 		return FALSE;
 	}
 	if (lpOverlapped) {
@@ -138,13 +140,16 @@ BOOL WINAPI GetConsoleMode(HANDLE hConsoleHandle, LPDWORD lpMode)
 	return FALSE;
 }
 
-/* GetFileType: FILE_TYPE_CHAR for the console handles, else FILE_TYPE_UNKNOWN and ERROR_INVALID_HANDLE. */
+/* GetFileType: FILE_TYPE_CHAR for the console handles, FILE_TYPE_DISK for files, else FILE_TYPE_UNKNOWN and ERROR_INVALID_HANDLE. */
 DWORD WINAPI GetFileType(HANDLE hFile)
 {
 	if (K32_IS_CONSOLE(hFile))
 		return FILE_TYPE_CHAR;
-	SetLastError(ERROR_INVALID_HANDLE);
-	return FILE_TYPE_UNKNOWN;
+	if (K32_IS_OBJECT(hFile) || hFile == INVALID_HANDLE_VALUE || !hFile) {
+		SetLastError(ERROR_INVALID_HANDLE);
+		return FILE_TYPE_UNKNOWN;
+	}
+	return k32_file_type(hFile);
 }
 
 /* OutputDebugStringA: to the console log (there is no debugger). */

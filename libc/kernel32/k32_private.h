@@ -53,6 +53,20 @@ NTSTATUS NTAPI LdrDisableThreadCalloutsForDll(PVOID);
 __attribute__((noreturn)) void NTAPI RtlExitUserProcess(NTSTATUS);
 NTSTATUS NTAPI RtlInitializeCriticalSectionEx(PRTL_CRITICAL_SECTION, ULONG, ULONG);
 NTSTATUS NTAPI RtlGetVersion(PRTL_OSVERSIONINFOW);
+NTSTATUS NTAPI NtReadFile(HANDLE, HANDLE, PIO_APC_ROUTINE, PVOID, PIO_STATUS_BLOCK, PVOID, ULONG, PLARGE_INTEGER, PULONG);
+NTSTATUS NTAPI NtWriteFile(HANDLE, HANDLE, PIO_APC_ROUTINE, PVOID, PIO_STATUS_BLOCK, PVOID, ULONG, PLARGE_INTEGER, PULONG);
+NTSTATUS NTAPI NtQueryDirectoryFile(HANDLE, HANDLE, PIO_APC_ROUTINE, PVOID, PIO_STATUS_BLOCK, PVOID, ULONG,
+				    FILE_INFORMATION_CLASS, BOOLEAN, PUNICODE_STRING, BOOLEAN);
+NTSTATUS NTAPI NtFlushBuffersFile(HANDLE, PIO_STATUS_BLOCK);
+NTSTATUS NTAPI NtLockFile(HANDLE, HANDLE, PIO_APC_ROUTINE, PVOID, PIO_STATUS_BLOCK, PLARGE_INTEGER, PLARGE_INTEGER, ULONG,
+			  BOOLEAN, BOOLEAN);
+NTSTATUS NTAPI NtUnlockFile(HANDLE, PIO_STATUS_BLOCK, PLARGE_INTEGER, PLARGE_INTEGER, ULONG);
+NTSTATUS NTAPI NtQueryFullAttributesFile(POBJECT_ATTRIBUTES, PVOID);
+NTSTATUS NTAPI MmDeleteFile(POBJECT_ATTRIBUTES, ULONG);
+NTSTATUS NTAPI MmGetFullPathName(PCWSTR, PWSTR, ULONG, PULONG);
+NTSTATUS NTAPI MmDosPathToNtPath(PCWSTR, PWSTR, ULONG, PULONG);
+ULONG NTAPI RtlGetCurrentDirectory_U(ULONG, PWSTR);
+NTSTATUS NTAPI RtlSetCurrentDirectory_U(PUNICODE_STRING);
 
 #define K32_CURRENT_PROCESS ((HANDLE)(LONG_PTR)-1)
 #define K32_CURRENT_THREAD ((HANDLE)(LONG_PTR)-2)
@@ -121,5 +135,29 @@ static inline size_t k32_wcslen(const WCHAR *s)
 /* nls.c: code-page conversions kernel32's A functions use (CP_ACP). */
 int k32_to_wide(const char *s, WCHAR *buf, int size);	/* NUL included; 0 when it does not fit */
 int k32_to_ansi(const WCHAR *s, char *buf, int size);
+
+/*
+ * file_path.c: a path argument as the kernel wants it ("\??\C:\..." in
+ * OBJECT_ATTRIBUTES).  k32_path_w/_a set the last error and return FALSE
+ * for NULL or "" (ERROR_PATH_NOT_FOUND) or a path too long
+ * (ERROR_FILENAME_EXCED_RANGE).  K32_PATH_MAX units, NUL included.
+ */
+#define K32_PATH_MAX 1032
+struct k32_path {
+	WCHAR buf[K32_PATH_MAX];
+	UNICODE_STRING us;
+	OBJECT_ATTRIBUTES oa;
+};
+BOOL k32_path_w(LPCWSTR name, struct k32_path *p);
+BOOL k32_path_a(LPCSTR name, struct k32_path *p);
+/* An A argument as UTF-16 (CP_ACP) into buf (K32_PATH_MAX units); FALSE with the last error set. */
+BOOL k32_name_a(LPCSTR name, WCHAR *buf);
+/* A UTF-16 result as ANSI into buf of size bytes: the Win32 "length or size needed" convention. */
+DWORD k32_result_a(const WCHAR *w, DWORD wlen, LPSTR buf, DWORD size);
+
+/* file_io.c: ReadFile/WriteFile on handles that are not the console's. */
+BOOL k32_file_read(HANDLE h, LPVOID buf, DWORD n, LPDWORD done, LPOVERLAPPED ov);
+BOOL k32_file_write(HANDLE h, LPCVOID buf, DWORD n, LPDWORD done, LPOVERLAPPED ov);
+DWORD k32_file_type(HANDLE h);
 
 #endif
