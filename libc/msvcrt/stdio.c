@@ -159,13 +159,15 @@ int __cdecl fflush(FILE *f)
 {
 	if (!f) {
 		int r = 0;
-		for (int i = 0; i < CRT_IOB_ENTRIES; i++)
-			if (crt_iob[i]._flag & (_IOREAD | _IOWRT | _IORW)) {
-				_lock_file(&crt_iob[i]);
-				if (crt_flush_locked(&crt_iob[i]))
+		for (int i = 0; i < CRT_NSTREAM; i++) {
+			FILE *s = crt_stream(i);
+			if (s && (s->_flag & _IOWRT)) {
+				_lock_file(s);
+				if (crt_flush_locked(s))
 					r = EOF;
-				_unlock_file(&crt_iob[i]);
+				_unlock_file(s);
 			}
+		}
 		return r;
 	}
 	_lock_file(f);
@@ -182,11 +184,13 @@ int __cdecl fflush(FILE *f)
 int __cdecl _flushall(void)
 {
 	int n = 0;
-	for (int i = 0; i < CRT_IOB_ENTRIES; i++)
-		if (crt_iob[i]._flag & (_IOREAD | _IOWRT | _IORW)) {
-			fflush(&crt_iob[i]);
+	for (int i = 0; i < CRT_NSTREAM; i++) {
+		FILE *s = crt_stream(i);
+		if (s && (s->_flag & (_IOREAD | _IOWRT | _IORW))) {
+			fflush(s);
 			n++;
 		}
+	}
 	return n;
 }
 

@@ -30,8 +30,17 @@ void crt_stream_unlocking(FILE *f);
 int crt_flush_locked(FILE *f);
 
 /* lowio.c */
-#define CRT_NFD 32
+#define CRT_NFD 256		/* descriptors */
+#define CRT_PATH_UNITS 1040	/* a path argument as UTF-16, NUL included */
 int crt_fd_valid(int fd);
 int crt_fd_is_text(int fd);
+void crt_dosmaperr(unsigned long win32_error);	/* errno and _doserrno from a Win32 error (msvcrt's table) */
+int crt_wsopen(const wchar_t *path, int oflag, int shflag, int pmode);
+int crt_path_to_wide(const char *path, wchar_t *w, int units);	/* CP_ACP; 0 with errno on failure */
+extern int crt_fmode;		/* _fmode (startup.c) */
+
+/* stdio_file.c: every stream (the _iob entries and the allocated ones); NULL for a free slot */
+#define CRT_NSTREAM 512
+FILE *crt_stream(int i);
 
 #endif

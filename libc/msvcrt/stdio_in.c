@@ -280,10 +280,17 @@ __int64 __cdecl _ftelli64(FILE *f)
 	_lock_file(f);
 	__int64 pos = _lseeki64(f->_file, 0, SEEK_CUR);
 	if (pos >= 0 && f->_base) {
-		if (f->_flag & _IOWRT)
+		/* text mode: each '\n' in the buffer is "\r\n" in the file (msvcrt counts the same way) */
+		int text = crt_fd_is_text(f->_file);
+		if (f->_flag & _IOWRT) {
 			pos += f->_ptr - f->_base;
-		else if (f->_flag & _IOREAD)
+			for (char *p = f->_base; text && p < f->_ptr; p++)
+				pos += *p == '\n';
+		} else if ((f->_flag & _IOREAD) && f->_cnt > 0) {
 			pos -= f->_cnt;
+			for (char *p = f->_ptr; text && p < f->_ptr + f->_cnt; p++)
+				pos -= *p == '\n';
+		}
 	}
 	_unlock_file(f);
 	return pos;
