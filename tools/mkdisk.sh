@@ -11,6 +11,8 @@ mkdir -p "$(dirname "$img")"
 rm -f "$img"
 truncate -s "$size" "$img"
 mkfs.fat -F 32 -s 8 -n WINMM "$img" > /dev/null
+# C:\TEMP: kernel32's GetTempPath falls back to it (there is no TMP/TEMP variable).
+MTOOLS_SKIP_CHECK=1 mmd -i "$img" ::/TEMP
 if [ -n "$dir" ]; then
 	[ -d "$dir" ] || { echo "mkdisk: FILES=$dir is not a directory" >&2; exit 1; }
 	# mcopy -s copies directories recursively; an empty DIR copies nothing.

@@ -255,6 +255,15 @@ int __cdecl _fseeki64(FILE *f, __int64 off, int whence)
 		return -1;
 	}
 	_lock_file(f);
+	if (whence == SEEK_CUR) {	/* relative to what the program has consumed, not to the read-ahead */
+		__int64 cur = _ftelli64(f);
+		if (cur < 0) {
+			_unlock_file(f);
+			return -1;
+		}
+		off += cur;
+		whence = SEEK_SET;
+	}
 	crt_flush_locked(f);
 	if (f->_flag & _IOREAD) {
 		f->_cnt = 0;
