@@ -38,9 +38,10 @@ static void replace_child(struct avl_node **root, struct avl_node *p, struct avl
 /*
  * Rotate one child y of x up into x's place (the right child when right_up,
  * a left rotation; else the left child); y's inner subtree moves under x.
- * Returns y, the new subtree root.
+ * Recomputes x's then y's summary (update, unless NULL).  Returns y, the new
+ * subtree root.
  */
-static struct avl_node *rotate(struct avl_node **root, struct avl_node *x, bool right_up)
+static struct avl_node *rotate(struct avl_node **root, struct avl_node *x, bool right_up, avl_update_fn update)
 {
 	struct avl_node **x_to_y = right_up ? &x->right : &x->left;
 	struct avl_node *y = *x_to_y;
@@ -53,46 +54,78 @@ static struct avl_node *rotate(struct avl_node **root, struct avl_node *x, bool 
 	x->parent = y;
 	x->height = 1 + max_child_height(x);
 	y->height = 1 + max_child_height(y);
+	if (update) {
+		update(x);
+		update(y);
+	}
 	return y;
 }
 
-/* Restore n's height and balance (its children are valid AVL trees); returns the subtree's new root. */
-static struct avl_node *fix(struct avl_node **root, struct avl_node *n)
+/*
+ * Restore n's height and balance (its children are valid AVL trees); returns
+ * the subtree's new root.  With update, the summaries of the nodes rotated are
+ * recomputed (n's own, when nothing rotates, is the caller's).
+ */
+static struct avl_node *fix(struct avl_node **root, struct avl_node *n, avl_update_fn update)
 {
 	int bal = height(n->left) - height(n->right);
 	if (bal > 1) {
 		if (height(n->left->left) < height(n->left->right))
-			rotate(root, n->left, true);
-		return rotate(root, n, false);
+			rotate(root, n->left, true, update);
+		return rotate(root, n, false, update);
 	}
 	if (bal < -1) {
 		if (height(n->right->right) < height(n->right->left))
-			rotate(root, n->right, false);
-		return rotate(root, n, true);
+			rotate(root, n->right, false, update);
+		return rotate(root, n, true, update);
 	}
 	n->height = 1 + max_child_height(n);
 	return n;
 }
 
-/* After n's subtree changed: fix n and its ancestors while the subtree height keeps changing. */
-static void rebalance(struct avl_node **root, struct avl_node *n)
+/*
+ * After n's subtree changed: fix n and its ancestors while the subtree height
+ * (or, with update, its summary) keeps changing.  After a rotation the new
+ * subtree root's summary is taken as changed: the one stored before was x's.
+ */
+static void rebalance(struct avl_node **root, struct avl_node *n, avl_update_fn update)
 {
 	while (n) {
 		int old = n->height;
-		n = fix(root, n);
-		if (n->height == old)
+		struct avl_node *top = fix(root, n, update);
+		bool changed = top->height != old;
+		if (top != n)
+			changed |= update != NULL;
+		else if (update && update(n))
+			changed = true;
+		if (!changed)
 			return;
-		n = n->parent;
+		n = top->parent;
 	}
 }
 
-void avl_link(struct avl_node **root, struct avl_node *parent, struct avl_node **link, struct avl_node *n)
+void avl_propagate(struct avl_node *n, avl_update_fn update)
+{
+	update(n);	/* whether n's changed says nothing: its stored summary may be stale */
+	for (n = n->parent; n && update(n); n = n->parent)
+		;
+}
+
+void avl_link_aug(struct avl_node **root, struct avl_node *parent, struct avl_node **link, struct avl_node *n,
+		  avl_update_fn update)
 {
 	n->left = n->right = NULL;
 	n->parent = parent;
 	n->height = 1;
+	if (update)
+		update(n);
 	*link = n;
-	rebalance(root, parent);
+	rebalance(root, parent, update);
+}
+
+void avl_link(struct avl_node **root, struct avl_node *parent, struct avl_node **link, struct avl_node *n)
+{
+	avl_link_aug(root, parent, link, n, NULL);
 }
 
 void avl_insert_after(struct avl_node **root, struct avl_node *after, struct avl_node *n)
@@ -108,9 +141,10 @@ void avl_insert_after(struct avl_node **root, struct avl_node *after, struct avl
 	}
 }
 
-void avl_erase(struct avl_node **root, struct avl_node *n)
+void avl_erase_aug(struct avl_node **root, struct avl_node *n, avl_update_fn update)
 {
-	struct avl_node *from;	/* the lowest node whose subtree lost a level */
+	struct avl_node *from;		/* the lowest node whose subtree lost a level */
+	struct avl_node *moved = NULL;	/* the successor put in n's place, if any */
 	if (!n->left || !n->right) {
 		from = n->parent;
 		replace_child(root, n->parent, n, n->left ? n->left : n->right);
@@ -133,10 +167,19 @@ void avl_erase(struct avl_node **root, struct avl_node *n)
 		n->left->parent = s;
 		replace_child(root, n->parent, n, s);
 		s->height = n->height;
+		moved = s;
 	}
-	rebalance(root, from);
+	rebalance(root, from, update);
+	/* The walk may stop below the successor's new place, where its stored summary is another subtree's. */
+	if (update && moved)
+		avl_propagate(moved, update);
 	n->left = n->right = n->parent = NULL;
 	n->height = 1;
+}
+
+void avl_erase(struct avl_node **root, struct avl_node *n)
+{
+	avl_erase_aug(root, n, NULL);
 }
 
 struct avl_node *avl_first(const struct avl_node *n)

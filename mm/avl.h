@@ -11,6 +11,7 @@
 #ifndef MM_AVL_H
 #define MM_AVL_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -38,6 +39,26 @@ void avl_insert_after(struct avl_node **root, struct avl_node *after, struct avl
 
 /* Detach n from the tree and rebalance; n's links are cleared.  O(log n). */
 void avl_erase(struct avl_node **root, struct avl_node *n);
+
+/*
+ * Augmented trees: the owner keeps data in each node that is a function of
+ * the node's own key and its children's data only (a subtree summary, such as
+ * the region tree's largest free gap).  avl_update_fn recomputes n's data
+ * from its children (whose data are up to date) and says whether it changed.
+ * The _aug variants do what the plain ones do and keep the summaries exact
+ * through every rotation: each node whose subtree changed is recomputed,
+ * bottom-up, stopping once neither height nor summary changes.  O(log n).
+ */
+typedef bool (*avl_update_fn)(struct avl_node *n);
+void avl_link_aug(struct avl_node **root, struct avl_node *parent, struct avl_node **link, struct avl_node *n,
+		  avl_update_fn update);
+void avl_erase_aug(struct avl_node **root, struct avl_node *n, avl_update_fn update);
+
+/*
+ * After the owner changed n's own data (not its key order): recompute n's
+ * summary, then its ancestors' while they change.  O(log n).
+ */
+void avl_propagate(struct avl_node *n, avl_update_fn update);
 
 /* In-order first / last / next / previous; NULL past either end.  Amortised O(1) for next/prev. */
 struct avl_node *avl_first(const struct avl_node *root);

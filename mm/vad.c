@@ -175,22 +175,109 @@ struct vad *vad_copy(const struct vad *v)
 	return c;
 }
 
-/* ---- the region tree (mm/avl.c keyed by start) ---------------------------------- */
+/* ---- the region tree (mm/avl.c keyed by start, augmented) ------------------------- */
+
+/*
+ * Every VAD keeps its gap, the free bytes between the previous VAD's end (or
+ * 0) and its start, and every subtree its largest gap counted from the first
+ * VAD_GRANULE boundary in it (where a reservation can start).  A subtree's
+ * largest gap follows from the node and its children alone, so mm/avl.c
+ * keeps it through rotations; an insert or a remove also changes the next
+ * VAD's gap, propagated upwards while a maximum changes.  Appending (the
+ * usual bottom-up case) stops within a level or two.
+ */
+
+/* The free range [end, start) counted from its first granule boundary (0 when it holds none). */
+static uint64_t gap_granule(uint64_t end, uint64_t start)
+{
+	if (end > UINT64_MAX - (VAD_GRANULE - 1))
+		return 0;
+	uint64_t from = (end + VAD_GRANULE - 1) & ~(VAD_GRANULE - 1);
+	return from < start ? start - from : 0;
+}
+
+/* Set v's gap to the free range below it, from prev_end (the previous VAD's end, or 0). */
+static void set_gap(struct vad *v, uint64_t prev_end)
+{
+	v->gap = v->start - prev_end;
+	v->gap_g = gap_granule(prev_end, v->start);
+}
+
+/* avl_update_fn of the region tree: recompute n's subtree maximum from its gap and children; true when changed. */
+static bool vad_update(struct avl_node *n)
+{
+	struct vad *v = vad_of(n);
+	uint64_t m = v->gap_g;
+	if (n->left && vad_of(n->left)->gap_max > m)
+		m = vad_of(n->left)->gap_max;
+	if (n->right && vad_of(n->right)->gap_max > m)
+		m = vad_of(n->right)->gap_max;
+	if (m == v->gap_max)
+		return false;
+	v->gap_max = m;
+	return true;
+}
+
+/* The maximum of n's subtree from the VADs' gaps alone; *e set when a stored one differs. */
+static uint64_t check_max(const struct avl_node *n, const char **e)
+{
+	const struct vad *v = vad_of(n);
+	uint64_t m = gap_granule(v->start - v->gap, v->start);
+	for (int side = 0; side < 2; side++) {
+		const struct avl_node *c = side ? n->right : n->left;
+		uint64_t cm = c ? check_max(c, e) : 0;
+		m = cm > m ? cm : m;
+	}
+	if (!*e && m != v->gap_max)
+		*e = "vad: stored largest gap of a subtree";
+	return m;
+}
+
+const char *vad_tree_check(const struct vad_tree *t)
+{
+	uint64_t prev_end = 0;
+	for (const struct vad *v = vad_first(t); v; v = vad_next(v)) {
+		if (v->start < prev_end || v->gap != v->start - prev_end || v->gap_g != gap_granule(prev_end, v->start))
+			return "vad: stored gap below a VAD";
+		prev_end = v->end;
+	}
+	const char *e = NULL;
+	if (t->root)
+		check_max(t->root, &e);
+	return e;
+}
 
 void vad_insert(struct vad_tree *t, struct vad *v)
 {
 	struct avl_node *p = NULL, **link = &t->root;
+	struct vad *prev = NULL, *next = NULL;	/* the new neighbours: the last nodes passed on either side */
 	while (*link) {
 		p = *link;
-		link = v->start < vad_of(p)->start ? &p->left : &p->right;
+		if (v->start < vad_of(p)->start) {
+			next = vad_of(p);
+			link = &p->left;
+		} else {
+			prev = vad_of(p);
+			link = &p->right;
+		}
 	}
-	avl_link(&t->root, p, link, &v->node);
+	set_gap(v, prev ? prev->end : 0);
+	if (next)
+		set_gap(next, v->end);
+	avl_link_aug(&t->root, p, link, &v->node, vad_update);
+	if (next)
+		avl_propagate(&next->node, vad_update);
 	t->count++;
 }
 
 void vad_remove(struct vad_tree *t, struct vad *v)
 {
-	avl_erase(&t->root, &v->node);
+	struct vad *next = vad_next(v);
+	if (next)
+		set_gap(next, v->start - v->gap);	/* now from v's previous VAD's end */
+	avl_erase_aug(&t->root, &v->node, vad_update);
+	if (next)
+		avl_propagate(&next->node, vad_update);
 	t->count--;
 }
 
@@ -225,18 +312,6 @@ struct vad *vad_next(const struct vad *v)
 	return vad_of(avl_next(&v->node));
 }
 
-/* The highest VAD, or NULL when the tree is empty. */
-static struct vad *vad_last(const struct vad_tree *t)
-{
-	return vad_of(avl_last(t->root));
-}
-
-/* The in-order predecessor of v, or NULL. */
-static struct vad *vad_prev(const struct vad *v)
-{
-	return vad_of(avl_prev(&v->node));
-}
-
 bool vad_range_free(const struct vad_tree *t, uint64_t start, uint64_t end)
 {
 	if (start >= end)
@@ -245,54 +320,154 @@ bool vad_range_free(const struct vad_tree *t, uint64_t start, uint64_t end)
 	return !v || v->start >= end;
 }
 
+/* ---- the gap search ---------------------------------------------------------------- */
+
 /*
- * Bottom-up and top-down gap search.  align must be a power of two (0 is
- * taken as 1).  Address 0 is never returned (0 means no gap), so lo is
- * raised to 1.  All arithmetic is checked for wrap-around.
+ * One search looks at free ranges in address order (descending when
+ * top_down): the gaps below VADs, found through the subtree maxima, and the
+ * range above the last VAD (below hi: above the last VAD starting below hi).
+ * A gap is looked at only when its size from a granule boundary reaches need
+ * (size, or for align below VAD_GRANULE size less a granule's worth, since
+ * such a gap can start up to VAD_GRANULE - 1 bytes lower), then clipped to
+ * [lo, hi) and tried exactly; for align VAD_GRANULE the filter is exact.
+ */
+struct gap_search {
+	uint64_t size, mask, lo, hi;
+	uint64_t need;		/* the filter */
+	bool top_down;
+	bool done;		/* found, or no range further on can lie inside [lo, hi) */
+	uint64_t found;
+};
+
+#ifdef HOST_TEST
+uint64_t vad_gap_visits;
+#define COUNT_VISIT() (vad_gap_visits++)
+#else
+#define COUNT_VISIT() ((void)0)
+#endif
+
+/* Whether v's gap can hold the size at all. */
+static bool gap_passes(const struct gap_search *q, const struct vad *v)
+{
+	return v->gap_g >= q->need;
+}
+
+/* Whether some gap in v's subtree can. */
+static bool subtree_passes(const struct gap_search *q, const struct vad *v)
+{
+	return v->gap_max >= q->need;
+}
+
+/*
+ * Try the free range [base, top): clipped to [lo, hi), does an aligned
+ * range of size fit (the lowest, or the highest when top_down)?  Sets done
+ * when it fits or when the range reaches the bound the search moves towards.
+ * Returns done.
+ */
+static bool try_range(struct gap_search *q, uint64_t base, uint64_t top)
+{
+	bool edge = q->top_down ? base <= q->lo : top >= q->hi;
+	if (base < q->lo)
+		base = q->lo;
+	if (top > q->hi)
+		top = q->hi;
+	if (top > base && top - base >= q->size) {
+		if (!q->top_down) {
+			if (base <= UINT64_MAX - q->mask) {
+				uint64_t cand = (base + q->mask) & ~q->mask;
+				if (cand < top && top - cand >= q->size) {
+					q->found = cand;
+					edge = true;
+				}
+			}
+		} else {
+			uint64_t cand = (top - q->size) & ~q->mask;
+			if (cand >= base) {
+				q->found = cand;
+				edge = true;
+			}
+		}
+	}
+	q->done = edge;
+	return edge;
+}
+
+/* Bottom-up through n's subtree: the gaps below its VADs that end above lo. */
+static void search_up(struct gap_search *q, const struct avl_node *n)
+{
+	while (n && !q->done) {
+		const struct vad *v = vad_of(n);
+		COUNT_VISIT();
+		if (v->end <= q->lo) {	/* v and its left subtree: below the window */
+			n = n->right;
+			continue;
+		}
+		if (!subtree_passes(q, v))
+			return;
+		search_up(q, n->left);
+		if (q->done || (gap_passes(q, v) && try_range(q, v->start - v->gap, v->start)))
+			return;
+		if (v->start >= q->hi) {	/* every later range starts above v: outside */
+			q->done = true;
+			return;
+		}
+		n = n->right;
+	}
+}
+
+/* Top-down through n's subtree: the gaps below its VADs that start below hi. */
+static void search_down(struct gap_search *q, const struct avl_node *n)
+{
+	while (n && !q->done) {
+		const struct vad *v = vad_of(n);
+		COUNT_VISIT();
+		if (v->start >= q->hi) {	/* v and its right subtree: above the window */
+			n = n->left;
+			continue;
+		}
+		if (!subtree_passes(q, v))
+			return;
+		search_down(q, n->right);
+		if (q->done || (gap_passes(q, v) && try_range(q, v->start - v->gap, v->start)))
+			return;
+		if (v->start - v->gap <= q->lo) {	/* every later range ends below v's gap: outside */
+			q->done = true;
+			return;
+		}
+		n = n->left;
+	}
+}
+
+/*
+ * align must be a power of two (0 is taken as 1).  Address 0 is never
+ * returned (0 means no gap), so lo is raised to 1.  All arithmetic is checked
+ * for wrap-around.
  */
 uint64_t vad_find_gap(const struct vad_tree *t, uint64_t size, uint64_t align, uint64_t lo, uint64_t hi,
 		      bool top_down)
 {
-	uint64_t mask = align ? align - 1 : 0;
-	if (lo == 0)
-		lo = 1;
-	if (size == 0 || lo >= hi || hi - lo < size)
+	struct gap_search q = { .size = size, .mask = align ? align - 1 : 0, .lo = lo ? lo : 1, .hi = hi,
+				.top_down = top_down };
+	q.need = align >= VAD_GRANULE ? size : size > VAD_GRANULE - 1 ? size - (VAD_GRANULE - 1) : 0;
+	if (size == 0 || q.lo >= hi || hi - q.lo < size)
 		return 0;
 	if (!top_down) {
-		struct vad *v = vad_find_next(t, lo);
-		uint64_t base = lo;
-		for (;;) {
-			uint64_t top = v && v->start < hi ? v->start : hi;
-			if (base <= UINT64_MAX - mask) {
-				uint64_t cand = (base + mask) & ~mask;
-				if (cand < top && top - cand >= size)
-					return cand;
-			}
-			if (!v || v->end >= hi)
-				return 0;
-			base = v->end;
-			v = vad_next(v);
+		search_up(&q, t->root);
+		if (!q.done) {
+			const struct vad *last = vad_of(avl_last(t->root));
+			try_range(&q, last ? last->end : 0, UINT64_MAX);
 		}
+		return q.found;
 	}
-	/* Top-down: start from the highest VAD beginning below hi. */
-	struct vad *v = vad_find_next(t, hi - 1);
+	/* The last VAD starting below hi: the one holding hi - 1, or the one before the next above it. */
+	const struct vad *v = vad_find_next(t, hi - 1);
 	if (!v)
-		v = vad_last(t);
+		v = vad_of(avl_last(t->root));
 	else if (v->start >= hi)
-		v = vad_prev(v);
-	uint64_t top = hi;
-	for (;;) {
-		uint64_t bottom = v && v->end > lo ? v->end : lo;
-		if (top > bottom && top - bottom >= size) {
-			uint64_t cand = (top - size) & ~mask;
-			if (cand >= bottom)
-				return cand;
-		}
-		if (!v || v->start <= lo)
-			return 0;
-		top = v->start;
-		v = vad_prev(v);
-	}
+		v = vad_of(avl_prev(&v->node));
+	if (!try_range(&q, v ? v->end : 0, hi))
+		search_down(&q, t->root);
+	return q.found;
 }
 
 /* ---- runs (mm/avl.c keyed by start) --------------------------------------------- */

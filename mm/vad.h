@@ -36,6 +36,10 @@ struct vad {
 	uint32_t nspare;		/* runs on the spare list (vad_runs_reserve) */
 	struct vad_run *spare;		/* linked through node.parent */
 	struct avl_node node;		/* in the process's region tree */
+	/* Kept by mm/vad.c in the region tree for the gap search: */
+	uint64_t gap;			/* the free bytes below start: from the previous VAD's end, or from 0 */
+	uint64_t gap_g;			/* the same from the gap's first VAD_GRANULE boundary (0: none) */
+	uint64_t gap_max;		/* the largest gap_g in the subtree rooted here */
 	/* Two run nodes inside the VAD's own allocation, in the tree or spare, never freed alone. */
 	struct vad_run inline_runs[2];
 	void *owner_data;		/* for the VM layer (sections, write watch...) */
@@ -61,6 +65,9 @@ struct vad {
  * toggled by VirtualProtect), allocates nothing.
  */
 #define VAD_SPARE_MAX   4
+
+/* The allocation granularity: the gap search is O(log n) for this alignment (vad_find_gap). */
+#define VAD_GRANULE     0x10000ULL
 
 struct vad_tree {
 	struct avl_node *root;
@@ -107,9 +114,25 @@ bool vad_range_free(const struct vad_tree *t, uint64_t start, uint64_t end);
 /*
  * Find a free, align-aligned range of size bytes inside [lo, hi) (hi exclusive),
  * the lowest one, or the highest one when top_down.  Returns its start, or 0.
+ * O(log n) for align VAD_GRANULE: the search descends only into subtrees
+ * whose largest gap holds size bytes from a granule boundary.  Exact for
+ * every power-of-two align, but a larger one (2 MiB large pages) may also
+ * visit gaps that hold size bytes only at the granularity, and a smaller one
+ * (tests only) every gap within a granule of size.
  */
 uint64_t vad_find_gap(const struct vad_tree *t, uint64_t size, uint64_t align, uint64_t lo, uint64_t hi,
 		      bool top_down);
+
+/*
+ * Debug oracle for tests: recomputes every VAD's gap and every subtree's
+ * largest gaps from the VADs' ranges alone and compares them with the stored
+ * ones.  Returns NULL, or what differs.  O(n), recursive.
+ */
+const char *vad_tree_check(const struct vad_tree *t);
+
+#ifdef HOST_TEST
+extern uint64_t vad_gap_visits;	/* region tree nodes vad_find_gap looked at, ever: tests bound it */
+#endif
 
 /*
  * Make sure a later vad_runs_set on v cannot fail for lack of memory (a set

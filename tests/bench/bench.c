@@ -690,8 +690,10 @@ static void bench_reserve_scaling(unsigned N)
 	char name[64];
 	snprintf(name, sizeof name, "reserve_1g_at_N%u", N);
 	report(name, median(v, REPS), "cycles/reservation");
+	t0 = rdtsc_s();
 	for (unsigned n = 0; n < N; n++)
 		release(held[n]);
+	printf("info reserve_1g_release_N%u %llu cycles/release\n", N, (rdtsc_s() - t0) / N);
 	release(held);
 }
 

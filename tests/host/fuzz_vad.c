@@ -7,7 +7,8 @@
  * bounds, alignment and sometimes hostile sizes), release, change the state
  * and protection of a sub-range (vad_runs_reserve + vad_runs_set), and point
  * lookups.  A page-array model predicts every answer; after each operation
- * the whole tree (AVL shape, parent links, heights, count, and each VAD's run
+ * the whole tree (AVL shape, parent links, heights, count, the subtree
+ * summaries the gap search uses recomputed from scratch, and each VAD's run
  * tree: shape, coverage, neighbours differing, every page's state and
  * protection) is compared with it.  A mismatch prints what differs
  * and abort()s, which libFuzzer reports as a crash with the input saved.
@@ -153,6 +154,9 @@ static void check_against_model(const struct vad_tree *t)
 		covered += (v->end - v->start) / PG;
 	}
 	EXPECT(count == 0);	/* the traversal met every node */
+	e = vad_tree_check(t);	/* every subtree summary (largest gap) recomputed from the VADs */
+	if (e)
+		fail(e);
 	uint64_t reserved = 0;
 	for (int p = 0; p < NPAGES; p++)
 		reserved += model[p].owner != NULL;

@@ -98,7 +98,9 @@ static const char *check_tree(const struct vad_tree *t)
 		prev_end = v->end;
 		seen++;
 	}
-	return seen == count ? NULL : "in-order traversal count";
+	if (seen != count)
+		return "in-order traversal count";
+	return vad_tree_check(t);	/* every subtree summary (largest gap) recomputed from the VADs */
 }
 
 #define CHECK_OK(expr)                                                        \
@@ -348,6 +350,89 @@ TEST(gap_edges_and_overflow)
 	CHECK(vad_range_free(&t, 0x7fff00000000ULL, TOP - GRAN));
 	CHECK(!vad_range_free(&t, 0x7fff00000000ULL, TOP - GRAN + 1));
 	free_tree(&t);
+}
+
+/* Nodes one search may look at in a tree of height h: the paths to lo and hi and one descent. */
+static uint64_t visit_bound(const struct vad_tree *t)
+{
+	return 6 * (uint64_t)t->root->height + 8;
+}
+
+/* vad_find_gap(...) == want, looking at no more than visit_bound nodes. */
+static const char *gap_is(const struct vad_tree *t, uint64_t size, uint64_t align, uint64_t lo, uint64_t hi, bool td,
+			  uint64_t want)
+{
+	uint64_t before = vad_gap_visits;
+	uint64_t got = vad_find_gap(t, size, align, lo, hi, td);
+	if (got != want) {
+		printf("    find_gap(%#llx, align %#llx, [%#llx, %#llx), %s) = %#llx, want %#llx\n",
+		       (unsigned long long)size, (unsigned long long)align, (unsigned long long)lo,
+		       (unsigned long long)hi, td ? "top-down" : "bottom-up", (unsigned long long)got,
+		       (unsigned long long)want);
+		return "wrong gap";
+	}
+	if (vad_gap_visits - before > visit_bound(t)) {
+		printf("    find_gap looked at %llu nodes (bound %llu)\n", (unsigned long long)(vad_gap_visits - before),
+		       (unsigned long long)visit_bound(t));
+		return "gap search not logarithmic";
+	}
+	return NULL;
+}
+
+/*
+ * 100,000 reservations in the two layouts a linear search is slowest on:
+ * 1 GiB ones side by side (no gap at all), and one page at the start of each
+ * granule (a 60 KiB gap after each, useless at the granularity).  The search
+ * must find the free space past them, a hole made in the middle, or that
+ * nothing fits, looking at O(log n) nodes, bottom-up and top-down, inside
+ * bounds; the summaries must stay exact as VADs come and go.
+ */
+TEST(gap_search_logarithmic)
+{
+	enum { N = 100000 };
+	static const uint64_t sizes[] = { 1ULL << 30, PG };
+	for (int layout = 0; layout < 2; layout++) {
+		struct vad_tree t = { 0 };
+		uint64_t step = layout == 0 ? 1ULL << 30 : GRAN, base = layout == 0 ? 1ULL << 32 : GRAN;
+		uint64_t len = sizes[layout], end = base + N * step;
+		for (uint64_t i = 0; i < N; i++) {
+			struct vad *v = vad_new(base + i * step, base + i * step + len, RESERVE, 0, 4, 0x20000);
+			CHECK(v);
+			vad_insert(&t, v);
+		}
+		CHECK_OK(check_tree(&t));
+		/* Past all of them; below them (layout 0 only); nothing among them; the top; too big. */
+		CHECK_OK(gap_is(&t, len, GRAN, base, TOP, false, end));
+		CHECK_OK(gap_is(&t, len, GRAN, GRAN, end, false, layout == 0 ? GRAN : 0));
+		CHECK_OK(gap_is(&t, len, GRAN, base, end, true, 0));
+		CHECK_OK(gap_is(&t, len, GRAN, GRAN, TOP, true, (TOP - len) & ~(GRAN - 1)));
+		CHECK_OK(gap_is(&t, 2 * len, GRAN, base, end + len, false, 0));
+		/* A hole in the middle: found from both sides; a window that holds it only in part: not. */
+		uint64_t hole = base + (N / 2 + 7) * step;
+		struct vad *v = vad_find(&t, hole);
+		CHECK(v);
+		vad_remove(&t, v);
+		CHECK_OK(check_tree(&t));
+		CHECK_OK(gap_is(&t, len, GRAN, base, TOP, false, hole));
+		CHECK_OK(gap_is(&t, len, GRAN, base, end, true, hole));
+		CHECK_OK(gap_is(&t, step, GRAN, base, end, false, hole));
+		CHECK_OK(gap_is(&t, len, GRAN, hole + PG, end, false, 0));
+		CHECK_OK(gap_is(&t, len, GRAN, base, hole + len - PG, true, 0));
+		vad_insert(&t, v);
+		/* Remove every other one from the low half: the summaries follow every rotation. */
+		for (uint64_t i = 0; i < N / 2; i += 2) {
+			struct vad *w = vad_find(&t, base + i * step);
+			CHECK(w);
+			vad_remove(&t, w);
+			vad_delete(w);
+			if (i % 8192 == 0)
+				CHECK_OK(check_tree(&t));
+		}
+		CHECK_OK(check_tree(&t));
+		CHECK_OK(gap_is(&t, len, GRAN, base, TOP, false, base));
+		CHECK_OK(gap_is(&t, len, GRAN, base, end, true, base + (N / 2 - 2) * step));
+		free_tree(&t);
+	}
 }
 
 /* ---- randomized differential test ----------------------------------------------- */
