@@ -283,13 +283,8 @@ static ntstatus_t sys_phys_map(struct trap_frame *tf)
 	if (copy_from_user(&needed, tf->rdx, 8) || copy_to_user(tf->rdx, &needed, 8))
 		return STATUS_ACCESS_VIOLATION;
 	uint64_t bytes = count * sizeof(struct abi_frame_run);
-	if (count > USER_TOP / sizeof(struct abi_frame_run) || (count && !user_range_ok(uarr, bytes)))
+	if (count > USER_TOP / sizeof(struct abi_frame_run) || probe_user_write(uarr, bytes))
 		return STATUS_ACCESS_VIOLATION;
-	for (uint64_t off = 0; off < bytes; off = ((uarr + off) & ~(PAGE_SIZE - 1)) + PAGE_SIZE - uarr) {
-		uint8_t x;
-		if (copy_from_user(&x, uarr + off, 1) || copy_to_user(uarr + off, &x, 1))
-			return STATUS_ACCESS_VIOLATION;
-	}
 	needed = 0;
 	frame_for_each_run(count_run, &needed);
 	if (needed <= count) {
@@ -385,13 +380,8 @@ static ntstatus_t sys_get_write_watch(struct trap_frame *tf)
 		uint64_t pages = (((base + size + PAGE_SIZE - 1) & ~(PAGE_SIZE - 1)) - (base & ~(PAGE_SIZE - 1))) / PAGE_SIZE;
 		n = pages < n ? pages : n;
 	}
-	if (n && (n > USER_TOP / 8 || !user_range_ok(uarr, n * 8)))
+	if (n > USER_TOP / 8 || probe_user_write(uarr, n * 8))
 		return STATUS_ACCESS_VIOLATION;
-	for (uint64_t off = 0; off < n * 8; off = ((uarr + off) & ~(PAGE_SIZE - 1)) + PAGE_SIZE - uarr) {
-		uint64_t x;
-		if (copy_from_user(&x, uarr + off, 1) || copy_to_user(uarr + off, &x, 1))
-			return STATUS_ACCESS_VIOLATION;
-	}
 	ntstatus_t st = vm_get_write_watch(&current_process()->vm, (uint32_t)tf->rdi, base, size, &count,
 					   emit_address, &uarr);
 	if (st)

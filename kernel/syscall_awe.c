@@ -49,18 +49,27 @@ static uint64_t *copy_array_in(uint64_t uarr, uint64_t n, ntstatus_t *st)
 	return k;
 }
 
-/* NtAllocateUserPhysicalPages after the count cell was read. */
+/*
+ * NtAllocateUserPhysicalPages after the count cell was read, in Windows'
+ * order: a count whose array could not exist (more than MAXULONG_PTR / 8
+ * entries) is STATUS_INVALID_PARAMETER_2; the whole array the count names is
+ * probed for writing (every page, so a shared copy-on-write, paged-out or
+ * guard page is dealt with now, while nothing is allocated); only then are
+ * frames taken, at most as many as are free.  A failure allocates nothing.
+ */
 static ntstatus_t allocate_pages(struct trap_frame *tf, uint64_t n)
 {
 	ntstatus_t st;
 	if (MISALIGNED(tf->rdx, 8))
 		return STATUS_DATATYPE_MISALIGNMENT;
+	if (n > UINT64_MAX / 8)
+		return STATUS_INVALID_PARAMETER_2;
+	if (n && probe_user_write(tf->rdx, n * 8))
+		return STATUS_ACCESS_VIOLATION;
 	struct frame_stats fs;
 	frame_stats(&fs);
 	if (n > fs.free)
 		n = fs.free;	/* "fewer pages than requested can be allocated" */
-	if (n && !user_range_ok(tf->rdx, n * 8))
-		return STATUS_ACCESS_VIOLATION;
 	uint64_t *pfns = n ? kmalloc(n * 8) : NULL;
 	if (n && !pfns)
 		return STATUS_INSUFFICIENT_RESOURCES;
@@ -68,7 +77,7 @@ static ntstatus_t allocate_pages(struct trap_frame *tf, uint64_t n)
 	uint64_t got = 0, freed;
 	st = awe_allocate(vm, n, pfns, &got);
 	if (!st && got && copy_to_user(tf->rdx, pfns, got * 8)) {
-		awe_free(vm, pfns, got, &freed);	/* the array is not writable: allocate nothing */
+		awe_free(vm, pfns, got, &freed);	/* paged out and no frame to bring it back: allocate nothing */
 		st = STATUS_ACCESS_VIOLATION;
 	}
 	kfree(pfns);

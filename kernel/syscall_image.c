@@ -50,8 +50,8 @@ ntstatus_t sys_query_images(struct trap_frame *tf)
 		return STATUS_ACCESS_VIOLATION;
 	if (needed > count)
 		return STATUS_BUFFER_TOO_SMALL;
-	if (needed && !user_range_ok(out, needed * sizeof(struct abi_image_info)))
-		return STATUS_ACCESS_VIOLATION;
+	if (probe_user_write(out, needed * sizeof(struct abi_image_info)))
+		return STATUS_ACCESS_VIOLATION;	/* nothing written */
 	uint64_t i = 0;
 	for (struct image_map *m = p->images.head; m; m = m->next, i++) {
 		struct abi_image_info info = {

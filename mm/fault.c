@@ -104,8 +104,18 @@ enum vm_fault_result vm_fault(struct vm_space *vm, uint64_t addr, unsigned acces
 		tlb_flush_page(page);
 		return VM_FAULT_RESOLVED;
 	}
-	if (*pte & PTE_SW_SWAP)
-		return swap_in(vm, v, page, pte, prot);
+	if (*pte & PTE_SW_SWAP) {
+		/*
+		 * A write takes the page over in this same fault: swap_in maps it
+		 * read-only, and with frames short the next fault's vm_balance
+		 * would page it out again before the write could retry (a
+		 * kernel copy or a store stuck on one page forever).
+		 */
+		enum vm_fault_result sr = swap_in(vm, v, page, pte, prot);
+		if (sr != VM_FAULT_RESOLVED || access != VM_ACCESS_WRITE)
+			return sr;
+		return cow_write(vm, v, page, pte, prot);
+	}
 	if (v->section)
 		return view_fault(vm, v, page, pte, prot, access);
 	uint64_t f = vm_page_frame(vm, FRAME_USER, true);
