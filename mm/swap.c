@@ -61,11 +61,19 @@ static uint32_t holders(uint64_t slot)
 	return slot_refs[slot] - (slot_frame[slot] != 0);
 }
 
+/* Slots held by the swap cache alone (swap_cache_reclaim could free them), and the test for one. */
+static uint64_t cached_alone;
+static bool cache_only(uint64_t slot)
+{
+	return slot_frame[slot] && slot_refs[slot] == 1;
+}
+
 void swap_slot_ref(uint64_t slot)
 {
 	check(slot, "swap_slot_ref");
 	ASSERT(slot_refs[slot] < UINT32_MAX);
 	paged_out += holders(slot) == 0;
+	cached_alone -= cache_only(slot);
 	slot_refs[slot]++;
 }
 
@@ -74,8 +82,10 @@ void swap_slot_unref(uint64_t slot)
 	check(slot, "swap_slot_unref");
 	ASSERT(holders(slot) > 0);
 	paged_out -= holders(slot) == 1;
-	if (--slot_refs[slot])
+	if (--slot_refs[slot]) {
+		cached_alone += cache_only(slot);
 		return;
+	}
 	ASSERT(!slot_frame[slot]);	/* the cache holds a reference */
 	pagefile_slot_free(slot);
 	used--;
@@ -104,6 +114,7 @@ void swap_cache_add(uint64_t phys, uint64_t slot)
 	f->swap_slot = (uint32_t)slot + 1;
 	slot_frame[slot] = (uint32_t)(phys >> PAGE_SHIFT);
 	slot_refs[slot]++;	/* the cache's own reference: holders() unchanged */
+	cached_alone += cache_only(slot);
 }
 
 void swap_cache_drop(uint64_t phys)
@@ -112,6 +123,7 @@ void swap_cache_drop(uint64_t phys)
 	if (!f->swap_slot)
 		return;
 	uint64_t slot = f->swap_slot - 1;
+	cached_alone -= cache_only(slot);
 	f->swap_slot = 0;
 	slot_frame[slot] = 0;
 	if (--slot_refs[slot] == 0) {	/* the cache's reference was the last */
@@ -130,8 +142,9 @@ uint64_t swap_cache_reclaim(uint64_t want)
 {
 	static uint64_t hand;	/* where the last search stopped: the cost is spread over the calls */
 	uint64_t freed = 0;
-	for (uint64_t n = 0; n < nslots && freed < want; n++, hand = hand + 1 == nslots ? 0 : hand + 1) {
-		if (slot_frame[hand] && slot_refs[hand] == 1) {	/* only the cache: no entry needs these bytes */
+	/* cached_alone says when the search would find nothing: the pagefile full of paged-out pages. */
+	for (uint64_t n = 0; n < nslots && freed < want && cached_alone; n++, hand = hand + 1 == nslots ? 0 : hand + 1) {
+		if (cache_only(hand)) {	/* no entry needs these bytes */
 			swap_cache_drop((uint64_t)slot_frame[hand] << PAGE_SHIFT);
 			freed++;
 		}

@@ -1,8 +1,11 @@
 /*
  * tests/user/oom_commit.c - out of memory, cleanly: commit 1 MiB blocks until
- * the commit limit refuses (ERROR_COMMITMENT_LIMIT, nothing changed), touch
- * every committed page (a committed page can always be faulted in), then free
- * everything: every frame comes back.
+ * the commit limit refuses (ERROR_COMMITMENT_LIMIT, nothing changed), then
+ * commit page by page to the exact limit; write every committed page and read
+ * every one back (committed memory can always be accessed: with the pagefile
+ * full, reading pages back keeps slots in the swap cache, which the evictor
+ * must give back for the dirty pages), then free everything: every frame
+ * comes back.
  */
 #include "utest.h"
 
@@ -38,19 +41,23 @@ int main(void)
 	CHECK_ERR(VirtualAlloc(r + pages * 4096, 4096, MEM_COMMIT, PAGE_READWRITE), ERROR_COMMITMENT_LIMIT);
 	CHECK_EQ(query_region(r + pages * 4096).State, MEM_RESERVE);	/* the refused commit changed nothing */
 	for (int i = 0; i < pages; i++)
-		r[i * 4096] = 1;
-	/* Every committed page can be touched. */
+		r[i * 4096] = (char)(i + 1);
+	/* Every committed page can be written, and read back. */
 	unsigned long long touched = 0;
 	for (int b = 0; b < n; b++)
 		for (int off = 0; off < BLOCK; off += 4096) {
-			blocks[b][off] = (char)b;
+			*(volatile int *)(blocks[b] + off) = b * 256 + off / 4096;
 			touched++;
 		}
 	int bad = 0;
 	for (int b = 0; b < n; b++)
-		bad += blocks[b][BLOCK - 4096] != (char)b;
+		for (int off = 0; off < BLOCK; off += 4096)
+			bad += *(volatile int *)(blocks[b] + off) != b * 256 + off / 4096;
+	for (int i = 0; i < pages; i++)
+		bad += r[i * 4096] != (char)(i + 1);
 	CHECK_EQ(bad, 0);
-	printf("oom_commit: %d MiB committed and touched (%llu pages) before the limit\n", n, touched);
+	printf("oom_commit: %d MiB and %d pages committed to the exact limit, %llu pages written and read back\n", n,
+	       pages, touched + pages);
 	for (int b = 0; b < n; b++)
 		CHECK(VirtualFree(blocks[b], 0, MEM_RELEASE));
 	CHECK(VirtualFree(r, 0, MEM_RELEASE));
