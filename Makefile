@@ -28,7 +28,7 @@ KCFLAGS += -fsanitize=undefined
 endif
 KLDFLAGS := -nostdlib -static -z max-page-size=0x1000 -z noexecstack -T kernel/kernel.ld
 
-KSRC := $(wildcard boot/*.S kernel/*.S kernel/*.c mm/*.c drivers/*.c tests/kernel/*.c) libc/string.c libc/fmt.c
+KSRC := $(wildcard boot/*.S kernel/*.S kernel/*.c kernel/fs/*.c mm/*.c drivers/*.c tests/kernel/*.c) libc/string.c libc/fmt.c
 KOBJ := $(patsubst %,$(B)/k/%.o,$(KSRC))
 
 # Objects depend on the flags too, so UBSAN= or MM_DEBUG= rebuild what they change.

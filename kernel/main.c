@@ -2,6 +2,7 @@
 #include "console.h"
 #include "gdt.h"
 #include "ktest.h"
+#include "file.h"
 #include "layout.h"
 #include "multiboot.h"
 #include "panic.h"
@@ -128,11 +129,13 @@ static int run_user_tests(void)
 		if (!ends_with(name, ".exe"))
 			continue;	/* DLLs, cmdline.txt */
 		struct frame_stats before, after;
+		file_idle();	/* the file cache holds nothing a program left behind */
 		frame_stats(&before);
 		size_t heap_before = kheap_live();
 		uint64_t slots_before = swap_slots_used();
 		int64_t status = -1;
 		bool ran = run_program(name, NULL, 0, &status);
+		file_idle();
 		frame_stats(&after);
 		if (!ran || status != 0) {
 			kprintf("utest: FAIL %s: exit status 0x%x\n", name, (uint32_t)status);
@@ -173,6 +176,7 @@ void kmain(uint32_t magic, uint32_t info_phys)
 	swap_init();
 	commit_init();
 	proc_init();
+	file_init();
 
 	char arg[64];
 	if (cmdline_get(boot_info.cmdline, "test", arg, sizeof(arg))) {
@@ -188,6 +192,7 @@ void kmain(uint32_t magic, uint32_t info_phys)
 		int64_t status = 0;
 		if (bench_prog && (!run_program(prog, NULL, 0, &status) || status != 0))
 			failed++;
+		file_idle();	/* C: clean for fsck */
 		power_off(failed ? 1 : 0);
 	}
 	if (cmdline_get(boot_info.cmdline, "run", arg, sizeof(arg))) {
@@ -201,9 +206,9 @@ void kmain(uint32_t magic, uint32_t info_phys)
 				len++;
 		}
 		int64_t status;
-		if (!run_program(arg, cmd, len, &status))
-			power_off(1);
-		power_off((int)status);
+		bool ran = run_program(arg, cmd, len, &status);
+		file_idle();	/* what the program wrote is on C: */
+		power_off(ran ? (int)status : 1);
 	}
 	if (cmdline_get(boot_info.cmdline, "panic", arg, sizeof(arg)))
 		panic("panic requested on the command line");

@@ -19,7 +19,7 @@
 #define OBJ_NAME_MAX 261	/* MAX_PATH (260) characters, as CreateFileMapping documents, and the NUL */
 #define HANDLE_MAX   256	/* handles per process */
 
-enum kobject_type { KOBJ_SECTION = 1 };
+enum kobject_type { KOBJ_SECTION = 1, KOBJ_FILE = 2 };
 
 struct kobject {
 	enum kobject_type type;

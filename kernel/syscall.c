@@ -9,6 +9,7 @@
 #include "proc.h"
 #include "syscall_abi.h"
 #include "syscall.h"
+#include "file.h"
 #include "time.h"
 #include "uaccess.h"
 #include "cpu.h"
@@ -460,6 +461,18 @@ int syscall_dispatch(struct trap_frame *tf)
 	case SYS_NtLoadImage: st = sys_load_image(tf); break;
 	case SYS_NtQueryImages: st = sys_query_images(tf); break;
 	case SYS_NtUnloadImage: st = sys_unload_image(tf); break;
+	case SYS_NtCreateFile: st = sys_create_file(tf); break;
+	case SYS_NtReadFile: st = sys_read_file(tf); break;
+	case SYS_NtWriteFile: st = sys_write_file(tf); break;
+	case SYS_NtQueryInformationFile: st = sys_query_info_file(tf); break;
+	case SYS_NtSetInformationFile: st = sys_set_info_file(tf); break;
+	case SYS_NtQueryDirectoryFile: st = sys_query_directory_file(tf); break;
+	case SYS_NtFlushBuffersFile: st = sys_flush_buffers_file(tf); break;
+	case SYS_NtLockFile: st = sys_lock_file(tf); break;
+	case SYS_NtUnlockFile: st = sys_unlock_file(tf); break;
+	case SYS_NtQueryVolumeInformationFile: st = sys_query_volume_file(tf); break;
+	case SYS_NtDeleteFile: st = sys_delete_file(tf); break;
+	case SYS_NtQueryFullAttributesFile: st = sys_query_full_attributes_file(tf); break;
 	default: st = STATUS_INVALID_SYSTEM_SERVICE; break;
 	}
 	tf->rax = (uint64_t)(int64_t)st;

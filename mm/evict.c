@@ -21,6 +21,7 @@
 #include "prot.h"
 #include "section.h"
 #include "vm_ext.h"
+#include "pagecache.h"
 
 #include <stddef.h>
 
@@ -296,11 +297,16 @@ static unsigned evict_batch(struct vm_space *cur)
 
 void vm_balance(struct vm_space *cur)
 {
-	if (!swap_slots_total() || frame_free_count() >= EVICT_LOW)
+	if (frame_free_count() >= EVICT_LOW)
 		return;
-	while (frame_free_count() < EVICT_HIGH)
-		if (!evict_batch(cur))
+	/* The file cache's clock and the processes' clock take turns, a batch each. */
+	while (frame_free_count() < EVICT_HIGH) {
+		uint64_t got = pagecache_evict(EVICT_BATCH);
+		if (frame_free_count() < EVICT_HIGH && swap_slots_total())
+			got += evict_batch(cur);
+		if (!got)
 			break;	/* nothing left to page out, or the pagefile is full */
+	}
 }
 
 uint64_t vm_evict_all(struct vm_space *vm, struct vm_space *cur)

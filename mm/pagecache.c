@@ -1,0 +1,439 @@
+/*
+ * mm/pagecache.c - the page cache (mm/pagecache.h): a hash of (file, page)
+ * to frames, a per-file list, and one clock over every cached page.
+ */
+#include "pagecache.h"
+#include "frame.h"
+#include "kheap.h"
+#include "phys.h"
+#include "kernel/uaccess.h"
+
+#include <stddef.h>
+#include <string.h>
+
+#define HASH_BITS 12
+#define MISS_MAX  PC_READAHEAD_MAX
+
+static struct pc_page *hash[1u << HASH_BITS];
+static struct pc_page *hand;	/* the clock: a circular list, hand is the next to look at */
+static uint64_t total, dirty_total;
+
+static unsigned hslot(const struct pc_file *f, uint64_t index)
+{
+	uint64_t k = ((uint64_t)(uintptr_t)f >> 4) * 0x9e3779b97f4a7c15ULL + index * 0xbf58476d1ce4e5b9ULL;
+	return (unsigned)(k >> (64 - HASH_BITS));
+}
+
+void pagecache_file_init(struct pc_file *f, pc_io_fn io)
+{
+	memset(f, 0, sizeof(*f));
+	f->io = io;
+}
+
+static struct pc_page *lookup(struct pc_file *f, uint64_t index)
+{
+	for (struct pc_page *p = hash[hslot(f, index)]; p; p = p->hnext)
+		if (p->file == f && p->index == index)
+			return p;
+	return NULL;
+}
+
+int pagecache_state(struct pc_file *f, uint64_t index)
+{
+	struct pc_page *p = lookup(f, index);
+	return p ? (p->dirty ? 2 : 1) : 0;
+}
+
+static void set_dirty(struct pc_page *p, bool d)
+{
+	if (p->dirty == d)
+		return;
+	p->dirty = d;
+	if (d) {
+		p->file->ndirty++;
+		dirty_total++;
+	} else {
+		p->file->ndirty--;
+		dirty_total--;
+	}
+}
+
+/* A new page (frame contents undefined), inserted everywhere; NULL when no frame or heap is left. */
+static struct pc_page *page_new(struct pc_file *f, uint64_t index)
+{
+	struct pc_page *p = kmalloc(sizeof(*p));
+	if (!p)
+		return NULL;
+	uint64_t phys = frame_alloc(0, FRAME_KERNEL);
+	if (!phys) {
+		kfree(p);
+		return NULL;
+	}
+	p->file = f;
+	p->index = index;
+	p->phys = phys;
+	p->referenced = true;
+	unsigned h = hslot(f, index);
+	p->hnext = hash[h];
+	hash[h] = p;
+	p->fprev = NULL;
+	p->fnext = f->pages;
+	if (f->pages)
+		f->pages->fprev = p;
+	f->pages = p;
+	if (hand) {	/* behind the hand: the last to be looked at */
+		p->cnext = hand;
+		p->cprev = hand->cprev;
+		hand->cprev->cnext = p;
+		hand->cprev = p;
+	} else {
+		p->cnext = p->cprev = p;
+		hand = p;
+	}
+	f->npages++;
+	total++;
+	return p;
+}
+
+static void page_free(struct pc_page *p)
+{
+	struct pc_file *f = p->file;
+	set_dirty(p, false);
+	struct pc_page **pp = &hash[hslot(f, p->index)];
+	while (*pp != p)
+		pp = &(*pp)->hnext;
+	*pp = p->hnext;
+	if (p->fprev)
+		p->fprev->fnext = p->fnext;
+	else
+		f->pages = p->fnext;
+	if (p->fnext)
+		p->fnext->fprev = p->fprev;
+	if (p->cnext == p)
+		hand = NULL;
+	else {
+		if (hand == p)
+			hand = p->cnext;
+		p->cprev->cnext = p->cnext;
+		p->cnext->cprev = p->cprev;
+	}
+	f->npages--;
+	total--;
+	frame_free(p->phys, 0);
+	kfree(p);
+}
+
+/*
+ * The page index of f, read from the file if it is not cached; with
+ * read-ahead of the following missing pages up to `last` when sequential.
+ * NULL and *st on failure.
+ */
+static struct pc_page *get_page(struct pc_file *f, uint64_t index, uint64_t last, bool seq, ntstatus_t *st)
+{
+	struct pc_page *p = lookup(f, index);
+	if (p)
+		return p;
+	unsigned want = 1;
+	if (seq) {
+		f->ra_window = f->ra_window ? (f->ra_window * 2 > PC_READAHEAD_MAX ? PC_READAHEAD_MAX : f->ra_window * 2) : 4;
+		want = f->ra_window;
+	} else
+		f->ra_window = 0;
+	uint64_t idx[MISS_MAX], phys[MISS_MAX];
+	struct pc_page *pg[MISS_MAX];
+	unsigned n = 0;
+	for (uint64_t i = index; n < want && i <= last; i++) {
+		if (i != index && lookup(f, i))
+			break;
+		pg[n] = page_new(f, i);
+		if (!pg[n])
+			break;
+		idx[n] = i;
+		phys[n] = pg[n]->phys;
+		n++;
+	}
+	if (!n) {
+		*st = STATUS_NO_MEMORY;
+		return NULL;
+	}
+	*st = f->io(f, idx, phys, n, false);
+	if (*st) {
+		for (unsigned k = 0; k < n; k++)
+			page_free(pg[k]);
+		return NULL;
+	}
+	return pg[0];
+}
+
+/* Touch every page of [u, u+len) for reading or writing (commits demand-zero pages, runs guard pages). */
+bool pagecache_probe_user(uint64_t u, uint64_t len, bool write)
+{
+	if (!len)
+		return true;
+	if (!user_range_ok(u, len))
+		return false;
+	for (uint64_t a = u & ~(PAGE_SIZE - 1); a < u + len; a += PAGE_SIZE) {
+		uint64_t at = a < u ? u : a;
+		uint8_t b;
+		if (copy_from_user(&b, at, 1) || (write && copy_to_user(at, &b, 1)))
+			return false;
+	}
+	return true;
+}
+
+/* Keep a few frames free for the pages a call is about to add (the evictor of last resort). */
+static void make_room(uint32_t len)
+{
+	uint64_t need = len / PAGE_SIZE + 2 + PC_READAHEAD_MAX;
+	if (frame_free_count() < need + 64)
+		pagecache_evict(need);
+}
+
+/* The common body of reads: to user memory (ubuf) or to a kernel buffer (kbuf). */
+static ntstatus_t do_read(struct pc_file *f, uint64_t size, uint64_t off, uint64_t ubuf, void *kbuf, uint32_t len,
+			  uint32_t *done)
+{
+	*done = 0;
+	if (off >= size || !len)
+		return STATUS_SUCCESS;
+	if (len > size - off)
+		len = (uint32_t)(size - off);
+	if (!kbuf && !pagecache_probe_user(ubuf, len, true))
+		return STATUS_ACCESS_VIOLATION;
+	make_room(len);
+	uint64_t last = (size - 1) / PAGE_SIZE;
+	while (*done < len) {
+		uint64_t pos = off + *done, index = pos / PAGE_SIZE;
+		uint32_t in = (uint32_t)(pos % PAGE_SIZE), n = (uint32_t)(PAGE_SIZE - in);
+		if (n > len - *done)
+			n = len - *done;
+		ntstatus_t st;
+		struct pc_page *p = get_page(f, index, last, index == f->ra_next, &st);
+		if (!p)
+			return st;
+		p->referenced = true;
+		f->ra_next = index + 1;
+		const uint8_t *src = (const uint8_t *)phys_to_virt(p->phys) + in;
+		if (kbuf)
+			memcpy((uint8_t *)kbuf + *done, src, n);
+		else if (copy_to_user(ubuf + *done, src, n))
+			return STATUS_ACCESS_VIOLATION;
+		*done += n;
+	}
+	return STATUS_SUCCESS;
+}
+
+ntstatus_t pagecache_read(struct pc_file *f, uint64_t size, uint64_t off, uint64_t ubuf, uint32_t len, uint32_t *done)
+{
+	return do_read(f, size, off, ubuf, NULL, len, done);
+}
+
+ntstatus_t pagecache_read_k(struct pc_file *f, uint64_t size, uint64_t off, void *buf, uint32_t len)
+{
+	uint32_t done;
+	ntstatus_t st = do_read(f, size, off, 0, buf, len, &done);
+	return st ? st : (done == len ? STATUS_SUCCESS : STATUS_END_OF_FILE);
+}
+
+static ntstatus_t do_write(struct pc_file *f, uint64_t old_size, uint64_t off, uint64_t ubuf, const void *kbuf,
+			   uint32_t len)
+{
+	if (!kbuf && !pagecache_probe_user(ubuf, len, false))
+		return STATUS_ACCESS_VIOLATION;
+	make_room(len);
+	for (uint32_t done = 0; done < len;) {
+		uint64_t pos = off + done, index = pos / PAGE_SIZE;
+		uint32_t in = (uint32_t)(pos % PAGE_SIZE), n = (uint32_t)(PAGE_SIZE - in);
+		if (n > len - done)
+			n = len - done;
+		struct pc_page *p = lookup(f, index);
+		if (!p) {
+			bool whole = in == 0 && n == PAGE_SIZE, beyond = index * PAGE_SIZE >= old_size;
+			if (whole || beyond) {
+				p = page_new(f, index);
+				if (!p)
+					return STATUS_NO_MEMORY;
+				if (!whole)
+					page_zero(phys_to_virt(p->phys));
+			} else {
+				ntstatus_t st;
+				p = get_page(f, index, index, false, &st);
+				if (!p)
+					return st;
+			}
+		}
+		uint8_t *dst = (uint8_t *)phys_to_virt(p->phys) + in;
+		if (kbuf)
+			memcpy(dst, (const uint8_t *)kbuf + done, n);
+		else if (copy_from_user(dst, ubuf + done, n))
+			return STATUS_ACCESS_VIOLATION;
+		p->referenced = true;
+		set_dirty(p, true);
+		done += n;
+	}
+	return STATUS_SUCCESS;
+}
+
+ntstatus_t pagecache_write(struct pc_file *f, uint64_t old_size, uint64_t off, uint64_t ubuf, uint32_t len)
+{
+	return do_write(f, old_size, off, ubuf, NULL, len);
+}
+
+ntstatus_t pagecache_write_k(struct pc_file *f, uint64_t old_size, uint64_t off, const void *buf, uint32_t len)
+{
+	return do_write(f, old_size, off, 0, buf, len);
+}
+
+/* Sort pages by (file, index): heapsort, no allocation. */
+static bool page_less(const struct pc_page *a, const struct pc_page *b)
+{
+	return a->file != b->file ? (uintptr_t)a->file < (uintptr_t)b->file : a->index < b->index;
+}
+
+static void sift(struct pc_page **a, size_t i, size_t n)
+{
+	for (;;) {
+		size_t c = 2 * i + 1;
+		if (c >= n)
+			return;
+		if (c + 1 < n && page_less(a[c], a[c + 1]))
+			c++;
+		if (!page_less(a[i], a[c]))
+			return;
+		struct pc_page *t = a[i];
+		a[i] = a[c];
+		a[c] = t;
+		i = c;
+	}
+}
+
+static void sort_pages(struct pc_page **a, size_t n)
+{
+	for (size_t i = n / 2; i-- > 0;)
+		sift(a, i, n);
+	for (size_t e = n; e-- > 1;) {
+		struct pc_page *t = a[0];
+		a[0] = a[e];
+		a[e] = t;
+		sift(a, 0, e);
+	}
+}
+
+/* Write the sorted pages a[0..n) (dirty, possibly of several files), a file at a time; they become clean. */
+static ntstatus_t write_sorted(struct pc_page **a, size_t n)
+{
+	ntstatus_t first_err = STATUS_SUCCESS;
+	uint64_t idx[PC_WRITE_BATCH], phys[PC_WRITE_BATCH];
+	for (size_t i = 0; i < n;) {
+		size_t k = 0;
+		struct pc_file *f = a[i]->file;
+		while (i + k < n && k < PC_WRITE_BATCH && a[i + k]->file == f) {
+			idx[k] = a[i + k]->index;
+			phys[k] = a[i + k]->phys;
+			k++;
+		}
+		ntstatus_t st = f->io(f, idx, phys, (unsigned)k, true);
+		for (size_t j = 0; j < k; j++)
+			if (!st)
+				set_dirty(a[i + j], false);
+		if (st && !first_err)
+			first_err = st;
+		i += k;
+	}
+	return first_err;
+}
+
+ntstatus_t pagecache_flush(struct pc_file *f)
+{
+	while (f->ndirty) {
+		/* In chunks of a page of pointers: a large file needs no large allocation. */
+		struct pc_page *buf[512];
+		size_t n = 0;
+		for (struct pc_page *p = f->pages; p && n < 512; p = p->fnext)
+			if (p->dirty)
+				buf[n++] = p;
+		sort_pages(buf, n);
+		ntstatus_t st = write_sorted(buf, n);
+		if (st)
+			return st;
+	}
+	return STATUS_SUCCESS;
+}
+
+void pagecache_truncate(struct pc_file *f, uint64_t size)
+{
+	uint64_t keep = (size + PAGE_SIZE - 1) / PAGE_SIZE;	/* pages [0, keep) stay */
+	for (struct pc_page *p = f->pages, *nx; p; p = nx) {
+		nx = p->fnext;
+		if (p->index >= keep)
+			page_free(p);
+		else if (p->index == size / PAGE_SIZE && size % PAGE_SIZE)
+			memset((uint8_t *)phys_to_virt(p->phys) + size % PAGE_SIZE, 0, PAGE_SIZE - size % PAGE_SIZE);
+	}
+	if (f->ra_next > keep)
+		f->ra_next = keep;
+}
+
+ntstatus_t pagecache_drop(struct pc_file *f, bool discard)
+{
+	ntstatus_t st = discard ? STATUS_SUCCESS : pagecache_flush(f);
+	if (st)
+		return st;
+	while (f->pages)
+		page_free(f->pages);
+	f->ra_next = 0;
+	f->ra_window = 0;
+	return STATUS_SUCCESS;
+}
+
+uint64_t pagecache_evict(uint64_t want)
+{
+	struct pc_page *dirty[64];
+	size_t nd = 0;
+	uint64_t freed = 0;
+	if (want > 64)
+		want = 64;
+	/* Two turns of the clock at most: the first may only clear referenced bits. */
+	for (uint64_t budget = 2 * total; hand && budget && freed < want; budget--) {
+		struct pc_page *p = hand;
+		hand = p->cnext;
+		if (frame_get(p->phys)->refcount > 1)
+			continue;	/* mapped into a view */
+		if (p->referenced) {
+			p->referenced = false;
+			continue;
+		}
+		if (p->dirty) {
+			if (nd < 64) {
+				bool seen = false;
+				for (size_t i = 0; i < nd; i++)
+					seen |= dirty[i] == p;
+				if (!seen)
+					dirty[nd++] = p;
+			}
+			continue;
+		}
+		page_free(p);
+		freed++;
+	}
+	if (freed < want && nd) {
+		sort_pages(dirty, nd);
+		write_sorted(dirty, nd);	/* a failed write leaves its pages dirty and cached */
+		for (size_t i = 0; i < nd && freed < want; i++)
+			if (!dirty[i]->dirty) {
+				page_free(dirty[i]);
+				freed++;
+			}
+	}
+	return freed;
+}
+
+uint64_t pagecache_pages(void)
+{
+	return total;
+}
+
+uint64_t pagecache_dirty(void)
+{
+	return dirty_total;
+}
