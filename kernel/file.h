@@ -13,7 +13,7 @@
 #include "object.h"
 #include "fs/fat.h"
 
-#define KOBJ_FILE_TYPE ((enum kobject_type)2)	/* enum kobject_type's KOBJ_FILE */
+#define KOBJ_FILE_TYPE KOBJ_FILE
 
 #define FA_READ_DATA        0x0001
 #define FA_WRITE_DATA       0x0002
