@@ -1,6 +1,7 @@
 /* kernel/object.c - reference-counted kernel objects, their namespace, and handle tables. */
 #include "object.h"
 #include "panic.h"
+#include "mm/kheap.h"
 
 #include <stddef.h>
 #include <string.h>
@@ -65,25 +66,70 @@ void obj_set_name(struct kobject *o, const char *name)
 }
 
 /* Handle values are (index + 1) * 4: never 0, never -1 (the current process). */
+static struct handle_entry *slot(const struct handle_table *t, uint32_t i)
+{
+	return &t->leaves[i / HANDLE_LEAF][i % HANDLE_LEAF];
+}
+
 static struct handle_entry *entry(struct handle_table *t, uint64_t handle)
 {
-	if (handle == 0 || (handle & 3) || handle / 4 > HANDLE_MAX)
+	if (handle == 0 || (handle & 3) || handle / 4 > (uint64_t)t->n * HANDLE_LEAF)
 		return NULL;
-	struct handle_entry *e = &t->e[handle / 4 - 1];
+	struct handle_entry *e = slot(t, (uint32_t)(handle / 4 - 1));
 	return e->obj ? e : NULL;
+}
+
+/* One more leaf (and a bigger directory when it is full), its slots on the free list. */
+static ntstatus_t grow(struct handle_table *t)
+{
+	if ((uint64_t)t->n * HANDLE_LEAF >= HANDLE_MAX)
+		return STATUS_INSUFFICIENT_RESOURCES;
+	if (t->n == t->cap) {
+		uint32_t cap = t->cap ? t->cap * 2 : 1;
+		struct handle_entry **d = kmalloc(cap * sizeof(*d));
+		if (!d)
+			return STATUS_NO_MEMORY;
+		if (t->n)
+			memcpy(d, t->leaves, t->n * sizeof(*d));
+		kfree(t->leaves);
+		t->leaves = d;
+		t->cap = cap;
+	}
+	struct handle_entry *leaf = kmalloc(HANDLE_LEAF * sizeof(*leaf));
+	if (!leaf)
+		return STATUS_NO_MEMORY;
+	uint32_t base = t->n * HANDLE_LEAF;
+	for (uint32_t i = 0; i < HANDLE_LEAF; i++)	/* lowest first: the list runs upward */
+		leaf[i].access = i + 1 < HANDLE_LEAF ? base + i + 2 : t->free_head;
+	t->leaves[t->n++] = leaf;
+	t->free_head = base + 1;
+	return STATUS_SUCCESS;
+}
+
+/* Free the leaves and the directory of a table with no open handle; it starts again empty. */
+static void table_free(struct handle_table *t)
+{
+	for (uint32_t l = 0; l < t->n; l++)
+		kfree(t->leaves[l]);
+	kfree(t->leaves);
+	*t = (struct handle_table){ 0 };
 }
 
 ntstatus_t handle_create(struct handle_table *t, struct kobject *o, uint32_t access, uint64_t *handle)
 {
-	for (int i = 0; i < HANDLE_MAX; i++) {
-		if (t->e[i].obj)
-			continue;
-		obj_ref(o);
-		t->e[i] = (struct handle_entry){ o, access };
-		*handle = (uint64_t)(i + 1) * 4;
-		return STATUS_SUCCESS;
+	if (!t->free_head) {
+		ntstatus_t st = grow(t);
+		if (st)
+			return st;
 	}
-	return STATUS_INSUFFICIENT_RESOURCES;
+	uint32_t i = t->free_head - 1;
+	struct handle_entry *e = slot(t, i);
+	t->free_head = e->access;
+	obj_ref(o);
+	*e = (struct handle_entry){ o, access };
+	t->count++;
+	*handle = (uint64_t)(i + 1) * 4;
+	return STATUS_SUCCESS;
 }
 
 ntstatus_t handle_get(struct handle_table *t, uint64_t handle, enum kobject_type type, struct kobject **o,
@@ -106,22 +152,58 @@ ntstatus_t handle_close(struct handle_table *t, uint64_t handle)
 		return STATUS_INVALID_HANDLE;
 	struct kobject *o = e->obj;
 	e->obj = NULL;
+	e->access = t->free_head;	/* the slot is reused first (LIFO, as NT's free list) */
+	t->free_head = (uint32_t)(handle / 4);
+	if (--t->count == 0)
+		table_free(t);	/* the last handle closed: the table's memory goes back to the quota */
 	obj_unref(o);
 	return STATUS_SUCCESS;
 }
 
 void handle_close_all(struct handle_table *t)
 {
-	for (int i = 0; i < HANDLE_MAX; i++)
-		if (t->e[i].obj)
+	for (uint32_t i = 0; i < t->n * HANDLE_LEAF && t->count; i++)
+		if (slot(t, i)->obj)
 			handle_close(t, (uint64_t)(i + 1) * 4);
+	table_free(t);
 }
 
-void handle_inherit(struct handle_table *dst, const struct handle_table *src)
+ntstatus_t handle_inherit(struct handle_table *dst, const struct handle_table *src)
 {
-	for (int i = 0; i < HANDLE_MAX; i++) {
-		dst->e[i] = src->e[i];
-		if (dst->e[i].obj)
-			obj_ref(dst->e[i].obj);
+	ASSERT(!dst->n);
+	/* The leaves up to the last one with an open handle: trailing free leaves are not copied. */
+	uint32_t n = 0;
+	for (uint32_t i = 0; i < src->n * HANDLE_LEAF; i++)
+		if (slot(src, i)->obj)
+			n = i / HANDLE_LEAF + 1;
+	if (!n)
+		return STATUS_SUCCESS;
+	uint32_t cap = 1;
+	while (cap < n)
+		cap *= 2;
+	dst->leaves = kmalloc(cap * sizeof(*dst->leaves));
+	if (!dst->leaves)
+		return STATUS_NO_MEMORY;
+	dst->cap = cap;
+	for (; dst->n < n; dst->n++) {
+		struct handle_entry *leaf = kmalloc(HANDLE_LEAF * sizeof(*leaf));
+		if (!leaf) {
+			table_free(dst);	/* nothing referenced yet: only the memory goes */
+			return STATUS_NO_MEMORY;
+		}
+		memcpy(leaf, src->leaves[dst->n], HANDLE_LEAF * sizeof(*leaf));
+		dst->leaves[dst->n] = leaf;
 	}
+	/* References for the copies, and the free slots listed again, lowest first. */
+	for (uint32_t i = n * HANDLE_LEAF; i-- > 0;) {
+		struct handle_entry *e = slot(dst, i);
+		if (e->obj) {
+			obj_ref(e->obj);
+			dst->count++;
+		} else {
+			e->access = dst->free_head;
+			dst->free_head = i + 1;
+		}
+	}
+	return STATUS_SUCCESS;
 }

@@ -17,7 +17,6 @@
 #include "mm/winvm.h"
 
 #define OBJ_NAME_MAX 261	/* MAX_PATH (260) characters, as CreateFileMapping documents, and the NUL */
-#define HANDLE_MAX   256	/* handles per process */
 
 enum kobject_type { KOBJ_SECTION = 1, KOBJ_FILE = 2 };
 
@@ -41,14 +40,31 @@ void obj_set_name(struct kobject *o, const char *name);
 
 struct handle_entry {
 	struct kobject *obj;	/* NULL: free slot */
-	uint32_t access;	/* granted access mask */
+	uint32_t access;	/* granted access mask; a free slot: the next free index + 1 (0: none) */
 };
+
+/*
+ * A process's handles: leaves of HANDLE_LEAF entries (2 KiB each) allocated
+ * as the table grows, under a directory that doubles, up to HANDLE_MAX
+ * handles (Windows' limit: 2^24 per process).  Free slots form a list, so
+ * creating a handle is O(1); every leaf is charged to the process's pool
+ * quota through the kernel heap (mm/kheap.h).  When the last handle closes
+ * the table's memory goes; fork copies the leaves up to the last one in use.
+ */
+#define HANDLE_MAX  (1u << 24)
+#define HANDLE_LEAF 128
 
 struct handle_table {
-	struct handle_entry e[HANDLE_MAX];
+	struct handle_entry **leaves;	/* directory: cap pointers, the first n in use */
+	uint32_t n, cap;
+	uint32_t free_head;		/* first free index + 1, 0 when none (the table must grow) */
+	uint32_t count;			/* open handles */
 };
 
-/* Add a handle to o (taking a reference).  STATUS_INSUFFICIENT_RESOURCES when the table is full. */
+/*
+ * Add a handle to o (taking a reference).  STATUS_INSUFFICIENT_RESOURCES
+ * when HANDLE_MAX are open, STATUS_NO_MEMORY when the table cannot grow.
+ */
 ntstatus_t handle_create(struct handle_table *t, struct kobject *o, uint32_t access, uint64_t *handle);
 
 /*
@@ -62,11 +78,11 @@ ntstatus_t handle_get(struct handle_table *t, uint64_t handle, enum kobject_type
 /* Close handle (dropping its reference): STATUS_INVALID_HANDLE when it is not open. */
 ntstatus_t handle_close(struct handle_table *t, uint64_t handle);
 
-/* Close every handle (process exit). */
+/* Close every handle and free the table (process exit); it is empty again. */
 void handle_close_all(struct handle_table *t);
 
-/* Copy every handle of src into the empty table dst, same values (fork). */
-void handle_inherit(struct handle_table *dst, const struct handle_table *src);
+/* Copy every handle of src into the empty table dst, same values (fork); STATUS_NO_MEMORY leaves dst empty. */
+ntstatus_t handle_inherit(struct handle_table *dst, const struct handle_table *src);
 
 #define STATUS_OBJECT_TYPE_MISMATCH ((ntstatus_t)0xC0000024)
 

@@ -14,6 +14,7 @@
 #include "mm/paging.h"
 #include "mm/phys.h"
 #include "mm/section.h"
+#include "mm/vm_ext.h"
 
 #include "libc/fmt.h"
 
@@ -101,35 +102,63 @@ struct process *proc_find(int pid)
 	return NULL;
 }
 
-/* A new process with a kernel stack and an empty address space, not yet runnable; NULL with *status. */
+#define KSTACK_PAGES (KERNEL_STACK_SIZE / PAGE_SIZE)
+
+/*
+ * A new process with a kernel stack, a pool quota and an empty address space,
+ * not yet runnable; NULL with *status.  Its kernel stack is charged to the
+ * system commit (given back by proc_reap / proc_discard).
+ */
 static struct process *proc_new(const char *name, int64_t *status)
 {
+	if (!vm_charge_system(KSTACK_PAGES)) {
+		*status = STATUS_COMMITMENT_LIMIT;
+		return NULL;
+	}
 	struct process *p = kmalloc(sizeof(*p));
 	if (!p) {
-		*status = STATUS_NO_MEMORY;
+		vm_uncharge_system(KSTACK_PAGES);
+		ntstatus_t r = kheap_take_refusal();
+		*status = r ? r : STATUS_INSUFFICIENT_RESOURCES;
 		return NULL;
 	}
 	strncpy(p->name, name, sizeof(p->name) - 1);
 	p->kstack_top = kstack_alloc();
-	ntstatus_t st = p->kstack_top ? vm_space_init(&p->vm) : STATUS_NO_MEMORY;
+	p->quota = p->kstack_top ? pool_quota_new() : NULL;
+	ntstatus_t st = p->quota ? vm_space_init(&p->vm) : STATUS_INSUFFICIENT_RESOURCES;
 	if (st) {
 		if (p->kstack_top)
 			kstack_free(p->kstack_top);
+		pool_quota_release(p->quota);
 		kfree(p);
-		*status = st;
+		vm_uncharge_system(KSTACK_PAGES);
+		*status = st == STATUS_NO_MEMORY ? STATUS_INSUFFICIENT_RESOURCES : st;	/* kernel memory, not commit */
 		return NULL;
 	}
+	p->kctx = (struct kheap_context){ p->quota, POOL_FORCE };
 	return p;
+}
+
+/* Free what the process holds in the kernel (at exit): address space, images, handles; its quota goes. */
+static void proc_release(struct process *p)
+{
+	struct kheap_context old = kheap_context_set(p->quota, POOL_FORCE);
+	vm_space_destroy(&p->vm);
+	image_list_free(&p->images);
+	handle_close_all(&p->handles);
+	kheap_context_restore(old.quota == p->quota ? (struct kheap_context){ NULL, POOL_FORCE } : old);
+	pool_quota_release(p->quota);
+	p->quota = NULL;
+	p->kctx = (struct kheap_context){ NULL, POOL_FORCE };
 }
 
 /* Undo proc_new (and whatever the address space holds by now). */
 static void proc_discard(struct process *p)
 {
-	vm_space_destroy(&p->vm);
-	image_list_free(&p->images);
-	handle_close_all(&p->handles);
+	proc_release(p);
 	kstack_free(p->kstack_top);
 	kfree(p);
+	vm_uncharge_system(KSTACK_PAGES);
 }
 
 /*
@@ -322,15 +351,17 @@ struct process *proc_create(const char *name, const char *cmdline, uint64_t cmdl
 		return NULL;
 	memcpy(p->fpu, fpu_initial_state, sizeof(p->fpu));
 	struct trap_frame tf;
+	/* What loading the program costs is the new process's (at the caller's level of checking). */
+	struct kheap_context outer = kheap_context_set(NULL, POOL_FORCE);
+	kheap_context_set(p->quota, outer.level);
 	ntstatus_t st = pe_start(p, m->name, cmdline, cmdline_len, &tf);
-	if (st) {
-		proc_discard(p);
-		*status = st;
-		return NULL;
+	if (!st) {
+		proc_start(p, &tf, parent);
+		if ((st = proc_set_client_id(p)))	/* only memory can fail here, the page is committed */
+			procs = p->next;
 	}
-	proc_start(p, &tf, parent);
-	if ((st = proc_set_client_id(p))) {	/* only memory can fail here, the page is committed */
-		procs = p->next;
+	kheap_context_restore(outer);
+	if (st) {
 		proc_discard(p);
 		*status = st;
 		return NULL;
@@ -346,26 +377,30 @@ struct process *proc_fork(const struct trap_frame *tf, uint64_t child_status, in
 	if (!p)
 		return NULL;
 	fpu_save(p->fpu);	/* the caller's x87/SSE registers are live in the CPU */
+	/* The child's kernel structures are charged to the child, checked at the caller's level. */
+	struct kheap_context outer = kheap_context_set(NULL, POOL_FORCE);
+	kheap_context_set(p->quota, outer.level);
 	ntstatus_t st = vm_fork(&self->vm, &p->vm);
 	if (!st)
 		st = image_list_copy(&p->images, &self->images);
+	if (!st)
+		st = handle_inherit(&p->handles, &self->handles);
+	if (!st) {
+		p->exception_dispatcher = self->exception_dispatcher;
+		p->teb = self->teb;	/* same address: the TEB is ordinary private memory, copied on write */
+		p->peb = self->peb;
+		struct trap_frame child = *tf;
+		child.rax = child_status;
+		proc_start(p, &child, self);
+		if ((st = proc_set_client_id(p))) {	/* only memory can fail here: the child's TEB page gets its copy */
+			procs = p->next;
+			next_pid--;
+		}
+	}
+	kheap_context_restore(outer);
 	if (st) {
 		proc_discard(p);
 		*status = st;
-		return NULL;
-	}
-	handle_inherit(&p->handles, &self->handles);
-	p->exception_dispatcher = self->exception_dispatcher;
-	p->teb = self->teb;	/* same address: the TEB is ordinary private memory, copied on write */
-	p->peb = self->peb;
-	struct trap_frame child = *tf;
-	child.rax = child_status;
-	proc_start(p, &child, self);
-	if (proc_set_client_id(p)) {	/* only memory can fail here: the child's TEB page gets its copy */
-		procs = p->next;
-		next_pid--;
-		proc_discard(p);
-		*status = STATUS_NO_MEMORY;
 		return NULL;
 	}
 	self->slice_start = rdtsc();	/* the parent goes on first, with a whole slice (the child waits its turn) */
@@ -440,7 +475,9 @@ void proc_run_until_exit(struct process *target)
 			proc_bench_boot_report = false;
 			kprintf("bench boot_to_first_user_insn %lu cycles\n", rdtsc() - proc_bench_ktest_cycles);
 		}
+		struct kheap_context outer = kheap_context_set(p->kctx.quota, p->kctx.level);
 		context_switch(&scheduler_rsp, p->saved_rsp);
+		p->kctx = kheap_context_set(outer.quota, outer.level);
 		fpu_save(p->fpu);	/* the kernel never touches these registers: they are still the process's */
 		write_cr3(kernel_root);
 		cpu0.current = NULL;
@@ -467,9 +504,7 @@ void proc_exit(int64_t status)
 	p->exit_status = status;
 	/* Leave the address space before tearing it down; views go before the handles to their sections. */
 	write_cr3(kernel_root);
-	vm_space_destroy(&p->vm);
-	image_list_free(&p->images);
-	handle_close_all(&p->handles);
+	proc_release(p);
 	p->state = PROC_ZOMBIE;
 	if (p->parent && p->parent->state == PROC_WAITING && (p->parent->wait_pid == p->pid || p->parent->wait_pid == -1))
 		p->parent->state = PROC_READY;
@@ -494,6 +529,7 @@ void proc_reap(struct process *p)
 	}
 	kstack_free(p->kstack_top);
 	kfree(p);
+	vm_uncharge_system(KSTACK_PAGES);
 }
 
 int proc_wait(int pid, int64_t *status)

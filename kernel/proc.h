@@ -9,6 +9,7 @@
 
 #include <stdint.h>
 #include "object.h"
+#include "mm/kheap.h"
 #include "trap.h"
 #include "mm/image.h"
 #include "mm/vm.h"
@@ -33,6 +34,8 @@ struct process {
 	uint64_t slice_start;		/* TSC when its time slice began (dispatch, or return from fork) */
 	struct process *next;		/* all-processes list */
 	struct handle_table handles;	/* sections (kernel/object.h) */
+	struct pool_quota *quota;	/* pool quota: the kernel memory this process causes (mm/kheap.h) */
+	struct kheap_context kctx;	/* its kernel-heap context while switched out */
 	struct image_list images;	/* PE images mapped, in initialization order (mm/image.h) */
 	uint64_t teb, peb;		/* user addresses; the user GS base is the TEB */
 };
@@ -59,7 +62,10 @@ void proc_init(void);
  * LdrInitializeThunk with a TEB, PEB and process parameters
  * (docs/loader.md).  Returns it READY, or NULL with *status set:
  * STATUS_OBJECT_NAME_NOT_FOUND (no such module), the loader's statuses (one
- * console line says why), STATUS_NO_MEMORY...; nothing is left behind.
+ * console line says why), STATUS_COMMITMENT_LIMIT (the system commit),
+ * STATUS_INSUFFICIENT_RESOURCES (kernel memory), STATUS_QUOTA_EXCEEDED (the
+ * caller's pool quota)...; nothing is left behind.  Processes are bounded
+ * only by memory (and by 2^18 kernel stacks, mm/kpaging.c).
  */
 struct process *proc_create(const char *name, const char *cmdline, uint64_t cmdline_len, struct process *parent,
 			    int64_t *status);

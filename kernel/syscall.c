@@ -240,7 +240,7 @@ static ntstatus_t sys_frame_stats(struct trap_frame *tf)
 		return STATUS_DATATYPE_MISALIGNMENT;
 	frame_stats(&s);
 	struct abi_frame_stats out = { s.total, s.free, s.by_owner[FRAME_PAGETABLE], s.by_owner[FRAME_HEAP],
-				       s.by_owner[FRAME_USER], swap_pages_out() };
+				       s.by_owner[FRAME_USER], swap_pages_out(), current_process()->quota->pages };
 	return copy_to_user(tf->rdi, &out, sizeof(out)) ? STATUS_ACCESS_VIOLATION : STATUS_SUCCESS;
 }
 
@@ -393,11 +393,8 @@ static ntstatus_t sys_get_write_watch(struct trap_frame *tf)
 	return STATUS_SUCCESS;
 }
 
-/*
- * Run system call tf->rax.  Returns 0 when the caller may return with sysret,
- * non-zero when the frame was rewritten (NtContinue) and must be restored in full.
- */
-int syscall_dispatch(struct trap_frame *tf)
+/* Run system call tf->rax (syscall_dispatch's body, outside the pool-quota context). */
+static int dispatch(struct trap_frame *tf)
 {
 	struct process *p = current_process();
 	p->frame = tf;
@@ -477,4 +474,29 @@ int syscall_dispatch(struct trap_frame *tf)
 	}
 	tf->rax = (uint64_t)(int64_t)st;
 	return 0;
+}
+
+/*
+ * Run system call tf->rax.  Returns 0 when the caller may return with sysret,
+ * non-zero when the frame was rewritten (NtContinue) and must be restored in full.
+ * The kernel memory the call allocates is charged to the caller's pool quota
+ * and checked (mm/kheap.h); when the heap refused it, the call's
+ * STATUS_NO_MEMORY / STATUS_INSUFFICIENT_RESOURCES becomes the refusal's
+ * status (STATUS_QUOTA_EXCEEDED, or STATUS_INSUFFICIENT_RESOURCES for the
+ * system pool limit).
+ */
+int syscall_dispatch(struct trap_frame *tf)
+{
+	struct process *p = current_process();
+	uint64_t nr = tf->rax;
+	struct kheap_context outer = kheap_context_set(p->quota, POOL_CHECKED);
+	kheap_take_refusal();
+	int r = dispatch(tf);
+	ntstatus_t refused = kheap_take_refusal();
+	ntstatus_t st = (ntstatus_t)tf->rax;
+	if (!r && refused && nr != SYS_NtGetTickCount && nr != SYS_NtGetCurrentProcessId &&
+	    (st == STATUS_NO_MEMORY || st == STATUS_INSUFFICIENT_RESOURCES))
+		tf->rax = (uint64_t)(int64_t)refused;
+	kheap_context_restore(outer);
+	return r;
 }

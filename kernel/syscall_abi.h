@@ -155,6 +155,7 @@ struct abi_child_exit {
 struct abi_frame_stats {
 	unsigned long long total, free, pagetable, heap, user;
 	unsigned long long paged_out;	/* pages that are only in the pagefile now */
+	unsigned long long pool;	/* heap frames charged to the caller's pool quota (mm/kheap.h) */
 };
 
 /*

@@ -161,7 +161,12 @@ static unsigned scan_sections(struct victim *out, unsigned room, bool *wrapped)
 				return n;
 			}
 			scan_left--;
-			uint64_t phys = s->frames[section_index];
+			const uint64_t *e = section_entry(s, section_index);
+			if (!e) {	/* no leaf: nothing committed up to its end */
+				section_index += SECTION_LEAF_PAGES - 1 - section_index % SECTION_LEAF_PAGES;
+				continue;
+			}
+			uint64_t phys = *e;
 			if (!phys || (phys & PTE_SW_SWAP))
 				continue;
 			bool accessed = false;
@@ -254,7 +259,7 @@ static unsigned page_out(struct victim *vs, unsigned n, struct vm_space *cur)
 				if (v->view_space == cur)
 					tlb_flush_page(v->start + x->index * PAGE_SIZE - v->section_offset);
 			}
-			x->sec->frames[x->index] = swap_entry(x->slot);	/* the batch's reference moves here */
+			*section_entry(x->sec, x->index) = swap_entry(x->slot);	/* the batch's reference moves here */
 			frame_unref(x->phys);
 			continue;
 		}

@@ -45,6 +45,10 @@ struct frame {
 						   (mm/swap.c) */
 			uint32_t unused;
 		};
+		struct {
+			uint32_t heap_quota[2];	/* a kernel heap block (FRAME_HEAP): the address of the pool quota it is
+						   charged to, in two halves (mm/kheap.c; 0 for none) */
+		};
 	};
 	uint16_t refcount;	/* users of an allocated frame; 0 while free */
 	uint8_t order;		/* block order, valid on the head frame of a block */

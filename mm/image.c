@@ -94,7 +94,7 @@ uint64_t image_live_count(void)
 /* The frame of section page i, read back from the pagefile or allocated zeroed as needed; 0 when out of memory. */
 static uint64_t sec_frame(struct section *s, uint64_t i)
 {
-	uint64_t e = s->frames[i];
+	uint64_t *entry = section_entry(s, i), e = *entry;	/* an image section has every leaf */
 	if (e && !(e & PTE_SW_SWAP))
 		return e;
 	uint64_t f = e ? frame_alloc(0, FRAME_SECTION) : frame_alloc_zeroed(0, FRAME_SECTION);
@@ -107,7 +107,7 @@ static uint64_t sec_frame(struct section *s, uint64_t i)
 		}
 		swap_slot_unref(swap_entry_slot(e));
 	}
-	s->frames[i] = f;
+	*entry = f;
 	return f;
 }
 

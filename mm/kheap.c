@@ -1,5 +1,6 @@
-/* mm/kheap.c - size-class slabs of one page each, and whole blocks for large requests. */
+/* mm/kheap.c - size-class slabs of one page each, whole blocks for large requests, one set per pool quota. */
 #include "kheap.h"
+#include "allocfail.h"
 #include "frame.h"
 #include "phys.h"
 #include "kernel/panic.h"
@@ -11,6 +12,7 @@
 #define MIN_SHIFT   4	/* 16 bytes */
 #define MAX_SHIFT   11	/* 2048 bytes */
 #define NCLASSES    (MAX_SHIFT - MIN_SHIFT + 1)
+_Static_assert(NCLASSES == KHEAP_NCLASSES, "kheap.h's class count");
 
 /* Header at the start of every slab page; objects follow at class-size alignment. */
 struct slab {
@@ -19,10 +21,19 @@ struct slab {
 	uint16_t inuse;
 	void *free;		/* singly linked free objects */
 	struct slab *next, *prev;	/* partial-slab list of the class */
+	struct pool_quota *quota;	/* whose slab this is; NULL: the system's */
 };
 
-static struct slab *partial[NCLASSES];
+static struct slab *system_partial[NCLASSES];
 static size_t live;
+static struct kheap_context ctx;	/* who pays for the next kmalloc */
+static ntstatus_t refusal;
+static uint64_t per_quota_limit = UINT64_MAX, system_limit = UINT64_MAX, system_used;
+
+static struct slab **partial_list(struct pool_quota *q, unsigned shift)
+{
+	return q ? &q->partial[shift - MIN_SHIFT] : &system_partial[shift - MIN_SHIFT];
+}
 
 static unsigned first_object_offset(unsigned shift)
 {
@@ -40,7 +51,7 @@ static void list_remove(struct slab *s)
 	if (s->prev)
 		s->prev->next = s->next;
 	else
-		partial[s->shift - MIN_SHIFT] = s->next;
+		*partial_list(s->quota, s->shift) = s->next;
 	if (s->next)
 		s->next->prev = s->prev;
 	s->next = s->prev = NULL;
@@ -48,7 +59,7 @@ static void list_remove(struct slab *s)
 
 static void list_push(struct slab *s)
 {
-	struct slab **head = &partial[s->shift - MIN_SHIFT];
+	struct slab **head = partial_list(s->quota, s->shift);
 	s->prev = NULL;
 	s->next = *head;
 	if (*head)
@@ -56,16 +67,55 @@ static void list_push(struct slab *s)
 	*head = s;
 }
 
-static struct slab *slab_new(unsigned shift)
+/* Charge n frames to q under the current level; false (nothing charged, refusal set) when refused. */
+static bool charge(struct pool_quota *q, uint64_t n)
 {
-	uint64_t f = frame_alloc(0, FRAME_HEAP);
-	if (!f)
+	if (!q)
+		return true;
+	if (ctx.level == POOL_CHECKED) {
+		if (n > q->limit - q->pages || q->pages > q->limit) {
+			refusal = STATUS_QUOTA_EXCEEDED;
+			return false;
+		}
+		if (n > system_limit - system_used || system_used > system_limit) {
+			refusal = STATUS_INSUFFICIENT_RESOURCES;
+			return false;
+		}
+	}
+	q->pages += n;
+	system_used += n;
+	if (q->pages > q->peak)
+		q->peak = q->pages;
+	return true;
+}
+
+/* Give back n frames charged to q; a released quota goes with its last frame. */
+static void uncharge(struct pool_quota *q, uint64_t n)
+{
+	if (!q)
+		return;
+	ASSERT(n <= q->pages && n <= system_used);
+	q->pages -= n;
+	system_used -= n;
+	if (q->released && q->pages == 0)
+		kfree(q);
+}
+
+static struct slab *slab_new(struct pool_quota *q, unsigned shift)
+{
+	if (!charge(q, 1))
 		return NULL;
+	uint64_t f = frame_alloc(0, FRAME_HEAP);
+	if (!f) {
+		uncharge(q, 1);
+		return NULL;
+	}
 	struct slab *s = phys_to_virt(f);
 	s->magic = SLAB_MAGIC;
 	s->shift = shift;
 	s->inuse = 0;
 	s->free = NULL;
+	s->quota = q;
 	char *base = (char *)s + first_object_offset(shift);
 	for (int i = (int)objects_per_slab(shift) - 1; i >= 0; i--) {
 		void **obj = (void **)(base + ((size_t)i << shift));
@@ -76,27 +126,56 @@ static struct slab *slab_new(unsigned shift)
 	return s;
 }
 
+/* The quota a heap block's head frame records (split in halves: the frame database keeps 4-byte alignment). */
+static void block_set_quota(struct frame *f, struct pool_quota *q)
+{
+	uint64_t a = (uint64_t)q;
+	f->heap_quota[0] = (uint32_t)a;
+	f->heap_quota[1] = (uint32_t)(a >> 32);
+}
+
+static struct pool_quota *block_quota(const struct frame *f)
+{
+	return (struct pool_quota *)((uint64_t)f->heap_quota[1] << 32 | f->heap_quota[0]);
+}
+
+/* A whole block of 2^order frames charged to q. */
+static void *block_new(struct pool_quota *q, unsigned order)
+{
+	if (!charge(q, 1ULL << order))
+		return NULL;
+	uint64_t f = frame_alloc_zeroed(order, FRAME_HEAP);
+	if (!f) {
+		uncharge(q, 1ULL << order);
+		return NULL;
+	}
+	block_set_quota(frame_get(f), q);
+	return phys_to_virt(f);
+}
+
 void *kmalloc(size_t size)
 {
+	if (allocfail_hit())
+		return NULL;	/* injected (tests/kernel/test_allocfail.c) */
+	struct pool_quota *q = ctx.quota;
 	if (size == 0)
 		size = 1;
 	if (size > (1u << MAX_SHIFT)) {
 		unsigned order = 0;
-		while ((PAGE_SIZE << order) < size)
+		while ((PAGE_SIZE << order) < size && order <= FRAME_MAX_ORDER)
 			order++;
 		if (order > FRAME_MAX_ORDER)
 			return NULL;
-		uint64_t f = frame_alloc_zeroed(order, FRAME_HEAP);
-		if (!f)
-			return NULL;
-		live++;
-		return phys_to_virt(f);
+		void *p = block_new(q, order);
+		if (p)
+			live++;
+		return p;
 	}
 	unsigned shift = MIN_SHIFT;
 	while ((1u << shift) < size)
 		shift++;
-	struct slab *s = partial[shift - MIN_SHIFT];
-	if (!s && !(s = slab_new(shift)))
+	struct slab *s = *partial_list(q, shift);
+	if (!s && !(s = slab_new(q, shift)))
 		return NULL;
 	void **obj = s->free;
 	s->free = *obj;
@@ -116,8 +195,12 @@ void kfree(void *p)
 		struct frame *f = frame_get(virt_to_phys(p));
 		if (f->owner != FRAME_HEAP)
 			panic("kfree: %p is not a heap block", p);
-		frame_free(virt_to_phys(p), f->order);
+		struct pool_quota *q = block_quota(f);
+		unsigned order = f->order;
+		block_set_quota(f, NULL);	/* swap_slot shares the field: frame_free wants it 0 */
+		frame_free(virt_to_phys(p), order);
 		live--;
+		uncharge(q, 1ULL << order);
 		return;
 	}
 	struct slab *s = (struct slab *)(addr & ~(PAGE_SIZE - 1));
@@ -131,13 +214,77 @@ void kfree(void *p)
 	s->inuse--;
 	live--;
 	if (s->inuse == 0) {
+		struct pool_quota *q = s->quota;
 		list_remove(s);
 		s->magic = 0;
 		frame_free(virt_to_phys(s), 0);
+		uncharge(q, 1);
 	}
 }
 
 size_t kheap_live(void)
 {
 	return live;
+}
+
+struct kheap_context kheap_context_set(struct pool_quota *quota, enum pool_level level)
+{
+	struct kheap_context old = ctx;
+	ctx = (struct kheap_context){ quota, level };
+	return old;
+}
+
+void kheap_context_restore(struct kheap_context saved)
+{
+	ctx = saved;
+}
+
+ntstatus_t kheap_take_refusal(void)
+{
+	ntstatus_t r = refusal;
+	refusal = 0;
+	return r;
+}
+
+/* The default limits, from the RAM the frame allocator manages: an eighth per quota, half for all. */
+static void limits_init(void)
+{
+	struct frame_stats fs;
+	frame_stats(&fs);
+	pool_set_limits(fs.total / 8, fs.total / 2);
+}
+
+struct pool_quota *pool_quota_new(void)
+{
+	if (per_quota_limit == UINT64_MAX)
+		limits_init();
+	struct kheap_context old = kheap_context_set(NULL, POOL_FORCE);	/* the quota itself is the system's */
+	struct pool_quota *q = kmalloc(sizeof(*q));
+	kheap_context_restore(old);
+	if (q)
+		q->limit = per_quota_limit;
+	return q;
+}
+
+void pool_quota_release(struct pool_quota *q)
+{
+	if (!q)
+		return;
+	if (q->pages == 0)
+		kfree(q);
+	else
+		q->released = true;
+}
+
+void pool_set_limits(uint64_t per_quota, uint64_t system)
+{
+	per_quota_limit = per_quota;
+	system_limit = system;
+}
+
+void pool_get_limits(uint64_t *per_quota, uint64_t *system, uint64_t *used)
+{
+	*per_quota = per_quota_limit;
+	*system = system_limit;
+	*used = system_used;
 }

@@ -1,15 +1,33 @@
 /*
- * mm/kheap.h - kmalloc/kfree for memory-manager structures.
+ * mm/kheap.h - kmalloc/kfree for memory-manager structures, and pool quota.
  * Sizes up to 2048 bytes come from one-page slabs of power-of-two classes
  * (16..2048); larger sizes take whole frame blocks.  Memory is zeroed.
  * Frames are counted as FRAME_HEAP in frame_stats.
+ *
+ * Pool quota (NT's per-process pool quota): kernel memory a process causes
+ * (its VADs and runs, bitmaps, section page arrays, handle table, image
+ * bookkeeping, AWE arrays) is charged to it.  The heap keeps one set of slabs
+ * per quota, so every heap frame belongs to exactly one quota (or to the
+ * system) and a kfree always gives the frame back to the quota that paid for
+ * it.  kmalloc charges the current context's quota (kheap_context_set: the
+ * scheduler sets the running process's, a system call checks it); the frames
+ * a quota holds are bounded by its limit and, all quotas together, by the
+ * system pool limit.  Like NT's nonpaged pool they are resident memory, not
+ * commit: they stay out of the commit charge (a reservation does not move
+ * it), and the system pool limit keeps them from crowding out RAM.  One CPU,
+ * no locks.
  */
 #ifndef MM_KHEAP_H
 #define MM_KHEAP_H
 
+#include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
+#include "winvm.h"
 
-/* Returns zeroed memory aligned to min(size class, 16), or NULL when out of memory. */
+#define STATUS_QUOTA_EXCEEDED ((ntstatus_t)0xC0000044)
+
+/* Returns zeroed memory aligned to min(size class, 16), or NULL when out of memory or quota. */
 void *kmalloc(size_t size);
 
 /* Free memory from kmalloc; NULL is ignored; panics on a pointer kmalloc did not return. */
@@ -17,5 +35,50 @@ void kfree(void *p);
 
 /* Number of live kmalloc allocations (for leak tests). */
 size_t kheap_live(void);
+
+/* ---- pool quota ---- */
+
+struct slab;
+#define KHEAP_NCLASSES 8
+
+struct pool_quota {
+	struct slab *partial[KHEAP_NCLASSES];	/* this quota's slabs with a free object */
+	uint64_t pages;		/* heap frames charged now */
+	uint64_t limit;		/* most frames (pages) */
+	uint64_t peak;
+	bool released;		/* the owner is gone: freed with its last frame */
+};
+
+/*
+ * Whether a charge is checked: POOL_CHECKED (system calls) refuses one past
+ * the quota's limit or the system pool limit; POOL_FORCE (page faults,
+ * teardown, the kernel's own work) charges without refusing.
+ */
+enum pool_level { POOL_FORCE, POOL_CHECKED };
+
+struct kheap_context {
+	struct pool_quota *quota;	/* NULL: the system's own memory, not charged */
+	enum pool_level level;
+};
+
+/* Make (quota, level) the context of later kmallocs; returns the previous one (for kheap_context_restore). */
+struct kheap_context kheap_context_set(struct pool_quota *quota, enum pool_level level);
+void kheap_context_restore(struct kheap_context saved);
+
+/*
+ * The status of the last charge refused since the last call (0 when none),
+ * cleared: STATUS_QUOTA_EXCEEDED (the quota's limit), STATUS_INSUFFICIENT_RESOURCES
+ * (the system pool limit).
+ */
+ntstatus_t kheap_take_refusal(void);
+
+/* A new quota with the default per-process limit; NULL when out of memory. */
+struct pool_quota *pool_quota_new(void);
+/* The owner lets go of q: it is freed now, or with the last frame charged to it. */
+void pool_quota_release(struct pool_quota *q);
+
+/* The limits, in frames: per quota (for new quotas) and for all quotas together. */
+void pool_set_limits(uint64_t per_quota, uint64_t system);
+void pool_get_limits(uint64_t *per_quota, uint64_t *system, uint64_t *system_used);
 
 #endif

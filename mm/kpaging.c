@@ -115,31 +115,72 @@ void *kmap_mmio(uint64_t phys, uint64_t len, enum cache_type cache)
 	return (void *)(va + off);
 }
 
-/* Stacks live in fixed slots of KERNEL_STACK_SIZE + a guard page; a bitmap tracks which are used. */
+/*
+ * Stacks live in fixed slots of KERNEL_STACK_SIZE + a guard page; a bitmap
+ * tracks which are used.  2^18 slots (5 GiB of the 512 GiB PML4 slot, a
+ * 32 KiB bitmap): 262,144 processes need 4 GiB of kernel stacks alone, so
+ * memory runs out first; `hint` is the lowest word that may have a free slot.
+ */
 #define KSTACK_SLOT  (KERNEL_STACK_SIZE + PAGE_SIZE)
-#define KSTACK_SLOTS 512
+#define KSTACK_SLOTS (1 << 18)
 static uint64_t kstack_used[KSTACK_SLOTS / 64];
+static int kstack_hint;
 
 uint64_t kstack_alloc(void)
 {
-	for (int s = 0; s < KSTACK_SLOTS; s++) {
-		if (kstack_used[s / 64] & (1ULL << (s % 64)))
-			continue;
-		uint64_t base = KSTACK_BASE + (uint64_t)s * KSTACK_SLOT + PAGE_SIZE;	/* above the guard */
-		for (uint64_t off = 0; off < KERNEL_STACK_SIZE; off += PAGE_SIZE) {
-			uint64_t f = frame_alloc(0, FRAME_KERNEL);
-			if (!f || pt_map(kernel_root, base + off, f, KPROT_RW)) {
-				if (f)
-					frame_free(f, 0);
-				for (uint64_t o = 0; o < off; o += PAGE_SIZE)
-					frame_free(pt_unmap(kernel_root, base + o) & PTE_ADDR, 0);
-				return 0;
-			}
+	int w = kstack_hint;
+	while (w < KSTACK_SLOTS / 64 && kstack_used[w] == ~0ULL)
+		w++;
+	kstack_hint = w;
+	if (w == KSTACK_SLOTS / 64)
+		return 0;
+	int s = w * 64 + __builtin_ctzll(~kstack_used[w]);
+	uint64_t base = KSTACK_BASE + (uint64_t)s * KSTACK_SLOT + PAGE_SIZE;	/* above the guard */
+	for (uint64_t off = 0; off < KERNEL_STACK_SIZE; off += PAGE_SIZE) {
+		uint64_t f = frame_alloc(0, FRAME_KERNEL);
+		if (!f || pt_map(kernel_root, base + off, f, KPROT_RW)) {
+			if (f)
+				frame_free(f, 0);
+			for (uint64_t o = 0; o < off; o += PAGE_SIZE)
+				frame_free(pt_unmap(kernel_root, base + o) & PTE_ADDR, 0);
+			return 0;
 		}
-		kstack_used[s / 64] |= 1ULL << (s % 64);
-		return base + KERNEL_STACK_SIZE;
 	}
-	return 0;
+	kstack_used[s / 64] |= 1ULL << (s % 64);
+	return base + KERNEL_STACK_SIZE;
+}
+
+static bool table_empty(const pte_t *t)
+{
+	for (int i = 0; i < 512; i++)
+		if (t[i])
+			return false;
+	return true;
+}
+
+/*
+ * Free the page table under kernel address va, and its directory, once
+ * nothing in them is mapped (the stacks' PDPT stays: every address space's
+ * PML4 points at it), so a burst of processes gives its tables back.
+ */
+static void kstack_prune(uint64_t va)
+{
+	pte_t *pml4 = phys_to_virt(kernel_root);
+	pte_t *pdpt = phys_to_virt(pml4[(va >> 39) & 511] & PTE_ADDR);
+	pte_t *pde = &pdpt[(va >> 30) & 511];
+	if (!(*pde & PTE_P))
+		return;
+	pte_t *pd = phys_to_virt(*pde & PTE_ADDR);
+	pte_t *ptde = &pd[(va >> 21) & 511];
+	if (!(*ptde & PTE_P) || !table_empty(phys_to_virt(*ptde & PTE_ADDR)))
+		return;
+	frame_free(*ptde & PTE_ADDR, 0);
+	*ptde = 0;
+	if (table_empty(pd)) {
+		frame_free(*pde & PTE_ADDR, 0);
+		*pde = 0;
+	}
+	write_cr3(read_cr3());	/* paging-structure caches may hold the freed tables */
 }
 
 void kstack_free(uint64_t top)
@@ -149,5 +190,9 @@ void kstack_free(uint64_t top)
 	ASSERT(s >= 0 && s < KSTACK_SLOTS && (kstack_used[s / 64] & (1ULL << (s % 64))));
 	for (uint64_t off = 0; off < KERNEL_STACK_SIZE; off += PAGE_SIZE)
 		frame_free(pt_unmap(kernel_root, base + off) & PTE_ADDR, 0);
+	kstack_prune(base);
+	kstack_prune(base + KERNEL_STACK_SIZE - 1);	/* a stack may straddle two tables */
 	kstack_used[s / 64] &= ~(1ULL << (s % 64));
+	if (s / 64 < kstack_hint)
+		kstack_hint = s / 64;
 }

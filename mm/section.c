@@ -18,8 +18,8 @@
 #define GRANULE  0x10000ULL
 #define USER_END (USER_MAX_ADDR + 1)
 #define PAGE_UP(a) (((a) + PAGE_SIZE - 1) & ~(PAGE_SIZE - 1))
-/* The frame array is one kmalloc block: at most 4 MiB of entries, a 2 GiB section. */
-#define SECTION_MAX_PAGES ((4ULL << 20) / sizeof(uint64_t))
+/* At most 2 GiB (Windows has larger ones; 2 GiB was the limit of the old flat page array). */
+#define SECTION_MAX_PAGES ((2ULL << 30) / PAGE_SIZE)
 
 /* What a page protection needs: read, write, execute (NT's view of access). */
 #define ACC_R 1u
@@ -58,9 +58,84 @@ static uint64_t page_index(const struct vad *v, uint64_t va)
 	return (v->section_offset + (va - v->start)) / PAGE_SIZE;
 }
 
+static void section_free(struct section *s);
+
+static uint64_t leaf_count(const struct section *s)
+{
+	return (s->pages + SECTION_LEAF_PAGES - 1) / SECTION_LEAF_PAGES;
+}
+
+/* Bytes of leaf l: a whole page, or the last leaf's pages only. */
+static uint64_t leaf_bytes(const struct section *s, uint64_t l)
+{
+	uint64_t n = s->pages - l * SECTION_LEAF_PAGES;
+	if (n > SECTION_LEAF_PAGES)
+		n = SECTION_LEAF_PAGES;
+	return offsetof(struct section_leaf, e) + n * sizeof(uint64_t);
+}
+
+uint64_t *section_entry(const struct section *s, uint64_t i)
+{
+	struct section_leaf *l = s->leaves[i / SECTION_LEAF_PAGES];
+	return l ? &l->e[i % SECTION_LEAF_PAGES] : NULL;
+}
+
 static bool sec_committed(const struct section *s, uint64_t i)
 {
-	return !s->committed || bit_test(s->committed, i);
+	if (s->attributes != W_SEC_RESERVE)
+		return true;
+	struct section_leaf *l = s->leaves[i / SECTION_LEAF_PAGES];
+	return l && bit_test(l->committed, i % SECTION_LEAF_PAGES);
+}
+
+/* Allocate the leaves of pages [first, last] that are missing; false when out of memory (kept ones stay). */
+static bool leaves_alloc(struct section *s, uint64_t first, uint64_t last)
+{
+	for (uint64_t l = first / SECTION_LEAF_PAGES; l <= last / SECTION_LEAF_PAGES; l++)
+		if (!s->leaves[l] && !(s->leaves[l] = kmalloc(leaf_bytes(s, l))))
+			return false;
+	return true;
+}
+
+/* Free the leaves of pages [first, last] with no committed page (after a refused commit). */
+static void leaves_trim(struct section *s, uint64_t first, uint64_t last)
+{
+	for (uint64_t l = first / SECTION_LEAF_PAGES; l <= last / SECTION_LEAF_PAGES; l++) {
+		struct section_leaf *leaf = s->leaves[l];
+		bool used = false;
+		for (int w = 0; leaf && w < 8; w++)
+			used |= leaf->committed[w] != 0;
+		if (leaf && !used) {
+			kfree(leaf);
+			s->leaves[l] = NULL;
+		}
+	}
+}
+
+/* A section of pages pages with its directory (and every leaf when all), nothing else set; NULL when out of memory. */
+static struct section *section_alloc(uint64_t pages, bool all)
+{
+	struct section *s = kmalloc(sizeof(*s));
+	if (!s)
+		return NULL;
+	*s = (struct section){ 0 };
+	s->pages = pages;
+	uint64_t n = leaf_count(s);
+	s->leaves = n == 1 ? &s->leaf_one : kmalloc(n * sizeof(*s->leaves));
+	if (s->leaves && (!all || leaves_alloc(s, 0, pages - 1)))
+		return s;
+	section_free(s);
+	return NULL;
+}
+
+/* Free s's leaves, directory and s (the entries hold nothing any more). */
+static void section_free(struct section *s)
+{
+	for (uint64_t l = 0; s->leaves && l < leaf_count(s); l++)
+		kfree(s->leaves[l]);
+	if (s->leaves != &s->leaf_one)
+		kfree(s->leaves);
+	kfree(s);
 }
 
 static void section_destroy(struct kobject *o)
@@ -71,15 +146,18 @@ static void section_destroy(struct kobject *o)
 		image_section_gone(s->image);
 	evict_section_remove(s);
 	for (uint64_t i = 0; i < s->pages; i++) {
-		if (s->frames[i] & PTE_SW_SWAP)
-			swap_slot_unref(swap_entry_slot(s->frames[i]));
-		else if (s->frames[i])
-			frame_unref(s->frames[i]);
+		uint64_t *e = section_entry(s, i);
+		if (!e) {
+			i += SECTION_LEAF_PAGES - 1 - i % SECTION_LEAF_PAGES;	/* the next leaf */
+			continue;
+		}
+		if (*e & PTE_SW_SWAP)
+			swap_slot_unref(swap_entry_slot(*e));
+		else if (*e)
+			frame_unref(*e);
 	}
 	vm_uncharge_system(s->charged);
-	kfree(s->frames);
-	kfree(s->committed);
-	kfree(s);
+	section_free(s);
 }
 
 static bool section_protect_ok(uint32_t p)
@@ -120,28 +198,18 @@ ntstatus_t section_create(uint64_t size, uint32_t protect, uint32_t attributes, 
 			return STATUS_OBJECT_NAME_EXISTS;
 		}
 	}
-	struct section *s = kmalloc(sizeof(*s));
+	struct section *s = section_alloc(pages, attributes == W_SEC_COMMIT);	/* SEC_RESERVE: leaves on commit */
 	if (!s)
 		return STATUS_NO_MEMORY;
-	s->frames = kmalloc(pages * sizeof(uint64_t));
-	if (attributes == W_SEC_RESERVE)
-		s->committed = kmalloc(bitmap_words(pages) * sizeof(uint64_t));
-	if (!s->frames || (attributes == W_SEC_RESERVE && !s->committed)) {
-		kfree(s->frames);
-		kfree(s);
-		return STATUS_NO_MEMORY;
-	}
 	if (attributes == W_SEC_COMMIT) {
 		if (!vm_charge_system(pages)) {
-			kfree(s->frames);
-			kfree(s);
+			section_free(s);
 			return STATUS_COMMITMENT_LIMIT;
 		}
 		s->charged = pages;
 	}
 	obj_init(&s->obj, KOBJ_SECTION, section_destroy);
 	s->size = size;
-	s->pages = pages;
 	s->protect = protect;
 	s->attributes = attributes;
 	if (name[0])
@@ -155,25 +223,16 @@ ntstatus_t section_create_image(uint64_t pages, struct image *img, struct sectio
 {
 	if (pages == 0 || pages > SECTION_MAX_PAGES)
 		return STATUS_SECTION_TOO_BIG;
-	struct section *s = kmalloc(sizeof(*s));
+	struct section *s = section_alloc(pages, true);
 	if (!s)
 		return STATUS_NO_MEMORY;
-	*s = (struct section){ 0 };
-	s->frames = kmalloc(pages * sizeof(uint64_t));
-	if (!s->frames) {
-		kfree(s);
-		return STATUS_NO_MEMORY;
-	}
-	memset(s->frames, 0, pages * sizeof(uint64_t));
 	if (!vm_charge_system(pages)) {
-		kfree(s->frames);
-		kfree(s);
+		section_free(s);
 		return STATUS_COMMITMENT_LIMIT;
 	}
 	obj_init(&s->obj, KOBJ_SECTION, section_destroy);
 	s->charged = pages;
 	s->size = pages * PAGE_SIZE;
-	s->pages = pages;
 	s->protect = W_PAGE_EXECUTE_WRITECOPY;
 	s->attributes = W_SEC_IMAGE;
 	s->image = img;
@@ -291,7 +350,7 @@ bool view_committed(const struct vad *v, uint64_t va)
 uint64_t view_commit_span(const struct vad *v, uint64_t va, uint64_t limit)
 {
 	const struct section *s = v->section;
-	if (!s->committed)
+	if (s->attributes != W_SEC_RESERVE)
 		return limit;
 	bool c = view_committed(v, va);
 	uint64_t e = va + PAGE_SIZE;
@@ -322,18 +381,22 @@ ntstatus_t view_commit(struct vm_space *vm, struct vad *v, uint64_t start, uint6
 	uint64_t fresh = 0;
 	for (uint64_t va = start; va < end; va += PAGE_SIZE)
 		fresh += !view_committed(v, va);
-	if (vad_runs_reserve(v))
-		return STATUS_NO_MEMORY;
-	if (!vm_charge_system(fresh))
-		return STATUS_COMMITMENT_LIMIT;
-	ntstatus_t st = charge_copies(vm, v, protect);
-	if (st) {
+	uint64_t first = page_index(v, start), last = page_index(v, end - 1);
+	ntstatus_t st = STATUS_SUCCESS;
+	if (!leaves_alloc(s, first, last) || vad_runs_reserve(v))
+		st = STATUS_NO_MEMORY;
+	else if (!vm_charge_system(fresh))
+		st = STATUS_COMMITMENT_LIMIT;
+	else if ((st = charge_copies(vm, v, protect)))
 		vm_uncharge_system(fresh);
+	if (st) {
+		if (s->attributes == W_SEC_RESERVE)
+			leaves_trim(s, first, last);	/* a refused commit keeps no new leaf */
 		return st;
 	}
 	s->charged += fresh;
-	for (uint64_t va = start; va < end && s->committed; va += PAGE_SIZE)
-		bit_set(s->committed, page_index(v, va));
+	for (uint64_t i = first; i <= last && s->attributes == W_SEC_RESERVE; i++)
+		bit_set(s->leaves[i / SECTION_LEAF_PAGES]->committed, i % SECTION_LEAF_PAGES);
 	/* This view takes the protection asked for; other views keep their own (spec 13.4). */
 	vm_reprotect_entries(vm, start, end, protect);
 	vad_runs_set(v, start, end, W_MEM_COMMIT, protect);
@@ -356,8 +419,8 @@ enum vm_fault_result view_fault(struct vm_space *vm, struct vad *v, uint64_t pag
 				unsigned access)
 {
 	struct section *s = v->section;
-	uint64_t i = page_index(v, page);
-	uint64_t shared = s->frames[i];
+	uint64_t *entry = section_entry(s, page_index(v, page));	/* committed: its leaf exists */
+	uint64_t shared = *entry;
 	if (shared & PTE_SW_SWAP) {	/* paged out: read it back for every view */
 		uint64_t f = vm_page_frame(vm, FRAME_SECTION, false);
 		if (!f)
@@ -367,7 +430,7 @@ enum vm_fault_result view_fault(struct vm_space *vm, struct vad *v, uint64_t pag
 			return VM_FAULT_IN_PAGE_ERROR;
 		}
 		swap_slot_unref(swap_entry_slot(shared));
-		s->frames[i] = shared = f;
+		*entry = shared = f;
 	}
 	if (access == VM_ACCESS_WRITE && prot_is_writecopy(prot)) {
 		/* The first access is a write: copy at once (from zero when the section page was never touched). */
@@ -388,7 +451,7 @@ enum vm_fault_result view_fault(struct vm_space *vm, struct vad *v, uint64_t pag
 		shared = vm_page_frame(vm, FRAME_SECTION, true);
 		if (!shared)
 			return VM_FAULT_NO_MEMORY;
-		s->frames[i] = shared;
+		*entry = shared;
 	}
 	*pte = shared | prot_pte_flags(prot);	/* write-copy pages map read-only */
 	tlb_flush_page(page);

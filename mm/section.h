@@ -2,8 +2,13 @@
  * mm/section.h - pagefile-backed sections (CreateFileMapping with
  * INVALID_HANDLE_VALUE) and their views (MapViewOfFile).
  *
- * A section is a kernel object (kernel/object.h) owning an array of frames,
- * one per page, allocated zeroed on first touch (owner FRAME_SECTION).  A
+ * A section is a kernel object (kernel/object.h) owning an entry per page:
+ * its frame, allocated zeroed on first touch (owner FRAME_SECTION), or its
+ * pagefile slot.  The entries sit in leaves of SECTION_LEAF_PAGES under a
+ * directory; a leaf exists once a page of it is committed (SEC_COMMIT and
+ * image sections: all of them from the start), so a large SEC_RESERVE
+ * section costs only its directory until it is used.  Everything is charged
+ * to the pool quota of the process that creates or commits it (mm/kheap.h).  A
  * SEC_COMMIT section charges its whole size to the system commit when it is
  * created; a SEC_RESERVE section charges pages as views commit them, and the
  * commit is section-wide.  A view is a VAD of type MEM_MAPPED in some
@@ -46,15 +51,27 @@
 #define STATUS_OBJECT_NAME_INVALID  ((ntstatus_t)0xC0000033)
 #define STATUS_OBJECT_NAME_NOT_FOUND ((ntstatus_t)0xC0000034)
 
+/*
+ * A leaf: for each of its pages the physical address of the frame, 0 until
+ * first touched, or a swap entry (mm/swap.h) while the page is in the
+ * pagefile; and, for SEC_RESERVE, 1 bit per committed page.  One page; the
+ * last leaf of a section is only as long as its pages.
+ */
+#define SECTION_LEAF_PAGES 504
+struct section_leaf {
+	uint64_t committed[8];
+	uint64_t e[SECTION_LEAF_PAGES];
+};
+_Static_assert(sizeof(struct section_leaf) == 4096, "a section leaf is one page");
+
 struct section {
 	struct kobject obj;		/* first: handles and views reference it */
 	uint64_t size;			/* bytes, as created */
 	uint64_t pages;
 	uint32_t protect;		/* the page protection given at creation */
 	uint32_t attributes;		/* W_SEC_COMMIT or W_SEC_RESERVE */
-	uint64_t *frames;		/* physical address of each page, 0 until first touched, or a swap entry
-					   (mm/swap.h) while the page is in the pagefile */
-	uint64_t *committed;		/* SEC_RESERVE: 1 bit per committed page; NULL when all are (SEC_COMMIT) */
+	struct section_leaf **leaves;	/* directory: one leaf per SECTION_LEAF_PAGES pages, NULL while absent */
+	struct section_leaf *leaf_one;	/* the directory of a section of one leaf */
 	uint64_t charged;		/* pages charged to the system commit */
 	struct vad *views;		/* every view of the section, in every process */
 	struct section *evict_next;	/* every section, for the evictor (mm/evict.c) */
@@ -75,7 +92,7 @@ ntstatus_t section_create(uint64_t size, uint32_t protect, uint32_t attributes, 
 
 /*
  * An image section for mm/image.c: pages pages, all without a frame (the
- * caller fills s->frames), attributes W_SEC_IMAGE, protection
+ * caller fills the entries, section_entry), attributes W_SEC_IMAGE, protection
  * PAGE_EXECUTE_WRITECOPY, every page charged to the system commit, unnamed,
  * not in any handle table; s->image = img, and image_section_gone(img) is
  * called when the last reference goes.  One reference for the caller.
@@ -105,6 +122,12 @@ ntstatus_t section_map(struct vm_space *vm, struct section *s, uint32_t access, 
 
 /* NtUnmapViewOfSection: the view containing addr.  STATUS_NOT_MAPPED_VIEW when addr is not in one. */
 ntstatus_t section_unmap(struct vm_space *vm, uint64_t addr);
+
+/*
+ * The entry of page i of s (see struct section_leaf), or NULL when its leaf
+ * does not exist: no page of the leaf is committed, so none has a frame.
+ */
+uint64_t *section_entry(const struct section *s, uint64_t i);
 
 /* ---- for mm/ (vm.c, fault.c, fork.c): v is a view (v->section != NULL) ---- */
 

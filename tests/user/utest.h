@@ -106,12 +106,13 @@ static __attribute__((unused)) void utest_warm_images(void)
 }
 
 /*
- * Free frames, counting this process's page-table pages as free and pages
- * paged out to the pagefile as held: page tables stay with the address space
- * until the process exits (the kernel's runner checks that exit returns them
- * and every pagefile slot), and paging moves a page between a frame and a
- * slot, so a block of work that releases what it allocated must bring this
- * number back exactly.  The first call warms the images up first
+ * Free frames, counting this process's page-table pages and the kernel heap
+ * frames charged to its pool quota as free, and pages paged out to the
+ * pagefile as held: page tables and the process's heap slabs stay with the
+ * process until it exits (the kernel's runner checks that exit returns them,
+ * every heap object and every pagefile slot), and paging moves a page between
+ * a frame and a slot, so a block of work that releases what it allocated must
+ * bring this number back exactly.  The first call warms the images up first
  * (utest_warm_images), so what the runtime and the program's statics take on
  * first touch is in every baseline.
  */
@@ -124,7 +125,7 @@ static inline unsigned long long utest_free_frames(void)
 	}
 	struct abi_frame_stats s;
 	mm_frame_stats(&s);
-	return s.free + s.pagetable - s.paged_out;	/* a page paged out frees a frame but is still held */
+	return s.free + s.pagetable + s.pool - s.paged_out;	/* a page paged out frees a frame but is still held */
 }
 
 /* The PE headers of a mapped image (GetModuleHandleA(NULL): the program's own). */

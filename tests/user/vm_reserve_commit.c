@@ -333,13 +333,15 @@ static void top_down(void)
  * utest_free_frames plus the kernel heap's frames: a new reservation's VAD
  * may take a fresh kernel heap page (the slab a release emptied and freed),
  * which is the kernel's bookkeeping, not a frame of the memory.
+ * utest_free_frames counts this process's own heap frames (its pool quota)
+ * already.
  */
 static unsigned long long free_but_kheap(void)
 {
 	unsigned long long f = utest_free_frames();
 	struct abi_frame_stats s;
 	mm_frame_stats(&s);
-	return f + s.heap;
+	return f + s.heap - s.pool;
 }
 
 /* Every touched frame comes back on release. */
