@@ -149,7 +149,8 @@ $(B)/winmm.iso: $(ISO_DEPS) $(USER_RUN_PROGS)
 
 all: setup $(B)/winmm.iso
 
-.PHONY: all setup run compare test debug clean host-test kernel-test kernel-test64 user-test bench bench-run fuzz svg-test
+.PHONY: all setup run compare test debug clean host-test kernel-test kernel-test64 user-test bench bench-run fuzz svg-test \
+	allocfail
 
 setup:
 	@tools/setup.sh $(CROSS)
@@ -174,7 +175,8 @@ run:
 	@$(MAKE) -s setup $(B)/kernel.elf $(DLL_FILES) $(PROG_EXE) $(B)/prog/cmdline.txt $(PAGEFILE_IMG) disk-image >&2
 	@tools/mkiso.sh $(B)/prog.iso $(B)/kernel.elf "run=$(PROG_NAME)" $(DLL_FILES) $(PROG_EXE) $(B)/prog/cmdline.txt
 	@TIMEOUT=$(TIMEOUT) tools/qemu-run.sh $(B)/prog.iso $(B)/prog.log prog; rc=$$?; \
-	 if [ $$rc -ne 0 ]; then tr -d '\r' < $(B)/prog.log | grep -E '^(kernel|PANIC|poweroff|process|  )' | tail -n 20 >&2; \
+	 if [ $$rc -ne 0 ]; then tr -d '\r' < $(B)/prog.log | grep -E '^(kernel|PANIC|poweroff|process|  )' | \
+	   grep -vE '^  [0-9a-f]{16}-' | tail -n 20 >&2; \
 	   echo "make run: exit code $$rc (the program's status modulo 256; 124 timeout, 125 no clean stop)" >&2; fi; \
 	 exit $$rc
 endif
@@ -285,6 +287,16 @@ fuzz: setup
 		-o $(B)/fuzz/$(FUZZ).exe tests/user/$(FUZZ).c $(PROG_LIBS)
 	@tools/mkiso.sh $(B)/fuzz/fuzz.iso $(B)/kernel.elf "run=$(FUZZ).exe" $(DLL_FILES) $(B)/fuzz/$(FUZZ).exe
 	@TIMEOUT=$(FUZZ_TIMEOUT) tools/qemu-run.sh $(B)/fuzz/fuzz.iso $(B)/fuzz/fuzz.log prog
+
+# The allocation-failure sweep in full (tests/kernel/test_allocfail.c): every N from 1 to the
+# number of allocations each of its programs makes (make test runs a sample of 20 per program).
+ALLOCFAIL_TIMEOUT ?= 14400
+allocfail: setup
+	@$(MAKE) $(B)/kernel.elf $(DLL_FILES) $(USER_TEST_PROGS) $(USER_TEST_DLLS) $(PAGEFILE_IMG)
+	@tools/mkiso.sh $(B)/allocfail.iso $(B)/kernel.elf "test=allocfail allocfail=full" $(DLL_FILES) \
+		$(USER_TEST_PROGS) $(USER_TEST_DLLS)
+	-@TIMEOUT=$(ALLOCFAIL_TIMEOUT) tools/qemu-run.sh $(B)/allocfail.iso $(B)/allocfail.log quiet; \
+	 tr -d '\r' < $(B)/allocfail.log | grep -E '^(allocfail|ktest|timeout)|PANIC'
 
 clean:
 	rm -rf $(B)

@@ -1,6 +1,7 @@
 /* kernel/main.c - kmain: bring the machine up in order, then run what the command line asks. */
 #include "console.h"
 #include "gdt.h"
+#include "deadline.h"
 #include "ktest.h"
 #include "file.h"
 #include "layout.h"
@@ -171,6 +172,7 @@ void kmain(uint32_t magic, uint32_t info_phys)
 	kpaging_init(&boot_info);
 	time_init();
 	timer_init();
+	deadline_init(boot_info.cmdline);
 	fpu_init();
 	pagefile_init();
 	swap_init();

@@ -1,6 +1,7 @@
 /* kernel/timer.c - PIT at TIMER_HZ on IRQ 0, preempting user processes. */
 #include "timer.h"
 #include "cpu.h"
+#include "deadline.h"
 #include "proc.h"
 #include "time.h"
 #include "trap.h"
@@ -16,6 +17,7 @@ static void timer_irq(struct trap_frame *tf)
 {
 	ticks++;
 	outb(0x20, 0x20);	/* EOI to the master PIC */
+	deadline_tick(tf);	/* past the run's time limit: reported, and no return */
 	struct process *p = current_process();
 	if ((tf->cs & 3) && p && rdtsc() - p->slice_start >= TIMER_SLICE_MS * time_tsc_per_ms())
 		proc_preempt();

@@ -12,6 +12,7 @@
  * checked when they are handed out again (a write-after-free detector).
  */
 #include "mm/frame.h"
+#include "mm/allocfail.h"
 
 #ifdef HOST_TEST
 #include <stdio.h>
@@ -31,6 +32,7 @@ void (*frame_panic_hook)(const char *msg);
 #endif
 
 struct frame *frame_db;
+struct allocfail allocfail;
 uint64_t frame_db_count;
 #define db frame_db
 #define nframes frame_db_count
@@ -146,7 +148,7 @@ static void check_poison(uint64_t fn, unsigned order)
 
 uint64_t frame_alloc(unsigned order, enum frame_owner owner)
 {
-	if (order > FRAME_MAX_ORDER || owner <= FRAME_FREE || owner >= FRAME_OWNER_COUNT)
+	if (order > FRAME_MAX_ORDER || owner <= FRAME_FREE || owner >= FRAME_OWNER_COUNT || allocfail_hit())
 		return 0;
 	unsigned k = order;
 	while (k <= FRAME_MAX_ORDER && free_head[k] == FRAME_NONE)

@@ -3,8 +3,9 @@
 #
 # usage: tools/qemu-run.sh ISO LOG [MODE]
 #   MODE console (default): the serial log (COM1) goes to stdout and to LOG.
-#   MODE prog: COM1 goes to LOG only; COM2, which carries only the user
-#              program's output, goes to stdout.
+#   MODE prog: COM1 goes to LOG only; the user program's output alone goes to
+#              stdout, through QEMU's debug console (isa-debugcon, port 0xe9:
+#              one port write per byte, no UART to emulate).
 #   MODE quiet: COM1 goes to LOG only.
 # env: TIMEOUT (seconds, default 60), QEMU_MEM (default 512M), QEMU_CPU (default max),
 #      QEMU_EXTRA (more QEMU arguments), PAGEFILE_IMG (a raw image attached as the
@@ -12,17 +13,29 @@
 #      no disk), DISK_IMG (a raw FAT32 image attached as C:, a second virtio-blk disk,
 #      serial "cdrive"; unset or empty: no C: drive).
 #
+# Time limit: the kernel gets TIMEOUT less a margin for booting (the fw_cfg
+# file opt/winmm/timeout); when that passes it prints "timeout: process N
+# (name) thread T still running at rip ..." and powers off with status 124.
+# The host's own timeout stays as the last resort (a kernel that hangs with
+# interrupts off).
+#
 # Exit status: the N of the kernel's last "poweroff: status N" line (1 if N is
-# non-zero but a multiple of 256); 124 on timeout; 125 if the machine stopped
-# without saying (triple fault, QEMU error).
+# non-zero but a multiple of 256); 124 on timeout (the kernel's line, or the
+# host's); 125 if the machine stopped without saying (triple fault, QEMU error).
 set -u
 iso=$1 log=$2 mode=${3:-console}
 timeout_s=${TIMEOUT:-60}
+# The kernel's limit: 5 s below the host's (booting to the kernel takes 1-4 s), a quarter below for short ones.
+margin=5
+[ "$timeout_s" -lt 20 ] && margin=$(( (timeout_s + 3) / 4 ))
+kernel_timeout=$((timeout_s - margin))
+[ "$kernel_timeout" -lt 1 ] && kernel_timeout=1
 mkdir -p "$(dirname "$log")"
 : > "$log"
 args=(-machine q35 -cpu "${QEMU_CPU:-max}" -m "${QEMU_MEM:-512M}" -smp 1
       -display none -no-reboot -monitor none
       -device isa-debug-exit,iobase=0xf4,iosize=0x04
+      -fw_cfg "name=opt/winmm/timeout,string=$kernel_timeout"
       -cdrom "$iso" -boot d)
 if [ -n "${PAGEFILE_IMG:-}" ]; then
 	args+=(-drive "file=$PAGEFILE_IMG,if=none,id=pagefile,format=raw,cache=unsafe"
@@ -34,7 +47,7 @@ if [ -n "${DISK_IMG:-}" ]; then
 fi
 case "$mode" in
 console) args+=(-serial stdio) ;;
-prog)    args+=(-serial "file:$log" -serial stdio) ;;
+prog)    args+=(-serial "file:$log" -chardev stdio,id=prog -device isa-debugcon,iobase=0xe9,chardev=prog) ;;
 quiet)   args+=(-serial "file:$log") ;;
 *) echo "qemu-run: unknown mode $mode" >&2; exit 2 ;;
 esac
@@ -47,8 +60,13 @@ else
 	timeout -k 5 "$timeout_s" qemu-system-x86_64 "${args[@]}" "${extra[@]}" < /dev/null
 	rc=$?
 fi
+line=$(tr -d '\r' < "$log" | grep -m 1 '^timeout: ')
+if [ -n "$line" ]; then
+	[ "$mode" = console ] || echo "$line" >&2
+	exit 124
+fi
 if [ "$rc" = 124 ] || [ "$rc" = 137 ]; then
-	echo "qemu-run: timeout after ${timeout_s}s (log: $log)" >&2
+	echo "qemu-run: the machine did not stop within ${timeout_s}s, and the kernel did not report its ${kernel_timeout}s limit (hung with interrupts off?); log: $log" >&2
 	exit 124
 fi
 status=$(tr -d '\r' < "$log" | sed -n 's/^poweroff: status \(-\{0,1\}[0-9]*\)$/\1/p' | tail -n 1)
