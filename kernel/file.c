@@ -277,6 +277,11 @@ ntstatus_t file_open(const uint16_t *path, uint32_t len, uint32_t access, uint32
 		if (st == STATUS_OBJECT_NAME_NOT_FOUND) {
 			if (disposition == ABI_FILE_OPEN || disposition == ABI_FILE_OVERWRITE)
 				goto out;
+			/* A new read-only file cannot be delete-on-close (checked before anything is created). */
+			if ((options & ABI_FILE_DELETE_ON_CLOSE) && (attributes & 1 /* FILE_ATTRIBUTE_READONLY */)) {
+				st = STATUS_CANNOT_DELETE;
+				goto out;
+			}
 			if ((st = create_entry(dir, name, nlen, want_dir, attributes, ff)))
 				goto out;
 			if (!(n = fat_node_get(fat_c, dir, ff))) {

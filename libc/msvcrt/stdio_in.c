@@ -51,7 +51,8 @@ int __cdecl _filbuf(FILE *f)
 /* getc without the lock. */
 static int getc_locked(FILE *f)
 {
-	if (f->_cnt > 0) {
+	/* While the stream is writing, _cnt is the room left in the buffer, not bytes to read. */
+	if (f->_cnt > 0 && !(f->_flag & _IOWRT)) {
 		f->_cnt--;
 		return (unsigned char)*f->_ptr++;
 	}
@@ -265,10 +266,9 @@ int __cdecl _fseeki64(FILE *f, __int64 off, int whence)
 		whence = SEEK_SET;
 	}
 	crt_flush_locked(f);
-	if (f->_flag & _IOREAD) {
-		f->_cnt = 0;
-		f->_ptr = f->_base;
-	}
+	/* Whichever way the buffer was used, it holds nothing for the new position. */
+	f->_cnt = 0;
+	f->_ptr = f->_base;
 	f->_flag &= ~_IOEOF;
 	if (f->_flag & _IORW)
 		f->_flag &= ~(_IOREAD | _IOWRT);
