@@ -261,7 +261,7 @@ $(B)/bench.iso: $(ISO_DEPS) $(BENCH_MODULES)
 bench: setup
 	@$(MAKE) B=build/bench MM_DEBUG=0 UBSAN=0 bench-run
 
-bench-run: $(B)/bench.iso $(PAGEFILE_IMG)
+bench-run: $(B)/bench.iso $(PAGEFILE_IMG) disk-image
 	@for cpu in max max,erms=off,pku=off; do \
 	  echo "# -cpu $$cpu"; \
 	  QEMU_CPU=$$cpu QEMU_EXTRA="$(BENCH_QEMU)" TIMEOUT=300 tools/qemu-run.sh $(B)/bench.iso $(B)/bench-$$cpu.log quiet; \
@@ -281,7 +281,7 @@ ITER ?= 200000
 FUZZ_BREAK ?= 0
 FUZZ_TIMEOUT ?= 3600
 fuzz: setup
-	@$(MAKE) $(B)/kernel.elf $(DLL_FILES) $(B)/lib/libmmtools.a
+	@$(MAKE) $(B)/kernel.elf $(DLL_FILES) $(B)/lib/libmmtools.a $(PAGEFILE_IMG) disk-image
 	@mkdir -p $(B)/fuzz
 	$(UCC) $(UCFLAGS) -DFUZZ_SEED=$(SEED) -DFUZZ_ITER=$(ITER) -DFUZZ_BREAK_MODEL=$(FUZZ_BREAK) \
 		-o $(B)/fuzz/$(FUZZ).exe tests/user/$(FUZZ).c $(PROG_LIBS)
@@ -292,7 +292,7 @@ fuzz: setup
 # number of allocations each of its programs makes (make test runs a sample of 20 per program).
 ALLOCFAIL_TIMEOUT ?= 14400
 allocfail: setup
-	@$(MAKE) $(B)/kernel.elf $(DLL_FILES) $(USER_TEST_PROGS) $(USER_TEST_DLLS) $(PAGEFILE_IMG)
+	@$(MAKE) $(B)/kernel.elf $(DLL_FILES) $(USER_TEST_PROGS) $(USER_TEST_DLLS) $(PAGEFILE_IMG) disk-image
 	@tools/mkiso.sh $(B)/allocfail.iso $(B)/kernel.elf "test=allocfail allocfail=full" $(DLL_FILES) \
 		$(USER_TEST_PROGS) $(USER_TEST_DLLS)
 	-@TIMEOUT=$(ALLOCFAIL_TIMEOUT) tools/qemu-run.sh $(B)/allocfail.iso $(B)/allocfail.log quiet; \
