@@ -69,23 +69,6 @@ void proc_init(void)
 	wrmsr(MSR_EFER, rdmsr(MSR_EFER) | EFER_SCE);
 }
 
-static int lower(int c)
-{
-	return c >= 'A' && c <= 'Z' ? c + 32 : c;
-}
-
-const struct boot_module *module_find(const char *name)
-{
-	for (int i = 0; i < boot_info.module_count; i++) {
-		const char *a = boot_info.modules[i].name, *b = name;
-		for (; *a && lower(*a) == lower(*b); a++, b++)
-			;
-		if (lower(*a) == lower(*b))	/* file names are case-insensitive */
-			return &boot_info.modules[i];
-	}
-	return NULL;
-}
-
 static bool proc_listed(struct process *q)
 {
 	for (struct process *p = procs; p; p = p->next)

@@ -8,6 +8,7 @@
 #define KERNEL_PROC_H
 
 #include <stdint.h>
+#include "modules.h"
 #include "object.h"
 #include "mm/kheap.h"
 #include "trap.h"
@@ -111,8 +112,6 @@ int proc_wait_child(int pid, bool nohang, int *pid_out, int64_t *status, bool *b
 
 struct process *proc_find(int pid);
 
-/* Find a boot module by name. */
-const struct boot_module *module_find(const char *name);
 
 /* Called by the trap code for a user-mode exception that the VM did not resolve. */
 void proc_user_exception(struct trap_frame *tf, uint32_t code, uint64_t access, uint64_t addr);

@@ -11,9 +11,9 @@
 #include "vm_ext.h"
 #include "kernel/console.h"
 #include "kernel/layout.h"
+#include "kernel/modules.h"
 #include "kernel/multiboot.h"
 #include "kernel/panic.h"
-#include "kernel/proc.h"
 #include "kernel/syscall_abi.h"
 #include "libc/fmt.h"
 
