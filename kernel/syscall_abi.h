@@ -107,8 +107,133 @@ enum syscall_number {
 					    ABI_FILE_NON_DIRECTORY_FILE or ABI_FILE_DIRECTORY_FILE)) */
 	SYS_NtQueryFullAttributesFile = 48, /* (const unsigned short *path, ULONG path_bytes,
 					       struct abi_file_network_open_info *out): without opening a handle */
-	SYS_COUNT = 49			 /* above the highest number; unset numbers give STATUS_INVALID_SYSTEM_SERVICE */
+	/*
+	 * Threads and synchronization (docs/threads.md).  A thread handle may be
+	 * the pseudo handle -2 (NtCurrentThread) wherever one is taken; a process
+	 * handle -1 (NtCurrentProcess).  Object names are byte strings in the one
+	 * namespace sections use (name_len 0: unnamed); a name held by an object
+	 * of another type: STATUS_OBJECT_TYPE_MISMATCH; the same type:
+	 * STATUS_OBJECT_NAME_EXISTS (a success) and a handle to it.
+	 */
+	SYS_NtCreateThread = 49,	 /* (HANDLE process (current only), struct abi_create_thread *args, HANDLE *out) */
+	SYS_NtTerminateThread = 50,	 /* (HANDLE thread, NTSTATUS exit_status): the caller's own: never returns; the
+					    last thread of a process ending ends the process with its status */
+	SYS_NtSuspendThread = 51,	 /* (HANDLE thread, ULONG *previous_count or NULL): STATUS_SUSPEND_COUNT_EXCEEDED
+					    past 127 */
+	SYS_NtResumeThread = 52,	 /* (HANDLE thread, ULONG *previous_count or NULL) */
+	SYS_NtGetContextThread = 53,	 /* (HANDLE thread, CONTEXT *ctx): ctx->ContextFlags says which parts; the
+					    thread must be the caller or suspended (else STATUS_UNSUCCESSFUL) */
+	SYS_NtSetContextThread = 54,	 /* (HANDLE thread, const CONTEXT *ctx) */
+	SYS_NtQueryInformationThread = 55, /* (HANDLE thread, ULONG class, void *buf, ULONG len, ULONG *ret_len or NULL):
+					      ABI_ThreadBasicInformation, ABI_ThreadTimes */
+	SYS_NtSetInformationThread = 56, /* (HANDLE thread, ULONG class, const void *buf, ULONG len):
+					    ABI_ThreadBasePriority (LONG -2..2, or 15 / -15) */
+	SYS_NtCreateEvent = 57,		 /* (HANDLE *out, ULONG type (ABI_NOTIFICATION_EVENT: manual reset,
+					    ABI_SYNCHRONIZATION_EVENT: auto reset), ULONG initial_state,
+					    const char *name, SIZE_T name_len) */
+	SYS_NtOpenObject = 58,		 /* (HANDLE *out, ULONG type (ABI_OBJ_*), ULONG access, const char *name, SIZE_T
+					    name_len): OpenEvent/OpenMutex/OpenSemaphore; STATUS_OBJECT_NAME_NOT_FOUND */
+	SYS_NtSetEvent = 59,		 /* (HANDLE, LONG *previous_state or NULL) */
+	SYS_NtResetEvent = 60,		 /* (HANDLE, LONG *previous_state or NULL) */
+	SYS_NtPulseEvent = 61,		 /* (HANDLE, LONG *previous_state or NULL): wakes the waiters there are (manual:
+					    all, auto: one) and leaves the event reset */
+	SYS_NtCreateMutant = 62,	 /* (HANDLE *out, ULONG initial_owner, const char *name, SIZE_T name_len) */
+	SYS_NtReleaseMutant = 63,	 /* (HANDLE, LONG *previous_count or NULL): STATUS_MUTANT_NOT_OWNED when the
+					    caller does not own it */
+	SYS_NtCreateSemaphore = 64,	 /* (HANDLE *out, LONG initial, LONG maximum, const char *name, SIZE_T name_len):
+					    maximum <= 0, initial < 0 or > maximum: STATUS_INVALID_PARAMETER */
+	SYS_NtReleaseSemaphore = 65,	 /* (HANDLE, LONG count (> 0), LONG *previous_count or NULL): past the maximum:
+					    STATUS_SEMAPHORE_LIMIT_EXCEEDED, the count unchanged */
+	SYS_NtWaitForMultipleObjects = 66, /* (ULONG count (1..64), const HANDLE *handles, ULONG wait_type (ABI_WAIT_ALL,
+					      ABI_WAIT_ANY), ULONG alertable, const LONG64 *timeout (NULL: infinite;
+					      < 0: relative, 100 ns units; >= 0: absolute FILETIME)): STATUS_WAIT_0 + i,
+					      STATUS_ABANDONED_WAIT_0 + i, STATUS_TIMEOUT; a handle that cannot be waited
+					      on: STATUS_OBJECT_TYPE_MISMATCH; one object twice in a wait-all:
+					      STATUS_INVALID_PARAMETER_MIX; count 0 or > 64: STATUS_INVALID_PARAMETER */
+	SYS_NtWaitForSingleObject = 67,	 /* (HANDLE, ULONG alertable, const LONG64 *timeout): as above with one handle */
+	SYS_NtYieldExecution = 68,	 /* (): STATUS_NO_YIELD_PERFORMED when no other thread was ready */
+	SYS_NtWaitOnAddress = 69,	 /* (const volatile void *address, const void *compare, SIZE_T size (1, 2, 4, 8),
+					    const LONG64 *timeout): sleeps while the value at address equals *compare
+					    (checked atomically with going to sleep); STATUS_SUCCESS when woken or when
+					    it differed, STATUS_TIMEOUT.  Not a Windows call: ntdll's
+					    RtlWaitOnAddress (WaitOnAddress) is built on it */
+	SYS_NtWakeAddress = 70,		 /* (const void *address, ULONG all): wakes one (all 0) or every thread of the
+					    process sleeping on address */
+	SYS_NtOpenThread = 71,		 /* (HANDLE *out, ULONG access, ULONG thread_id): STATUS_INVALID_CID */
+	SYS_NtOpenProcess = 72,		 /* (HANDLE *out, ULONG access, ULONG pid): STATUS_INVALID_CID */
+	SYS_NtQueryInformationProcess = 73, /* (HANDLE process, ULONG class, void *buf, ULONG len, ULONG *ret_len or
+					       NULL): ABI_ProcessBasicInformation, ABI_ProcessTimes */
+	SYS_COUNT = 74			 /* above the highest number; unset numbers give STATUS_INVALID_SYSTEM_SERVICE */
 };
+
+/*
+ * SYS_NtCreateThread.  The kernel reserves the stack (stack_reserve bytes,
+ * 0: the exe's SizeOfStackReserve; rounded up to 64 KiB; when stack_commit
+ * is not smaller, the commit rounded up to 1 MiB), commits stack_commit
+ * (0: the exe's SizeOfStackCommit; rounded up to pages) at its top with a
+ * guard page below, as for the main thread, and allocates a TEB
+ * (StackBase/StackLimit/DeallocationStack, ClientId, Self, Peb set; the
+ * rest zero).  The thread starts in user mode at `start` with rcx = rdi =
+ * arg1, rdx = rsi = arg2, rsp 16-byte aligned minus 8 with 32 bytes of shadow
+ * space above, and its x87/SSE state reset; GS base = its TEB.  It is
+ * created suspended (suspend count 1) with ABI_THREAD_CREATE_SUSPENDED.
+ * When it ends, its stack and TEB are freed (unless it is the last thread:
+ * then the whole address space goes).
+ */
+struct abi_create_thread {
+	unsigned long long start;		/* in: user address */
+	unsigned long long arg1, arg2;		/* in */
+	unsigned long long stack_reserve;	/* in: bytes, 0: default */
+	unsigned long long stack_commit;	/* in: bytes, 0: default */
+	unsigned int flags;			/* in: ABI_THREAD_CREATE_SUSPENDED */
+	unsigned int thread_id;			/* out */
+	unsigned long long teb;			/* out */
+	unsigned long long stack_base;		/* out: the top of the stack (TEB StackBase) */
+};
+#define ABI_THREAD_CREATE_SUSPENDED 1
+#define ABI_CURRENT_THREAD ((long)-2)
+
+#define ABI_NOTIFICATION_EVENT   0	/* manual reset */
+#define ABI_SYNCHRONIZATION_EVENT 1	/* auto reset */
+#define ABI_OBJ_EVENT     1
+#define ABI_OBJ_MUTANT    2
+#define ABI_OBJ_SEMAPHORE 3
+#define ABI_WAIT_ALL 0
+#define ABI_WAIT_ANY 1
+
+#define ABI_ThreadBasicInformation 0
+#define ABI_ThreadTimes            1
+#define ABI_ThreadBasePriority     3
+#define ABI_ProcessBasicInformation 0
+#define ABI_ProcessTimes            4
+
+struct abi_thread_basic_info {		/* THREAD_BASIC_INFORMATION, 48 bytes */
+	int exit_status;		/* STATUS_PENDING (STILL_ACTIVE) while it runs */
+	unsigned int pad;
+	unsigned long long teb;
+	unsigned long long unique_process, unique_thread;	/* CLIENT_ID */
+	unsigned long long affinity_mask;
+	int priority, base_priority;	/* priority: 8 + the level; base_priority: the level (-2..2, 15, -15) */
+};
+
+struct abi_process_basic_info {		/* PROCESS_BASIC_INFORMATION, 48 bytes */
+	int exit_status;		/* STATUS_PENDING while it runs */
+	unsigned int pad;
+	unsigned long long peb;
+	unsigned long long affinity_mask;
+	long long base_priority;	/* 8 */
+	unsigned long long unique_process_id, inherited_from_unique_process_id;
+};
+
+struct abi_kernel_user_times {		/* KERNEL_USER_TIMES: FILETIME-like, 100 ns units */
+	long long create_time, exit_time;	/* absolute (exit 0 while it runs) */
+	long long kernel_time, user_time;	/* durations */
+};
+
+#define ABI_STATUS_WAIT_0            0x00000000
+#define ABI_STATUS_ABANDONED_WAIT_0  0x00000080
+#define ABI_STATUS_TIMEOUT           0x00000102
+#define ABI_STATUS_NO_YIELD_PERFORMED 0x40000024
 
 /* SYS_NtQueryImages: one mapped image. */
 struct abi_image_info {
