@@ -12,6 +12,7 @@
  */
 #include "uaccess.h"
 #include "layout.h"
+#include "lock.h"
 #include "mm/frame.h"
 #include "mm/kpaging.h"
 
@@ -29,6 +30,7 @@ static size_t page_chunk(uint64_t u, size_t len)
 
 int copy_from_user(void *dst, uint64_t usrc, size_t len)
 {
+	lockdep_assert_no_spinlocks();	/* the copy may fault and page in: never under a spinlock */
 	if (!user_range_ok(usrc, len))
 		return -1;
 	int rc = 0;
@@ -43,6 +45,7 @@ int copy_from_user(void *dst, uint64_t usrc, size_t len)
 
 int copy_to_user(uint64_t udst, const void *src, size_t len)
 {
+	lockdep_assert_no_spinlocks();	/* the copy may fault and page in: never under a spinlock */
 	if (!user_range_ok(udst, len))
 		return -1;
 	int rc = 0;
