@@ -142,6 +142,38 @@ static __attribute__((unused)) int mt_expired(DWORD deadline)
 	return (LONG)(GetTickCount() - deadline) >= 0;
 }
 
+/*
+ * mt_probe_read(p, &v): reads the 8 bytes at p into v and returns 0, or
+ * returns the exception code the read raised (v untouched).  Like utest.h's
+ * probes, with the value; call mt_probe_init once.
+ */
+__asm__(".text\n"
+	".globl mt_probe_read_fn\n"
+	"mt_probe_read_fn:\n	xor %eax, %eax\n"
+	"mt_probe_read_insn:\n	movq (%rcx), %r8\n"
+	"	movq %r8, (%rdx)\n"
+	"mt_probe_read_end:\n	ret\n");
+extern char mt_probe_read_insn[], mt_probe_read_end[];
+unsigned mt_probe_read_fn(const volatile void *p, unsigned long long *v);
+
+static __attribute__((unused)) LONG WINAPI mt_probe_handler(EXCEPTION_POINTERS *ep)
+{
+	CONTEXT *c = ep->ContextRecord;
+	if (c->Rip != (DWORD64)mt_probe_read_insn)
+		return EXCEPTION_CONTINUE_SEARCH;
+	c->Rax = ep->ExceptionRecord->ExceptionCode;
+	c->Rip = (DWORD64)mt_probe_read_end;
+	return EXCEPTION_CONTINUE_EXECUTION;
+}
+
+static __attribute__((unused)) void mt_probe_init(void)
+{
+	AddVectoredExceptionHandler(1, mt_probe_handler);
+	utest_probe_init();
+}
+
+#define mt_probe_read(p, v) mt_probe_read_fn((p), (v))
+
 /* ---- the leak oracle --------------------------------------------------------------- */
 
 typedef NTSTATUS (*mt_frame_stats_fn)(struct abi_frame_stats *);
