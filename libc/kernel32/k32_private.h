@@ -123,6 +123,13 @@ BOOL k32_nt_ok(NTSTATUS status);
 #define K32_IS_OBJECT(h) (((ULONG_PTR)(h) & 3) == 2)
 BOOL k32_close_object(HANDLE h);
 
+/* section.c: "\\BaseNamedObjects\\<name less Local\\>" in buf (K32_OBJECT_NAME_CHARS + 24 units) and its attributes. */
+#define K32_OBJECT_NAME_CHARS 300
+POBJECT_ATTRIBUTES k32_object_attributes(LPCWSTR name, WCHAR *buf, UNICODE_STRING *us, OBJECT_ATTRIBUTES *oa);
+
+/* sync_wait.c: a wait's timeout from milliseconds (NULL for INFINITE, else *t, relative 100 ns units). */
+const LARGE_INTEGER *k32_timeout(DWORD ms, LARGE_INTEGER *t);
+
 /* wcslen: kernel32 has no C runtime. */
 static inline size_t k32_wcslen(const WCHAR *s)
 {

@@ -10,7 +10,7 @@
 #define NAME_CHARS 300
 
 /* Builds "\BaseNamedObjects\<name less Local\>" in buf and the OBJECT_ATTRIBUTES for it (name NULL: unnamed). */
-static POBJECT_ATTRIBUTES object_attributes(LPCWSTR name, WCHAR *buf, UNICODE_STRING *us, OBJECT_ATTRIBUTES *oa)
+POBJECT_ATTRIBUTES k32_object_attributes(LPCWSTR name, WCHAR *buf, UNICODE_STRING *us, OBJECT_ATTRIBUTES *oa)
 {
 	memset(oa, 0, sizeof(*oa));
 	oa->Length = sizeof(*oa);
@@ -60,7 +60,7 @@ HANDLE WINAPI CreateFileMappingW(HANDLE hFile, LPSECURITY_ATTRIBUTES lpAttribute
 	OBJECT_ATTRIBUTES oa;
 	LARGE_INTEGER size = { .QuadPart = (LONGLONG)(((ULONG64)dwMaximumSizeHigh << 32) | dwMaximumSizeLow) };
 	HANDLE h = NULL;
-	NTSTATUS st = NtCreateSection(&h, SECTION_ALL_ACCESS, object_attributes(lpName, buf, &us, &oa), &size,
+	NTSTATUS st = NtCreateSection(&h, SECTION_ALL_ACCESS, k32_object_attributes(lpName, buf, &us, &oa), &size,
 				      flProtect & ~sec, flProtect & sec, NULL);
 	if (!NT_SUCCESS(st)) {
 		SetLastError(RtlNtStatusToDosError(st));
@@ -99,7 +99,7 @@ HANDLE WINAPI OpenFileMappingW(DWORD dwDesiredAccess, BOOL bInheritHandle, LPCWS
 	UNICODE_STRING us;
 	OBJECT_ATTRIBUTES oa;
 	HANDLE h = NULL;
-	NTSTATUS st = NtOpenSection(&h, dwDesiredAccess, object_attributes(lpName, buf, &us, &oa));
+	NTSTATUS st = NtOpenSection(&h, dwDesiredAccess, k32_object_attributes(lpName, buf, &us, &oa));
 	return k32_status(st) ? h : NULL;
 }
 

@@ -1,288 +1,306 @@
 /*
- * libc/kernel32/sync.c - semaphores and events as user-mode objects behind
- * handles kernel32 marks (low bits 10; the kernel has no such objects yet),
- * and the waits on them.
+ * libc/kernel32/sync.c - events, mutexes and semaphores: kernel objects
+ * created and opened through ntdll's NtCreateEvent/NtCreateMutant/
+ * NtCreateSemaphore/NtOpen* (kernel/syscall_abi.h 57-65).  Handles are
+ * ordinary kernel handles: CloseHandle is NtClose, the waits are in
+ * sync_wait.c.
  *
- * With one thread per process nothing can signal an object while its only
- * thread waits, so a wait that would block does not block: with a finite
- * timeout it sleeps that long and returns WAIT_TIMEOUT, as Windows would;
- * with INFINITE it returns WAIT_FAILED with ERROR_POSSIBLE_DEADLOCK instead
- * of hanging forever.  Counts change with atomic operations, shaped for
- * threads.  Names are per process (up to 63 characters): a second Create
- * with the same name returns the same object and ERROR_ALREADY_EXISTS.
+ * Names: "Local\" is the default namespace and is dropped, "Global\" stays
+ * part of the name (k32_object_attributes); "" is no name.  A Create on a
+ * name an object of the same type holds returns a handle to that object
+ * with ERROR_ALREADY_EXISTS (the other arguments ignored, as on Windows);
+ * one of another type fails with ERROR_INVALID_HANDLE.  A successful Create
+ * sets the last error to ERROR_SUCCESS.  Names longer than MAX_PATH:
+ * ERROR_FILENAME_EXCED_RANGE.  Security attributes are accepted and
+ * ignored; Open's bInheritHandle too (there is no CreateProcess to inherit).
  */
 #include "k32_private.h"
 
-#define MAX_OBJECTS 256
-#define NAME_CHARS 64
+NTSTATUS NTAPI NtCreateEvent(PHANDLE, ACCESS_MASK, POBJECT_ATTRIBUTES, ULONG, BOOLEAN);
+NTSTATUS NTAPI NtOpenEvent(PHANDLE, ACCESS_MASK, POBJECT_ATTRIBUTES);
+NTSTATUS NTAPI NtSetEvent(HANDLE, PLONG);
+NTSTATUS NTAPI NtResetEvent(HANDLE, PLONG);
+NTSTATUS NTAPI NtPulseEvent(HANDLE, PLONG);
+NTSTATUS NTAPI NtCreateMutant(PHANDLE, ACCESS_MASK, POBJECT_ATTRIBUTES, BOOLEAN);
+NTSTATUS NTAPI NtOpenMutant(PHANDLE, ACCESS_MASK, POBJECT_ATTRIBUTES);
+NTSTATUS NTAPI NtReleaseMutant(HANDLE, PLONG);
+NTSTATUS NTAPI NtCreateSemaphore(PHANDLE, ACCESS_MASK, POBJECT_ATTRIBUTES, LONG, LONG);
+NTSTATUS NTAPI NtOpenSemaphore(PHANDLE, ACCESS_MASK, POBJECT_ATTRIBUTES);
+NTSTATUS NTAPI NtReleaseSemaphore(HANDLE, LONG, PLONG);
 
-enum { OBJ_FREE, OBJ_SEMAPHORE, OBJ_EVENT };
-
-struct object {
-	LONG type;
-	LONG refs;		/* handles to it (CloseHandle drops one) */
-	LONG count;		/* semaphore count, or event signaled (0/1) */
-	LONG max;		/* semaphore maximum, or event manual-reset (0/1) */
-	WCHAR name[NAME_CHARS];
+/* A name argument in the kernel's form: its attributes, or FALSE with the last error set. */
+struct sync_name {
+	WCHAR buf[K32_OBJECT_NAME_CHARS + 24];
+	UNICODE_STRING us;
+	OBJECT_ATTRIBUTES oa;
 };
 
-static struct object objects[MAX_OBJECTS];
-
-static HANDLE handle_of(int i)
+static BOOL name_w(LPCWSTR name, struct sync_name *n)
 {
-	return (HANDLE)(ULONG_PTR)(((0x4000 + i) << 2) | 2);
-}
-
-/* The object behind h, or NULL. */
-static struct object *object_of(HANDLE h)
-{
-	ULONG_PTR v = (ULONG_PTR)h;
-	if ((v & 3) != 2)
-		return NULL;
-	ULONG_PTR i = (v >> 2) - 0x4000;
-	if (i >= MAX_OBJECTS || objects[i].type == OBJ_FREE)
-		return NULL;
-	return &objects[i];
-}
-
-/*
- * A new object of type, or the existing one of that name (last error
- * ERROR_ALREADY_EXISTS; ERROR_INVALID_HANDLE when it has another type).
- */
-static HANDLE create(LONG type, LPCWSTR name, LONG count, LONG max)
-{
-	size_t n = name ? k32_wcslen(name) : 0;
-	if (n >= NAME_CHARS) {
+	if (name && !name[0])
+		name = NULL;
+	if (name && k32_wcslen(name) > MAX_PATH) {
 		SetLastError(ERROR_FILENAME_EXCED_RANGE);
-		return NULL;
-	}
-	int free_slot = -1;
-	for (int i = 0; i < MAX_OBJECTS; i++) {
-		if (objects[i].type == OBJ_FREE) {
-			if (free_slot < 0)
-				free_slot = i;
-			continue;
-		}
-		if (n && memcmp(objects[i].name, name, (n + 1) * sizeof(WCHAR)) == 0) {
-			if (objects[i].type != type) {
-				SetLastError(ERROR_INVALID_HANDLE);
-				return NULL;
-			}
-			objects[i].refs++;
-			SetLastError(ERROR_ALREADY_EXISTS);
-			return handle_of(i);
-		}
-	}
-	if (free_slot < 0) {
-		SetLastError(ERROR_NO_SYSTEM_RESOURCES);
-		return NULL;
-	}
-	struct object *o = &objects[free_slot];
-	o->refs = 1;
-	o->count = count;
-	o->max = max;
-	memset(o->name, 0, sizeof(o->name));
-	if (n)
-		memcpy(o->name, name, n * sizeof(WCHAR));
-	o->type = type;
-	SetLastError(ERROR_SUCCESS);
-	return handle_of(free_slot);
-}
-
-BOOL k32_close_object(HANDLE h)
-{
-	struct object *o = object_of(h);
-	if (!o) {
-		SetLastError(ERROR_INVALID_HANDLE);
 		return FALSE;
 	}
-	if (--o->refs == 0)
-		o->type = OBJ_FREE;
+	k32_object_attributes(name, n->buf, &n->us, &n->oa);
 	return TRUE;
 }
 
-/* Name through the ANSI code page; FALSE with the last error set when too long. */
-static BOOL widen(LPCSTR name, WCHAR *buf)
+/* An ANSI name through the code page into w (MAX_PATH + 2 units); FALSE with the last error set. */
+static BOOL widen(LPCSTR name, WCHAR *w)
 {
-	if (!name || k32_to_wide(name, buf, NAME_CHARS))
+	if (!name || k32_to_wide(name, w, MAX_PATH + 2))
 		return TRUE;
 	SetLastError(ERROR_FILENAME_EXCED_RANGE);
 	return FALSE;
 }
 
-/* CreateSemaphoreW: 0 <= initial <= maximum, maximum > 0. */
-HANDLE WINAPI CreateSemaphoreW(LPSECURITY_ATTRIBUTES lpSemaphoreAttributes, LONG lInitialCount, LONG lMaximumCount,
-			       LPCWSTR lpName)
+/* The end of every Create: the handle, last error ERROR_ALREADY_EXISTS or ERROR_SUCCESS; NULL on failure. */
+static HANDLE created(NTSTATUS st, HANDLE h)
 {
-	(void)lpSemaphoreAttributes;
-	if (lMaximumCount <= 0 || lInitialCount < 0 || lInitialCount > lMaximumCount) {
+	if (!NT_SUCCESS(st)) {
+		SetLastError(RtlNtStatusToDosError(st));
+		return NULL;
+	}
+	SetLastError(st == STATUS_OBJECT_NAME_EXISTS ? ERROR_ALREADY_EXISTS : ERROR_SUCCESS);
+	return h;
+}
+
+/* The end of every Open: NULL name ERROR_INVALID_PARAMETER; not found ERROR_FILE_NOT_FOUND. */
+typedef NTSTATUS(NTAPI *open_fn)(PHANDLE, ACCESS_MASK, POBJECT_ATTRIBUTES);
+static HANDLE open_named(open_fn fn, DWORD access, LPCWSTR name)
+{
+	struct sync_name n;
+	if (!name) {
 		SetLastError(ERROR_INVALID_PARAMETER);
 		return NULL;
 	}
-	return create(OBJ_SEMAPHORE, lpName, lInitialCount, lMaximumCount);
+	if (!name_w(name, &n))
+		return NULL;
+	if (!n.oa.ObjectName) {	/* "" */
+		SetLastError(ERROR_FILE_NOT_FOUND);
+		return NULL;
+	}
+	HANDLE h = NULL;
+	NTSTATUS st = fn(&h, access, &n.oa);
+	if (!NT_SUCCESS(st)) {
+		SetLastError(RtlNtStatusToDosError(st));
+		return NULL;
+	}
+	return h;
 }
 
-HANDLE WINAPI CreateSemaphoreA(LPSECURITY_ATTRIBUTES lpSemaphoreAttributes, LONG lInitialCount, LONG lMaximumCount,
-			       LPCSTR lpName)
+/* ---- events ---- */
+
+/* CreateEventExW: dwFlags CREATE_EVENT_MANUAL_RESET (1), CREATE_EVENT_INITIAL_SET (2); others ERROR_INVALID_PARAMETER. */
+HANDLE WINAPI CreateEventExW(LPSECURITY_ATTRIBUTES lpEventAttributes, LPCWSTR lpName, DWORD dwFlags,
+			     DWORD dwDesiredAccess)
 {
-	WCHAR w[NAME_CHARS];
+	(void)lpEventAttributes;
+	if (dwFlags & ~(DWORD)(CREATE_EVENT_MANUAL_RESET | CREATE_EVENT_INITIAL_SET)) {
+		SetLastError(ERROR_INVALID_PARAMETER);
+		return NULL;
+	}
+	struct sync_name n;
+	if (!name_w(lpName, &n))
+		return NULL;
+	HANDLE h = NULL;
+	ULONG type = (dwFlags & CREATE_EVENT_MANUAL_RESET) ? ABI_NOTIFICATION_EVENT : ABI_SYNCHRONIZATION_EVENT;
+	return created(NtCreateEvent(&h, dwDesiredAccess, &n.oa, type, (dwFlags & CREATE_EVENT_INITIAL_SET) != 0), h);
+}
+
+HANDLE WINAPI CreateEventExA(LPSECURITY_ATTRIBUTES lpEventAttributes, LPCSTR lpName, DWORD dwFlags,
+			     DWORD dwDesiredAccess)
+{
+	WCHAR w[MAX_PATH + 2];
 	if (!widen(lpName, w))
 		return NULL;
-	return CreateSemaphoreW(lpSemaphoreAttributes, lInitialCount, lMaximumCount, lpName ? w : NULL);
-}
-
-/* ReleaseSemaphore: adds lReleaseCount; ERROR_TOO_MANY_POSTS (nothing changed) past the maximum. */
-BOOL WINAPI ReleaseSemaphore(HANDLE hSemaphore, LONG lReleaseCount, LPLONG lpPreviousCount)
-{
-	struct object *o = object_of(hSemaphore);
-	if (!o || o->type != OBJ_SEMAPHORE) {
-		SetLastError(ERROR_INVALID_HANDLE);
-		return FALSE;
-	}
-	if (lReleaseCount <= 0) {
-		SetLastError(ERROR_INVALID_PARAMETER);
-		return FALSE;
-	}
-	LONG old = o->count;
-	do {
-		if (lReleaseCount > o->max - old) {
-			SetLastError(ERROR_TOO_MANY_POSTS);
-			return FALSE;
-		}
-	} while (!__atomic_compare_exchange_n(&o->count, &old, old + lReleaseCount, FALSE, __ATOMIC_ACQ_REL,
-					      __ATOMIC_RELAXED));
-	if (lpPreviousCount)
-		*lpPreviousCount = old;
-	return TRUE;
+	return CreateEventExW(lpEventAttributes, lpName ? w : NULL, dwFlags, dwDesiredAccess);
 }
 
 /* CreateEventW: manual- or auto-reset, initially signaled or not. */
 HANDLE WINAPI CreateEventW(LPSECURITY_ATTRIBUTES lpEventAttributes, BOOL bManualReset, BOOL bInitialState,
 			   LPCWSTR lpName)
 {
-	(void)lpEventAttributes;
-	return create(OBJ_EVENT, lpName, bInitialState ? 1 : 0, bManualReset ? 1 : 0);
+	DWORD flags = (bManualReset ? CREATE_EVENT_MANUAL_RESET : 0) | (bInitialState ? CREATE_EVENT_INITIAL_SET : 0);
+	return CreateEventExW(lpEventAttributes, lpName, flags, EVENT_ALL_ACCESS);
 }
 
 HANDLE WINAPI CreateEventA(LPSECURITY_ATTRIBUTES lpEventAttributes, BOOL bManualReset, BOOL bInitialState,
 			   LPCSTR lpName)
 {
-	WCHAR w[NAME_CHARS];
+	WCHAR w[MAX_PATH + 2];
 	if (!widen(lpName, w))
 		return NULL;
 	return CreateEventW(lpEventAttributes, bManualReset, bInitialState, lpName ? w : NULL);
 }
 
-static BOOL set_event_state(HANDLE h, LONG state)
+HANDLE WINAPI OpenEventW(DWORD dwDesiredAccess, BOOL bInheritHandle, LPCWSTR lpName)
 {
-	struct object *o = object_of(h);
-	if (!o || o->type != OBJ_EVENT) {
-		SetLastError(ERROR_INVALID_HANDLE);
-		return FALSE;
-	}
-	__atomic_store_n(&o->count, state, __ATOMIC_RELEASE);
-	return TRUE;
+	(void)bInheritHandle;
+	return open_named(NtOpenEvent, dwDesiredAccess, lpName);
 }
 
+HANDLE WINAPI OpenEventA(DWORD dwDesiredAccess, BOOL bInheritHandle, LPCSTR lpName)
+{
+	WCHAR w[MAX_PATH + 2];
+	if (!widen(lpName, w))
+		return NULL;
+	return OpenEventW(dwDesiredAccess, bInheritHandle, lpName ? w : NULL);
+}
+
+/* SetEvent / ResetEvent / PulseEvent: a handle that is not an event: ERROR_INVALID_HANDLE. */
 BOOL WINAPI SetEvent(HANDLE hEvent)
 {
-	return set_event_state(hEvent, 1);
+	return k32_status(NtSetEvent(hEvent, NULL));
 }
 
 BOOL WINAPI ResetEvent(HANDLE hEvent)
 {
-	return set_event_state(hEvent, 0);
+	return k32_status(NtResetEvent(hEvent, NULL));
 }
 
-/* PulseEvent: releases the waiters (there are none while there is one thread) and leaves it reset. */
+/* PulseEvent: releases the threads waiting now (manual: all, auto: one) and leaves the event reset. */
 BOOL WINAPI PulseEvent(HANDLE hEvent)
 {
-	return set_event_state(hEvent, 0);
+	return k32_status(NtPulseEvent(hEvent, NULL));
 }
 
-/* Takes o when it is signaled (a semaphore unit, an auto-reset event's state); FALSE when it is not. */
-static BOOL try_acquire(struct object *o)
+/* ---- mutexes ---- */
+
+/* CreateMutexExW: dwFlags CREATE_MUTEX_INITIAL_OWNER (1) only. */
+HANDLE WINAPI CreateMutexExW(LPSECURITY_ATTRIBUTES lpMutexAttributes, LPCWSTR lpName, DWORD dwFlags,
+			     DWORD dwDesiredAccess)
 {
-	LONG c = __atomic_load_n(&o->count, __ATOMIC_ACQUIRE);
-	if (o->type == OBJ_EVENT) {
-		if (!c)
-			return FALSE;
-		if (o->max)	/* manual reset: stays signaled */
-			return TRUE;
-		return __atomic_compare_exchange_n(&o->count, &c, 0, FALSE, __ATOMIC_ACQ_REL, __ATOMIC_RELAXED);
+	(void)lpMutexAttributes;
+	if (dwFlags & ~(DWORD)CREATE_MUTEX_INITIAL_OWNER) {
+		SetLastError(ERROR_INVALID_PARAMETER);
+		return NULL;
 	}
-	while (c > 0)
-		if (__atomic_compare_exchange_n(&o->count, &c, c - 1, FALSE, __ATOMIC_ACQ_REL, __ATOMIC_RELAXED))
-			return TRUE;
-	return FALSE;
+	struct sync_name n;
+	if (!name_w(lpName, &n))
+		return NULL;
+	HANDLE h = NULL;
+	return created(NtCreateMutant(&h, dwDesiredAccess, &n.oa, (dwFlags & CREATE_MUTEX_INITIAL_OWNER) != 0), h);
 }
 
-static BOOL signaled(struct object *o)
+HANDLE WINAPI CreateMutexExA(LPSECURITY_ATTRIBUTES lpMutexAttributes, LPCSTR lpName, DWORD dwFlags,
+			     DWORD dwDesiredAccess)
 {
-	return __atomic_load_n(&o->count, __ATOMIC_ACQUIRE) > 0;
+	WCHAR w[MAX_PATH + 2];
+	if (!widen(lpName, w))
+		return NULL;
+	return CreateMutexExW(lpMutexAttributes, lpName ? w : NULL, dwFlags, dwDesiredAccess);
 }
 
-/* The outcome of a wait nothing can satisfy (see the file comment). */
-static DWORD unsatisfiable(DWORD ms)
+/* CreateMutexW: owned by the caller (once) when bInitialOwner and the mutex is new. */
+HANDLE WINAPI CreateMutexW(LPSECURITY_ATTRIBUTES lpMutexAttributes, BOOL bInitialOwner, LPCWSTR lpName)
 {
-	if (ms == INFINITE) {
-		SetLastError(ERROR_POSSIBLE_DEADLOCK);
-		return WAIT_FAILED;
+	return CreateMutexExW(lpMutexAttributes, lpName, bInitialOwner ? CREATE_MUTEX_INITIAL_OWNER : 0,
+			      MUTEX_ALL_ACCESS);
+}
+
+HANDLE WINAPI CreateMutexA(LPSECURITY_ATTRIBUTES lpMutexAttributes, BOOL bInitialOwner, LPCSTR lpName)
+{
+	WCHAR w[MAX_PATH + 2];
+	if (!widen(lpName, w))
+		return NULL;
+	return CreateMutexW(lpMutexAttributes, bInitialOwner, lpName ? w : NULL);
+}
+
+HANDLE WINAPI OpenMutexW(DWORD dwDesiredAccess, BOOL bInheritHandle, LPCWSTR lpName)
+{
+	(void)bInheritHandle;
+	return open_named(NtOpenMutant, dwDesiredAccess, lpName);
+}
+
+HANDLE WINAPI OpenMutexA(DWORD dwDesiredAccess, BOOL bInheritHandle, LPCSTR lpName)
+{
+	WCHAR w[MAX_PATH + 2];
+	if (!widen(lpName, w))
+		return NULL;
+	return OpenMutexW(dwDesiredAccess, bInheritHandle, lpName ? w : NULL);
+}
+
+/* ReleaseMutex: one level of the caller's ownership; not the owner: ERROR_NOT_OWNER. */
+BOOL WINAPI ReleaseMutex(HANDLE hMutex)
+{
+	return k32_status(NtReleaseMutant(hMutex, NULL));
+}
+
+/* ---- semaphores ---- */
+
+/* CreateSemaphoreExW: 0 <= initial <= maximum, maximum > 0 (else ERROR_INVALID_PARAMETER); dwFlags must be 0. */
+HANDLE WINAPI CreateSemaphoreExW(LPSECURITY_ATTRIBUTES lpSemaphoreAttributes, LONG lInitialCount,
+				 LONG lMaximumCount, LPCWSTR lpName, DWORD dwFlags, DWORD dwDesiredAccess)
+{
+	(void)lpSemaphoreAttributes;
+	if (dwFlags) {
+		SetLastError(ERROR_INVALID_PARAMETER);
+		return NULL;
 	}
-	if (ms)
-		Sleep(ms);
-	return WAIT_TIMEOUT;
+	struct sync_name n;
+	if (!name_w(lpName, &n))
+		return NULL;
+	HANDLE h = NULL;
+	return created(NtCreateSemaphore(&h, dwDesiredAccess, &n.oa, lInitialCount, lMaximumCount), h);
+}
+
+HANDLE WINAPI CreateSemaphoreExA(LPSECURITY_ATTRIBUTES lpSemaphoreAttributes, LONG lInitialCount,
+				 LONG lMaximumCount, LPCSTR lpName, DWORD dwFlags, DWORD dwDesiredAccess)
+{
+	WCHAR w[MAX_PATH + 2];
+	if (!widen(lpName, w))
+		return NULL;
+	return CreateSemaphoreExW(lpSemaphoreAttributes, lInitialCount, lMaximumCount, lpName ? w : NULL, dwFlags,
+				  dwDesiredAccess);
+}
+
+HANDLE WINAPI CreateSemaphoreW(LPSECURITY_ATTRIBUTES lpSemaphoreAttributes, LONG lInitialCount, LONG lMaximumCount,
+			       LPCWSTR lpName)
+{
+	return CreateSemaphoreExW(lpSemaphoreAttributes, lInitialCount, lMaximumCount, lpName, 0,
+				  SEMAPHORE_ALL_ACCESS);
+}
+
+HANDLE WINAPI CreateSemaphoreA(LPSECURITY_ATTRIBUTES lpSemaphoreAttributes, LONG lInitialCount, LONG lMaximumCount,
+			       LPCSTR lpName)
+{
+	WCHAR w[MAX_PATH + 2];
+	if (!widen(lpName, w))
+		return NULL;
+	return CreateSemaphoreW(lpSemaphoreAttributes, lInitialCount, lMaximumCount, lpName ? w : NULL);
+}
+
+HANDLE WINAPI OpenSemaphoreW(DWORD dwDesiredAccess, BOOL bInheritHandle, LPCWSTR lpName)
+{
+	(void)bInheritHandle;
+	return open_named(NtOpenSemaphore, dwDesiredAccess, lpName);
+}
+
+HANDLE WINAPI OpenSemaphoreA(DWORD dwDesiredAccess, BOOL bInheritHandle, LPCSTR lpName)
+{
+	WCHAR w[MAX_PATH + 2];
+	if (!widen(lpName, w))
+		return NULL;
+	return OpenSemaphoreW(dwDesiredAccess, bInheritHandle, lpName ? w : NULL);
+}
+
+/* ReleaseSemaphore: adds lReleaseCount (> 0); past the maximum ERROR_TOO_MANY_POSTS, the count unchanged. */
+BOOL WINAPI ReleaseSemaphore(HANDLE hSemaphore, LONG lReleaseCount, LPLONG lpPreviousCount)
+{
+	return k32_status(NtReleaseSemaphore(hSemaphore, lReleaseCount, lpPreviousCount));
 }
 
 /*
- * WaitForMultipleObjectsEx: 1..64 kernel32 objects (ERROR_INVALID_HANDLE for
- * anything else, the process pseudo-handle included).  bWaitAll: all at once
- * or none; otherwise the lowest signaled index.
+ * k32_close_object: section.c's CloseHandle calls it for handles with low
+ * bits 10, which kernel32 handed out for its former user-mode events and
+ * semaphores.  None exist any more: such a value is not a handle.
  */
-DWORD WINAPI WaitForMultipleObjectsEx(DWORD nCount, CONST HANDLE *lpHandles, BOOL bWaitAll, DWORD dwMilliseconds,
-				      BOOL bAlertable)
+BOOL k32_close_object(HANDLE h)
 {
-	(void)bAlertable;
-	if (nCount == 0 || nCount > MAXIMUM_WAIT_OBJECTS) {
-		SetLastError(ERROR_INVALID_PARAMETER);
-		return WAIT_FAILED;
-	}
-	struct object *o[MAXIMUM_WAIT_OBJECTS];
-	for (DWORD i = 0; i < nCount; i++) {
-		o[i] = object_of(lpHandles[i]);
-		if (!o[i]) {
-			SetLastError(ERROR_INVALID_HANDLE);
-			return WAIT_FAILED;
-		}
-	}
-	if (bWaitAll) {
-		BOOL all = TRUE;
-		for (DWORD i = 0; i < nCount; i++)
-			all = all && signaled(o[i]);
-		if (all) {
-			for (DWORD i = 0; i < nCount; i++)
-				try_acquire(o[i]);
-			return WAIT_OBJECT_0;
-		}
-	} else {
-		for (DWORD i = 0; i < nCount; i++)
-			if (try_acquire(o[i]))
-				return WAIT_OBJECT_0 + i;
-	}
-	return unsatisfiable(dwMilliseconds);
-}
-
-DWORD WINAPI WaitForMultipleObjects(DWORD nCount, CONST HANDLE *lpHandles, BOOL bWaitAll, DWORD dwMilliseconds)
-{
-	return WaitForMultipleObjectsEx(nCount, lpHandles, bWaitAll, dwMilliseconds, FALSE);
-}
-
-DWORD WINAPI WaitForSingleObjectEx(HANDLE hHandle, DWORD dwMilliseconds, BOOL bAlertable)
-{
-	return WaitForMultipleObjectsEx(1, &hHandle, FALSE, dwMilliseconds, bAlertable);
-}
-
-DWORD WINAPI WaitForSingleObject(HANDLE hHandle, DWORD dwMilliseconds)
-{
-	return WaitForMultipleObjectsEx(1, &hHandle, FALSE, dwMilliseconds, FALSE);
+	(void)h;
+	SetLastError(ERROR_INVALID_HANDLE);
+	return FALSE;
 }

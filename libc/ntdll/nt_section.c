@@ -11,11 +11,11 @@
 #define BASE_NAMED_OBJECTS L"\\BaseNamedObjects\\"
 
 /*
- * The kernel's name for an object: ObjectName less a leading
+ * nt_object_name: the kernel's name for an object (sections, nt_sync.c): ObjectName less a leading
  * "\BaseNamedObjects\" (kernel32 adds it, as Windows does), ASCII only.
  * *len 0 for no name.  STATUS_OBJECT_NAME_INVALID for non-ASCII or too long.
  */
-static NTSTATUS object_name(const OBJECT_ATTRIBUTES *oa, char *buf, SIZE_T *len)
+NTSTATUS nt_object_name(const OBJECT_ATTRIBUTES *oa, char *buf, SIZE_T *len)
 {
 	*len = 0;
 	if (!oa || !oa->ObjectName || !oa->ObjectName->Length)
@@ -55,7 +55,7 @@ NTSTATUS NTAPI NtCreateSection(PHANDLE SectionHandle, ACCESS_MASK DesiredAccess,
 		return STATUS_INVALID_FILE_FOR_SECTION;
 	char name[NAME_MAX_CHARS];
 	SIZE_T len;
-	NTSTATUS st = object_name(ObjectAttributes, name, &len);
+	NTSTATUS st = nt_object_name(ObjectAttributes, name, &len);
 	if (!NT_SUCCESS(st))
 		return st;
 	ULONG64 size = MaximumSize ? (ULONG64)MaximumSize->QuadPart : 0;
@@ -68,7 +68,7 @@ NTSTATUS NTAPI NtOpenSection(PHANDLE SectionHandle, ACCESS_MASK DesiredAccess, P
 {
 	char name[NAME_MAX_CHARS];
 	SIZE_T len;
-	NTSTATUS st = object_name(ObjectAttributes, name, &len);
+	NTSTATUS st = nt_object_name(ObjectAttributes, name, &len);
 	if (!NT_SUCCESS(st))
 		return st;
 	if (!len)

@@ -170,6 +170,10 @@ void *ldr_image_directory(PVOID base, int index, ULONG *size);
 NTSTATUS ldr_tls_attach(struct ldr_module *m);
 void ldr_tls_detach(struct ldr_module *m);
 
+/* nt_section.c: an OBJECT_ATTRIBUTES name as the kernel's byte string (buf of NT_OBJECT_NAME_MAX bytes, *len 0: none). */
+#define NT_OBJECT_NAME_MAX 260
+NTSTATUS nt_object_name(const OBJECT_ATTRIBUTES *oa, char *buf, SIZE_T *len);
+
 /* rtl_heap-less allocation for the loader: page-granular blocks from NtAllocateVirtualMemory. */
 void *ldr_alloc_pages(SIZE_T size);
 void ldr_free_pages(void *p);

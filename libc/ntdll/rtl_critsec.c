@@ -1,22 +1,36 @@
 /*
  * libc/ntdll/rtl_critsec.c - critical sections (RTL_CRITICAL_SECTION, the
- * Windows structure; kernel32's *CriticalSection forward here as on Windows).
+ * Windows structure and field order; kernel32's *CriticalSection forward
+ * here as on Windows).
  *
- * LockCount is -1 when free and counts entries (recursion included) minus
- * one while held; OwningThread is the owner's thread id, RecursionCount its
- * depth.  Acquiring is one compare-and-exchange of LockCount from -1; a
- * thread that finds the section held by another spins SpinCount times, then
- * yields (NtDelayExecution 0) and tries again.  With one thread per process
- * today contention cannot happen; the shape is right for threads, which will
- * replace the yield with a wait on LockSemaphore.
+ * Fields (NT's classic meaning):
+ *   LockCount      -1 when free; otherwise the number of Enter calls that
+ *                  have counted themselves in (the owner's recursion and
+ *                  every waiter) minus one.
+ *   RecursionCount the owner's depth; OwningThread the owner's thread id.
+ *   LockSemaphore  not a handle: the number of hand-offs posted to waiters
+ *                  and not yet taken.  Waiters sleep on this field with
+ *                  NtWaitOnAddress, so a section never allocates anything
+ *                  (Delete has nothing to free, contention cannot fail).
+ *   SpinCount      how many times a contended Enter retries the free
+ *                  section before it counts itself in and sleeps.
+ *
+ * Uncontended Enter is one lock cmpxchg (-1 -> 0), uncontended Leave one
+ * lock xadd: no system call.  A Leave that finds waiters (LockCount still
+ * >= 0 after its decrement) hands the section over: it posts one hand-off in
+ * LockSemaphore and wakes one sleeper; whoever takes the hand-off owns the
+ * section (first come among the waiters; threads arriving later queue
+ * behind, so nobody is starved).
  */
-#include "ntdll_private.h"
+#include "rtl_sync.h"
 
 #define NO_DEBUG_INFO ((PRTL_CRITICAL_SECTION_DEBUG)(LONG_PTR)-1)	/* RTL_CRITICAL_SECTION_FLAG_NO_DEBUG_INFO's mark */
+#define SPIN_MASK 0x00FFFFFF	/* the high byte of SpinCount carries flags on Windows */
 
-static HANDLE current_thread_id(void)
+/* Hand-offs live in the pointer-sized LockSemaphore field. */
+static inline volatile LONG64 *handoffs(PRTL_CRITICAL_SECTION cs)
 {
-	return TEB_CLIENT_ID(cur_teb()).UniqueThread;
+	return (volatile LONG64 *)&cs->LockSemaphore;
 }
 
 /* RtlInitializeCriticalSectionEx: free, no owner; SpinCount's low 24 bits (Flags ignored). */
@@ -28,7 +42,7 @@ NTSTATUS NTAPI RtlInitializeCriticalSectionEx(PRTL_CRITICAL_SECTION CriticalSect
 	CriticalSection->RecursionCount = 0;
 	CriticalSection->OwningThread = NULL;
 	CriticalSection->LockSemaphore = NULL;
-	CriticalSection->SpinCount = SpinCount & 0x00FFFFFF;
+	CriticalSection->SpinCount = SpinCount & SPIN_MASK;
 	return STATUS_SUCCESS;
 }
 
@@ -44,6 +58,14 @@ NTSTATUS NTAPI RtlInitializeCriticalSection(PRTL_CRITICAL_SECTION CriticalSectio
 	return RtlInitializeCriticalSectionEx(CriticalSection, 0, 0);
 }
 
+/* RtlSetCriticalSectionSpinCount: the new count (low 24 bits); returns the old one. */
+ULONG NTAPI RtlSetCriticalSectionSpinCount(PRTL_CRITICAL_SECTION CriticalSection, ULONG SpinCount)
+{
+	ULONG old = (ULONG)CriticalSection->SpinCount;
+	CriticalSection->SpinCount = SpinCount & SPIN_MASK;
+	return old;
+}
+
 /* RtlDeleteCriticalSection: nothing is allocated per section; it is left zeroed. */
 NTSTATUS NTAPI RtlDeleteCriticalSection(PRTL_CRITICAL_SECTION CriticalSection)
 {
@@ -51,53 +73,110 @@ NTSTATUS NTAPI RtlDeleteCriticalSection(PRTL_CRITICAL_SECTION CriticalSection)
 	return STATUS_SUCCESS;
 }
 
-/* One attempt: the caller's recursion, or taking a free section. */
-static BOOLEAN try_enter(PRTL_CRITICAL_SECTION cs, HANDLE me)
+static inline BOOLEAN take_free(PRTL_CRITICAL_SECTION cs)
 {
-	if (cs->OwningThread == me && cs->RecursionCount > 0) {
-		cs->RecursionCount++;
-		__atomic_add_fetch(&cs->LockCount, 1, __ATOMIC_RELAXED);
-		return TRUE;
-	}
 	LONG expected = -1;
-	if (!__atomic_compare_exchange_n(&cs->LockCount, &expected, 0, FALSE, __ATOMIC_ACQUIRE, __ATOMIC_RELAXED))
-		return FALSE;
+	return __atomic_compare_exchange_n(&cs->LockCount, &expected, 0, FALSE, __ATOMIC_ACQUIRE, __ATOMIC_RELAXED);
+}
+
+static inline void become_owner(PRTL_CRITICAL_SECTION cs, HANDLE me)
+{
 	cs->OwningThread = me;
 	cs->RecursionCount = 1;
-	return TRUE;
 }
 
-/* RtlTryEnterCriticalSection: TRUE when the caller now holds it. */
+/* RtlTryEnterCriticalSection: TRUE when the caller now holds it (taken free, or one level deeper). */
 BOOLEAN NTAPI RtlTryEnterCriticalSection(PRTL_CRITICAL_SECTION CriticalSection)
 {
-	return try_enter(CriticalSection, current_thread_id());
+	HANDLE me = rtl_current_thread_id();
+	if (take_free(CriticalSection)) {
+		become_owner(CriticalSection, me);
+		return TRUE;
+	}
+	if (CriticalSection->OwningThread == me) {
+		__atomic_add_fetch(&CriticalSection->LockCount, 1, __ATOMIC_RELAXED);
+		CriticalSection->RecursionCount++;
+		return TRUE;
+	}
+	return FALSE;
 }
 
-/* RtlEnterCriticalSection: waits (spin, then yield) until the caller holds it. */
-NTSTATUS NTAPI RtlEnterCriticalSection(PRTL_CRITICAL_SECTION CriticalSection)
+/* Sleeps until a hand-off is posted and takes it (the caller has counted itself in LockCount). */
+static void wait_for_handoff(PRTL_CRITICAL_SECTION cs)
 {
-	HANDLE me = current_thread_id();
+	volatile LONG64 *h = handoffs(cs);
 	for (;;) {
-		for (ULONG_PTR spin = CriticalSection->SpinCount + 1; spin; spin--) {
-			if (try_enter(CriticalSection, me))
-				return STATUS_SUCCESS;
-			__builtin_ia32_pause();
+		LONG64 v = __atomic_load_n(h, __ATOMIC_ACQUIRE);
+		if (v > 0) {
+			if (__atomic_compare_exchange_n(h, &v, v - 1, FALSE, __ATOMIC_ACQUIRE, __ATOMIC_RELAXED))
+				return;
+			continue;
 		}
-		LARGE_INTEGER zero = { .QuadPart = 0 };
-		NtDelayExecution(FALSE, &zero);
+		nt_wait_on_address(h, &v, sizeof(v), NULL);
 	}
 }
 
-/* RtlLeaveCriticalSection: one level less; the last one frees it.  Leaving a section one does not hold does nothing. */
+/* The contended part of Enter: spin on the free section SpinCount times, then queue and sleep. */
+static __attribute__((noinline)) void enter_contended(PRTL_CRITICAL_SECTION cs, HANDLE me)
+{
+	for (ULONG_PTR spin = cs->SpinCount & SPIN_MASK; spin; spin--) {
+		if (__atomic_load_n(&cs->LockCount, __ATOMIC_RELAXED) == -1 && take_free(cs)) {
+			become_owner(cs, me);
+			return;
+		}
+		__builtin_ia32_pause();
+	}
+	if (__atomic_add_fetch(&cs->LockCount, 1, __ATOMIC_ACQUIRE) != 0)
+		wait_for_handoff(cs);	/* it was held: the owner's Leave hands it to a waiter */
+	become_owner(cs, me);
+}
+
+/* RtlEnterCriticalSection: returns holding the section (recursion allowed). */
+NTSTATUS NTAPI RtlEnterCriticalSection(PRTL_CRITICAL_SECTION CriticalSection)
+{
+	HANDLE me = rtl_current_thread_id();
+	if (__builtin_expect(take_free(CriticalSection), 1)) {
+		become_owner(CriticalSection, me);
+		return STATUS_SUCCESS;
+	}
+	if (CriticalSection->OwningThread == me) {
+		__atomic_add_fetch(&CriticalSection->LockCount, 1, __ATOMIC_RELAXED);
+		CriticalSection->RecursionCount++;
+		return STATUS_SUCCESS;
+	}
+	enter_contended(CriticalSection, me);
+	return STATUS_SUCCESS;
+}
+
+/*
+ * RtlLeaveCriticalSection: one level less; the last one frees the section
+ * or hands it to a waiter.  Leaving a section the caller does not hold
+ * changes nothing (Windows corrupts the section here; we refuse to).
+ */
 NTSTATUS NTAPI RtlLeaveCriticalSection(PRTL_CRITICAL_SECTION CriticalSection)
 {
-	if (CriticalSection->OwningThread != current_thread_id() || CriticalSection->RecursionCount <= 0)
-		return STATUS_SUCCESS;	/* Windows corrupts the section here; we refuse to */
+	if (CriticalSection->OwningThread != rtl_current_thread_id() || CriticalSection->RecursionCount <= 0)
+		return STATUS_SUCCESS;
 	if (--CriticalSection->RecursionCount > 0) {
 		__atomic_sub_fetch(&CriticalSection->LockCount, 1, __ATOMIC_RELAXED);
 		return STATUS_SUCCESS;
 	}
 	CriticalSection->OwningThread = NULL;
-	__atomic_store_n(&CriticalSection->LockCount, -1, __ATOMIC_RELEASE);
+	if (__builtin_expect(__atomic_sub_fetch(&CriticalSection->LockCount, 1, __ATOMIC_RELEASE) < 0, 1))
+		return STATUS_SUCCESS;
+	__atomic_add_fetch(handoffs(CriticalSection), 1, __ATOMIC_RELEASE);
+	nt_wake_address(handoffs(CriticalSection), FALSE);
 	return STATUS_SUCCESS;
+}
+
+/* RtlIsCriticalSectionLocked: held by some thread. */
+BOOLEAN NTAPI RtlIsCriticalSectionLocked(PRTL_CRITICAL_SECTION CriticalSection)
+{
+	return __atomic_load_n(&CriticalSection->RecursionCount, __ATOMIC_RELAXED) != 0;
+}
+
+/* RtlIsCriticalSectionLockedByThread: held by the caller. */
+BOOLEAN NTAPI RtlIsCriticalSectionLockedByThread(PRTL_CRITICAL_SECTION CriticalSection)
+{
+	return CriticalSection->OwningThread == rtl_current_thread_id() && CriticalSection->RecursionCount > 0;
 }
