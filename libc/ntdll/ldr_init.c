@@ -4,9 +4,12 @@
  * PEB->Ldr from the kernel's image list, sets up TLS, runs TLS callbacks and
  * DllMain (DLL_PROCESS_ATTACH) in initialization order, then the exe's entry;
  * RtlExitUserProcess runs DLL_PROCESS_DETACH in reverse order and ends the
- * process.
+ * process.  Threads: thread_*.c; the loader lock is held around every
+ * walk of the module list that calls into DLLs.
  */
-#include "ntdll_private.h"
+#include "ldr_thread.h"
+
+NTSTATUS NTAPI NtClose(HANDLE Handle);
 
 /* The console pseudo-handles (low two bits set, as Windows' console handles once were). */
 #define CONSOLE_STDIN  ((HANDLE)(ULONG_PTR)3)
@@ -88,9 +91,38 @@ void NTAPI LdrShutdownProcess(void)
 	}
 }
 
-/* RtlExitUserProcess: ExitProcess: the DLLs' detach notifications, then the end of the process. */
+/*
+ * Every other thread of the process ends (as Windows' NtTerminateProcess(NULL)
+ * before the DLLs hear of the exit); a thread the kernel cannot name or end
+ * is forgotten all the same, so this ends.
+ */
+static void terminate_other_threads(NTSTATUS status)
+{
+	ULONG ids[32], n;
+	while ((n = thread_other_ids(ids, 32)) != 0) {
+		for (ULONG i = 0; i < n; i++) {
+			CLIENT_ID cid = { NULL, (HANDLE)(ULONG_PTR)ids[i] };
+			HANDLE h;
+			if (NT_SUCCESS(NtOpenThread(&h, THREAD_TERMINATE | THREAD_QUERY_LIMITED_INFORMATION, NULL, &cid))) {
+				NtTerminateThread(h, status);
+				NtClose(h);
+			}
+			thread_forget(ids[i]);
+		}
+	}
+}
+
+/*
+ * RtlExitUserProcess: ExitProcess: under the loader lock (held to the end),
+ * the other threads end, the DLLs get their detach notifications, then the
+ * process ends.
+ */
 __attribute__((noreturn)) void NTAPI RtlExitUserProcess(NTSTATUS ExitStatus)
 {
+	if (thread_list.Flink) {	/* the locks exist once LdrInitializeThunk has begun */
+		ldr_lock_acquire();
+		terminate_other_threads(ExitStatus);
+	}
 	LdrShutdownProcess();
 	for (;;)
 		NtTerminateProcess(NT_CURRENT_PROCESS, ExitStatus);
@@ -178,6 +210,7 @@ typedef DWORD(WINAPI *exe_entry_fn)(PEB *);
 __attribute__((noreturn)) void NTAPI LdrInitializeThunk(PEB *peb, void *entry)
 {
 	init_client_id();
+	thread_init_main();
 	except_init();
 	init_std_handles(peb);
 	NTSTATUS st = init_process_heap(peb);
@@ -187,7 +220,9 @@ __attribute__((noreturn)) void NTAPI LdrInitializeThunk(PEB *peb, void *entry)
 	if (!NT_SUCCESS(st))
 		start_failed(st, "module list ");
 	PEB_LDR(peb) = &ldr_data;
+	ldr_lock_acquire();
 	st = ldr_process_attach_all();
+	ldr_lock_release();
 	if (!NT_SUCCESS(st))
 		start_failed(st, "DLL initialization ");
 	DWORD ret = ((exe_entry_fn)entry)(peb);

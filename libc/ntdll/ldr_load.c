@@ -7,9 +7,11 @@
  * DLL LdrLoadDll maps gets one reference per LdrLoadDll call and one per
  * dynamically loaded module importing it; LdrUnloadDll drops one, and at 0
  * the DLL gets DLL_PROCESS_DETACH, drops its references to its imports
- * (unloading those that reach 0) and is unmapped.
+ * (unloading those that reach 0) and is unmapped.  Every exported call
+ * holds the loader lock (DllMain may load and unload DLLs itself: the lock
+ * is recursive).
  */
-#include "ntdll_private.h"
+#include "ldr_thread.h"
 
 /* Calls fn(module) for every module m imports that is in the list. */
 static void for_each_import(struct ldr_module *m, void (*fn)(struct ldr_module *))
@@ -78,7 +80,7 @@ static struct ldr_module *find_named(const UNICODE_STRING *name, char *buf, size
  * STATUS_INVALID_IMAGE_FORMAT from the kernel; STATUS_DLL_INIT_FAILED when a
  * DllMain fails (the DLL is unloaded again).
  */
-NTSTATUS NTAPI LdrLoadDll(PWSTR SearchPath, PULONG DllCharacteristics, PUNICODE_STRING DllName, PVOID *BaseAddress)
+static NTSTATUS load_dll(PWSTR SearchPath, PULONG DllCharacteristics, PUNICODE_STRING DllName, PVOID *BaseAddress)
 {
 	(void)SearchPath;
 	(void)DllCharacteristics;
@@ -129,7 +131,7 @@ NTSTATUS NTAPI LdrLoadDll(PWSTR SearchPath, PULONG DllCharacteristics, PUNICODE_
 }
 
 /* LdrUnloadDll: drops a reference; the last one unloads (pinned modules stay). */
-NTSTATUS NTAPI LdrUnloadDll(PVOID BaseAddress)
+static NTSTATUS unload_dll(PVOID BaseAddress)
 {
 	struct ldr_module *m = ldr_find_by_base(BaseAddress);
 	if (!m)
@@ -139,7 +141,7 @@ NTSTATUS NTAPI LdrUnloadDll(PVOID BaseAddress)
 }
 
 /* LdrGetDllHandle: the base of a loaded module by name (no reference taken). */
-NTSTATUS NTAPI LdrGetDllHandle(PWSTR DllPath, PULONG DllCharacteristics, PUNICODE_STRING DllName, PVOID *DllHandle)
+static NTSTATUS get_dll_handle(PWSTR DllPath, PULONG DllCharacteristics, PUNICODE_STRING DllName, PVOID *DllHandle)
 {
 	(void)DllPath;
 	(void)DllCharacteristics;
@@ -164,7 +166,7 @@ NTSTATUS NTAPI LdrFindEntryForAddress(PVOID Address, PLDR_DATA_TABLE_ENTRY *Entr
 }
 
 /* LdrAddRefDll: one more reference, or with Flags 1 (LDR_ADDREF_DLL_PIN) never unloaded. */
-NTSTATUS NTAPI LdrAddRefDll(ULONG Flags, PVOID BaseAddress)
+static NTSTATUS add_ref_dll(ULONG Flags, PVOID BaseAddress)
 {
 	if (Flags & ~1u)
 		return STATUS_INVALID_PARAMETER;
@@ -179,11 +181,53 @@ NTSTATUS NTAPI LdrAddRefDll(ULONG Flags, PVOID BaseAddress)
 }
 
 /* LdrDisableThreadCalloutsForDll: no DLL_THREAD_ATTACH/DETACH for this module. */
-NTSTATUS NTAPI LdrDisableThreadCalloutsForDll(PVOID BaseAddress)
+static NTSTATUS disable_thread_callouts(PVOID BaseAddress)
 {
 	struct ldr_module *m = ldr_find_by_base(BaseAddress);
 	if (!m)
 		return STATUS_DLL_NOT_FOUND;
 	m->Flags |= LDRP_DONT_CALL_FOR_THREADS;
 	return STATUS_SUCCESS;
+}
+
+/* The exported calls: each under the loader lock. */
+
+NTSTATUS NTAPI LdrLoadDll(PWSTR SearchPath, PULONG DllCharacteristics, PUNICODE_STRING DllName, PVOID *BaseAddress)
+{
+	ldr_lock_acquire();
+	NTSTATUS st = load_dll(SearchPath, DllCharacteristics, DllName, BaseAddress);
+	ldr_lock_release();
+	return st;
+}
+
+NTSTATUS NTAPI LdrUnloadDll(PVOID BaseAddress)
+{
+	ldr_lock_acquire();
+	NTSTATUS st = unload_dll(BaseAddress);
+	ldr_lock_release();
+	return st;
+}
+
+NTSTATUS NTAPI LdrGetDllHandle(PWSTR DllPath, PULONG DllCharacteristics, PUNICODE_STRING DllName, PVOID *DllHandle)
+{
+	ldr_lock_acquire();
+	NTSTATUS st = get_dll_handle(DllPath, DllCharacteristics, DllName, DllHandle);
+	ldr_lock_release();
+	return st;
+}
+
+NTSTATUS NTAPI LdrAddRefDll(ULONG Flags, PVOID BaseAddress)
+{
+	ldr_lock_acquire();
+	NTSTATUS st = add_ref_dll(Flags, BaseAddress);
+	ldr_lock_release();
+	return st;
+}
+
+NTSTATUS NTAPI LdrDisableThreadCalloutsForDll(PVOID BaseAddress)
+{
+	ldr_lock_acquire();
+	NTSTATUS st = disable_thread_callouts(BaseAddress);
+	ldr_lock_release();
+	return st;
 }

@@ -1,40 +1,25 @@
 /*
- * libc/ntdll/ldr_tls.c - static TLS of images (the PE TLS directory): an
- * index per image that has one (written to AddressOfIndex), the thread's
- * block copied from the template into TEB->ThreadLocalStoragePointer[index],
- * and the TLS callbacks.  One thread today; with threads, every thread gets
- * a block at attach and new threads copy every template.
+ * libc/ntdll/ldr_tls.c - static TLS of images (the PE TLS directory), per
+ * thread: an index per image that has one (written to AddressOfIndex); in
+ * every thread a block copied from the image's template (raw data, then
+ * SizeOfZeroFill zero bytes) at TEB->ThreadLocalStoragePointer[index]; the
+ * TLS callbacks.
+ *
+ * A thread's array is one page (LDR_TLS_MAX pointers) that never moves, so
+ * code reading gs:[0x58] needs no lock.  A thread that starts gets the
+ * blocks of every TLS module in one allocation (ldr_tls_thread_init); a
+ * module loaded later (LoadLibrary) gets a block of its own in every live
+ * thread (ldr_tls_attach), freed again when it is unloaded.  The indexes
+ * and the module list are under the loader lock; the threads' arrays
+ * under the thread lock.
  */
-#include "ntdll_private.h"
+#include "ldr_thread.h"
 
-static ULONG tls_capacity;	/* entries in the TEB's ThreadLocalStoragePointer array */
-static unsigned char *tls_used;	/* index -> in use; tls_capacity bytes after the array's pointers */
+static unsigned char tls_used[LDR_TLS_MAX];	/* index -> in use (loader lock) */
 
-/* Grows the TEB's pointer array (and the in-use map after it) to hold index. */
-static NTSTATUS tls_reserve(ULONG index)
-{
-	if (index < tls_capacity)
-		return STATUS_SUCCESS;
-	ULONG cap = tls_capacity ? tls_capacity * 2 : 64;
-	while (cap <= index)
-		cap *= 2;
-	void **array = ldr_alloc_pages(cap * (sizeof(void *) + 1));
-	if (!array)
-		return STATUS_NO_MEMORY;
-	unsigned char *used = (unsigned char *)(array + cap);
-	TEB *teb = cur_teb();
-	void **old = (void **)TEB_TLS_POINTER(teb);
-	if (tls_capacity) {
-		memcpy(array, old, tls_capacity * sizeof(void *));
-		memcpy(used, tls_used, tls_capacity);
-	}
-	TEB_TLS_POINTER(teb) = (PVOID *)array;
-	if (tls_capacity)
-		ldr_free_pages(old);
-	tls_used = used;
-	tls_capacity = cap;
-	return STATUS_SUCCESS;
-}
+#define OWN_TEST(t, i) (((t)->tls_own[(i) / 64] >> ((i) % 64)) & 1)
+#define OWN_SET(t, i)  ((t)->tls_own[(i) / 64] |= 1ULL << ((i) % 64))
+#define OWN_CLEAR(t, i) ((t)->tls_own[(i) / 64] &= ~(1ULL << ((i) % 64)))
 
 /* The image's TLS directory, or NULL. */
 static IMAGE_TLS_DIRECTORY64 *tls_directory(struct ldr_module *m)
@@ -42,31 +27,98 @@ static IMAGE_TLS_DIRECTORY64 *tls_directory(struct ldr_module *m)
 	return ldr_image_directory(m->DllBase, IMAGE_DIRECTORY_ENTRY_TLS, NULL);
 }
 
-/* Gives m an index and this thread's block when its image has a TLS directory. */
+/* The block size of a TLS directory (raw data + zero fill); FALSE when the directory is inconsistent. */
+static BOOLEAN block_size(const IMAGE_TLS_DIRECTORY64 *dir, SIZE_T *raw, SIZE_T *total)
+{
+	if (dir->EndAddressOfRawData < dir->StartAddressOfRawData)
+		return FALSE;
+	*raw = dir->EndAddressOfRawData - dir->StartAddressOfRawData;
+	*total = *raw + dir->SizeOfZeroFill;
+	return *total >= *raw;
+}
+
+/* The block's alignment: IMAGE_SCN_ALIGN_* in Characteristics (bits 20-23), at least 16. */
+static SIZE_T block_align(const IMAGE_TLS_DIRECTORY64 *dir)
+{
+	ULONG n = (dir->Characteristics >> 20) & 0xF;
+	SIZE_T a = n ? (SIZE_T)1 << (n - 1) : 16;
+	return a < 16 ? 16 : a;
+}
+
+/* Thread t's array, allocated on first need (thread lock held). */
+static void **thread_array(struct ldr_thread *t)
+{
+	if (!t->tls_array) {
+		t->tls_array = ldr_alloc_pages(LDR_TLS_MAX * sizeof(void *));
+		if (t->tls_array)
+			TEB_TLS_POINTER(t->teb) = (PVOID *)t->tls_array;
+	}
+	return t->tls_array;
+}
+
+/* A block of its own for m's template (page aligned, zero filled), or NULL when out of memory. */
+static void *own_block(const IMAGE_TLS_DIRECTORY64 *dir, SIZE_T raw, SIZE_T total)
+{
+	void *block = ldr_alloc_pages(total);
+	if (block)
+		memcpy(block, (const void *)dir->StartAddressOfRawData, raw);
+	return block;
+}
+
+/* Frees index in every thread's array (thread lock held). */
+static void drop_index(ULONG index)
+{
+	for (LIST_ENTRY *e = thread_list.Flink; e != &thread_list; e = e->Flink) {
+		struct ldr_thread *t = CONTAINING_RECORD(e, struct ldr_thread, link);
+		if (!t->tls_array)
+			continue;
+		if (OWN_TEST(t, index))
+			ldr_free_pages(t->tls_array[index]);
+		OWN_CLEAR(t, index);
+		t->tls_array[index] = NULL;
+	}
+}
+
+/*
+ * Gives m an index and a block in every live thread (loader lock held).
+ * STATUS_NO_MEMORY when out of memory or of indexes (nothing changed);
+ * STATUS_INVALID_IMAGE_FORMAT for a directory whose sizes do not add up.
+ */
 NTSTATUS ldr_tls_attach(struct ldr_module *m)
 {
 	IMAGE_TLS_DIRECTORY64 *dir = tls_directory(m);
 	if (!dir || m->tls_slot != LDR_NO_TLS)
 		return STATUS_SUCCESS;
+	SIZE_T raw, total;
+	if (!block_size(dir, &raw, &total))
+		return STATUS_INVALID_IMAGE_FORMAT;
 	ULONG index = 0;
-	while (index < tls_capacity && tls_used[index])
+	while (index < LDR_TLS_MAX && tls_used[index])
 		index++;
-	NTSTATUS st = tls_reserve(index);
+	if (index == LDR_TLS_MAX)
+		return STATUS_NO_MEMORY;
+	NTSTATUS st = STATUS_SUCCESS;
+	thread_lock_acquire();
+	for (LIST_ENTRY *e = thread_list.Flink; e != &thread_list && NT_SUCCESS(st); e = e->Flink) {
+		struct ldr_thread *t = CONTAINING_RECORD(e, struct ldr_thread, link);
+		if (!t->started)
+			continue;	/* not started yet: ldr_tls_thread_init gives it every block */
+		void **array = thread_array(t);
+		void *block = total ? own_block(dir, raw, total) : NULL;
+		if (!array || (total && !block)) {
+			st = STATUS_NO_MEMORY;
+			break;
+		}
+		array[index] = block;
+		if (block)
+			OWN_SET(t, index);
+	}
+	if (!NT_SUCCESS(st))
+		drop_index(index);
+	thread_lock_release();
 	if (!NT_SUCCESS(st))
 		return st;
-	SIZE_T raw = dir->EndAddressOfRawData - dir->StartAddressOfRawData;
-	SIZE_T total = raw + dir->SizeOfZeroFill;
-	if (dir->EndAddressOfRawData < dir->StartAddressOfRawData || total < raw)
-		return STATUS_INVALID_IMAGE_FORMAT;
-	void *block = NULL;
-	if (total) {
-		block = ldr_alloc_pages(total);	/* page aligned: any IMAGE_SCN_ALIGN_* holds; zero filled */
-		if (!block)
-			return STATUS_NO_MEMORY;
-		memcpy(block, (void *)dir->StartAddressOfRawData, raw);
-	}
 	tls_used[index] = 1;
-	((void **)TEB_TLS_POINTER(cur_teb()))[index] = block;
 	m->tls_slot = index;
 	m->TlsIndex = (USHORT)index;
 	if (dir->AddressOfIndex)
@@ -74,16 +126,86 @@ NTSTATUS ldr_tls_attach(struct ldr_module *m)
 	return STATUS_SUCCESS;
 }
 
-/* Frees m's block and index (FreeLibrary). */
+/* Frees m's block in every thread and its index (FreeLibrary; loader lock held). */
 void ldr_tls_detach(struct ldr_module *m)
 {
 	if (m->tls_slot == LDR_NO_TLS)
 		return;
-	void **array = (void **)TEB_TLS_POINTER(cur_teb());
-	ldr_free_pages(array[m->tls_slot]);
-	array[m->tls_slot] = NULL;
+	thread_lock_acquire();
+	drop_index(m->tls_slot);
+	thread_lock_release();
 	tls_used[m->tls_slot] = 0;
 	m->tls_slot = LDR_NO_TLS;
+}
+
+/*
+ * Thread t's array and the blocks of every module with an index, in one
+ * allocation after the array's page (loader lock held, t the caller).
+ * Blocks asking more than page alignment get an allocation of their own.
+ */
+NTSTATUS ldr_tls_thread_init(struct ldr_thread *t)
+{
+	LIST_ENTRY *head = &ldr_data.InLoadOrderModuleList;
+	SIZE_T size = 0;
+	for (LIST_ENTRY *e = head->Flink; e != head; e = e->Flink) {
+		struct ldr_module *m = CONTAINING_RECORD(e, struct ldr_module, InLoadOrderLinks);
+		IMAGE_TLS_DIRECTORY64 *dir = m->tls_slot == LDR_NO_TLS ? NULL : tls_directory(m);
+		SIZE_T raw, total;
+		if (!dir || !block_size(dir, &raw, &total) || block_align(dir) > 4096)
+			continue;
+		size = ((size + block_align(dir) - 1) & ~(block_align(dir) - 1)) + total;
+	}
+	thread_lock_acquire();
+	void **array = thread_array(t);
+	char *blocks = array && size ? ldr_alloc_pages(size) : NULL;
+	if (!array || (size && !blocks)) {
+		thread_lock_release();
+		return STATUS_NO_MEMORY;
+	}
+	t->tls_blocks = blocks;
+	t->started = TRUE;
+	SIZE_T off = 0;
+	NTSTATUS st = STATUS_SUCCESS;
+	for (LIST_ENTRY *e = head->Flink; e != head; e = e->Flink) {
+		struct ldr_module *m = CONTAINING_RECORD(e, struct ldr_module, InLoadOrderLinks);
+		IMAGE_TLS_DIRECTORY64 *dir = m->tls_slot == LDR_NO_TLS ? NULL : tls_directory(m);
+		SIZE_T raw, total;
+		if (!dir || !block_size(dir, &raw, &total))
+			continue;
+		if (block_align(dir) > 4096) {
+			void *b = own_block(dir, raw, total);
+			if (!b) {
+				st = STATUS_NO_MEMORY;
+				break;
+			}
+			array[m->tls_slot] = b;
+			OWN_SET(t, m->tls_slot);
+			continue;
+		}
+		off = (off + block_align(dir) - 1) & ~(block_align(dir) - 1);
+		memcpy(blocks + off, (const void *)dir->StartAddressOfRawData, raw);
+		array[m->tls_slot] = total ? blocks + off : NULL;
+		off += total;
+	}
+	thread_lock_release();
+	return st;
+}
+
+/* Frees t's blocks and array (t runs no more user code, or is the caller at its very end). */
+void ldr_tls_thread_free(struct ldr_thread *t)
+{
+	if (t->tls_array) {
+		for (ULONG i = 0; i < LDR_TLS_MAX; i++)
+			if (OWN_TEST(t, i))
+				ldr_free_pages(t->tls_array[i]);
+		if (t->teb == cur_teb())
+			TEB_TLS_POINTER(t->teb) = NULL;
+		ldr_free_pages(t->tls_array);
+	}
+	ldr_free_pages(t->tls_blocks);
+	t->tls_array = NULL;
+	t->tls_blocks = NULL;
+	memset(t->tls_own, 0, sizeof(t->tls_own));
 }
 
 /* Runs m's TLS callbacks (AddressOfCallBacks, a NULL-terminated array) with reason. */

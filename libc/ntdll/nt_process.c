@@ -3,7 +3,7 @@
  * Windows' signatures, NtQuery/SetInformationProcess for the classes the
  * kernel has, and fork as RtlCloneUserProcess.
  */
-#include "ntdll_private.h"
+#include "ldr_thread.h"
 
 /* The FILETIME NtQuerySystemTime counts from: the kernel has no real-time clock (2024-01-01 00:00 UTC). */
 #define BOOT_FILETIME 133485408000000000LL
@@ -90,18 +90,21 @@ NTSTATUS NTAPI NtQueryPerformanceCounter(PLARGE_INTEGER PerformanceCounter, PLAR
 }
 
 /*
- * NtQueryInformationProcess: ProcessBasicInformation and ProcessQuotaLimits
- * (QUOTA_LIMITS or QUOTA_LIMITS_EX; working-set fields from the kernel, the
- * others 0) of the current process.  Other classes: STATUS_INVALID_INFO_CLASS.
+ * NtQueryInformationProcess: ProcessBasicInformation (the current process's
+ * here, another's from the kernel), ProcessTimes (the kernel's) and
+ * ProcessQuotaLimits (QUOTA_LIMITS or QUOTA_LIMITS_EX; working-set fields
+ * from the kernel, the others 0).  Other classes: STATUS_INVALID_INFO_CLASS.
  */
 NTSTATUS NTAPI NtQueryInformationProcess(HANDLE ProcessHandle, PROCESSINFOCLASS ProcessInformationClass,
 					 PVOID ProcessInformation, ULONG ProcessInformationLength, PULONG ReturnLength)
 {
+	if ((ProcessInformationClass == ProcessBasicInformation && ProcessHandle != NT_CURRENT_PROCESS) ||
+	    (ULONG)ProcessInformationClass == ABI_ProcessTimes)	/* another process, or times: the kernel's */
+		return NTCALL(SYSCALL6(SYS_NtQueryInformationProcess, ProcessHandle, ProcessInformationClass,
+				       ProcessInformation, ProcessInformationLength, ReturnLength, 0));
 	if (ProcessInformationClass == ProcessBasicInformation) {
 		if (ProcessInformationLength != sizeof(PROCESS_BASIC_INFORMATION))
 			return STATUS_INFO_LENGTH_MISMATCH;
-		if (ProcessHandle != NT_CURRENT_PROCESS)
-			return STATUS_INVALID_HANDLE;
 		PROCESS_BASIC_INFORMATION pbi = {
 			.ExitStatus = STATUS_PENDING,
 			.PebBaseAddress = ldr_peb(),
@@ -163,6 +166,8 @@ static void child_fixup(void)
 	cid->UniqueProcess = (HANDLE)(ULONG_PTR)MmGetCurrentProcessId();
 	if (thread_was_process)
 		cid->UniqueThread = cid->UniqueProcess;
+	thread_after_fork();	/* only the calling thread is in the child */
+	fls_after_fork();
 }
 
 /*
