@@ -36,7 +36,7 @@ static LONG WINAPI count_guard(EXCEPTION_POINTERS *ep)
 	if (InterlockedIncrement(&other_exceptions) == 1)
 		other_code = r->ExceptionCode, other_addr = a;
 	MEMORY_BASIC_INFORMATION m;
-	if (mt_is_wine() || VirtualQuery((void *)a, &m, sizeof m) && m.Protect == PAGE_READWRITE)
+	if (mt_is_wine() || (VirtualQuery((void *)a, &m, sizeof m) && m.Protect == PAGE_READWRITE))
 		return EXCEPTION_CONTINUE_EXECUTION;
 	return EXCEPTION_CONTINUE_SEARCH;
 }
