@@ -26,6 +26,7 @@
 #include "pci.h"
 #include "kernel/console.h"
 #include "kernel/cpu.h"
+#include "kernel/lock.h"
 #include "kernel/time.h"
 #include "mm/frame.h"
 #include "mm/phys.h"
@@ -77,7 +78,15 @@ struct blk_req_header {
 	uint64_t sector;
 };
 
+/*
+ * lock (spin, a leaf: nothing is taken under it): the rings, our indices, the
+ * request header and status bytes of the device.  Held for a whole polled
+ * batch (submit, wait for the used ring).  Callers hold no spinlock (they
+ * assert it): with interrupt completion (issue 18) only submit and reap run
+ * under it and the caller sleeps on the request.
+ */
 struct vdev {
+	struct spinlock lock;
 	bool present;
 	uint16_t io;		/* I/O BAR base */
 	uint16_t qsize;
@@ -184,6 +193,7 @@ static void read_serial(struct vdev *d)
 /* Set up the device at a; true if usable. */
 static bool dev_init(struct vdev *d, struct pci_addr a)
 {
+	spin_init(&d->lock, "virtio_blk");
 	d->io = pci_io_bar(a, 0);
 	if (!d->io) {
 		kprintf("virtio-blk: %02x:%02x.%x has no I/O BAR (legacy interface off?)\n", a.bus, a.dev, a.fn);
@@ -271,6 +281,7 @@ uint64_t vblk_dev_sectors(int dev)
 
 int vblk_dev_transfer(int dev, const struct vblk_op *ops, unsigned n, bool write)
 {
+	lockdep_assert_no_spinlocks();	/* disk I/O: the caller may hold sleeping locks only */
 	if (!vblk_dev_present(dev))
 		return -1;
 	struct vdev *d = &devs[dev];
@@ -288,8 +299,12 @@ int vblk_dev_transfer(int dev, const struct vblk_op *ops, unsigned n, bool write
 			}
 			r[k++] = (struct req){ write ? VIRTIO_BLK_T_OUT : VIRTIO_BLK_T_IN, o->sector, o->phys, len };
 		}
-		if (k && run_batch(d, r, k))
-			rc = -1;
+		if (k) {
+			spin_lock(&d->lock);
+			if (run_batch(d, r, k))
+				rc = -1;
+			spin_unlock(&d->lock);
+		}
 	}
 	return d->present ? rc : -1;
 }

@@ -143,7 +143,6 @@ struct spinlock {
 	const struct lock_class *cls;
 };
 
-/* A static initializer at file scope (the class is a file-scope compound literal). */
 /* Take a ticket and wait (pause) until it is served; release serves the next one. */
 static inline void ticket_acquire(struct spinlock *l)
 {

@@ -26,9 +26,25 @@ void (*frame_panic_hook)(const char *msg);
 			abort();                                         \
 		frame_panic_hook(fp_msg_);                               \
 	} while (0)
+#define frame_lock_take()   ((void)0)
+#define frame_lock_drop()   ((void)0)
+#define frame_lock_assert() ((void)0)
 #else
+#include "kernel/lock.h"
 #include "kernel/panic.h"
 #define frame_panic(...) panic(__VA_ARGS__)
+/*
+ * frame_lock (spin, innermost: no lock is taken under it): the free
+ * lists, every free frame's entry, the owner and order of allocated blocks,
+ * the counters.  An allocated frame's refcount changes atomically without it
+ * (frame_ref_entry); its swap_slot belongs to whoever maps the frame (the VM
+ * lock of its space, or the section's lock).  Never held across anything.
+ * The frame's contents (poison fill and check) are written under it.
+ */
+static struct spinlock frame_lock = SPINLOCK_INIT("frame");
+#define frame_lock_take()   spin_lock(&frame_lock)
+#define frame_lock_drop()   spin_unlock(&frame_lock)
+#define frame_lock_assert() lock_assert_held(&frame_lock)
 #endif
 
 struct frame *frame_db;
@@ -86,6 +102,7 @@ static void list_remove(uint32_t fn, unsigned order)
  */
 static void free_block(uint64_t fn, unsigned order)
 {
+	frame_lock_assert();
 	if (MM_DEBUG)
 		fill_qwords(frame_va(fn), FRAME_POISON, (PAGE_SIZE / 8) << order);
 	while (order < FRAME_MAX_ORDER) {
@@ -116,6 +133,7 @@ void frame_init_core(struct frame *database, uint64_t n, const struct phys_range
 	total_frames = free_frames = 0;
 	for (int i = 0; i < FRAME_OWNER_COUNT; i++)
 		owner_frames[i] = 0;
+	frame_lock_take();
 
 	for (int r = 0; r < nr; r++) {
 		uint64_t fn = free[r].base >> PAGE_SHIFT, end = free[r].end >> PAGE_SHIFT;
@@ -134,6 +152,7 @@ void frame_init_core(struct frame *database, uint64_t n, const struct phys_range
 			fn += 1ULL << k;
 		}
 	}
+	frame_lock_drop();
 }
 
 /* MM_DEBUG: check that the block still holds the poison written when it was freed. */
@@ -150,11 +169,14 @@ uint64_t frame_alloc(unsigned order, enum frame_owner owner)
 {
 	if (order > FRAME_MAX_ORDER || owner <= FRAME_FREE || owner >= FRAME_OWNER_COUNT || allocfail_hit())
 		return 0;
+	frame_lock_take();
 	unsigned k = order;
 	while (k <= FRAME_MAX_ORDER && free_head[k] == FRAME_NONE)
 		k++;
-	if (k > FRAME_MAX_ORDER)
+	if (k > FRAME_MAX_ORDER) {
+		frame_lock_drop();
 		return 0;
+	}
 	uint64_t fn = free_head[k];
 	if (MM_DEBUG)
 		check_poison(fn, order);	/* before any change: a host hook may longjmp */
@@ -171,6 +193,7 @@ uint64_t frame_alloc(unsigned order, enum frame_owner owner)
 	f->swap_slot = 0;
 	free_frames -= 1ULL << order;
 	owner_frames[owner] += 1ULL << order;
+	frame_lock_drop();
 	return fn << PAGE_SHIFT;
 }
 
@@ -182,8 +205,10 @@ uint64_t frame_alloc_zeroed(unsigned order, enum frame_owner owner)
 	return phys;
 }
 
-void frame_free(uint64_t phys, unsigned order)
+/* frame_free's work; caller holds frame_lock. */
+static void frame_free_locked(uint64_t phys, unsigned order)
 {
+	frame_lock_assert();
 	uint64_t fn = phys >> PAGE_SHIFT;
 	if (order > FRAME_MAX_ORDER || (phys & ((PAGE_SIZE << order) - 1)) != 0 || fn >= nframes) {
 		frame_panic("frame_free: bad block phys %lx order %u", (unsigned long)phys, order);
@@ -214,6 +239,13 @@ void frame_free(uint64_t phys, unsigned order)
 	free_block(fn, order);
 }
 
+void frame_free(uint64_t phys, unsigned order)
+{
+	frame_lock_take();
+	frame_free_locked(phys, order);
+	frame_lock_drop();
+}
+
 /* The allocated order-0 frame at phys, or a panic naming the caller's mistake. */
 static struct frame *single_frame(uint64_t phys, const char *who)
 {
@@ -228,24 +260,28 @@ static struct frame *single_frame(uint64_t phys, const char *who)
 
 bool frame_ref_checked(uint64_t phys)
 {
+	frame_lock_take();
 	struct frame *f = single_frame(phys, "frame_ref");
-	if (!f || f->refcount == FRAME_REF_MAX)
-		return false;
-	f->refcount++;
-	return true;
+	bool ok = f && f->refcount != FRAME_REF_MAX;
+	if (ok)
+		__atomic_add_fetch(&f->refcount, 1, __ATOMIC_RELAXED);
+	frame_lock_drop();
+	return ok;
 }
 
 bool frame_unref(uint64_t phys)
 {
+	frame_lock_take();
 	struct frame *f = single_frame(phys, "frame_unref");
-	if (!f)
-		return false;
-	if (f->refcount > 1) {
-		f->refcount--;
-		return false;
+	bool freed = false;
+	if (f && __atomic_load_n(&f->refcount, __ATOMIC_RELAXED) > 1) {
+		__atomic_sub_fetch(&f->refcount, 1, __ATOMIC_RELAXED);
+	} else if (f) {
+		frame_free_locked(phys, 0);
+		freed = true;
 	}
-	frame_free(phys, 0);
-	return true;
+	frame_lock_drop();
+	return freed;
 }
 
 

@@ -4,7 +4,8 @@
  * Every 4 KiB frame of RAM has a 12-byte struct frame.  Free frames sit in
  * per-order free lists (order k = 2^k contiguous frames, naturally aligned).
  * The frame database is also where copy-on-write keeps reference counts.
- * Not thread-safe: one CPU, called with interrupts as the caller has them.
+ * Lock: frame_lock (mm/frame.c, a spinlock) inside frame_alloc/free/unref; a
+ * refcount changes atomically (docs/locking.md).
  */
 #ifndef MM_FRAME_H
 #define MM_FRAME_H
@@ -119,7 +120,7 @@ static inline bool frame_ref_entry(struct frame *f, uint64_t phys)
 {
 	/* An allocated single frame (only those have a count: free frames have 0) below the maximum. */
 	if (f && f->order == 0 && (uint16_t)(f->refcount - 1) < FRAME_REF_MAX - 1) {
-		f->refcount++;	/* the common case, inline: fork takes one per resident page */
+		__atomic_add_fetch(&f->refcount, 1, __ATOMIC_RELAXED);	/* the common case, inline: fork takes one per resident page */
 		return true;
 	}
 	return frame_ref_checked(phys);

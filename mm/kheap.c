@@ -3,6 +3,7 @@
 #include "allocfail.h"
 #include "frame.h"
 #include "phys.h"
+#include "kernel/lock.h"
 #include "kernel/panic.h"
 
 #include <stdint.h>
@@ -24,6 +25,14 @@ struct slab {
 	struct pool_quota *quota;	/* whose slab this is; NULL: the system's */
 };
 
+/*
+ * heap_lock (spin, taken before the frame lock): the partial-slab lists, every
+ * slab header and free list, large blocks' quota fields, the quotas' page
+ * counts and the live count.  Never held across anything else but frame
+ * allocation (docs/locking.md).  ctx and refusal are the running thread's
+ * (the scheduler saves ctx per thread).
+ */
+static struct spinlock heap_lock = SPINLOCK_INIT("kheap");
 static struct slab *system_partial[NCLASSES];
 static size_t live;
 static struct kheap_context ctx;	/* who pays for the next kmalloc */
@@ -89,7 +98,9 @@ static bool charge(struct pool_quota *q, uint64_t n)
 	return true;
 }
 
-/* Give back n frames charged to q; a released quota goes with its last frame. */
+static void kfree_locked(void *p);
+
+/* Give back n frames charged to q; a released quota goes with its last frame.  Caller holds heap_lock. */
 static void uncharge(struct pool_quota *q, uint64_t n)
 {
 	if (!q)
@@ -98,7 +109,7 @@ static void uncharge(struct pool_quota *q, uint64_t n)
 	q->pages -= n;
 	system_used -= n;
 	if (q->released && q->pages == 0)
-		kfree(q);
+		kfree_locked(q);
 }
 
 static struct slab *slab_new(struct pool_quota *q, unsigned shift)
@@ -153,11 +164,10 @@ static void *block_new(struct pool_quota *q, unsigned order)
 	return phys_to_virt(f);
 }
 
-void *kmalloc(size_t size)
+/* kmalloc for the current context's quota q; caller holds heap_lock. */
+static void *kmalloc_locked(size_t size, struct pool_quota *q)
 {
-	if (allocfail_hit())
-		return NULL;	/* injected (tests/kernel/test_allocfail.c) */
-	struct pool_quota *q = ctx.quota;
+	lock_assert_held(&heap_lock);
 	if (size == 0)
 		size = 1;
 	if (size > (1u << MAX_SHIFT)) {
@@ -186,10 +196,20 @@ void *kmalloc(size_t size)
 	return obj;
 }
 
-void kfree(void *p)
+void *kmalloc(size_t size)
 {
-	if (!p)
-		return;
+	if (allocfail_hit())
+		return NULL;	/* injected (tests/kernel/test_allocfail.c) */
+	spin_lock(&heap_lock);
+	void *p = kmalloc_locked(size, ctx.quota);
+	spin_unlock(&heap_lock);
+	return p;
+}
+
+/* kfree's work; caller holds heap_lock. */
+static void kfree_locked(void *p)
+{
+	lock_assert_held(&heap_lock);
 	uint64_t addr = (uint64_t)p;
 	if ((addr & (PAGE_SIZE - 1)) == 0) {
 		struct frame *f = frame_get(virt_to_phys(p));
@@ -220,6 +240,15 @@ void kfree(void *p)
 		frame_free(virt_to_phys(s), 0);
 		uncharge(q, 1);
 	}
+}
+
+void kfree(void *p)
+{
+	if (!p)
+		return;
+	spin_lock(&heap_lock);
+	kfree_locked(p);
+	spin_unlock(&heap_lock);
 }
 
 size_t kheap_live(void)
@@ -270,10 +299,12 @@ void pool_quota_release(struct pool_quota *q)
 {
 	if (!q)
 		return;
+	spin_lock(&heap_lock);
 	if (q->pages == 0)
-		kfree(q);
+		kfree_locked(q);
 	else
 		q->released = true;
+	spin_unlock(&heap_lock);
 }
 
 void pool_set_limits(uint64_t per_quota, uint64_t system)

@@ -11,8 +11,15 @@
 #include "kheap.h"
 #include "drivers/virtio_blk.h"
 #include "kernel/console.h"
+#include "kernel/lock.h"
 #include "kernel/panic.h"
 
+/*
+ * pf_lock (spin, taken under swap_lock, nothing under it): the bitmap, used and
+ * hint.  present and slots are set once at boot.  The slots' disk contents are
+ * not under it: a slot's owner (the swap tables' reference) does its I/O.
+ */
+static struct spinlock pf_lock = SPINLOCK_INIT("pagefile_slots");
 static struct {
 	bool present;
 	uint64_t slots, used;
@@ -60,8 +67,13 @@ uint64_t pagefile_free_slots(void)
 
 uint64_t pagefile_slot_alloc(void)
 {
-	if (!pagefile_present() || pf.used == pf.slots)
+	if (!pagefile_present())
 		return PAGEFILE_NO_SLOT;
+	spin_lock(&pf_lock);
+	if (pf.used == pf.slots) {
+		spin_unlock(&pf_lock);
+		return PAGEFILE_NO_SLOT;
+	}
 	uint64_t words = (pf.slots + 63) / 64;
 	for (uint64_t n = 0, w = pf.hint; n < words; n++, w = w + 1 == words ? 0 : w + 1) {
 		if (pf.bits[w] == ~0ULL)
@@ -70,6 +82,7 @@ uint64_t pagefile_slot_alloc(void)
 		pf.bits[w] |= 1ULL << bit;
 		pf.used++;
 		pf.hint = w;
+		spin_unlock(&pf_lock);
 		return w * 64 + bit;
 	}
 	panic("pagefile: %lu of %lu slots used but no free bit", pf.used, pf.slots);
@@ -79,15 +92,18 @@ void pagefile_slot_free(uint64_t slot)
 {
 	if (!pf.present || slot >= pf.slots)
 		panic("pagefile: freeing slot %lx out of range (%lu slots)", slot, pf.slots);
+	spin_lock(&pf_lock);
 	uint64_t *w = &pf.bits[slot / 64], m = 1ULL << (slot % 64);
 	if (!(*w & m))
 		panic("pagefile: double free of slot %lx", slot);
 	*w &= ~m;
 	pf.used--;
+	spin_unlock(&pf_lock);
 }
 
 ntstatus_t pagefile_transfer(const uint64_t *slots, const uint64_t *phys, unsigned n, bool write)
 {
+	lockdep_assert_no_spinlocks();	/* disk I/O: the caller may hold sleeping locks only */
 	if (!pagefile_present())
 		return STATUS_IN_PAGE_ERROR;
 	struct vblk_op ops[VBLK_BATCH];

@@ -6,10 +6,18 @@
 #include "prot.h"
 #include "vm_ext.h"
 #include "winvm.h"
+#include "kernel/lock.h"
 #include "kernel/panic.h"
 
 #define SWAP_MAX_SLOTS (1ULL << 20)	/* 4 GiB of pagefile: each table is one kmalloc block (4 MiB) */
 
+/*
+ * swap_lock (spin; taken under a VM lock or a section's, before pf_lock):
+ * slot_refs, slot_frame, the counters, and swap_slot of a frame in the swap
+ * cache.  Never held across the pagefile I/O itself (swap_in reads with the
+ * VM lock alone).
+ */
+static struct spinlock swap_lock = SPINLOCK_INIT("swap");
 static uint32_t *slot_refs;	/* references per slot */
 static uint32_t *slot_frame;	/* frame number caching the slot's bytes, 0 if none */
 static uint64_t nslots, used, paged_out;
@@ -44,8 +52,11 @@ uint64_t swap_slot_new(void)
 		pagefile_slot_free(s);
 		return PAGEFILE_NO_SLOT;
 	}
-	if (s != PAGEFILE_NO_SLOT)
+	if (s != PAGEFILE_NO_SLOT) {
+		spin_lock(&swap_lock);
 		used++;
+		spin_unlock(&swap_lock);
+	}
 	return s;
 }
 
@@ -71,30 +82,34 @@ static bool cache_only(uint64_t slot)
 void swap_slot_ref(uint64_t slot)
 {
 	check(slot, "swap_slot_ref");
+	spin_lock(&swap_lock);
 	ASSERT(slot_refs[slot] < UINT32_MAX);
 	paged_out += holders(slot) == 0;
 	cached_alone -= cache_only(slot);
 	slot_refs[slot]++;
+	spin_unlock(&swap_lock);
 }
 
 void swap_slot_unref(uint64_t slot)
 {
 	check(slot, "swap_slot_unref");
+	spin_lock(&swap_lock);
 	ASSERT(holders(slot) > 0);
 	paged_out -= holders(slot) == 1;
 	if (--slot_refs[slot]) {
 		cached_alone += cache_only(slot);
-		return;
+	} else {
+		ASSERT(!slot_frame[slot]);	/* the cache holds a reference */
+		pagefile_slot_free(slot);
+		used--;
 	}
-	ASSERT(!slot_frame[slot]);	/* the cache holds a reference */
-	pagefile_slot_free(slot);
-	used--;
+	spin_unlock(&swap_lock);
 }
 
 uint32_t swap_slot_refs(uint64_t slot)
 {
 	check(slot, "swap_slot_refs");
-	return slot_refs[slot];
+	return __atomic_load_n(&slot_refs[slot], __ATOMIC_RELAXED);
 }
 
 uint64_t swap_slots_used(void)
@@ -110,15 +125,19 @@ uint64_t swap_pages_out(void)
 void swap_cache_add(uint64_t phys, uint64_t slot)
 {
 	struct frame *f = frame_get(phys);
+	spin_lock(&swap_lock);
 	ASSERT(!f->swap_slot && !slot_frame[slot]);
 	f->swap_slot = (uint32_t)slot + 1;
 	slot_frame[slot] = (uint32_t)(phys >> PAGE_SHIFT);
 	slot_refs[slot]++;	/* the cache's own reference: holders() unchanged */
 	cached_alone += cache_only(slot);
+	spin_unlock(&swap_lock);
 }
 
-void swap_cache_drop(uint64_t phys)
+/* swap_cache_drop's work; caller holds swap_lock. */
+static void cache_drop_locked(uint64_t phys)
 {
+	lock_assert_held(&swap_lock);
 	struct frame *f = frame_get(phys);
 	if (!f->swap_slot)
 		return;
@@ -132,23 +151,35 @@ void swap_cache_drop(uint64_t phys)
 	}
 }
 
+void swap_cache_drop(uint64_t phys)
+{
+	spin_lock(&swap_lock);
+	cache_drop_locked(phys);
+	spin_unlock(&swap_lock);
+}
+
 uint64_t swap_cache_find(uint64_t slot)
 {
 	check(slot, "swap_cache_find");
-	return (uint64_t)slot_frame[slot] << PAGE_SHIFT;
+	spin_lock(&swap_lock);
+	uint64_t phys = (uint64_t)slot_frame[slot] << PAGE_SHIFT;
+	spin_unlock(&swap_lock);
+	return phys;
 }
 
 uint64_t swap_cache_reclaim(uint64_t want)
 {
 	static uint64_t hand;	/* where the last search stopped: the cost is spread over the calls */
 	uint64_t freed = 0;
+	spin_lock(&swap_lock);
 	/* cached_alone says when the search would find nothing: the pagefile full of paged-out pages. */
 	for (uint64_t n = 0; n < nslots && freed < want && cached_alone; n++, hand = hand + 1 == nslots ? 0 : hand + 1) {
 		if (cache_only(hand)) {	/* no entry needs these bytes */
-			swap_cache_drop((uint64_t)slot_frame[hand] << PAGE_SHIFT);
+			cache_drop_locked((uint64_t)slot_frame[hand] << PAGE_SHIFT);
 			freed++;
 		}
 	}
+	spin_unlock(&swap_lock);
 	return freed;
 }
 
