@@ -24,6 +24,13 @@ PROG_LIBS := -L$(B)/lib -lmmtools -lntdll
 
 DLLS := ntdll kernel32 msvcrt mmtools
 DLL_FILES := $(patsubst %,$(B)/dll/%.dll,$(DLLS))
+# API-set DLLs (libc/apiset/NAME.def): export tables of forwarders only, no code,
+# named as MinGW's import libraries name them (libsynchronization.a ->
+# api-ms-win-core-synch-l1-2-0.dll); each is a boot module like the DLLs above.
+APISET_DLLS := $(patsubst libc/apiset/%.def,$(B)/dll/%.dll,$(wildcard libc/apiset/*.def))
+DLL_FILES += $(APISET_DLLS)
+# A program's extra import libraries: its first line may say `/* link: -lNAME ... */`.
+prog_link = $$(sed -n '1s|.*/\* link: \(.*\) \*/.*|\1|p' $(1))
 
 # Per DLL: preferred base, entry point (0: none), the libraries it links with.
 # Each DLL links only against the import libraries of the DLLs below it.
@@ -71,6 +78,10 @@ $(B)/dll/%.dll: $$(call dll_obj,$$*) libc/$$*/$$*.def
 	$(UCC) $(DLL_LDFLAGS) -Wl,--image-base,$($*_BASE) -Wl,-e,$($*_ENTRY) -o $@ \
 		$(call dll_obj,$*) libc/$*/$*.def $($*_LIBS) -Wl,--out-implib,$(B)/implib/lib$*.a
 
+$(B)/dll/api-ms-%.dll: libc/apiset/api-ms-%.def
+	@mkdir -p $(dir $@)
+	$(UCC) $(DLL_LDFLAGS) -Wl,--image-base,0x7ffc00300000 -Wl,-e,0 -o $@ $<
+
 # The import library comes with its DLL.
 $(B)/implib/lib%.a: $(B)/dll/%.dll
 	@test -f $@
@@ -88,7 +99,7 @@ USER_TEST_DLLS  := $(patsubst tests/user/%.c,$(B)/user/%.dll,$(wildcard tests/us
 
 $(B)/user/%.exe: tests/user/%.c $(B)/lib/libmmtools.a
 	@mkdir -p $(dir $@)
-	$(UCC) $(UCFLAGS) -o $@ $< $(PROG_LIBS)
+	$(UCC) $(UCFLAGS) -o $@ $< $(call prog_link,$<) $(PROG_LIBS)
 
 # Test DLLs: a normal MinGW DLL build; the preferred base is in the source's first
 # line comment `/* DLL base 0x... */` when it has one.
@@ -113,7 +124,7 @@ $(B)/prog/prog.name: user-prog-name
 $(PROG_EXE): $(PROG) $(B)/prog/prog.name $(B)/lib/libmmtools.a $(wildcard libc/include/*.h libc/include/sys/*.h)
 	@test -n '$(PROG)' || { echo 'make: set PROG=file.c' >&2; exit 1; }
 	@mkdir -p $(dir $@)
-	$(UCC) $(filter-out -Werror -MMD -MP,$(UCFLAGS)) -o $@ $(PROG) $(PROG_LIBS)
+	$(UCC) $(filter-out -Werror -MMD -MP,$(UCFLAGS)) -o $@ $(PROG) $(call prog_link,$(PROG)) $(PROG_LIBS)
 endif
 
 # The command line of the program `run=` starts: a boot module cmdline.txt

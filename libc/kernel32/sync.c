@@ -107,7 +107,8 @@ HANDLE WINAPI CreateEventExW(LPSECURITY_ATTRIBUTES lpEventAttributes, LPCWSTR lp
 		return NULL;
 	HANDLE h = NULL;
 	ULONG type = (dwFlags & CREATE_EVENT_MANUAL_RESET) ? ABI_NOTIFICATION_EVENT : ABI_SYNCHRONIZATION_EVENT;
-	return created(NtCreateEvent(&h, dwDesiredAccess, &n.oa, type, (dwFlags & CREATE_EVENT_INITIAL_SET) != 0), h);
+	NTSTATUS st = NtCreateEvent(&h, dwDesiredAccess, &n.oa, type, (dwFlags & CREATE_EVENT_INITIAL_SET) != 0);
+	return created(st, h);
 }
 
 HANDLE WINAPI CreateEventExA(LPSECURITY_ATTRIBUTES lpEventAttributes, LPCSTR lpName, DWORD dwFlags,
@@ -169,20 +170,17 @@ BOOL WINAPI PulseEvent(HANDLE hEvent)
 
 /* ---- mutexes ---- */
 
-/* CreateMutexExW: dwFlags CREATE_MUTEX_INITIAL_OWNER (1) only. */
+/* CreateMutexExW: dwFlags CREATE_MUTEX_INITIAL_OWNER (1); other bits are ignored (as Wine does). */
 HANDLE WINAPI CreateMutexExW(LPSECURITY_ATTRIBUTES lpMutexAttributes, LPCWSTR lpName, DWORD dwFlags,
 			     DWORD dwDesiredAccess)
 {
 	(void)lpMutexAttributes;
-	if (dwFlags & ~(DWORD)CREATE_MUTEX_INITIAL_OWNER) {
-		SetLastError(ERROR_INVALID_PARAMETER);
-		return NULL;
-	}
 	struct sync_name n;
 	if (!name_w(lpName, &n))
 		return NULL;
 	HANDLE h = NULL;
-	return created(NtCreateMutant(&h, dwDesiredAccess, &n.oa, (dwFlags & CREATE_MUTEX_INITIAL_OWNER) != 0), h);
+	NTSTATUS st = NtCreateMutant(&h, dwDesiredAccess, &n.oa, (dwFlags & CREATE_MUTEX_INITIAL_OWNER) != 0);
+	return created(st, h);
 }
 
 HANDLE WINAPI CreateMutexExA(LPSECURITY_ATTRIBUTES lpMutexAttributes, LPCSTR lpName, DWORD dwFlags,
@@ -244,7 +242,8 @@ HANDLE WINAPI CreateSemaphoreExW(LPSECURITY_ATTRIBUTES lpSemaphoreAttributes, LO
 	if (!name_w(lpName, &n))
 		return NULL;
 	HANDLE h = NULL;
-	return created(NtCreateSemaphore(&h, dwDesiredAccess, &n.oa, lInitialCount, lMaximumCount), h);
+	NTSTATUS st = NtCreateSemaphore(&h, dwDesiredAccess, &n.oa, lInitialCount, lMaximumCount);
+	return created(st, h);
 }
 
 HANDLE WINAPI CreateSemaphoreExA(LPSECURITY_ATTRIBUTES lpSemaphoreAttributes, LONG lInitialCount,
