@@ -6,6 +6,7 @@
 #include "multiboot.h"
 #include "power.h"
 #include "proc.h"
+#include "sched.h"
 #include "time.h"
 #include "trap.h"
 #include "drivers/fw_cfg.h"
@@ -72,9 +73,9 @@ void deadline_describe(char *buf, size_t n, struct process *p, uint64_t rip, boo
 		if (sym)
 			fmt_snprintf(where, sizeof(where), " (kernel %s+0x%lx)", sym, off);
 	}
-	/* One thread per process: its id is the process's (TEB ClientId). */
-	fmt_snprintf(buf, n, "timeout: process %d (%s) thread %d still running at rip 0x%lx%s after %lu.%lu s", p->pid,
-		     p->name, p->pid, rip, where, s, tenths);
+	struct thread *t = current_thread();
+	fmt_snprintf(buf, n, "timeout: process %d (%s) thread %u still running at rip 0x%lx%s after %lu.%lu s", p->pid,
+		     p->name, t ? t->tid : 0, rip, where, s, tenths);
 }
 
 void deadline_tick(const struct trap_frame *tf)

@@ -83,8 +83,9 @@ __attribute__((noreturn)) static void die(uint32_t code, uint64_t rip, uint64_t 
 uint64_t vm_stack_guarantee(const struct vm_space *vm)
 {
 	struct process *p = current_process();
+	struct thread *t = current_thread();
 	uint32_t bytes = 0;
-	if (!p || vm != &p->vm || !p->teb || copy_from_user(&bytes, p->teb + 0x1748, 4))
+	if (!p || vm != &p->vm || !t->teb || copy_from_user(&bytes, t->teb + 0x1748, 4))
 		bytes = 0;
 	uint64_t g = ((uint64_t)bytes + PAGE_SIZE - 1) & ~(uint64_t)(PAGE_SIZE - 1);
 	return g < PAGE_SIZE ? PAGE_SIZE : g;

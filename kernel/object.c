@@ -138,7 +138,7 @@ ntstatus_t handle_get(struct handle_table *t, uint64_t handle, enum kobject_type
 	struct handle_entry *e = entry(t, handle);
 	if (!e)
 		return STATUS_INVALID_HANDLE;
-	if (e->obj->type != type)
+	if (type != KOBJ_ANY && e->obj->type != type)
 		return STATUS_OBJECT_TYPE_MISMATCH;
 	*o = e->obj;
 	*access = e->access;

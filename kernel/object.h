@@ -18,7 +18,16 @@
 
 #define OBJ_NAME_MAX 261	/* MAX_PATH (260) characters, as CreateFileMapping documents, and the NUL */
 
-enum kobject_type { KOBJ_SECTION = 1, KOBJ_FILE = 2 };
+enum kobject_type {
+	KOBJ_ANY = 0,		/* handle_get: any type */
+	KOBJ_SECTION = 1,
+	KOBJ_FILE = 2,
+	KOBJ_THREAD = 3,	/* kernel/thread.h */
+	KOBJ_PROCESS = 4,	/* kernel/proc.h */
+	KOBJ_EVENT = 5,		/* kernel/wait.h */
+	KOBJ_MUTANT = 6,
+	KOBJ_SEMAPHORE = 7,
+};
 
 struct kobject {
 	enum kobject_type type;

@@ -1,4 +1,4 @@
-/* kernel/proc.c - process creation, the cooperative scheduler, exit and wait. */
+/* kernel/proc.c - process creation, fork, exit, and waiting for children. */
 #include "proc.h"
 #include "console.h"
 #include "cpu.h"
@@ -7,6 +7,7 @@
 #include "multiboot.h"
 #include "panic.h"
 #include "time.h"
+#include "fs/fat.h"
 #include "mm/frame.h"
 #include "mm/image.h"
 #include "mm/kheap.h"
@@ -25,12 +26,7 @@
 
 /* Windows' offsets (winternl.h, ntdef.h): docs/loader.md. */
 #define TEB_SIZE               0x2000
-#define TEB_STACK_BASE         0x08
-#define TEB_STACK_LIMIT        0x10
-#define TEB_SELF               0x30
 #define TEB_CLIENT_ID          0x40	/* UniqueProcess, UniqueThread */
-#define TEB_PEB                0x60
-#define TEB_DEALLOCATION_STACK 0x1478
 #define PEB_IMAGE_BASE         0x10
 #define PEB_PARAMETERS         0x20
 #define PEB_PROCESSORS         0xb8
@@ -47,34 +43,22 @@
 #define PP_ENVIRONMENT_SIZE    0x3f0
 #define MAX_PATH_BYTES         520
 
-struct cpu cpu0;
 static struct process *procs;
-static int next_pid = 1;
-static uint64_t scheduler_rsp;
 bool proc_bench_boot_report;	/* set by kmain in bench mode: report the first entry to user mode */
 uint64_t proc_bench_ktest_cycles;	/* the in-kernel benchmarks that ran before it, not counted */
 extern struct boot_info boot_info;
 
-void context_switch(uint64_t *save_rsp, uint64_t new_rsp);
-extern char proc_first_entry[];
 extern char syscall_entry[];
 
 void proc_init(void)
 {
+	sched_init();
 	wrmsr(MSR_GS_BASE, (uint64_t)&cpu0);
 	wrmsr(MSR_KERNEL_GS, 0);
 	wrmsr(MSR_STAR, ((uint64_t)0x10 << 48) | ((uint64_t)SEL_KCODE << 32));
 	wrmsr(MSR_LSTAR, (uint64_t)syscall_entry);
 	wrmsr(MSR_FMASK, 0x40700);	/* clear IF, TF, DF, AC on entry */
 	wrmsr(MSR_EFER, rdmsr(MSR_EFER) | EFER_SCE);
-}
-
-static bool proc_listed(struct process *q)
-{
-	for (struct process *p = procs; p; p = p->next)
-		if (p == q)
-			return true;
-	return false;
 }
 
 struct process *proc_find(int pid)
@@ -85,40 +69,37 @@ struct process *proc_find(int pid)
 	return NULL;
 }
 
-#define KSTACK_PAGES (KERNEL_STACK_SIZE / PAGE_SIZE)
+/* The last reference is gone: the process has ended and been reaped, and no handle is left. */
+static void proc_destroy(struct kobject *o)
+{
+	kfree((struct process *)((char *)o - __builtin_offsetof(struct process, obj)));
+}
 
 /*
- * A new process with a kernel stack, a pool quota and an empty address space,
- * not yet runnable; NULL with *status.  Its kernel stack is charged to the
- * system commit (given back by proc_reap / proc_discard).
+ * A new process with a pool quota and an empty address space, no threads,
+ * not listed; NULL with *status.
  */
 static struct process *proc_new(const char *name, int64_t *status)
 {
-	if (!vm_charge_system(KSTACK_PAGES)) {
-		*status = STATUS_COMMITMENT_LIMIT;
-		return NULL;
-	}
 	struct process *p = kmalloc(sizeof(*p));
 	if (!p) {
-		vm_uncharge_system(KSTACK_PAGES);
 		ntstatus_t r = kheap_take_refusal();
 		*status = r ? r : STATUS_INSUFFICIENT_RESOURCES;
 		return NULL;
 	}
 	strncpy(p->name, name, sizeof(p->name) - 1);
-	p->kstack_top = kstack_alloc();
-	p->quota = p->kstack_top ? pool_quota_new() : NULL;
+	p->quota = pool_quota_new();
 	ntstatus_t st = p->quota ? vm_space_init(&p->vm) : STATUS_INSUFFICIENT_RESOURCES;
 	if (st) {
-		if (p->kstack_top)
-			kstack_free(p->kstack_top);
 		pool_quota_release(p->quota);
 		kfree(p);
-		vm_uncharge_system(KSTACK_PAGES);
 		*status = st == STATUS_NO_MEMORY ? STATUS_INSUFFICIENT_RESOURCES : st;	/* kernel memory, not commit */
 		return NULL;
 	}
-	p->kctx = (struct kheap_context){ p->quota, POOL_FORCE };
+	obj_init(&p->obj, KOBJ_PROCESS, proc_destroy);	/* this reference: until it is reaped */
+	dispatcher_init(&p->disp, DISP_NOTIFICATION, 0);
+	p->exit_status = STATUS_PENDING;
+	p->create_time = clock_now();
 	return p;
 }
 
@@ -132,38 +113,23 @@ static void proc_release(struct process *p)
 	kheap_context_restore(old.quota == p->quota ? (struct kheap_context){ NULL, POOL_FORCE } : old);
 	pool_quota_release(p->quota);
 	p->quota = NULL;
-	p->kctx = (struct kheap_context){ NULL, POOL_FORCE };
 }
 
 /* Undo proc_new (and whatever the address space holds by now). */
 static void proc_discard(struct process *p)
 {
 	proc_release(p);
-	kstack_free(p->kstack_top);
 	kfree(p);
-	vm_uncharge_system(KSTACK_PAGES);
 }
 
-/*
- * Make p runnable, entering user mode with the registers of *user: the first
- * switch pops six callee-saved registers and returns to proc_first_entry,
- * which leaves through the trap frame (iretq).
- */
-static void proc_start(struct process *p, const struct trap_frame *user, struct process *parent)
+/* List p as running with its first thread t (made runnable). */
+static void proc_start(struct process *p, struct thread *t, struct process *parent)
 {
-	struct trap_frame *tf = (struct trap_frame *)(p->kstack_top - sizeof(struct trap_frame));
-	*tf = *user;
-	uint64_t *sp = (uint64_t *)tf;
-	*--sp = (uint64_t)proc_first_entry;
-	for (int i = 0; i < 6; i++)
-		*--sp = 0;
-	p->saved_rsp = (uint64_t)sp;
-	p->frame = tf;
-	p->pid = next_pid++;
 	p->parent = parent;
-	p->state = PROC_READY;
+	p->state = PROC_RUNNING;
 	p->next = procs;
 	procs = p;
+	thread_start(t, false);
 }
 
 /* Committed read-write memory for the process (top down), at *base. */
@@ -239,16 +205,15 @@ static ntstatus_t build_parameters(struct process *p, const char *name, const ch
 	return st;
 }
 
-/* The PEB and the TEB of the main thread, whose stack is [stack_base, stack_top) with commit bytes committed. */
-static ntstatus_t build_peb_teb(struct process *p, uint64_t image_base, uint64_t params, uint64_t stack_base,
-				uint64_t stack_top, uint64_t commit)
+/* The PEB, and the main thread's TEB (its thread id and stack not known yet: proc_set_client_id, pe_start). */
+static ntstatus_t build_peb(struct process *p, uint64_t image_base, uint64_t params, uint64_t *teb)
 {
-	uint8_t *buf = kmalloc(TEB_SIZE);
+	uint8_t *buf = kmalloc(PAGE_SIZE);
 	if (!buf)
 		return STATUS_NO_MEMORY;
 	ntstatus_t st = user_alloc(p, PAGE_SIZE, &p->peb);
 	if (!st)
-		st = user_alloc(p, TEB_SIZE, &p->teb);
+		st = user_alloc(p, TEB_SIZE, teb);
 	if (!st) {
 		put64(buf, PEB_IMAGE_BASE, image_base);
 		put64(buf, PEB_PARAMETERS, params);
@@ -259,29 +224,16 @@ static ntstatus_t build_peb_teb(struct process *p, uint64_t image_base, uint64_t
 		put32(buf, PEB_OS_PLATFORM, 2);	/* VER_PLATFORM_WIN32_NT */
 		st = vm_poke(&p->vm, p->peb, buf, PAGE_SIZE);
 	}
-	if (!st) {
-		memset(buf, 0, TEB_SIZE);
-		put64(buf, TEB_STACK_BASE, stack_top);
-		put64(buf, TEB_STACK_LIMIT, stack_top - commit);
-		put64(buf, TEB_SELF, p->teb);
-		put64(buf, TEB_PEB, p->peb);
-		put64(buf, TEB_DEALLOCATION_STACK, stack_base);
-		st = vm_poke(&p->vm, p->teb, buf, TEB_SIZE);	/* ClientId: proc_set_client_id, once the pid is known */
-	}
 	kfree(buf);
 	return st;
 }
 
-/* TEB.ClientId = (pid, pid): the process and its one thread. */
-static ntstatus_t proc_set_client_id(struct process *p)
-{
-	uint64_t id[2] = { (uint64_t)p->pid, (uint64_t)p->pid };
-	return p->teb ? vm_poke(&p->vm, p->teb + TEB_CLIENT_ID, id, sizeof(id)) : STATUS_SUCCESS;
-}
-
-/* Load the program with ntdll.dll and its DLLs, build its TEB/PEB/parameters and stack, and the first registers. */
+/*
+ * Load the program with ntdll.dll and its DLLs, build its PEB, parameters,
+ * main thread's stack and TEB, and the main thread (*out, not started).
+ */
 static ntstatus_t pe_start(struct process *p, const char *name, const char *cmd, uint64_t cmd_len,
-			   struct trap_frame *tf)
+			   struct thread **out)
 {
 	struct image_map *ntdll, *exe;
 	uint64_t start;
@@ -300,16 +252,29 @@ static ntstatus_t pe_start(struct process *p, const char *name, const char *cmd,
 	uint64_t commit = PAGE_UP(pe->stack_commit ? pe->stack_commit : PAGE_SIZE), reserve = pe->stack_reserve;
 	if (reserve > STACK_RESERVE_MAX || commit > STACK_RESERVE_MAX)
 		return STATUS_INVALID_IMAGE_FORMAT;
+	p->stack_reserve = reserve;
+	p->stack_commit = commit;
 	if (reserve < commit + 2 * PAGE_SIZE)	/* room for the guard page and the never-committed lowest page */
 		reserve = (commit + 2 * PAGE_SIZE + 0xfffff) & ~0xfffffULL;
 	reserve = PAGE_UP(reserve);
-	uint64_t top, params;
+	uint64_t top, params, teb;
 	if ((st = vm_create_stack(&p->vm, reserve, commit, &top)) || (st = build_parameters(p, name, cmd, cmd_len, &params)) ||
-	    (st = build_peb_teb(p, exe->base, params, top - reserve, top, commit)))
+	    (st = build_peb(p, exe->base, params, &teb)))
 		return st;
 	uint64_t entry = exe->base + pe->entry_rva, sp = top - 40;	/* 16-byte aligned minus 8, 32 bytes of shadow space */
-	*tf = (struct trap_frame){ .rip = start, .cs = SEL_UCODE, .rflags = 0x202, .rsp = sp, .ss = SEL_UDATA,
-				   .rcx = p->peb, .rdx = entry, .rdi = p->peb, .rsi = entry };
+	struct trap_frame tf = { .rip = start, .cs = SEL_UCODE, .rflags = 0x202, .rsp = sp, .ss = SEL_UDATA,
+				 .rcx = p->peb, .rdx = entry, .rdi = p->peb, .rsi = entry };
+	struct thread *t = thread_new(p, &tf, &st);
+	if (!t)
+		return st;
+	t->teb = teb;
+	t->stack_region = top - reserve;
+	t->tid = id_next();
+	if ((st = thread_build_teb(p, teb, t->tid, top, top - commit, top - reserve))) {
+		thread_discard(t);
+		return st;
+	}
+	*out = t;
 	return STATUS_SUCCESS;
 }
 
@@ -332,23 +297,19 @@ struct process *proc_create(const char *name, const char *cmdline, uint64_t cmdl
 	struct process *p = proc_new(m->name, status);
 	if (!p)
 		return NULL;
-	memcpy(p->fpu, fpu_initial_state, sizeof(p->fpu));
-	struct trap_frame tf;
+	p->pid = (int)id_next();
+	struct thread *t = NULL;
 	/* What loading the program costs is the new process's (at the caller's level of checking). */
 	struct kheap_context outer = kheap_context_set(NULL, POOL_FORCE);
 	kheap_context_set(p->quota, outer.level);
-	ntstatus_t st = pe_start(p, m->name, cmdline, cmdline_len, &tf);
-	if (!st) {
-		proc_start(p, &tf, parent);
-		if ((st = proc_set_client_id(p)))	/* only memory can fail here, the page is committed */
-			procs = p->next;
-	}
+	ntstatus_t st = pe_start(p, m->name, cmdline, cmdline_len, &t);
 	kheap_context_restore(outer);
 	if (st) {
 		proc_discard(p);
 		*status = st;
 		return NULL;
 	}
+	proc_start(p, t, parent);
 	*status = STATUS_SUCCESS;
 	return p;
 }
@@ -356,10 +317,10 @@ struct process *proc_create(const char *name, const char *cmdline, uint64_t cmdl
 struct process *proc_fork(const struct trap_frame *tf, uint64_t child_status, int64_t *status)
 {
 	struct process *self = current_process();
+	struct thread *caller = current_thread();
 	struct process *p = proc_new(self->name, status);
 	if (!p)
 		return NULL;
-	fpu_save(p->fpu);	/* the caller's x87/SSE registers are live in the CPU */
 	/* The child's kernel structures are charged to the child, checked at the caller's level. */
 	struct kheap_context outer = kheap_context_set(NULL, POOL_FORCE);
 	kheap_context_set(p->quota, outer.level);
@@ -368,16 +329,29 @@ struct process *proc_fork(const struct trap_frame *tf, uint64_t child_status, in
 		st = image_list_copy(&p->images, &self->images);
 	if (!st)
 		st = handle_inherit(&p->handles, &self->handles);
+	struct thread *t = NULL;
 	if (!st) {
 		p->exception_dispatcher = self->exception_dispatcher;
-		p->teb = self->teb;	/* same address: the TEB is ordinary private memory, copied on write */
-		p->peb = self->peb;
+		p->peb = self->peb;	/* same addresses: PEB and TEB are ordinary private memory, copied on write */
+		p->stack_reserve = self->stack_reserve;
+		p->stack_commit = self->stack_commit;
+		p->pid = (int)id_next();
 		struct trap_frame child = *tf;
 		child.rax = child_status;
-		proc_start(p, &child, self);
-		if ((st = proc_set_client_id(p))) {	/* only memory can fail here: the child's TEB page gets its copy */
-			procs = p->next;
-			next_pid--;
+		t = thread_new(p, &child, &st);
+	}
+	if (t) {
+		/* Only the calling thread goes on in the child (as POSIX fork): its TEB, stack, registers. */
+		t->teb = caller->teb;
+		t->stack_region = caller->stack_region;
+		t->tid = id_next();
+		t->priority = caller->priority;
+		t->level = caller->level;
+		fpu_save(t->fpu);	/* the caller's x87/SSE registers are live in the CPU */
+		uint64_t id[2] = { (uint64_t)p->pid, t->tid };
+		if ((st = vm_poke(&p->vm, t->teb + TEB_CLIENT_ID, id, sizeof(id)))) {	/* only memory can fail here */
+			thread_discard(t);
+			t = NULL;
 		}
 	}
 	kheap_context_restore(outer);
@@ -386,133 +360,87 @@ struct process *proc_fork(const struct trap_frame *tf, uint64_t child_status, in
 		*status = st;
 		return NULL;
 	}
-	self->slice_start = rdtsc();	/* the parent goes on first, with a whole slice (the child waits its turn) */
+	proc_start(p, t, self);
+	caller->slice_start = rdtsc();	/* the parent goes on first, with a whole slice (the child waits its turn) */
 	*status = STATUS_SUCCESS;
 	return p;
 }
 
-/* Switch from the current process back to the scheduler loop. */
-static void to_scheduler(void)
+static bool proc_ended(void *arg)
 {
-	struct process *p = current_process();
-	context_switch(&p->saved_rsp, scheduler_rsp);
-}
-
-/*
- * Round robin: look for a runnable process after the one that ran last, so a
- * process preempted by the timer goes to the back of the line.
- */
-static struct process *last_run;
-
-static bool runnable(struct process *p, uint64_t now, uint64_t *next_wake)
-{
-	if (p->state == PROC_READY)
-		return true;
-	if (p->state == PROC_WAITING && p->wait_pid == 0) {
-		if (now >= p->wake_tsc) {
-			p->state = PROC_READY;
-			return true;
-		}
-		if (!*next_wake || p->wake_tsc < *next_wake)
-			*next_wake = p->wake_tsc;
-	}
-	return false;
-}
-
-static struct process *pick(uint64_t *next_wake)
-{
-	uint64_t now = rdtsc();
-	*next_wake = 0;
-	struct process *start = last_run && proc_listed(last_run) ? last_run->next : procs;
-	for (struct process *p = start; p; p = p->next)
-		if (runnable(p, now, next_wake))
-			return p;
-	for (struct process *p = procs; p != start; p = p->next)
-		if (runnable(p, now, next_wake))
-			return p;
-	return NULL;
+	return ((struct process *)arg)->state == PROC_ZOMBIE;
 }
 
 void proc_run_until_exit(struct process *target)
 {
-	while (target->state != PROC_ZOMBIE) {
-		uint64_t wake;
-		struct process *p = pick(&wake);
-		if (!p) {
-			if (!wake)
-				panic("scheduler: process %d waits but nothing can wake it", target->pid);
-			/* Only sleepers: idle until the next timer tick. */
-			__asm__ volatile("sti; hlt; cli" ::: "memory");
-			continue;
-		}
-		p->state = PROC_RUNNING;
-		last_run = p;
-		cpu0.current = p;
-		cpu0.kstack_top = p->kstack_top;
-		tss_set_kernel_stack(p->kstack_top);
-		write_cr3(p->vm.root);
-		wrmsr(MSR_KERNEL_GS, p->teb);	/* the user GS base: swapgs puts it in place on the way out */
-		fpu_restore(p->fpu);
-		p->slice_start = rdtsc();
-		if (proc_bench_boot_report) {
-			proc_bench_boot_report = false;
-			kprintf("bench boot_to_first_user_insn %lu cycles\n", rdtsc() - proc_bench_ktest_cycles);
-		}
-		struct kheap_context outer = kheap_context_set(p->kctx.quota, p->kctx.level);
-		context_switch(&scheduler_rsp, p->saved_rsp);
-		p->kctx = kheap_context_set(outer.quota, outer.level);
-		fpu_save(p->fpu);	/* the kernel never touches these registers: they are still the process's */
-		write_cr3(kernel_root);
-		cpu0.current = NULL;
-		if (p->state == PROC_RUNNING)
-			p->state = PROC_READY;
+	if (proc_bench_boot_report) {
+		proc_bench_boot_report = false;
+		kprintf("bench boot_to_first_user_insn %lu cycles\n", rdtsc() - proc_bench_ktest_cycles);
 	}
+	sched_run_until(proc_ended, target);
 }
 
-void proc_yield(void)
+/*
+ * p has no threads left and its address space, images and handles are
+ * gone: it is a zombie, its object signaled, its parent's waitpid woken,
+ * its children orphans.
+ */
+static void proc_end(struct process *p, int64_t status)
 {
-	to_scheduler();
-}
-
-void proc_preempt(void)
-{
-	struct process *p = current_process();
-	p->state = PROC_READY;
-	to_scheduler();
+	p->exit_status = status;
+	p->exit_time = clock_now();
+	proc_release(p);
+	p->state = PROC_ZOMBIE;
+	p->disp.signal = 1;
+	dispatcher_signaled(&p->disp);
+	if (p->parent)
+		wq_wake_all(&p->parent->child_wait);
+	/* Orphans of this process: nobody will wait for them. */
+	for (struct process *c = procs; c; c = c->next)
+		if (c->parent == p)
+			c->parent = NULL;
 }
 
 void proc_exit(int64_t status)
 {
 	struct process *p = current_process();
-	p->exit_status = status;
+	struct thread *self = current_thread();
+	for (struct thread *t = p->threads, *next; t; t = next) {	/* the others first, wherever they are */
+		next = t->proc_next;
+		if (t != self)
+			thread_kill(t, status, false);
+	}
+	thread_finish(self, status, false);
 	/* Leave the address space before tearing it down; views go before the handles to their sections. */
-	write_cr3(kernel_root);
-	proc_release(p);
-	p->state = PROC_ZOMBIE;
-	if (p->parent && p->parent->state == PROC_WAITING && (p->parent->wait_pid == p->pid || p->parent->wait_pid == -1))
-		p->parent->state = PROC_READY;
-	/* Orphans of this process: nobody will wait for them. */
-	for (struct process *c = procs; c; c = c->next)
-		if (c->parent == p)
-			c->parent = NULL;
-	to_scheduler();
+	sched_load_cr3(kernel_root);
+	proc_end(p, status);
+	sched_block();
 	panic("a zombie was scheduled");
+}
+
+void proc_terminate(struct process *p, int64_t status)
+{
+	ASSERT(p != current_process());
+	if (p->state == PROC_ZOMBIE)
+		return;
+	while (p->threads)
+		thread_kill(p->threads, status, false);
+	struct kheap_context old = kheap_context_set(NULL, POOL_FORCE);
+	proc_end(p, status);
+	kheap_context_restore(old);
 }
 
 void proc_reap(struct process *p)
 {
-	ASSERT(p->state == PROC_ZOMBIE);
-	if (last_run == p)
-		last_run = NULL;
+	ASSERT(p->state == PROC_ZOMBIE && !p->reaped);
 	for (struct process **pp = &procs; *pp; pp = &(*pp)->next) {
 		if (*pp == p) {
 			*pp = p->next;
 			break;
 		}
 	}
-	kstack_free(p->kstack_top);
-	kfree(p);
-	vm_uncharge_system(KSTACK_PAGES);
+	p->reaped = true;
+	obj_unref(&p->obj);
 }
 
 int proc_wait(int pid, int64_t *status)
@@ -540,7 +468,6 @@ int proc_wait_child(int pid, bool nohang, int *pid_out, int64_t *status, bool *b
 		if (!any)
 			return -1;
 		if (done) {
-			self->wait_pid = 0;
 			*pid_out = done->pid;
 			*status = done->exit_status;
 			*by_exception = done->ended_by_exception;
@@ -549,9 +476,7 @@ int proc_wait_child(int pid, bool nohang, int *pid_out, int64_t *status, bool *b
 		}
 		if (nohang)
 			return 1;
-		self->state = PROC_WAITING;
-		self->wait_pid = pid;
-		to_scheduler();
+		wq_sleep(&self->child_wait);
 	}
 }
 

@@ -1,8 +1,12 @@
 /*
- * kernel/proc.h - processes: an address space, one thread, a kernel stack.
+ * kernel/proc.h - processes: an address space, handles, images, and the
+ * threads that run in them (kernel/thread.h).
  *
- * The scheduler is cooperative: a process runs until it makes a blocking
- * call (wait, sleep), exits, or yields.  One CPU.
+ * A process is a kernel object (KOBJ_PROCESS): handles from NtOpenProcess
+ * keep the structure after it ends (waiting on it completes when it ends);
+ * its parent reaps it with waitpid (NtWaitForChild).  It ends when its last
+ * thread ends or when one calls NtTerminateProcess (the others are ended
+ * first).  One CPU; the scheduler is in kernel/sched.c.
  */
 #ifndef KERNEL_PROC_H
 #define KERNEL_PROC_H
@@ -10,48 +14,44 @@
 #include <stdint.h>
 #include "modules.h"
 #include "object.h"
+#include "sched.h"
+#include "thread.h"
+#include "wait.h"
 #include "mm/kheap.h"
 #include "trap.h"
 #include "mm/image.h"
 #include "mm/vm.h"
 
-enum proc_state { PROC_READY, PROC_RUNNING, PROC_WAITING, PROC_ZOMBIE };
+enum proc_state { PROC_RUNNING, PROC_ZOMBIE };
 
 struct process {
-	uint8_t fpu[512] __attribute__((aligned(16)));	/* x87/SSE state while switched out (FXSAVE) */
+	struct kobject obj;		/* KOBJ_PROCESS; refs: handles, plus one until it is reaped */
+	struct dispatcher disp;		/* signaled when it ends */
 	int pid;
 	char name[32];
 	enum proc_state state;
 	struct vm_space vm;		/* address space: page table + regions */
-	uint64_t kstack_top;
-	uint64_t saved_rsp;		/* kernel stack pointer while switched out */
-	struct trap_frame *frame;	/* user registers at the last kernel entry */
-	uint64_t exception_dispatcher;	/* user address of libc's dispatcher, 0 if none */
-	int64_t exit_status;
+	uint64_t exception_dispatcher;	/* user address of ntdll's dispatcher, 0 if none */
+	int64_t exit_status;		/* STATUS_PENDING while it runs */
 	bool ended_by_exception;	/* exit_status is the code of an unhandled exception */
+	bool reaped;			/* out of the process list (waitpid, or an orphan) */
 	struct process *parent;
-	int wait_pid;			/* child this process waits for (PROC_WAITING), -1 for any */
-	uint64_t wake_tsc;		/* sleeping until (PROC_WAITING, wait_pid == 0) */
-	uint64_t slice_start;		/* TSC when its time slice began (dispatch, or return from fork) */
+	struct wait_queue child_wait;	/* its threads in waitpid */
+	struct thread *threads;		/* its live threads */
+	uint32_t thread_count;
 	struct process *next;		/* all-processes list */
-	struct handle_table handles;	/* sections (kernel/object.h) */
+	struct handle_table handles;	/* sections, files, threads, processes, events ... (kernel/object.h) */
 	struct pool_quota *quota;	/* pool quota: the kernel memory this process causes (mm/kheap.h) */
-	struct kheap_context kctx;	/* its kernel-heap context while switched out */
 	struct image_list images;	/* PE images mapped, in initialization order (mm/image.h) */
-	uint64_t teb, peb;		/* user addresses; the user GS base is the TEB */
+	uint64_t peb;			/* user address */
+	uint64_t stack_reserve, stack_commit;	/* the exe's defaults for new threads */
+	int64_t create_time, exit_time;	/* FILETIME */
+	uint64_t dead_kernel_cycles, dead_total_cycles;	/* of its threads that ended */
 };
-
-/* Per-CPU data reached through GS in the kernel (syscall entry uses the first two fields). */
-struct cpu {
-	uint64_t kstack_top;		/* %gs:0 */
-	uint64_t user_rsp;		/* %gs:8, scratch for syscall entry */
-	struct process *current;	/* %gs:16 */
-};
-extern struct cpu cpu0;
 
 static inline struct process *current_process(void)
 {
-	return cpu0.current;
+	return cpu0.proc;
 }
 
 void proc_init(void);
@@ -85,22 +85,22 @@ struct process *proc_fork(const struct trap_frame *tf, uint64_t child_status, in
 /* End the current process with status; never returns. */
 __attribute__((noreturn)) void proc_exit(int64_t status);
 
-/* Run processes until none is runnable; returns when the given process is a zombie. */
+/* Run threads until the given process has ended. */
 void proc_run_until_exit(struct process *p);
 
-/* Free a zombie (its frames are already returned at exit). */
+/* Take a zombie out of the process list (its frames are already returned at exit); the structure goes with its last handle. */
 void proc_reap(struct process *p);
 
 /* Free zombies nobody will wait for (their parent is gone). */
 void proc_reap_zombies(void);
 
-/* Give the CPU to another ready process, if any. */
-void proc_yield(void);
+/* End process p (not the current one) with status: every thread, then what it holds. */
+void proc_terminate(struct process *p, int64_t status);
 
-/* The timer's time slice is over: back to the scheduler, still ready. */
-void proc_preempt(void);
+/* A thread of p ended; p ends with it when it was the last (called by thread_exit / thread_kill). */
+void proc_thread_gone(struct process *p, struct thread *t);
 
-/* Block the current process until child pid exits; returns its status or -1 if no such child. */
+/* Block the current thread until child pid exits; returns its status or -1 if no such child. */
 int proc_wait(int pid, int64_t *status);
 
 /*

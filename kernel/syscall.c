@@ -7,6 +7,8 @@
 #include "console.h"
 #include "multiboot.h"
 #include "proc.h"
+#include "sched.h"
+#include "wait.h"
 #include "syscall_abi.h"
 #include "syscall.h"
 #include "file.h"
@@ -329,11 +331,11 @@ static ntstatus_t sys_memory_status(struct trap_frame *tf)
 
 static ntstatus_t sys_delay(struct trap_frame *tf)
 {
-	struct process *p = current_process();
-	p->wake_tsc = rdtsc() + (tf->rdi & 0xffffffff) * time_tsc_per_ms();
-	p->wait_pid = 0;
-	p->state = PROC_WAITING;
-	proc_yield();
+	uint32_t ms = (uint32_t)tf->rdi;
+	if (ms == 0)
+		sched_yield();	/* Sleep(0): give the rest of the slice to a ready thread of the same priority */
+	else
+		wait_sleep_until(ms == 0xffffffff ? WAIT_INFINITE : rdtsc() + ms * time_tsc_per_ms());
 	return STATUS_SUCCESS;
 }
 
@@ -397,15 +399,9 @@ static ntstatus_t sys_get_write_watch(struct trap_frame *tf)
 static int dispatch(struct trap_frame *tf)
 {
 	struct process *p = current_process();
-	p->frame = tf;
 	ntstatus_t st;
 	switch (tf->rax) {
-	case SYS_NtTerminateProcess:
-		if (!is_current(tf->rdi) && tf->rdi != 0) {
-			st = STATUS_INVALID_HANDLE;
-			break;
-		}
-		proc_exit((int32_t)tf->rsi);
+	case SYS_NtTerminateProcess: st = sys_terminate_process(tf); break;
 	case SYS_NtWriteConsole: st = sys_write_console(tf); break;
 	case SYS_NtAllocateVirtualMemory: st = sys_allocate(tf); break;
 	case SYS_NtFreeVirtualMemory: st = sys_free(tf); break;
@@ -470,7 +466,9 @@ static int dispatch(struct trap_frame *tf)
 	case SYS_NtQueryVolumeInformationFile: st = sys_query_volume_file(tf); break;
 	case SYS_NtDeleteFile: st = sys_delete_file(tf); break;
 	case SYS_NtQueryFullAttributesFile: st = sys_query_full_attributes_file(tf); break;
-	default: st = STATUS_INVALID_SYSTEM_SERVICE; break;
+	default:
+		st = tf->rax >= SYS_NtCreateThread && tf->rax < SYS_COUNT ? sys_thread_call(tf) : STATUS_INVALID_SYSTEM_SERVICE;
+		break;
 	}
 	tf->rax = (uint64_t)(int64_t)st;
 	return 0;
@@ -488,6 +486,8 @@ static int dispatch(struct trap_frame *tf)
 int syscall_dispatch(struct trap_frame *tf)
 {
 	struct process *p = current_process();
+	struct thread *t = current_thread();
+	t->kernel_entry = rdtsc();
 	uint64_t nr = tf->rax;
 	struct kheap_context outer = kheap_context_set(p->quota, POOL_CHECKED);
 	kheap_take_refusal();
@@ -498,5 +498,12 @@ int syscall_dispatch(struct trap_frame *tf)
 	    (st == STATUS_NO_MEMORY || st == STATUS_INSUFFICIENT_RESOURCES))
 		tf->rax = (uint64_t)(int64_t)refused;
 	kheap_context_restore(outer);
+	sched_check_resched();	/* a thread this call woke may come first */
+	if (t->full_restore) {	/* NtSetContextThread rewrote this thread's registers */
+		*tf = t->pending;
+		t->full_restore = false;
+		r = 1;
+	}
+	sched_kernel_exit();
 	return r;
 }

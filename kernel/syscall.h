@@ -27,6 +27,10 @@ static inline bool is_current(uint64_t handle)
 }
 
 /* kernel/syscall_ob.c: sections, handles, fork, waiting for a child. */
+/* Copy a name argument: len 0 is the empty name; longer than OBJ_NAME_MAX - 1 or with a NUL is invalid. */
+ntstatus_t get_name(char *name, uint64_t uname, uint64_t len);
+/* Probe a HANDLE output (8 bytes, aligned) by writing its current value back. */
+ntstatus_t probe_handle_out(uint64_t uout);
 ntstatus_t sys_create_section(struct trap_frame *tf);
 ntstatus_t sys_open_section(struct trap_frame *tf);
 ntstatus_t sys_map_view(struct trap_frame *tf);
@@ -47,5 +51,9 @@ ntstatus_t sys_working_set(struct trap_frame *tf);
 ntstatus_t sys_load_image(struct trap_frame *tf);
 ntstatus_t sys_query_images(struct trap_frame *tf);
 ntstatus_t sys_unload_image(struct trap_frame *tf);
+
+/* kernel/syscall_thread.c: threads, processes, events, mutants, semaphores, waits (49-73). */
+ntstatus_t sys_thread_call(struct trap_frame *tf);
+ntstatus_t sys_terminate_process(struct trap_frame *tf);
 
 #endif

@@ -13,7 +13,7 @@
 
 
 /* Copy a name argument: len 0 is the empty name; longer than OBJ_NAME_MAX - 1 or with a NUL is invalid. */
-static ntstatus_t get_name(char *name, uint64_t uname, uint64_t len)
+ntstatus_t get_name(char *name, uint64_t uname, uint64_t len)
 {
 	if (len >= OBJ_NAME_MAX)
 		return STATUS_OBJECT_NAME_INVALID;
@@ -27,7 +27,7 @@ static ntstatus_t get_name(char *name, uint64_t uname, uint64_t len)
 }
 
 /* Probe a HANDLE output (8 bytes, aligned) by writing its current value back. */
-static ntstatus_t probe_handle_out(uint64_t uout)
+ntstatus_t probe_handle_out(uint64_t uout)
 {
 	uint64_t h;
 	if (MISALIGNED(uout, 8))

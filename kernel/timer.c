@@ -3,6 +3,8 @@
 #include "cpu.h"
 #include "deadline.h"
 #include "proc.h"
+#include "sched.h"
+#include "wait.h"
 #include "time.h"
 #include "trap.h"
 
@@ -18,9 +20,13 @@ static void timer_irq(struct trap_frame *tf)
 	ticks++;
 	outb(0x20, 0x20);	/* EOI to the master PIC */
 	deadline_tick(tf);	/* past the run's time limit: reported, and no return */
-	struct process *p = current_process();
-	if ((tf->cs & 3) && p && rdtsc() - p->slice_start >= TIMER_SLICE_MS * time_tsc_per_ms())
-		proc_preempt();
+	if (!(tf->cs & 3))
+		return;	/* the kernel is not preemptible; the idle loop looks at the timed waits itself */
+	struct thread *t = current_thread();
+	uint64_t now = rdtsc();
+	wait_expire(now);	/* a timed wait that ended may have a higher priority */
+	if (t && (cpu0.need_resched || now - t->slice_start >= TIMER_SLICE_MS * time_tsc_per_ms()))
+		sched_preempt();
 }
 
 void timer_init(void)

@@ -1,0 +1,216 @@
+/* kernel/sched.c - priority run queues, switching threads, the idle loop. */
+#include "sched.h"
+#include "cpu.h"
+#include "fpu.h"
+#include "gdt.h"
+#include "panic.h"
+#include "proc.h"
+#include "time.h"
+#include "wait.h"
+#include "mm/paging.h"
+
+struct cpu cpu0;
+
+#define PRIORITIES 32
+
+static struct thread *queue_head[PRIORITIES], *queue_tail[PRIORITIES];
+static uint32_t queue_mask;	/* bit p: queue p is not empty */
+static struct thread *dead;	/* terminated threads whose kernel stacks go at the next switch */
+
+void context_switch(uint64_t *save_rsp, uint64_t new_rsp);
+void thread_free_kstack(struct thread *t);
+
+void sched_init(void)
+{
+	cpu0.thread = &cpu0.idle;
+	cpu0.proc = NULL;
+	cpu0.idle.state = THREAD_RUNNING;
+	cpu0.idle.kctx = (struct kheap_context){ NULL, POOL_FORCE };
+	cpu0.cr3 = read_cr3();
+}
+
+void sched_load_cr3(uint64_t root)
+{
+	if (cpu0.cr3 != root) {
+		write_cr3(root);
+		cpu0.cr3 = root;
+	}
+}
+
+static void enqueue(struct thread *t)
+{
+	ASSERT(!t->queued);
+	int p = t->priority;
+	t->run_next = NULL;
+	if (queue_tail[p])
+		queue_tail[p]->run_next = t;
+	else
+		queue_head[p] = t;
+	queue_tail[p] = t;
+	queue_mask |= 1u << p;
+	t->queued = true;
+}
+
+void sched_dequeue(struct thread *t)
+{
+	if (!t->queued)
+		return;
+	int p = t->priority;
+	struct thread **pp = &queue_head[p], *prev = NULL;
+	while (*pp != t) {
+		prev = *pp;
+		pp = &(*pp)->run_next;
+	}
+	*pp = t->run_next;
+	if (queue_tail[p] == t)
+		queue_tail[p] = prev;
+	if (!queue_head[p])
+		queue_mask &= ~(1u << p);
+	t->queued = false;
+}
+
+/* The highest-priority ready thread, out of its queue; NULL when none. */
+static struct thread *take_next(void)
+{
+	if (!queue_mask)
+		return NULL;
+	int p = 31 - __builtin_clz(queue_mask);
+	struct thread *t = queue_head[p];
+	sched_dequeue(t);
+	return t;
+}
+
+void sched_make_ready(struct thread *t)
+{
+	t->state = THREAD_READY;
+	if (t->suspend_count || t->queued)
+		return;
+	enqueue(t);
+	struct thread *cur = current_thread();
+	if (cur && t->priority > cur->priority)
+		cpu0.need_resched = true;
+}
+
+/* Free the kernel stacks of threads that ended (never the running one's). */
+static void reap_dead(void)
+{
+	while (dead && dead != cpu0.thread) {
+		struct thread *t = dead;
+		dead = t->run_next;
+		thread_free_kstack(t);
+	}
+}
+
+/* Switch from the running context to next (a thread, or the idle loop). */
+static void switch_to(struct thread *next)
+{
+	struct thread *prev = cpu0.thread;
+	uint64_t now = rdtsc();
+	if (prev != &cpu0.idle) {
+		prev->total_cycles += now - prev->run_start;
+		fpu_save(prev->fpu);	/* the kernel never touches these registers: they are still prev's */
+	}
+	struct process *np = next == &cpu0.idle ? NULL : next->proc;
+	if (np) {
+		cpu0.kstack_top = next->kstack_top;
+		tss_set_kernel_stack(next->kstack_top);
+		sched_load_cr3(np->vm.root);
+		wrmsr(MSR_KERNEL_GS, next->teb);	/* the user GS base: swapgs puts it in place on the way out */
+		fpu_restore(next->fpu);
+		next->run_start = now;
+		next->slice_start = now;
+	} else {
+		sched_load_cr3(kernel_root);
+	}
+	next->state = THREAD_RUNNING;
+	prev->kctx = kheap_context_set(next->kctx.quota, next->kctx.level);
+	cpu0.thread = next;
+	cpu0.proc = np;
+	cpu0.need_resched = false;
+	context_switch(&prev->saved_rsp, next->saved_rsp);
+	/* prev runs again here */
+	reap_dead();
+}
+
+void sched_block(void)
+{
+	struct thread *t = cpu0.thread;
+	ASSERT(t != &cpu0.idle && t->state != THREAD_RUNNING);
+	if (t->state == THREAD_TERMINATED) {
+		t->run_next = dead;
+		dead = t;
+		switch_to(&cpu0.idle);	/* the idle loop frees its stack, and sees whether the run is over */
+		panic("a terminated thread was scheduled");
+	}
+	struct thread *next = take_next();
+	switch_to(next ? next : &cpu0.idle);
+}
+
+/* The priority of the best ready thread, -1 when none is ready. */
+static int top_priority(void)
+{
+	return queue_mask ? 31 - __builtin_clz(queue_mask) : -1;
+}
+
+void sched_preempt(void)
+{
+	struct thread *t = cpu0.thread;
+	cpu0.need_resched = false;
+	if (t == &cpu0.idle)
+		return;
+	if (top_priority() < t->priority) {
+		t->slice_start = rdtsc();	/* nobody at its level or above: a new slice */
+		return;
+	}
+	struct thread *next = take_next();
+	t->state = THREAD_READY;
+	enqueue(t);
+	switch_to(next);
+}
+
+bool sched_yield(void)
+{
+	struct thread *t = cpu0.thread;
+	uint64_t now = rdtsc();
+	wait_expire(now);
+	if (top_priority() < t->priority)
+		return false;
+	struct thread *next = take_next();
+	t->state = THREAD_READY;
+	enqueue(t);
+	switch_to(next);
+	return true;
+}
+
+void sched_run_until(bool (*done)(void *), void *arg)
+{
+	ASSERT(cpu0.thread == &cpu0.idle);
+	while (!done(arg)) {
+		reap_dead();
+		wait_expire(rdtsc());
+		struct thread *t = take_next();
+		if (t) {
+			switch_to(t);
+			continue;
+		}
+		/* Nothing ready: idle until the next interrupt (timer tick) ends a timed wait. */
+		__asm__ volatile("sti; hlt; cli" ::: "memory");
+	}
+	reap_dead();
+}
+
+void sched_kernel_enter(void)
+{
+	struct thread *t = current_thread();
+	if (t)
+		t->kernel_entry = rdtsc();
+}
+
+void sched_kernel_exit(void)
+{
+	struct thread *t = current_thread();
+	if (t && t->kernel_entry) {
+		t->kernel_cycles += rdtsc() - t->kernel_entry;
+		t->kernel_entry = 0;
+	}
+}

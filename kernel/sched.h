@@ -1,0 +1,80 @@
+/*
+ * kernel/sched.h - the scheduler: priority run queues over threads, time
+ * slices from the timer, blocking and waking.
+ *
+ * 32 priorities as Windows has (a normal thread runs at 8 + its level);
+ * the highest-priority ready thread runs, round robin among equals, a
+ * thread preempted at the end of its slice goes to the back of its queue.
+ * A thread that becomes ready with a higher priority than the running one
+ * takes the CPU at the next return to user mode.  The kernel itself is not
+ * preemptible: a thread leaves the CPU in the kernel only by blocking
+ * (sched_block), ending, or being preempted on its way back to user mode.
+ *
+ * Lock: one CPU, interrupts off in the kernel (none needed yet); issue 18
+ * gives each CPU a run queue with its own spinlock.
+ */
+#ifndef KERNEL_SCHED_H
+#define KERNEL_SCHED_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include "thread.h"
+
+/* Per-CPU data reached through GS in the kernel (syscall entry uses the first two fields). */
+struct cpu {
+	uint64_t kstack_top;		/* %gs:0 */
+	uint64_t user_rsp;		/* %gs:8, scratch for syscall entry */
+	struct thread *thread;		/* %gs:16: the running thread, or the idle one */
+	struct process *proc;		/* its process, NULL in the idle loop */
+	struct thread idle;		/* the boot stack's context: the idle loop */
+	bool need_resched;		/* a higher-priority thread is ready */
+	uint64_t cr3;			/* the page table loaded */
+};
+extern struct cpu cpu0;
+
+/* The running thread, NULL in the idle loop (and before the first thread runs). */
+static inline struct thread *current_thread(void)
+{
+	return cpu0.proc ? cpu0.thread : NULL;
+}
+
+void sched_init(void);
+
+/* Load page table root (no-op when it is loaded). */
+void sched_load_cr3(uint64_t root);
+
+/* t is runnable (READY); queued unless suspended. */
+void sched_make_ready(struct thread *t);
+/* Take a READY thread out of its run queue (suspend, kill). */
+void sched_dequeue(struct thread *t);
+
+/*
+ * The current thread stops running: its state is already set (WAITING or
+ * TERMINATED) by the caller.  Returns when it runs again.
+ */
+void sched_block(void);
+
+/* The time slice is over or a higher-priority thread is ready: to the back of the line. */
+void sched_preempt(void);
+
+/* NtYieldExecution: false when no other thread was ready to run. */
+bool sched_yield(void);
+
+/* At a return to user mode: give way if a higher-priority thread became ready. */
+static inline void sched_check_resched(void)
+{
+	if (cpu0.need_resched)
+		sched_preempt();
+}
+
+/*
+ * The idle loop (boot stack): run threads until `done(arg)` holds, halting
+ * when none is ready.
+ */
+void sched_run_until(bool (*done)(void *), void *arg);
+
+/* Charge the CPU time since kernel entry to the current thread's kernel time (called at kernel exit). */
+void sched_kernel_enter(void);
+void sched_kernel_exit(void);
+
+#endif

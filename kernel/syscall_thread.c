@@ -1,0 +1,683 @@
+/*
+ * kernel/syscall_thread.c - the system calls on threads, processes and
+ * synchronization objects (kernel/syscall_abi.h, 49-73): arguments copied
+ * in, output pointers probed before anything changes, as in kernel/syscall.c.
+ */
+#include "cpu.h"
+#include "fpu.h"
+#include "gdt.h"
+#include "layout.h"
+#include "proc.h"
+#include "sched.h"
+#include "syscall.h"
+#include "syscall_abi.h"
+#include "thread.h"
+#include "time.h"
+#include "uaccess.h"
+#include "wait.h"
+#include "fs/fat.h"
+
+#include <stddef.h>
+#include <string.h>
+
+#define STATUS_INFO_LENGTH_MISMATCH_ ((ntstatus_t)0xC0000004)
+#define STATUS_INVALID_INFO_CLASS_ ((ntstatus_t)0xC0000003)
+#define STATUS_OBJECT_NAME_EXISTS_ ((ntstatus_t)0x40000000)
+#define STATUS_OBJECT_NAME_NOT_FOUND_ ((ntstatus_t)0xC0000034)
+#define STATUS_INVALID_SYSTEM_SERVICE_ ((ntstatus_t)0xC000001C)
+#define THREAD_ALL_ACCESS 0x1fffff
+#define PROCESS_ALL_ACCESS 0x1fffff
+#define EVENT_ALL_ACCESS 0x1f0003
+#define MUTANT_ALL_ACCESS 0x1f0001
+#define SEMAPHORE_ALL_ACCESS 0x1f0003
+
+#define container_of(p, type, member) ((type *)((char *)(p) - offsetof(type, member)))
+
+/* The thread behind handle h (-2: the caller). */
+static ntstatus_t get_thread(uint64_t h, struct thread **t)
+{
+	if ((int64_t)h == ABI_CURRENT_THREAD) {
+		*t = current_thread();
+		return STATUS_SUCCESS;
+	}
+	struct kobject *o;
+	uint32_t access;
+	ntstatus_t st = handle_get(&current_process()->handles, h, KOBJ_THREAD, &o, &access);
+	if (!st)
+		*t = container_of(o, struct thread, obj);
+	return st;
+}
+
+/* The process behind handle h (-1: the caller's). */
+static ntstatus_t get_process(uint64_t h, struct process **p)
+{
+	if (is_current(h)) {
+		*p = current_process();
+		return STATUS_SUCCESS;
+	}
+	struct kobject *o;
+	uint32_t access;
+	ntstatus_t st = handle_get(&current_process()->handles, h, KOBJ_PROCESS, &o, &access);
+	if (!st)
+		*p = container_of(o, struct process, obj);
+	return st;
+}
+
+/* The object behind h of type, or of any type (KOBJ_ANY); pseudo handles included. */
+static ntstatus_t get_object(uint64_t h, enum kobject_type type, struct kobject **o)
+{
+	if ((int64_t)h == ABI_CURRENT_THREAD && (type == KOBJ_ANY || type == KOBJ_THREAD)) {
+		*o = &current_thread()->obj;
+		return STATUS_SUCCESS;
+	}
+	if (is_current(h) && (type == KOBJ_ANY || type == KOBJ_PROCESS)) {
+		*o = &current_process()->obj;
+		return STATUS_SUCCESS;
+	}
+	uint32_t access;
+	return handle_get(&current_process()->handles, h, type, o, &access);
+}
+
+/* Give the caller a handle to o at uout (probed), dropping the reference the caller held; status ok on success. */
+static ntstatus_t publish(struct kobject *o, uint32_t access, uint64_t uout, ntstatus_t ok)
+{
+	uint64_t h;
+	ntstatus_t st = handle_create(&current_process()->handles, o, access, &h);
+	obj_unref(o);
+	if (st)
+		return st;
+	copy_to_user(uout, &h, 8);	/* probed */
+	return ok;
+}
+
+/* Write a LONG result if the pointer is not NULL; probed first by probe_long. */
+static ntstatus_t probe_long(uint64_t u)
+{
+	int32_t v;
+	if (!u)
+		return STATUS_SUCCESS;
+	if (MISALIGNED(u, 4))
+		return STATUS_DATATYPE_MISALIGNMENT;
+	if (copy_from_user(&v, u, 4) || copy_to_user(u, &v, 4))
+		return STATUS_ACCESS_VIOLATION;
+	return STATUS_SUCCESS;
+}
+
+static void put_long(uint64_t u, int32_t v)
+{
+	if (u)
+		copy_to_user(u, &v, 4);
+}
+
+/*
+ * A timeout argument (NULL: infinite; < 0: relative, 100 ns units; >= 0:
+ * absolute FILETIME) as a TSC deadline (0: do not wait).
+ */
+static ntstatus_t get_deadline(uint64_t u, uint64_t *deadline)
+{
+	int64_t v;
+	if (!u) {
+		*deadline = WAIT_INFINITE;
+		return STATUS_SUCCESS;
+	}
+	if (MISALIGNED(u, 8))
+		return STATUS_DATATYPE_MISALIGNMENT;
+	if (copy_from_user(&v, u, 8))
+		return STATUS_ACCESS_VIOLATION;
+	uint64_t rel;	/* 100 ns units from now */
+	if (v < 0)
+		rel = v == INT64_MIN ? (uint64_t)INT64_MAX : (uint64_t)-v;
+	else {
+		int64_t now = clock_now();
+		rel = v > now ? (uint64_t)(v - now) : 0;
+	}
+	if (rel == 0) {
+		*deadline = 0;
+		return STATUS_SUCCESS;
+	}
+	uint64_t ms = rel / 10000, per_ms = time_tsc_per_ms();
+	if (ms > (1ULL << 40) / (per_ms ? per_ms : 1)) {	/* beyond a few hundred years of guest time: never */
+		*deadline = WAIT_INFINITE;
+		return STATUS_SUCCESS;
+	}
+	*deadline = rdtsc() + ms * per_ms + (rel % 10000) * per_ms / 10000 + 1;
+	return STATUS_SUCCESS;
+}
+
+static ntstatus_t sys_create_thread(struct trap_frame *tf)
+{
+	struct abi_create_thread a;
+	struct process *p;
+	ntstatus_t st = get_process(tf->rdi, &p);
+	if (st)
+		return st;
+	if (p != current_process())
+		return STATUS_ACCESS_DENIED;	/* threads in another process: issue 21 */
+	if ((st = probe_handle_out(tf->rdx)))
+		return st;
+	if (MISALIGNED(tf->rsi, 8))
+		return STATUS_DATATYPE_MISALIGNMENT;
+	if (copy_from_user(&a, tf->rsi, sizeof(a)) || copy_to_user(tf->rsi, &a, sizeof(a)))
+		return STATUS_ACCESS_VIOLATION;
+	if (a.start >= USER_TOP || (a.flags & ~ABI_THREAD_CREATE_SUSPENDED))
+		return STATUS_INVALID_PARAMETER;
+	/* Held suspended until the handle exists, so a failure can still undo it. */
+	uint32_t want_suspended = a.flags;
+	a.flags |= ABI_THREAD_CREATE_SUSPENDED;
+	struct thread *t;
+	if ((st = thread_create_user(p, &a, &t)))
+		return st;
+	obj_ref(&t->obj);
+	uint64_t h;
+	st = handle_create(&p->handles, &t->obj, THREAD_ALL_ACCESS, &h);
+	obj_unref(&t->obj);
+	if (st) {
+		thread_kill(t, st, true);
+		return st;
+	}
+	a.flags = want_suspended;
+	copy_to_user(tf->rsi, &a, sizeof(a));	/* probed */
+	copy_to_user(tf->rdx, &h, 8);
+	uint32_t prev;
+	if (!want_suspended)
+		thread_resume(t, &prev);
+	return STATUS_SUCCESS;
+}
+
+static ntstatus_t sys_terminate_thread(struct trap_frame *tf)
+{
+	struct thread *t;
+	ntstatus_t st = tf->rdi == 0 ? (t = current_thread(), STATUS_SUCCESS) : get_thread(tf->rdi, &t);
+	if (st)
+		return st;
+	int64_t status = (int32_t)tf->rsi;
+	if (t == current_thread())
+		thread_exit(status);
+	if (t->state == THREAD_TERMINATED)
+		return STATUS_SUCCESS;
+	struct process *p = t->proc;
+	if (p->thread_count == 1) {
+		proc_terminate(p, status);
+		return STATUS_SUCCESS;
+	}
+	uint64_t teb = t->teb, base = teb, size = 0;
+	thread_kill(t, status, false);	/* as Windows: a terminated thread's stack is not freed */
+	if (p == current_process())
+		vm_free(&p->vm, &base, &size, W_MEM_RELEASE);
+	return STATUS_SUCCESS;
+}
+
+ntstatus_t sys_terminate_process(struct trap_frame *tf)
+{
+	struct process *p;
+	ntstatus_t st = tf->rdi == 0 ? (p = current_process(), STATUS_SUCCESS) : get_process(tf->rdi, &p);
+	if (st)
+		return st;
+	if (p == current_process())
+		proc_exit((int32_t)tf->rsi);
+	if (p->state != PROC_ZOMBIE)
+		proc_terminate(p, (int32_t)tf->rsi);
+	return STATUS_SUCCESS;
+}
+
+static ntstatus_t sys_suspend_resume(struct trap_frame *tf, bool resume)
+{
+	struct thread *t;
+	ntstatus_t st = get_thread(tf->rdi, &t);
+	if (!st)
+		st = probe_long(tf->rsi);
+	if (st)
+		return st;
+	uint32_t prev = 0;
+	st = resume ? thread_resume(t, &prev) : thread_suspend(t, &prev);
+	if (!st)
+		put_long(tf->rsi, (int32_t)prev);
+	return st;
+}
+
+/* CONTEXT flags (winnt.h, AMD64). */
+#define CTX_CONTROL  0x1
+#define CTX_INTEGER  0x2
+#define CTX_SEGMENTS 0x4
+#define CTX_FLOATING 0x8
+#define CTX_DEBUG    0x10
+
+void context_from_frame(uint8_t *ctx, const struct trap_frame *tf);
+int frame_from_context(struct trap_frame *tf, const uint8_t *ctx);
+
+/* The x87/SSE image of t: live in the CPU for the caller. */
+static void thread_fpu(struct thread *t, uint8_t *out)
+{
+	if (t == current_thread())
+		fpu_save(out);
+	else
+		memcpy(out, t->fpu, 512);
+}
+
+static ntstatus_t sys_get_context(struct trap_frame *tf)
+{
+	static uint8_t ctx[ABI_CONTEXT_SIZE] __attribute__((aligned(16)));
+	static uint8_t full[ABI_CONTEXT_SIZE] __attribute__((aligned(16)));
+	struct thread *t;
+	ntstatus_t st = get_thread(tf->rdi, &t);
+	if (st)
+		return st;
+	if (t->state == THREAD_TERMINATED)
+		return STATUS_UNSUCCESSFUL;
+	if (MISALIGNED(tf->rsi, 16))
+		return STATUS_DATATYPE_MISALIGNMENT;
+	if (copy_from_user(ctx, tf->rsi, ABI_CONTEXT_SIZE))
+		return STATUS_ACCESS_VIOLATION;
+	uint32_t flags;
+	memcpy(&flags, ctx + ABI_CONTEXT_FLAGS, 4);
+	context_from_frame(full, t->full_restore ? &t->pending : thread_frame(t));
+	thread_fpu(t, full + ABI_CONTEXT_FLTSAVE);
+	memcpy(full + ABI_CONTEXT_MXCSR, full + ABI_CONTEXT_FLTSAVE + 24, 4);
+	if (flags & CTX_CONTROL) {
+		memcpy(ctx + 0x38, full + 0x38, 2);	/* SegCs */
+		memcpy(ctx + 0x42, full + 0x42, 2);	/* SegSs */
+		memcpy(ctx + 0x44, full + 0x44, 4);	/* EFlags */
+		memcpy(ctx + 0x98, full + 0x98, 8);	/* Rsp */
+		memcpy(ctx + 0xa0, full + 0xa0, 8);	/* Rbp (CONTEXT_CONTROL on AMD64 has it) */
+		memcpy(ctx + 0xf8, full + 0xf8, 8);	/* Rip */
+	}
+	if (flags & CTX_INTEGER) {
+		memcpy(ctx + 0x78, full + 0x78, 0x98 - 0x78);	/* Rax Rcx Rdx Rbx */
+		memcpy(ctx + 0xa8, full + 0xa8, 0xf8 - 0xa8);	/* Rsi Rdi R8..R15 */
+		if (!(flags & CTX_CONTROL))
+			memcpy(ctx + 0xa0, full + 0xa0, 8);
+	}
+	if (flags & CTX_SEGMENTS)
+		memcpy(ctx + 0x3a, full + 0x3a, 8);	/* SegDs SegEs SegFs SegGs */
+	if (flags & CTX_FLOATING) {
+		memcpy(ctx + ABI_CONTEXT_MXCSR, full + ABI_CONTEXT_MXCSR, 4);
+		memcpy(ctx + ABI_CONTEXT_FLTSAVE, full + ABI_CONTEXT_FLTSAVE, 512);
+	}
+	if (flags & CTX_DEBUG)
+		memset(ctx + 0x48, 0, 0x78 - 0x48);	/* Dr0-3, Dr6, Dr7: no hardware breakpoints */
+	return copy_to_user(tf->rsi, ctx, ABI_CONTEXT_SIZE) ? STATUS_ACCESS_VIOLATION : STATUS_SUCCESS;
+}
+
+static ntstatus_t sys_set_context(struct trap_frame *tf)
+{
+	static uint8_t ctx[ABI_CONTEXT_SIZE] __attribute__((aligned(16)));
+	static uint8_t full[ABI_CONTEXT_SIZE] __attribute__((aligned(16)));
+	struct thread *t;
+	ntstatus_t st = get_thread(tf->rdi, &t);
+	if (st)
+		return st;
+	if (t->state == THREAD_TERMINATED)
+		return STATUS_UNSUCCESSFUL;
+	if (MISALIGNED(tf->rsi, 16))
+		return STATUS_DATATYPE_MISALIGNMENT;
+	if (copy_from_user(ctx, tf->rsi, ABI_CONTEXT_SIZE))
+		return STATUS_ACCESS_VIOLATION;
+	uint32_t flags;
+	memcpy(&flags, ctx + ABI_CONTEXT_FLAGS, 4);
+	struct trap_frame *cur = t->full_restore ? &t->pending : thread_frame(t);
+	context_from_frame(full, cur);
+	if (flags & CTX_CONTROL) {
+		memcpy(full + 0x44, ctx + 0x44, 4);
+		memcpy(full + 0x98, ctx + 0x98, 8);
+		memcpy(full + 0xa0, ctx + 0xa0, 8);
+		memcpy(full + 0xf8, ctx + 0xf8, 8);
+	}
+	if (flags & CTX_INTEGER) {
+		memcpy(full + 0x78, ctx + 0x78, 0x98 - 0x78);
+		memcpy(full + 0xa8, ctx + 0xa8, 0xf8 - 0xa8);
+		if (!(flags & CTX_CONTROL))
+			memcpy(full + 0xa0, ctx + 0xa0, 8);
+	}
+	struct trap_frame next = *cur;
+	if (frame_from_context(&next, full))
+		return STATUS_INVALID_PARAMETER;	/* rip or rsp outside user space */
+	if (flags & CTX_FLOATING) {
+		uint8_t *area = t->fpu;
+		static uint8_t live[512] __attribute__((aligned(16)));
+		if (t == current_thread())
+			area = live;
+		memcpy(area, ctx + ABI_CONTEXT_FLTSAVE, 512);
+		fpu_sanitize(area);
+		if (t == current_thread())
+			fpu_restore(area);
+	}
+	if (thread_frame(t)->vector == 0x100 || t == current_thread()) {
+		t->pending = next;	/* in a system call: applied when it returns (syscall_dispatch) */
+		t->full_restore = true;
+	} else {
+		*thread_frame(t) = next;	/* preempted by an interrupt: it leaves through iretq anyway */
+	}
+	return STATUS_SUCCESS;
+}
+
+static ntstatus_t query_info(uint64_t ubuf, uint64_t len, uint64_t uret, const void *data, uint32_t size)
+{
+	if (uret && (MISALIGNED(uret, 4) || probe_long(uret)))
+		return MISALIGNED(uret, 4) ? STATUS_DATATYPE_MISALIGNMENT : STATUS_ACCESS_VIOLATION;
+	if (len != size)
+		return STATUS_INFO_LENGTH_MISMATCH_;
+	if (copy_to_user(ubuf, data, size))
+		return STATUS_ACCESS_VIOLATION;
+	put_long(uret, (int32_t)size);
+	return STATUS_SUCCESS;
+}
+
+static ntstatus_t sys_query_thread(struct trap_frame *tf)
+{
+	struct thread *t;
+	ntstatus_t st = get_thread(tf->rdi, &t);
+	if (st)
+		return st;
+	if (tf->rsi == ABI_ThreadBasicInformation) {
+		struct abi_thread_basic_info b = {
+			.exit_status = (int)t->exit_status, .teb = t->teb, .unique_process = (uint64_t)t->proc->pid,
+			.unique_thread = t->tid, .affinity_mask = 1, .priority = t->priority, .base_priority = t->level,
+		};
+		return query_info(tf->rdx, tf->r10, tf->r8, &b, sizeof(b));
+	}
+	if (tf->rsi == ABI_ThreadTimes) {
+		struct abi_kernel_user_times x = { .create_time = t->create_time, .exit_time = t->exit_time };
+		int64_t k, u;
+		thread_times(t, &k, &u);
+		x.kernel_time = k;
+		x.user_time = u;
+		return query_info(tf->rdx, tf->r10, tf->r8, &x, sizeof(x));
+	}
+	return STATUS_INVALID_INFO_CLASS_;
+}
+
+static ntstatus_t sys_set_thread(struct trap_frame *tf)
+{
+	struct thread *t;
+	ntstatus_t st = get_thread(tf->rdi, &t);
+	if (st)
+		return st;
+	if (tf->rsi != ABI_ThreadBasePriority)
+		return STATUS_INVALID_INFO_CLASS_;
+	int32_t level;
+	if (tf->r10 != 4)
+		return STATUS_INFO_LENGTH_MISMATCH_;
+	if (copy_from_user(&level, tf->rdx, 4))
+		return STATUS_ACCESS_VIOLATION;
+	return thread_set_level(t, level) ? STATUS_SUCCESS : STATUS_INVALID_PARAMETER;
+}
+
+static ntstatus_t sys_query_process(struct trap_frame *tf)
+{
+	struct process *p;
+	ntstatus_t st = get_process(tf->rdi, &p);
+	if (st)
+		return st;
+	if (tf->rsi == ABI_ProcessBasicInformation) {
+		struct abi_process_basic_info b = {
+			.exit_status = (int)p->exit_status, .peb = p->peb, .affinity_mask = 1, .base_priority = 8,
+			.unique_process_id = (uint64_t)p->pid,
+			.inherited_from_unique_process_id = p->parent ? (uint64_t)p->parent->pid : 0,
+		};
+		return query_info(tf->rdx, tf->r10, tf->r8, &b, sizeof(b));
+	}
+	if (tf->rsi == ABI_ProcessTimes) {
+		struct abi_kernel_user_times x = { .create_time = p->create_time, .exit_time = p->exit_time };
+		uint64_t per = time_tsc_per_ms() / 10000;
+		per = per ? per : 1;
+		uint64_t k = p->dead_kernel_cycles, all = p->dead_total_cycles;
+		x.kernel_time = (int64_t)(k / per);
+		x.user_time = (int64_t)((all > k ? all - k : 0) / per);
+		for (struct thread *t = p->threads; t; t = t->proc_next) {
+			int64_t tk, tu;
+			thread_times(t, &tk, &tu);
+			x.kernel_time += tk;
+			x.user_time += tu;
+		}
+		return query_info(tf->rdx, tf->r10, tf->r8, &x, sizeof(x));
+	}
+	return STATUS_INVALID_INFO_CLASS_;
+}
+
+/*
+ * A new object of type for a create call: the existing one of that name
+ * (STATUS_OBJECT_NAME_EXISTS, referenced) or *fresh after make() and naming.
+ */
+static ntstatus_t named_create(enum kobject_type type, uint64_t uname, uint64_t len, struct kobject **o,
+			       ntstatus_t (*make)(struct trap_frame *, struct kobject **), struct trap_frame *tf)
+{
+	char name[OBJ_NAME_MAX];
+	ntstatus_t st = get_name(name, uname, len);
+	if (st)
+		return st;
+	if (name[0]) {
+		struct kobject *old = obj_lookup(name);
+		if (old) {
+			if (old->type != type)
+				return STATUS_OBJECT_TYPE_MISMATCH;
+			obj_ref(old);
+			*o = old;
+			return STATUS_OBJECT_NAME_EXISTS_;
+		}
+	}
+	if ((st = make(tf, o)))
+		return st;
+	if (name[0])
+		obj_set_name(*o, name);
+	return STATUS_SUCCESS;
+}
+
+static ntstatus_t make_event(struct trap_frame *tf, struct kobject **o)
+{
+	struct event *e;
+	ntstatus_t st = event_create(tf->rsi == ABI_SYNCHRONIZATION_EVENT, tf->rdx != 0, &e);
+	*o = st ? NULL : &e->obj;
+	return st;
+}
+
+static ntstatus_t make_mutant(struct trap_frame *tf, struct kobject **o)
+{
+	struct mutant *m;
+	ntstatus_t st = mutant_create(tf->rsi != 0, &m);
+	*o = st ? NULL : &m->obj;
+	return st;
+}
+
+static ntstatus_t make_semaphore(struct trap_frame *tf, struct kobject **o)
+{
+	struct semaphore *s;
+	ntstatus_t st = semaphore_create((int32_t)tf->rsi, (int32_t)tf->rdx, &s);
+	*o = st ? NULL : &s->obj;
+	return st;
+}
+
+static ntstatus_t sys_create_object(struct trap_frame *tf, enum kobject_type type)
+{
+	ntstatus_t st = probe_handle_out(tf->rdi);
+	if (st)
+		return st;
+	struct kobject *o;
+	switch (type) {
+	case KOBJ_EVENT:
+		if (tf->rsi > ABI_SYNCHRONIZATION_EVENT)
+			return STATUS_INVALID_PARAMETER;
+		st = named_create(type, tf->r10, tf->r8, &o, make_event, tf);
+		return NT_SUCCESS(st) ? publish(o, EVENT_ALL_ACCESS, tf->rdi, st) : st;
+	case KOBJ_MUTANT:
+		st = named_create(type, tf->rdx, tf->r10, &o, make_mutant, tf);
+		return NT_SUCCESS(st) ? publish(o, MUTANT_ALL_ACCESS, tf->rdi, st) : st;
+	default:
+		st = named_create(type, tf->r10, tf->r8, &o, make_semaphore, tf);
+		return NT_SUCCESS(st) ? publish(o, SEMAPHORE_ALL_ACCESS, tf->rdi, st) : st;
+	}
+}
+
+static ntstatus_t sys_open_object(struct trap_frame *tf)
+{
+	static const enum kobject_type types[] = { 0, KOBJ_EVENT, KOBJ_MUTANT, KOBJ_SEMAPHORE };
+	char name[OBJ_NAME_MAX];
+	ntstatus_t st = probe_handle_out(tf->rdi);
+	if (!st)
+		st = get_name(name, tf->r10, tf->r8);
+	if (st)
+		return st;
+	if (tf->rsi < 1 || tf->rsi > 3)
+		return STATUS_INVALID_PARAMETER;
+	if (!name[0])
+		return STATUS_OBJECT_NAME_INVALID;
+	struct kobject *o = obj_lookup(name);
+	if (!o)
+		return STATUS_OBJECT_NAME_NOT_FOUND_;
+	if (o->type != types[tf->rsi])
+		return STATUS_OBJECT_TYPE_MISMATCH;
+	obj_ref(o);
+	return publish(o, (uint32_t)tf->rdx, tf->rdi, STATUS_SUCCESS);
+}
+
+static ntstatus_t sys_event_op(struct trap_frame *tf, ntstatus_t (*op)(struct event *, int32_t *))
+{
+	struct kobject *o;
+	ntstatus_t st = get_object(tf->rdi, KOBJ_EVENT, &o);
+	if (!st)
+		st = probe_long(tf->rsi);
+	if (st)
+		return st;
+	int32_t prev;
+	st = op(container_of(o, struct event, obj), &prev);
+	if (!st)
+		put_long(tf->rsi, prev);
+	return st;
+}
+
+static ntstatus_t sys_release_mutant(struct trap_frame *tf)
+{
+	struct kobject *o;
+	ntstatus_t st = get_object(tf->rdi, KOBJ_MUTANT, &o);
+	if (!st)
+		st = probe_long(tf->rsi);
+	if (st)
+		return st;
+	int32_t prev;
+	st = mutant_release(container_of(o, struct mutant, obj), &prev);
+	if (!st)
+		put_long(tf->rsi, prev);
+	return st;
+}
+
+static ntstatus_t sys_release_semaphore(struct trap_frame *tf)
+{
+	struct kobject *o;
+	ntstatus_t st = get_object(tf->rdi, KOBJ_SEMAPHORE, &o);
+	if (!st)
+		st = probe_long(tf->rdx);
+	if (st)
+		return st;
+	int32_t prev;
+	st = semaphore_release(container_of(o, struct semaphore, obj), (int32_t)tf->rsi, &prev);
+	if (!st)
+		put_long(tf->rdx, prev);
+	return st;
+}
+
+/* Wait on handles[0..n) (copied in); the objects are referenced for the wait. */
+static ntstatus_t wait_handles(const uint64_t *handles, uint32_t n, bool all, uint64_t utimeout)
+{
+	struct kobject *objs[WAIT_MAX_OBJECTS];
+	struct dispatcher *disp[WAIT_MAX_OBJECTS];
+	uint64_t deadline;
+	ntstatus_t st = get_deadline(utimeout, &deadline);
+	if (st)
+		return st;
+	for (uint32_t i = 0; i < n; i++) {
+		if ((st = get_object(handles[i], KOBJ_ANY, &objs[i])))
+			return st;
+		if (!(disp[i] = object_dispatcher(objs[i])))
+			return STATUS_OBJECT_TYPE_MISMATCH;
+		for (uint32_t j = 0; all && j < i; j++)
+			if (disp[j] == disp[i])
+				return STATUS_INVALID_PARAMETER_MIX;
+	}
+	for (uint32_t i = 0; i < n; i++)
+		obj_ref(objs[i]);
+	st = wait_for_objects(disp, n, all, deadline);
+	for (uint32_t i = 0; i < n; i++)
+		obj_unref(objs[i]);
+	return st;
+}
+
+static ntstatus_t sys_wait_multiple(struct trap_frame *tf)
+{
+	uint64_t handles[WAIT_MAX_OBJECTS];
+	uint32_t n = (uint32_t)tf->rdi;
+	if (n == 0 || n > WAIT_MAX_OBJECTS || tf->rdx > ABI_WAIT_ANY)
+		return STATUS_INVALID_PARAMETER;
+	if (copy_from_user(handles, tf->rsi, n * 8ULL))
+		return STATUS_ACCESS_VIOLATION;
+	return wait_handles(handles, n, tf->rdx == ABI_WAIT_ALL, tf->r8);
+}
+
+static ntstatus_t sys_wait_single(struct trap_frame *tf)
+{
+	uint64_t h = tf->rdi;
+	return wait_handles(&h, 1, false, tf->rdx);
+}
+
+static ntstatus_t sys_wait_on_address(struct trap_frame *tf)
+{
+	uint32_t size = (uint32_t)tf->rdx;
+	uint64_t compare = 0, deadline;
+	if (size != 1 && size != 2 && size != 4 && size != 8)
+		return STATUS_INVALID_PARAMETER;
+	if (copy_from_user(&compare, tf->rsi, size))
+		return STATUS_ACCESS_VIOLATION;
+	ntstatus_t st = get_deadline(tf->r10, &deadline);
+	if (st)
+		return st;
+	return wait_on_address(&current_process()->vm, tf->rdi, compare, size, deadline);
+}
+
+static ntstatus_t sys_open_thread_or_process(struct trap_frame *tf, bool process)
+{
+	ntstatus_t st = probe_handle_out(tf->rdi);
+	if (st)
+		return st;
+	struct kobject *o = NULL;
+	if (process) {
+		struct process *p = proc_find((int)tf->rdx);
+		o = p ? &p->obj : NULL;
+	} else {
+		struct thread *t = thread_find((uint32_t)tf->rdx);
+		o = t ? &t->obj : NULL;
+	}
+	if (!o || tf->rdx == 0)
+		return STATUS_INVALID_CID;
+	obj_ref(o);
+	return publish(o, (uint32_t)tf->rsi, tf->rdi, STATUS_SUCCESS);
+}
+
+ntstatus_t sys_thread_call(struct trap_frame *tf)
+{
+	switch (tf->rax) {
+	case SYS_NtCreateThread: return sys_create_thread(tf);
+	case SYS_NtTerminateThread: return sys_terminate_thread(tf);
+	case SYS_NtSuspendThread: return sys_suspend_resume(tf, false);
+	case SYS_NtResumeThread: return sys_suspend_resume(tf, true);
+	case SYS_NtGetContextThread: return sys_get_context(tf);
+	case SYS_NtSetContextThread: return sys_set_context(tf);
+	case SYS_NtQueryInformationThread: return sys_query_thread(tf);
+	case SYS_NtSetInformationThread: return sys_set_thread(tf);
+	case SYS_NtCreateEvent: return sys_create_object(tf, KOBJ_EVENT);
+	case SYS_NtOpenObject: return sys_open_object(tf);
+	case SYS_NtSetEvent: return sys_event_op(tf, event_set);
+	case SYS_NtResetEvent: return sys_event_op(tf, event_reset);
+	case SYS_NtPulseEvent: return sys_event_op(tf, event_pulse);
+	case SYS_NtCreateMutant: return sys_create_object(tf, KOBJ_MUTANT);
+	case SYS_NtReleaseMutant: return sys_release_mutant(tf);
+	case SYS_NtCreateSemaphore: return sys_create_object(tf, KOBJ_SEMAPHORE);
+	case SYS_NtReleaseSemaphore: return sys_release_semaphore(tf);
+	case SYS_NtWaitForMultipleObjects: return sys_wait_multiple(tf);
+	case SYS_NtWaitForSingleObject: return sys_wait_single(tf);
+	case SYS_NtYieldExecution: return sched_yield() ? STATUS_SUCCESS : STATUS_NO_YIELD_PERFORMED;
+	case SYS_NtWaitOnAddress: return sys_wait_on_address(tf);
+	case SYS_NtWakeAddress: wake_address(&current_process()->vm, tf->rdi, tf->rsi != 0); return STATUS_SUCCESS;
+	case SYS_NtOpenThread: return sys_open_thread_or_process(tf, false);
+	case SYS_NtOpenProcess: return sys_open_thread_or_process(tf, true);
+	case SYS_NtQueryInformationProcess: return sys_query_process(tf);
+	default: return STATUS_INVALID_SYSTEM_SERVICE_;
+	}
+}
