@@ -23,7 +23,11 @@ DLL_LDFLAGS := -shared -nostdlib -Wl,--dynamicbase,--high-entropy-va,--nxcompat 
 PROG_LIBS := -L$(B)/lib -lmmtools -lntdll
 
 DLLS := ntdll kernel32 msvcrt mmtools
-DLL_FILES := $(patsubst %,$(B)/dll/%.dll,$(DLLS))
+# Prebuilt DLLs the ISO carries as they are: Debian's libwinpthread-1.dll (package
+# mingw-w64-x86-64-dev), which MinGW's posix thread model links pthread programs
+# (and -pthread builds) against.
+WINPTHREAD_DLL = $(MINGW_LIB)/libwinpthread-1.dll
+DLL_FILES := $(patsubst %,$(B)/dll/%.dll,$(DLLS)) $(B)/dll/libwinpthread-1.dll
 # API-set DLLs (libc/apiset/NAME.def): export tables of forwarders only, no code,
 # named as MinGW's import libraries name them (libsynchronization.a ->
 # api-ms-win-core-synch-l1-2-0.dll); each is a boot module like the DLLs above.
@@ -81,6 +85,11 @@ $(B)/dll/%.dll: $$(call dll_obj,$$*) libc/$$*/$$*.def
 $(B)/dll/api-ms-%.dll: libc/apiset/api-ms-%.def
 	@mkdir -p $(dir $@)
 	$(UCC) $(DLL_LDFLAGS) -Wl,--image-base,0x7ffc00300000 -Wl,-e,0 -o $@ $<
+
+# Copied unchanged (mkiso.sh strips its debug sections like ours).
+$(B)/dll/libwinpthread-1.dll: $(WINPTHREAD_DLL)
+	@mkdir -p $(dir $@)
+	cp $< $@
 
 # The import library comes with its DLL.
 $(B)/implib/lib%.a: $(B)/dll/%.dll

@@ -16,6 +16,7 @@ struct crt_thread {
 	char time_text[26];		/* asctime/ctime result */
 	wchar_t wtime_text[26];		/* _wasctime/_wctime result */
 	char strerror_text[128];	/* _strerror result */
+	void *begin_handle;		/* _beginthread's handle, closed by _endthread */
 };
 
 void crt_thread_init(void);

@@ -180,11 +180,15 @@ static NTSTATUS add_ref_dll(ULONG Flags, PVOID BaseAddress)
 	return STATUS_SUCCESS;
 }
 
-/* LdrDisableThreadCalloutsForDll: no DLL_THREAD_ATTACH/DETACH for this module. */
+/*
+ * LdrDisableThreadCalloutsForDll: no DLL_THREAD_ATTACH/DETACH (nor TLS
+ * callbacks) for this module.  A module with static TLS is refused with
+ * STATUS_DLL_NOT_FOUND, as Windows does (its blocks need the calls).
+ */
 static NTSTATUS disable_thread_callouts(PVOID BaseAddress)
 {
 	struct ldr_module *m = ldr_find_by_base(BaseAddress);
-	if (!m)
+	if (!m || m->tls_slot != LDR_NO_TLS)
 		return STATUS_DLL_NOT_FOUND;
 	m->Flags |= LDRP_DONT_CALL_FOR_THREADS;
 	return STATUS_SUCCESS;

@@ -51,7 +51,7 @@ NTSTATUS NTAPI RtlFlsAlloc(PFLS_CALLBACK_FUNCTION Callback, PULONG Index)
 	if (!Index)
 		return STATUS_INVALID_PARAMETER;
 	lock();
-	ULONG i = 0;
+	ULONG i = 1;	/* index 0 is never handed out (as Windows and Wine) */
 	while (i < FLS_SLOTS && fls_used[i])
 		i++;
 	if (i == FLS_SLOTS) {
@@ -72,7 +72,7 @@ NTSTATUS NTAPI RtlFlsAlloc(PFLS_CALLBACK_FUNCTION Callback, PULONG Index)
  */
 NTSTATUS NTAPI RtlFlsFree(ULONG Index)
 {
-	if (Index >= FLS_SLOTS)
+	if (Index == 0 || Index >= FLS_SLOTS)
 		return STATUS_INVALID_PARAMETER;
 	lock();
 	if (!fls_used[Index]) {
@@ -93,10 +93,13 @@ NTSTATUS NTAPI RtlFlsFree(ULONG Index)
 	return STATUS_SUCCESS;
 }
 
-/* RtlFlsGetValue: the caller's value of an allocated index (NULL when never set). */
+/*
+ * RtlFlsGetValue: the caller's value of index 1..FLS_SLOTS-1 (NULL when never
+ * set, or freed since: as Wine, a freed index is not an error here).
+ */
 NTSTATUS NTAPI RtlFlsGetValue(ULONG Index, PVOID *Value)
 {
-	if (Index >= FLS_SLOTS || !Value || !__atomic_load_n(&fls_used[Index], __ATOMIC_ACQUIRE))
+	if (Index == 0 || Index >= FLS_SLOTS || !Value)
 		return STATUS_INVALID_PARAMETER;
 	struct fls_data *d = TEB_FLS_DATA(cur_teb());
 	*Value = d ? d->slots[Index] : NULL;
@@ -104,12 +107,13 @@ NTSTATUS NTAPI RtlFlsGetValue(ULONG Index, PVOID *Value)
 }
 
 /*
- * RtlFlsSetValue: stores the caller's value of an allocated index (the
- * thread's block made on first use: STATUS_NO_MEMORY when that fails).
+ * RtlFlsSetValue: stores the caller's value of index 1..FLS_SLOTS-1 (the
+ * thread's block made on first use: STATUS_NO_MEMORY when that fails).  A
+ * value stored in a freed index gets no callback.
  */
 NTSTATUS NTAPI RtlFlsSetValue(ULONG Index, PVOID Value)
 {
-	if (Index >= FLS_SLOTS || !__atomic_load_n(&fls_used[Index], __ATOMIC_ACQUIRE))
+	if (Index == 0 || Index >= FLS_SLOTS)
 		return STATUS_INVALID_PARAMETER;
 	TEB *teb = cur_teb();
 	struct fls_data *d = TEB_FLS_DATA(teb);
