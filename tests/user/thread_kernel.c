@@ -80,7 +80,7 @@ static __attribute__((noreturn)) void t_addr(long arg)
 	end_thread(0);
 }
 
-static long long thread(void (*fn)(long), long long arg, unsigned flags, unsigned *tid)
+static long long thread(void *fn, long long arg, unsigned flags, unsigned *tid)
 {
 	struct abi_create_thread a = { .start = (unsigned long long)fn, .arg1 = (unsigned long long)arg,
 				       .stack_commit = 4096, .stack_reserve = 65536, .flags = flags };
@@ -105,7 +105,7 @@ static void test_create_and_exit(void)
 {
 	counter = 0;
 	unsigned tid;
-	long long h = thread((void (*)(long))t_add, 5, 0, &tid);
+	long long h = thread((void *)t_add, 5, 0, &tid);
 	CHECK_EQ(wait1(h, INFINITE_WAIT), 0);
 	CHECK_EQ(counter, 5);
 	struct abi_thread_basic_info b;
@@ -136,7 +136,7 @@ static void test_events(void)
 	counter = 0;
 	long long h[4];
 	for (int i = 0; i < 3; i++)
-		h[i] = thread((void (*)(long))t_wait, ev_auto, 0, NULL);
+		h[i] = thread((void *)t_wait, ev_auto, 0, NULL);
 	CHECK_EQ(wait1(h[0], -100000), 0x102);	/* 10 ms: all three wait */
 	CHECK_EQ(counter, 0);
 	long prev = -1;
@@ -156,7 +156,7 @@ static void test_events(void)
 	/* A manual-reset event wakes everyone and stays set. */
 	counter = 0;
 	for (int i = 0; i < 4; i++)
-		h[i] = thread((void (*)(long))t_wait, ev_manual, 0, NULL);
+		h[i] = thread((void *)t_wait, ev_manual, 0, NULL);
 	CHECK_EQ(SC6(SYS_NtSetEvent, ev_manual, 0, 0, 0, 0, 0), 0);
 	CHECK_EQ(SC6(SYS_NtWaitForMultipleObjects, 4, h, ABI_WAIT_ALL, 0, 0, 0), 0);
 	CHECK_EQ(counter, 4);
@@ -185,7 +185,7 @@ static void test_mutant_and_semaphore(void)
 	CHECK_EQ(prev, 0);
 	CHECK_EQ(SC6(SYS_NtReleaseMutant, mutant, &prev, 0, 0, 0, 0), 0xC0000046);	/* not owned */
 	/* A thread ends holding it: the next owner is told it was abandoned, once. */
-	long long h = thread((void (*)(long))t_hold_mutant, mutant, 0, NULL);
+	long long h = thread((void *)t_hold_mutant, mutant, 0, NULL);
 	CHECK_EQ(wait1(h, INFINITE_WAIT), 0);
 	CHECK_EQ(wait1(mutant, INFINITE_WAIT), 0x80);	/* STATUS_ABANDONED_WAIT_0 */
 	CHECK_EQ(SC6(SYS_NtReleaseMutant, mutant, 0, 0, 0, 0, 0), 0);
@@ -230,7 +230,7 @@ static void test_suspend_kill(void)
 {
 	counter = 0;
 	go = 0;
-	long long h = thread((void (*)(long))t_spin, 0, ABI_THREAD_CREATE_SUSPENDED, NULL);
+	long long h = thread((void *)t_spin, 0, ABI_THREAD_CREATE_SUSPENDED, NULL);
 	CHECK_EQ(wait1(h, -200000), 0x102);	/* 20 ms: it does not run */
 	CHECK_EQ(counter, 0);
 	unsigned long prev = 99;
@@ -254,7 +254,7 @@ static void test_suspend_kill(void)
 	go = 0;
 	long long w[3];
 	for (int i = 0; i < 3; i++)
-		w[i] = thread((void (*)(long))t_addr, 0, 0, NULL);
+		w[i] = thread((void *)t_addr, 0, 0, NULL);
 	CHECK_EQ(wait1(w[0], -100000), 0x102);
 	CHECK_EQ(counter, 0);
 	go = 1;
