@@ -74,8 +74,11 @@ void deadline_describe(char *buf, size_t n, struct process *p, uint64_t rip, boo
 			fmt_snprintf(where, sizeof(where), " (kernel %s+0x%lx)", sym, off);
 	}
 	struct thread *t = current_thread();
-	fmt_snprintf(buf, n, "timeout: process %d (%s) thread %u still running at rip 0x%lx%s after %lu.%lu s", p->pid,
-		     p->name, t ? t->tid : 0, rip, where, s, tenths);
+	char thread[24] = "";
+	if (t && t->proc == p)
+		fmt_snprintf(thread, sizeof(thread), " thread %u", t->tid);
+	fmt_snprintf(buf, n, "timeout: process %d (%s)%s still running at rip 0x%lx%s after %lu.%lu s", p->pid, p->name,
+		     thread, rip, where, s, tenths);
 }
 
 void deadline_tick(const struct trap_frame *tf)

@@ -122,6 +122,7 @@ void *kmap_mmio(uint64_t phys, uint64_t len, enum cache_type cache)
  * memory runs out first; `hint` is the lowest word that may have a free slot.
  */
 #define KSTACK_SLOT  (KERNEL_STACK_SIZE + PAGE_SIZE)
+static void kstack_prune(uint64_t va);
 #define KSTACK_SLOTS (1 << 18)
 static uint64_t kstack_used[KSTACK_SLOTS / 64];
 static int kstack_hint;
@@ -143,6 +144,8 @@ uint64_t kstack_alloc(void)
 				frame_free(f, 0);
 			for (uint64_t o = 0; o < off; o += PAGE_SIZE)
 				frame_free(pt_unmap(kernel_root, base + o) & PTE_ADDR, 0);
+			kstack_prune(base);	/* tables made for this stack go too */
+			kstack_prune(base + KERNEL_STACK_SIZE - 1);
 			return 0;
 		}
 	}
