@@ -13,7 +13,8 @@
  *                  NtWaitOnAddress, so a section never allocates anything
  *                  (Delete has nothing to free, contention cannot fail).
  *   SpinCount      how many times a contended Enter retries the free
- *                  section before it counts itself in and sleeps.
+ *                  section before it counts itself in and sleeps (0 on a
+ *                  machine with one processor, as Windows sets it).
  *
  * Uncontended Enter is one lock cmpxchg (-1 -> 0), uncontended Leave one
  * lock xadd: no system call.  A Leave that finds waiters (LockCount still
@@ -33,6 +34,12 @@ static inline volatile LONG64 *handoffs(PRTL_CRITICAL_SECTION cs)
 	return (volatile LONG64 *)&cs->LockSemaphore;
 }
 
+/* The spin count kept: as Windows, 0 on a machine with one processor (spinning cannot help there). */
+static ULONG_PTR spin_for_machine(ULONG SpinCount)
+{
+	return PEB_NUMBER_OF_PROCESSORS(ldr_peb()) > 1 ? (SpinCount & SPIN_MASK) : 0;
+}
+
 /* RtlInitializeCriticalSectionEx: free, no owner; SpinCount's low 24 bits (Flags ignored). */
 NTSTATUS NTAPI RtlInitializeCriticalSectionEx(PRTL_CRITICAL_SECTION CriticalSection, ULONG SpinCount, ULONG Flags)
 {
@@ -42,7 +49,7 @@ NTSTATUS NTAPI RtlInitializeCriticalSectionEx(PRTL_CRITICAL_SECTION CriticalSect
 	CriticalSection->RecursionCount = 0;
 	CriticalSection->OwningThread = NULL;
 	CriticalSection->LockSemaphore = NULL;
-	CriticalSection->SpinCount = SpinCount & SPIN_MASK;
+	CriticalSection->SpinCount = spin_for_machine(SpinCount);
 	return STATUS_SUCCESS;
 }
 
@@ -58,11 +65,11 @@ NTSTATUS NTAPI RtlInitializeCriticalSection(PRTL_CRITICAL_SECTION CriticalSectio
 	return RtlInitializeCriticalSectionEx(CriticalSection, 0, 0);
 }
 
-/* RtlSetCriticalSectionSpinCount: the new count (low 24 bits); returns the old one. */
+/* RtlSetCriticalSectionSpinCount: the new count (low 24 bits; 0 on one processor); returns the old one. */
 ULONG NTAPI RtlSetCriticalSectionSpinCount(PRTL_CRITICAL_SECTION CriticalSection, ULONG SpinCount)
 {
 	ULONG old = (ULONG)CriticalSection->SpinCount;
-	CriticalSection->SpinCount = SpinCount & SPIN_MASK;
+	CriticalSection->SpinCount = spin_for_machine(SpinCount);
 	return old;
 }
 
