@@ -184,7 +184,6 @@ static void test_srw(void)
 	CHECK_EQ(pair_b, 6000);
 	CHECK_EQ(reader_errors, 0);
 	CHECK(srw.Ptr == NULL);
-	printf("srw: %ld shared acquisitions while the writers ran\n", (long)readers_done);
 }
 
 /* ---- condition variables ---- */
