@@ -52,8 +52,8 @@ struct ldr_thread {
 	BOOLEAN exiting;		/* RtlExitUserThread has begun: no longer counted as live */
 	BOOLEAN no_attach;		/* created with THREAD_CREATE_FLAGS_SKIP_THREAD_ATTACH */
 	BOOLEAN started;		/* its static TLS is set up: later TLS modules add their blocks */
-	void **tls_array;		/* LDR_TLS_MAX pointers (one page) */
-	void *tls_blocks;		/* the blocks allocated together at thread start, or NULL */
+	void **tls_array;		/* LDR_TLS_MAX pointers (one page), usually followed by the start's blocks */
+	void *tls_blocks;		/* the start's blocks when allocated apart from the array, or NULL */
 	ULONG64 tls_own[(LDR_TLS_MAX + 63) / 64];
 };
 

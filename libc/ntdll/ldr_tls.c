@@ -140,8 +140,9 @@ void ldr_tls_detach(struct ldr_module *m)
 
 /*
  * Thread t's array and the blocks of every module with an index, in one
- * allocation after the array's page (loader lock held, t the caller).
- * Blocks asking more than page alignment get an allocation of their own.
+ * allocation after the array's page (loader lock held, t the caller; the
+ * blocks alone when t has an array already).  Blocks asking more than
+ * page alignment get an allocation of their own.
  */
 NTSTATUS ldr_tls_thread_init(struct ldr_thread *t)
 {
@@ -156,13 +157,25 @@ NTSTATUS ldr_tls_thread_init(struct ldr_thread *t)
 		size = ((size + block_align(dir) - 1) & ~(block_align(dir) - 1)) + total;
 	}
 	thread_lock_acquire();
-	void **array = thread_array(t);
-	char *blocks = array && size ? ldr_alloc_pages(size) : NULL;
-	if (!array || (size && !blocks)) {
-		thread_lock_release();
-		return STATUS_NO_MEMORY;
+	void **array = t->tls_array;
+	char *blocks;
+	if (!array) {	/* the usual case: the array page and the blocks in one allocation */
+		array = ldr_alloc_pages(LDR_TLS_MAX * sizeof(void *) + size);
+		if (!array) {
+			thread_lock_release();
+			return STATUS_NO_MEMORY;
+		}
+		t->tls_array = array;
+		TEB_TLS_POINTER(t->teb) = (PVOID *)array;
+		blocks = (char *)(array + LDR_TLS_MAX);
+	} else {
+		blocks = size ? ldr_alloc_pages(size) : NULL;
+		if (size && !blocks) {
+			thread_lock_release();
+			return STATUS_NO_MEMORY;
+		}
+		t->tls_blocks = blocks;
 	}
-	t->tls_blocks = blocks;
 	t->started = TRUE;
 	SIZE_T off = 0;
 	NTSTATUS st = STATUS_SUCCESS;
