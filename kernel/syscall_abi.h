@@ -12,7 +12,8 @@
 #define KERNEL_SYSCALL_ABI_H
 
 enum syscall_number {
-	SYS_NtTerminateProcess = 0,	 /* (HANDLE process (must be current, -1), NTSTATUS exit_status) */
+	SYS_NtTerminateProcess = 0,	 /* (HANDLE process (-1: the caller's, never returns; a handle: that process;
+					    NULL: every other thread of the caller's process ends), NTSTATUS exit_status) */
 	SYS_NtWriteConsole = 1,		 /* (const char *buf, SIZE_T len) */
 	SYS_NtAllocateVirtualMemory = 2, /* (HANDLE, PVOID *base, ULONG_PTR zero_bits, SIZE_T *size, ULONG type, ULONG protect) */
 	SYS_NtFreeVirtualMemory = 3,	 /* (HANDLE, PVOID *base, SIZE_T *size, ULONG type) */
@@ -489,8 +490,9 @@ struct abi_memory_status {
  * A lock is owned by the handle's file object (every handle from one
  * NtCreateFile, fork's copies included).  Exclusive locks conflict with every
  * overlapping lock; shared ones with overlapping exclusive ones.  A conflict:
- * STATUS_LOCK_NOT_GRANTED (waiting is not implemented: without
- * FAIL_IMMEDIATELY the call fails the same way).  An exclusive range: other
+ * STATUS_LOCK_NOT_GRANTED with FAIL_IMMEDIATELY; without it the thread waits
+ * until an unlock or a close frees the range (a handle closed meanwhile:
+ * STATUS_INVALID_HANDLE).  An exclusive range: other
  * file objects cannot read or write it; a shared range: nobody can write it
  * (STATUS_FILE_LOCK_CONFLICT).  Unlock needs the exact range of a lock this
  * file object holds (exclusive first, then shared): else
@@ -554,6 +556,10 @@ struct abi_create_file {
 #define ABI_FILE_DIRECTORY_FILE         0x00000001
 #define ABI_FILE_WRITE_THROUGH          0x00000002
 #define ABI_FILE_SEQUENTIAL_ONLY        0x00000004
+/* FILE_FLAG_NO_BUFFERING: offsets, lengths and buffers in 512-byte units (else STATUS_INVALID_PARAMETER);
+ * an open when no other handle has the file open flushes and purges its cached pages, as Windows' FAT
+ * driver does.  The data itself still goes through the cache (added for issue 19's cold-read bench). */
+#define ABI_FILE_NO_INTERMEDIATE_BUFFERING 0x00000008
 #define ABI_FILE_SYNCHRONOUS_IO_ALERT   0x00000010
 #define ABI_FILE_SYNCHRONOUS_IO_NONALERT 0x00000020
 #define ABI_FILE_NON_DIRECTORY_FILE     0x00000040

@@ -210,7 +210,16 @@ static ntstatus_t sys_terminate_thread(struct trap_frame *tf)
 ntstatus_t sys_terminate_process(struct trap_frame *tf)
 {
 	struct process *p;
-	ntstatus_t st = tf->rdi == 0 ? (p = current_process(), STATUS_SUCCESS) : get_process(tf->rdi, &p);
+	if (tf->rdi == 0) {	/* NULL, as Windows: every thread of the caller's process but the caller ends */
+		struct thread *self = current_thread();
+		for (struct thread *t = self->proc->threads, *next; t; t = next) {
+			next = t->proc_next;
+			if (t != self)
+				thread_kill(t, (int32_t)tf->rsi, false);
+		}
+		return STATUS_SUCCESS;
+	}
+	ntstatus_t st = get_process(tf->rdi, &p);
 	if (st)
 		return st;
 	if (p == current_process())

@@ -92,24 +92,16 @@ void NTAPI LdrShutdownProcess(void)
 }
 
 /*
- * Every other thread of the process ends (as Windows' NtTerminateProcess(NULL)
- * before the DLLs hear of the exit); a thread the kernel cannot name or end
- * is forgotten all the same, so this ends.
+ * Every other thread of the process ends before the DLLs hear of the exit:
+ * NtTerminateProcess(NULL) (as on Windows), then ntdll forgets them.
  */
 static void terminate_other_threads(NTSTATUS status)
 {
 	ULONG ids[32], n;
-	while ((n = thread_other_ids(ids, 32)) != 0) {
-		for (ULONG i = 0; i < n; i++) {
-			CLIENT_ID cid = { NULL, (HANDLE)(ULONG_PTR)ids[i] };
-			HANDLE h;
-			if (NT_SUCCESS(NtOpenThread(&h, THREAD_TERMINATE | THREAD_QUERY_LIMITED_INFORMATION, NULL, &cid))) {
-				NtTerminateThread(h, status);
-				NtClose(h);
-			}
+	NtTerminateProcess(NULL, status);
+	while ((n = thread_other_ids(ids, 32)) != 0)
+		for (ULONG i = 0; i < n; i++)
 			thread_forget(ids[i]);
-		}
-	}
 }
 
 /*

@@ -9,7 +9,7 @@
 #define BOOT_FILETIME 133485408000000000LL
 #define TICKS_PER_MS 10000LL
 
-/* NtTerminateProcess: only the current process (-1) exists for the kernel; never returns then. */
+/* NtTerminateProcess: -1 ends the caller (never returns), a process handle that process, NULL every other thread of the caller's process. */
 NTSTATUS NTAPI NtTerminateProcess(HANDLE ProcessHandle, NTSTATUS ExitStatus)
 {
 	/* Pass the status zero-extended: the kernel reads a 32-bit NTSTATUS. */
