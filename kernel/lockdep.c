@@ -158,7 +158,7 @@ void lockdep_acquire(const struct lock_class *cls, unsigned sub, const void *loc
 	}
 	for (unsigned i = 0; i < t->depth; i++) {
 		const struct lock_held *h = &t->held[i];
-		if (h->lock == lock || h->node == n) {
+		if (h->lock == lock || (h->node == n && !trylock)) {	/* a trylock of a sibling cannot deadlock */
 			kprintf("lockdep: %s taken at %s while %s %s is held (taken at %s)\n", cls->name, site,
 				h->lock == lock ? "the same lock" : "a lock of its class", h->cls->name, h->site);
 			violation(LOCKDEP_ERR_RECURSION, "recursive acquisition");

@@ -30,7 +30,7 @@ static enum vm_fault_result grow_stack(struct vm_space *vm, struct vad *v, uint6
 			if (vad_run_at(v, a)->state == W_MEM_COMMIT)
 				continue;
 			uint64_t base = a, size = PAGE_SIZE;
-			if (vm_allocate(vm, &base, &size, W_MEM_COMMIT, W_PAGE_READWRITE) != STATUS_SUCCESS)
+			if (vm_allocate_locked(vm, &base, &size, W_MEM_COMMIT, W_PAGE_READWRITE) != STATUS_SUCCESS)
 				break;	/* no commit left: the handler gets what there is */
 		}
 		return VM_FAULT_STACK_OVERFLOW;
@@ -41,16 +41,24 @@ static enum vm_fault_result grow_stack(struct vm_space *vm, struct vad *v, uint6
 	if (vad_runs_reserve(v))
 		return VM_FAULT_NO_MEMORY;
 	uint64_t base = below, size = PAGE_SIZE;
-	if (vm_allocate(vm, &base, &size, W_MEM_COMMIT, W_PAGE_READWRITE | W_PAGE_GUARD) != STATUS_SUCCESS)
+	if (vm_allocate_locked(vm, &base, &size, W_MEM_COMMIT, W_PAGE_READWRITE | W_PAGE_GUARD) != STATUS_SUCCESS)
 		return VM_FAULT_STACK_OVERFLOW;
 	return VM_FAULT_RESOLVED;
 }
 
-/* One shot: the guard goes before anyone hears of it. */
-static enum vm_fault_result fire_guard(struct vm_space *vm, struct vad *v, uint64_t page, uint32_t prot)
+/*
+ * fire_guard's answer when a stack guard fires and the thread's stack
+ * guarantee is not known yet: vm_fault reads it (from the TEB, which may
+ * fault itself) with vm->lock dropped, then runs the fault again.
+ */
+#define FAULT_NEED_GUARANTEE ((enum vm_fault_result)-1)
+
+/* One shot: the guard goes before anyone hears of it.  guarantee: 0 if not read yet. */
+static enum vm_fault_result fire_guard(struct vm_space *vm, struct vad *v, uint64_t page, uint32_t prot,
+				       uint64_t guarantee)
 {
-	/* Read before anything changes: it reads the TEB, which may fault in itself. */
-	uint64_t guarantee = (v->flags & VAD_STACK) ? vm_stack_guarantee(vm) : 0;
+	if ((v->flags & VAD_STACK) && !guarantee)
+		return FAULT_NEED_GUARANTEE;	/* before anything changes */
 	if (vad_runs_reserve(v))
 		return VM_FAULT_NO_MEMORY;
 	uint32_t plain = prot & ~W_PAGE_GUARD;
@@ -65,8 +73,10 @@ static enum vm_fault_result fire_guard(struct vm_space *vm, struct vad *v, uint6
 	return VM_FAULT_GUARD;
 }
 
-enum vm_fault_result vm_fault(struct vm_space *vm, uint64_t addr, unsigned access)
+/* vm_fault's work, vm->lock held; guarantee as fire_guard takes it. */
+static enum vm_fault_result fault_locked(struct vm_space *vm, uint64_t addr, unsigned access, uint64_t guarantee)
 {
+	lock_assert_held(&vm->lock);
 	uint64_t page = addr & ~(PAGE_SIZE - 1);
 	vm_balance(vm);	/* page out first if frames run short: nothing below may then need to */
 	struct vad *v = vad_find(&vm->tree, page);
@@ -83,7 +93,7 @@ enum vm_fault_result vm_fault(struct vm_space *vm, uint64_t addr, unsigned acces
 	uint32_t prot = r->protect;
 
 	if (prot & W_PAGE_GUARD)
-		return fire_guard(vm, v, page, prot);
+		return fire_guard(vm, v, page, prot, guarantee);
 	/* prot_writable counts write-copy: the write is allowed, and copies. */
 	if (!prot_readable(prot) || (access == VM_ACCESS_WRITE && !prot_writable(prot)) ||
 	    (access == VM_ACCESS_EXEC && !prot_executable(prot)))
@@ -124,4 +134,18 @@ enum vm_fault_result vm_fault(struct vm_space *vm, uint64_t addr, unsigned acces
 	*pte = f | prot_pte_flags(prot);
 	tlb_flush_page(page);
 	return VM_FAULT_RESOLVED;
+}
+
+enum vm_fault_result vm_fault(struct vm_space *vm, uint64_t addr, unsigned access)
+{
+	kmutex_lock(&vm->lock);
+	enum vm_fault_result r = fault_locked(vm, addr, access, 0);
+	if (r == FAULT_NEED_GUARANTEE) {
+		kmutex_unlock(&vm->lock);
+		uint64_t guarantee = vm_stack_guarantee(vm);	/* at least a page: never 0 */
+		kmutex_lock(&vm->lock);
+		r = fault_locked(vm, addr, access, guarantee);	/* the space may have changed meanwhile */
+	}
+	kmutex_unlock(&vm->lock);
+	return r;
 }

@@ -9,6 +9,7 @@
 #include "swap.h"
 #include "vm_ext.h"
 #include "kernel/layout.h"
+#include "kernel/lock.h"
 #include "kernel/panic.h"
 
 #include <stddef.h>
@@ -19,6 +20,8 @@
 #define PAGE_DOWN(a) ((a) & ~(PAGE_SIZE - 1))
 #define PAGE_UP(a)   (((a) + PAGE_SIZE - 1) & ~(PAGE_SIZE - 1))
 
+/* commit_lock (spin, a leaf): the system-wide commit ledger.  vm->charge is under vm->lock. */
+static struct spinlock commit_lock = SPINLOCK_INIT("commit");
 static struct vm_commit_info commit;
 
 void vm_commit_init(uint64_t limit_pages)
@@ -29,42 +32,48 @@ void vm_commit_init(uint64_t limit_pages)
 
 void vm_commit_get(struct vm_commit_info *out)
 {
+	spin_lock(&commit_lock);
 	*out = commit;
+	spin_unlock(&commit_lock);
 }
 
 static bool charge(struct vm_space *vm, uint64_t pages)
 {
-	if (pages > commit.limit - commit.charged)
+	if (!vm_charge_system(pages))
 		return false;
-	commit.charged += pages;
 	vm->charge += pages;
 	return true;
 }
 
 static void uncharge(struct vm_space *vm, uint64_t pages)
 {
-	ASSERT(pages <= vm->charge && pages <= commit.charged);
-	commit.charged -= pages;
+	ASSERT(pages <= vm->charge);
+	vm_uncharge_system(pages);
 	vm->charge -= pages;
 }
 
 bool vm_charge_system(uint64_t pages)
 {
-	if (pages > commit.limit - commit.charged)
-		return false;
-	commit.charged += pages;
-	return true;
+	spin_lock(&commit_lock);
+	bool ok = pages <= commit.limit - commit.charged;
+	if (ok)
+		commit.charged += pages;
+	spin_unlock(&commit_lock);
+	return ok;
 }
 
 void vm_uncharge_system(uint64_t pages)
 {
+	spin_lock(&commit_lock);
 	ASSERT(pages <= commit.charged);
 	commit.charged -= pages;
+	spin_unlock(&commit_lock);
 }
 
 ntstatus_t vm_space_init(struct vm_space *vm)
 {
 	*vm = (struct vm_space){ 0 };
+	kmutex_init(&vm->lock, "vm_space");
 	lock_space_init(vm);
 	vm->root = pt_create_root();
 	if (!vm->root)
@@ -211,8 +220,9 @@ static ntstatus_t commit_range(struct vm_space *vm, struct vad *v, uint64_t star
 	return STATUS_SUCCESS;
 }
 
-ntstatus_t vm_allocate(struct vm_space *vm, uint64_t *base, uint64_t *size, uint32_t type, uint32_t protect)
+ntstatus_t vm_allocate_locked(struct vm_space *vm, uint64_t *base, uint64_t *size, uint32_t type, uint32_t protect)
 {
+	lock_assert_held(&vm->lock);
 	uint64_t addr = *base, len = *size;
 	/* Argument checks, in this order: size, type, protection, address. */
 	if (len == 0)
@@ -311,8 +321,9 @@ ntstatus_t vm_allocate(struct vm_space *vm, uint64_t *base, uint64_t *size, uint
 	return st;
 }
 
-ntstatus_t vm_free(struct vm_space *vm, uint64_t *base, uint64_t *size, uint32_t type)
+static ntstatus_t vm_free_locked(struct vm_space *vm, uint64_t *base, uint64_t *size, uint32_t type)
 {
+	lock_assert_held(&vm->lock);
 	uint64_t addr = *base, len = *size;
 	if (type != W_MEM_DECOMMIT && type != W_MEM_RELEASE)
 		return STATUS_INVALID_PARAMETER;
@@ -363,8 +374,9 @@ ntstatus_t vm_free(struct vm_space *vm, uint64_t *base, uint64_t *size, uint32_t
 	return STATUS_SUCCESS;
 }
 
-ntstatus_t vm_protect(struct vm_space *vm, uint64_t *base, uint64_t *size, uint32_t protect, uint32_t *old)
+static ntstatus_t vm_protect_locked(struct vm_space *vm, uint64_t *base, uint64_t *size, uint32_t protect, uint32_t *old)
 {
+	lock_assert_held(&vm->lock);
 	uint64_t addr = *base, len = *size;
 	if (addr >= USER_END || len > USER_END - addr)
 		return STATUS_INVALID_PARAMETER;
@@ -417,8 +429,9 @@ ntstatus_t vm_protect(struct vm_space *vm, uint64_t *base, uint64_t *size, uint3
 	return STATUS_SUCCESS;
 }
 
-ntstatus_t vm_query(struct vm_space *vm, uint64_t addr, struct vm_basic_info *out)
+static ntstatus_t vm_query_locked(struct vm_space *vm, uint64_t addr, struct vm_basic_info *out)
 {
+	lock_assert_held(&vm->lock);
 	if (addr >= USER_END)
 		return STATUS_INVALID_PARAMETER;
 	uint64_t page = PAGE_DOWN(addr);
@@ -451,10 +464,11 @@ ntstatus_t vm_query(struct vm_space *vm, uint64_t addr, struct vm_basic_info *ou
 	return STATUS_SUCCESS;
 }
 
-ntstatus_t vm_create_stack(struct vm_space *vm, uint64_t reserve, uint64_t commit_bytes, uint64_t *top)
+static ntstatus_t create_stack_locked(struct vm_space *vm, uint64_t reserve, uint64_t commit_bytes, uint64_t *top)
 {
+	lock_assert_held(&vm->lock);
 	uint64_t base = 0, size = reserve;
-	ntstatus_t st = vm_allocate(vm, &base, &size, W_MEM_RESERVE | W_MEM_TOP_DOWN, W_PAGE_READWRITE);
+	ntstatus_t st = vm_allocate_locked(vm, &base, &size, W_MEM_RESERVE | W_MEM_TOP_DOWN, W_PAGE_READWRITE);
 	if (st)
 		return st;
 	struct vad *v = vad_find(&vm->tree, base);
@@ -471,7 +485,9 @@ ntstatus_t vm_create_stack(struct vm_space *vm, uint64_t reserve, uint64_t commi
 
 void vm_commit_restore(const struct vm_commit_info *saved)
 {
+	spin_lock(&commit_lock);
 	commit = *saved;
+	spin_unlock(&commit_lock);
 }
 
 bool vm_charge(struct vm_space *vm, uint64_t pages)
@@ -495,4 +511,49 @@ uint64_t vm_page_frame(struct vm_space *vm, enum frame_owner owner, bool zeroed)
 	if (!f && vm_reclaim_reset(vm))	/* memory pressure: take back MEM_RESET pages */
 		f = zeroed ? frame_alloc_zeroed(0, owner) : frame_alloc(0, owner);
 	return f;
+}
+
+/*
+ * The entry points: each takes the space's lock (vm->lock, a kmutex, held
+ * across page-table changes, frame allocation and zeroing) around its
+ * _locked body.
+ */
+ntstatus_t vm_allocate(struct vm_space *vm, uint64_t *base, uint64_t *size, uint32_t type, uint32_t protect)
+{
+	kmutex_lock(&vm->lock);
+	ntstatus_t st = vm_allocate_locked(vm, base, size, type, protect);
+	kmutex_unlock(&vm->lock);
+	return st;
+}
+
+ntstatus_t vm_free(struct vm_space *vm, uint64_t *base, uint64_t *size, uint32_t type)
+{
+	kmutex_lock(&vm->lock);
+	ntstatus_t st = vm_free_locked(vm, base, size, type);
+	kmutex_unlock(&vm->lock);
+	return st;
+}
+
+ntstatus_t vm_protect(struct vm_space *vm, uint64_t *base, uint64_t *size, uint32_t protect, uint32_t *old)
+{
+	kmutex_lock(&vm->lock);
+	ntstatus_t st = vm_protect_locked(vm, base, size, protect, old);
+	kmutex_unlock(&vm->lock);
+	return st;
+}
+
+ntstatus_t vm_query(struct vm_space *vm, uint64_t addr, struct vm_basic_info *out)
+{
+	kmutex_lock(&vm->lock);
+	ntstatus_t st = vm_query_locked(vm, addr, out);
+	kmutex_unlock(&vm->lock);
+	return st;
+}
+
+ntstatus_t vm_create_stack(struct vm_space *vm, uint64_t reserve, uint64_t commit_bytes, uint64_t *top)
+{
+	kmutex_lock(&vm->lock);
+	ntstatus_t st = create_stack_locked(vm, reserve, commit_bytes, top);
+	kmutex_unlock(&vm->lock);
+	return st;
 }

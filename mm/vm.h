@@ -12,8 +12,17 @@
 #include <stdint.h>
 #include "vad.h"
 #include "winvm.h"
+#include "kernel/lock.h"
 
+/*
+ * lock (kmutex "vm_space", docs/locking.md): the region tree, the page
+ * tables below root, charge, and the VirtualLock fields.  Taken by
+ * vm_allocate/free/protect/query/create_stack and vm_fault (a fault holds it
+ * across a page-in from the pagefile); never held while the thread touches
+ * user memory (a fault on it would take it again).
+ */
 struct vm_space {
+	struct kmutex lock;
 	uint64_t root;		/* page table (CR3) */
 	struct vad_tree tree;	/* reservations */
 	uint64_t charge;	/* committed pages charged to this process */

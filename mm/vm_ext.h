@@ -15,6 +15,8 @@
 
 /* Charge pages to vm and the system; false (nothing charged) beyond the commit limit. */
 bool vm_charge(struct vm_space *vm, uint64_t pages);
+/* vm_allocate with vm->lock held by the caller (the fault path growing a stack). */
+ntstatus_t vm_allocate_locked(struct vm_space *vm, uint64_t *base, uint64_t *size, uint32_t type, uint32_t protect);
 /* Give back pages charged with vm_charge. */
 void vm_uncharge(struct vm_space *vm, uint64_t pages);
 /* Number of committed pages of v in [start, end). */
