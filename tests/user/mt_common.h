@@ -9,7 +9,7 @@
  *   mt_start(fn, arg) / mt_join(h)          CreateThread / wait + close
  *   mt_barrier(&b, n)                       n threads meet (generation barrier)
  *   mt_deadline(ms) / mt_expired(d)         bounded loops (GetTickCount)
- *   mt_oracle_begin(&o) / mt_oracle_end(&o) frames and commit back
+ *   mt_warm_begin(&o) / mt_oracle_end(&o)   frames and commit back
  *   return mt_done("name");
  */
 #ifndef TESTS_USER_MT_COMMON_H
@@ -96,6 +96,8 @@ struct mt_barrier {
 	volatile LONG count, gen;
 };
 
+#define MT_WAIT_LIMIT_MS 30000	/* a wait that long is a failure (a lost wake-up, a dead thread) */
+
 static __attribute__((unused)) void mt_barrier(struct mt_barrier *b, LONG n)
 {
 	LONG gen = b->gen;
@@ -105,16 +107,31 @@ static __attribute__((unused)) void mt_barrier(struct mt_barrier *b, LONG n)
 		return;
 	}
 	unsigned spins = 0;
-	while (b->gen == gen)
+	DWORD t0 = GetTickCount();
+	while (b->gen == gen) {
 		mt_relax(&spins);
+		if (GetTickCount() - t0 > MT_WAIT_LIMIT_MS) {
+			mt_fail("barrier: the other threads never came", (unsigned long long)b->count, (unsigned long long)n,
+				1, __FILE__, __LINE__);
+			return;
+		}
+	}
 }
 
-/* Waits until *p == v. */
-static __attribute__((unused)) void mt_wait_eq(volatile LONG *p, LONG v)
+/* Waits until *p == v; after MT_WAIT_LIMIT_MS a failure (with the value seen) and 0. */
+static __attribute__((unused)) int mt_wait_eq(volatile LONG *p, LONG v)
 {
 	unsigned spins = 0;
-	while (*p != v)
+	DWORD t0 = GetTickCount();
+	while (*p != v) {
 		mt_relax(&spins);
+		if (GetTickCount() - t0 > MT_WAIT_LIMIT_MS) {
+			mt_fail("wait: the value never came", (unsigned long long)*p, (unsigned long long)v, 1, __FILE__,
+				__LINE__);
+			return 0;
+		}
+	}
+	return 1;
 }
 
 /* Non-zero under Wine (ntdll exports wine_get_version): the speed and the oracle differ. */
@@ -234,6 +251,22 @@ static __attribute__((unused)) void mt_oracle_begin(struct mt_oracle *o)
 		o->free_frames = mt_free_frames();
 		o->commit = mt_commit();
 	}
+}
+
+static DWORD WINAPI mt_noop(void *arg)
+{
+	(void)arg;
+	return 0;
+}
+
+/*
+ * Starts and joins one thread first (a first thread may grow the C runtime's
+ * heap, which is never given back), then takes the baseline.
+ */
+static __attribute__((unused)) void mt_warm_begin(struct mt_oracle *o)
+{
+	mt_join(mt_start(mt_noop, NULL));
+	mt_oracle_begin(o);
 }
 
 /* Every frame and every page of commit is back (threads joined, memory released). */

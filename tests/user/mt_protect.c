@@ -12,7 +12,7 @@
  * faulted it acknowledges and waits for the next round.  The main thread then
  * checks the pages still hold the snapshot and gives write access back.
  */
-#include "../user/mt_common.h"
+#include "mt_common.h"
 
 #define NW 3
 #define PG 4096
@@ -51,19 +51,12 @@ static DWORD WINAPI writer(void *arg)
 	return 0;
 }
 
-static DWORD WINAPI noop(void *arg)
-{
-	(void)arg;
-	return 0;
-}
-
 int main(void)
 {
 	utest_probe_init();
 	HANDLE h[NW];
-	mt_join(mt_start(noop, NULL));	/* a first thread may grow the C runtime's heap */
 	struct mt_oracle o;
-	mt_oracle_begin(&o);
+	mt_warm_begin(&o);
 	pages = VirtualAlloc(NULL, 2 * PG, MEM_RESERVE | MEM_COMMIT, PAGE_READWRITE);
 	CHECK(pages != NULL);
 	if (!pages)

@@ -10,7 +10,7 @@
  * section's frame).  Afterwards the section still holds old, the view new, and
  * unmapping everything gives every frame and the commit back.
  */
-#include "../user/mt_common.h"
+#include "mt_common.h"
 
 #define NR 3
 #define PG 4096ULL
@@ -82,24 +82,17 @@ static DWORD WINAPI cow_reader(void *arg)
 	return 0;
 }
 
-static DWORD WINAPI noop(void *arg)
-{
-	(void)arg;
-	return 0;
-}
-
 int main(void)
 {
-	mt_join(mt_start(noop, NULL));	/* a first thread may grow the C runtime's heap */
 	struct mt_oracle o;
-	mt_oracle_begin(&o);
+	mt_warm_begin(&o);
 	sec = CreateFileMappingA(INVALID_HANDLE_VALUE, NULL, PAGE_READWRITE, 0, NP * PG, NULL);
 	CHECK(sec != NULL);
 	shared_view = MapViewOfFile(sec, FILE_MAP_WRITE, 0, 0, 0);
 	CHECK(shared_view != NULL);
 	if (!shared_view)
 		return mt_done("mt_cow");
-	rounds = mt_iters(12);
+	rounds = mt_iters(5);
 	HANDLE h[NR + 1];
 	h[0] = mt_start(cow_writer, NULL);
 	for (unsigned t = 0; t < NR; t++)

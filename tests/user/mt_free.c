@@ -14,7 +14,7 @@
  * reads may also see the next phase.  Every word holds a value naming its
  * iteration and index, so a torn or foreign value is caught.
  */
-#include "../user/mt_common.h"
+#include "mt_common.h"
 
 #define NR 3
 #define PG 4096ULL
@@ -94,18 +94,11 @@ static void fill(unsigned long long (*f)(unsigned, unsigned), unsigned i)
 		q[w] = f(i, w);	/* 8-byte stores: a reader sees a word old or new, never torn */
 }
 
-static DWORD WINAPI noop(void *arg)
-{
-	(void)arg;
-	return 0;
-}
-
 int main(void)
 {
 	mt_probe_init();
-	mt_join(mt_start(noop, NULL));	/* a first thread may grow the C runtime's heap */
 	struct mt_oracle o;
-	mt_oracle_begin(&o);
+	mt_warm_begin(&o);
 	base = VirtualAlloc(NULL, RES, MEM_RESERVE, PAGE_NOACCESS);
 	CHECK(base && VirtualAlloc(base, PG, MEM_COMMIT, PAGE_READWRITE) == base);
 	if (!base)

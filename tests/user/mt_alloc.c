@@ -12,7 +12,7 @@
  *     violation), against it.
  * At the end every frame and every page of commit is back.
  */
-#include "../user/mt_common.h"
+#include "mt_common.h"
 
 #define NT 4
 #define PG 4096ULL
@@ -157,18 +157,11 @@ static DWORD WINAPI worker(void *arg)
 	return 0;
 }
 
-static DWORD WINAPI noop(void *arg)
-{
-	(void)arg;
-	return 0;
-}
-
 int main(void)
 {
 	mt_probe_init();
-	mt_join(mt_start(noop, NULL));	/* a first thread may grow the C runtime's heap */
 	struct mt_oracle o;
-	mt_oracle_begin(&o);
+	mt_warm_begin(&o);
 	shared = VirtualAlloc(NULL, NT * SLICE * PG, MEM_RESERVE, PAGE_NOACCESS);
 	CHECK(shared != NULL);
 	if (!shared)

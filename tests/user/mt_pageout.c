@@ -11,7 +11,7 @@
  * resident after the call); at the end the contents are whole and every
  * frame, pagefile slot and page of commit is back.
  */
-#include "../user/mt_common.h"
+#include "mt_common.h"
 
 #define NW 2
 #define PG 4096ULL
@@ -65,17 +65,10 @@ static unsigned long long resident(void *p)
 	return fi.resident;
 }
 
-static DWORD WINAPI noop(void *arg)
-{
-	(void)arg;
-	return 0;
-}
-
 int main(void)
 {
-	mt_join(mt_start(noop, NULL));	/* a first thread may grow the C runtime's heap */
 	struct mt_oracle o;
-	mt_oracle_begin(&o);
+	mt_warm_begin(&o);
 	region = VirtualAlloc(NULL, NW * NP * PG, MEM_RESERVE | MEM_COMMIT, PAGE_READWRITE);
 	cold = VirtualAlloc(NULL, COLD * PG, MEM_RESERVE | MEM_COMMIT, PAGE_READWRITE);
 	CHECK(region && cold);

@@ -4,14 +4,15 @@
  * the handle: it goes on and completes when the object is signaled through
  * another handle (WAIT_OBJECT_0 + index), or times out (WAIT_TIMEOUT) when
  * the closed handle was the last one; the closed handle value is invalid
- * afterwards (ERROR_INVALID_HANDLE).  Events, semaphores, threads, and a
+ * afterwards (ERROR_INVALID_HANDLE).  Events and semaphores (the second
+ * handle from Open* on a named object), threads (DuplicateHandle), and a
  * WaitForMultipleObjects with one closed handle among several.
  *
  * The waiter says it is about to wait, the main thread sleeps a little and
  * closes.  If the close still came first, the wait fails with
  * ERROR_INVALID_HANDLE (also correct); most rounds must take the real path.
  */
-#include "../user/mt_common.h"
+#include "mt_common.h"
 
 struct job {
 	HANDLE h[2];
@@ -35,11 +36,29 @@ static DWORD WINAPI blocked(void *arg)
 	return 7;
 }
 
+/* A second handle to thread h. */
 static HANDLE dup(HANDLE h)
 {
 	HANDLE d = NULL;
 	CHECK(DuplicateHandle(GetCurrentProcess(), h, GetCurrentProcess(), &d, 0, FALSE, DUPLICATE_SAME_ACCESS));
 	return d;
+}
+
+/*
+ * A named event (manual or auto reset) or semaphore (kind 'm', 'a', 's') and,
+ * in *second, a second handle to it from Open*: two handles to one object
+ * without DuplicateHandle (the kernel has no handle duplication for them).
+ */
+static HANDLE named(char kind, HANDLE *second)
+{
+	static unsigned serial;
+	char name[48];
+	snprintf(name, sizeof name, "mt_handles_%lu_%u", (unsigned long)GetCurrentProcessId(), serial++);
+	HANDLE h = kind == 's' ? CreateSemaphoreA(NULL, 0, 4, name) : CreateEventA(NULL, kind == 'm', FALSE, name);
+	CHECK(h != NULL);
+	*second = kind == 's' ? OpenSemaphoreA(SEMAPHORE_ALL_ACCESS, FALSE, name) : OpenEventA(EVENT_ALL_ACCESS, FALSE, name);
+	CHECK(*second != NULL && *second != h);
+	return h;
 }
 
 static unsigned real_path, early_close;
@@ -91,8 +110,8 @@ static void one_of_each(void)
 	struct job j;
 	memset(&j, 0, sizeof j);
 	/* an event: the closed duplicate's wait ends by SetEvent on the original */
-	HANDLE e = CreateEventA(NULL, FALSE, FALSE, NULL);
-	j.h[0] = dup(e), j.count = 1, j.timeout = 20000;
+	HANDLE e = named('a', &j.h[0]);
+	j.count = 1, j.timeout = 20000;
 	round_trip(&j, 0, set_event, e, WAIT_OBJECT_0);
 	CHECK_EQ(WaitForSingleObject(e, 0), WAIT_TIMEOUT);	/* auto-reset: the waiter took the signal */
 	CHECK(CloseHandle(e));
@@ -102,8 +121,8 @@ static void one_of_each(void)
 	round_trip(&j, 0, NULL, NULL, WAIT_TIMEOUT);
 
 	/* a semaphore */
-	HANDLE s = CreateSemaphoreA(NULL, 0, 4, NULL);
-	j.h[0] = dup(s), j.count = 1, j.timeout = 20000;
+	HANDLE s = named('s', &j.h[0]);
+	j.count = 1, j.timeout = 20000;
 	round_trip(&j, 0, release_sem, s, WAIT_OBJECT_0);
 	LONG prev = -1;
 	CHECK(ReleaseSemaphore(s, 1, &prev));
@@ -123,34 +142,27 @@ static void one_of_each(void)
 	CHECK(CloseHandle(gate));
 
 	/* wait-any on two events, the first handle closed, the second signaled through a duplicate */
-	HANDLE a = CreateEventA(NULL, FALSE, FALSE, NULL), b = CreateEventA(NULL, FALSE, FALSE, NULL);
-	j.h[0] = dup(a), j.h[1] = dup(b), j.count = 2, j.timeout = 20000;
+	HANDLE a = named('a', &j.h[0]), b = named('a', &j.h[1]);
+	j.count = 2, j.timeout = 20000;
 	round_trip(&j, 0, set_event, b, WAIT_OBJECT_0 + 1);
 	CHECK(CloseHandle(j.h[1]));
 	CHECK(CloseHandle(a));
 	CHECK(CloseHandle(b));
 
 	/* wait-any, the closed handle's own object signaled through the original */
-	a = CreateEventA(NULL, FALSE, FALSE, NULL), b = CreateEventA(NULL, FALSE, FALSE, NULL);
-	j.h[0] = dup(a), j.h[1] = dup(b), j.count = 2, j.timeout = 20000;
+	a = named('a', &j.h[0]), b = named('a', &j.h[1]);
+	j.count = 2, j.timeout = 20000;
 	round_trip(&j, 0, set_event, a, WAIT_OBJECT_0);
 	CHECK(CloseHandle(j.h[1]));
 	CHECK(CloseHandle(a));
 	CHECK(CloseHandle(b));
 }
 
-static DWORD WINAPI noop(void *arg)
-{
-	(void)arg;
-	return 0;
-}
-
 int main(void)
 {
-	mt_join(mt_start(noop, NULL));	/* a first thread may grow the C runtime's heap */
 	one_of_each();	/* warm-up: handle tables grow once */
 	struct mt_oracle o;
-	mt_oracle_begin(&o);
+	mt_warm_begin(&o);
 	unsigned rounds = mt_iters(8);
 	for (unsigned r = 0; r < rounds; r++)
 		one_of_each();

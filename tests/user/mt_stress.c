@@ -15,7 +15,7 @@
  *     the violations, which must equal the armings exactly at the end;
  * and at the end every frame and every page of commit is back.
  */
-#include "../user/mt_common.h"
+#include "mt_common.h"
 
 #define NT 8
 #define PG 4096ULL
@@ -217,20 +217,13 @@ static DWORD WINAPI worker(void *arg)
 	return 0;
 }
 
-static DWORD WINAPI noop(void *arg)
-{
-	(void)arg;
-	return 0;
-}
-
 int main(void)
 {
 	static struct ctx ctx[NT];
 	mt_probe_init();
 	AddVectoredExceptionHandler(1, shared_guard);
-	mt_join(mt_start(noop, NULL));	/* a first thread may grow the C runtime's heap */
 	struct mt_oracle o;
-	mt_oracle_begin(&o);
+	mt_warm_begin(&o);
 	split = VirtualAlloc(NULL, NT * SLICE * PG, MEM_RESERVE, PAGE_NOACCESS);
 	guarded = VirtualAlloc(NULL, SHARED_PAGES * PG, MEM_RESERVE | MEM_COMMIT, PAGE_READWRITE);
 	sec = CreateFileMappingA(INVALID_HANDLE_VALUE, NULL, PAGE_READWRITE, 0, NT * PG, NULL);

@@ -1,0 +1,256 @@
+/*
+ * tests/bench/bench_thread.c - the thread rows of `make bench` (issue 17),
+ * the workloads of ../shared/peer/linux-bench-smp (bench_smp.c) copied: each
+ * value is the median of REPS repetitions of the mean over an inner loop,
+ * rows carry the CPU count (_1cpu: the kernel runs on one CPU).
+ *
+ *   thread_create_join_1cpu     50 x {CreateThread with a 64 KiB stack
+ *                               (STACK_SIZE_PARAM_IS_A_RESERVATION: 64 KiB
+ *                               reserved, as the anchor's pthread attr), the
+ *                               thread returns at once, WaitForSingleObject,
+ *                               CloseHandle}; after 2 warm-ups
+ *   thread_clone_join_1cpu      the cheapest creation the kernel offers: 50 x
+ *                               {raw SYS_NtCreateThread (64 KiB reserved, one
+ *                               page committed) of a 5-instruction routine
+ *                               that calls SYS_NtTerminateThread itself (no
+ *                               ntdll start thunk: no TLS, no DllMain, no
+ *                               thread list), raw SYS_NtWaitForSingleObject
+ *                               on its handle, raw SYS_NtClose} - the
+ *                               anchor's raw clone + futex join
+ *   thread_switch_pingpong_samecpu_1cpu
+ *                               two threads hand a token through one 32-bit
+ *                               word: A stores odd, WakeByAddressSingle,
+ *                               WaitOnAddress until even; B the mirror.  200
+ *                               round trips per repetition after 20 warm-ups
+ *   thread_switch_pingpong_event_1cpu
+ *                               the same handoff with two auto-reset events
+ *                               (SetEvent + WaitForSingleObject each way);
+ *                               ours alone
+ *   cs_enter_leave_uncontended, srw_exclusive_uncontended
+ *                               ours alone: 1000 x an uncontended
+ *                               EnterCriticalSection/LeaveCriticalSection or
+ *                               AcquireSRWLockExclusive/ReleaseSRWLockExclusive
+ *                               pair (issue 17: no system call; compare with
+ *                               syscall_getppid)
+ *
+ * With one CPU a new thread runs on the creator's CPU (info line).  When
+ * threads do not work (CreateThread fails) the rows are skipped with an
+ * info line, so the other rows still come out.
+ */
+#include "bench.h"
+
+#define TC_N 50
+#define TC_STACK (64 * KiB)
+#define PP_N 200
+#define PP_WARM 20
+#define LOCK_N 1000
+
+static inline long long raw_syscall(long long n, long long a1, long long a2, long long a3)
+{
+	long long ret = n;
+	__asm__ volatile("syscall" : "+a"(ret), "+D"(a1), "+S"(a2), "+d"(a3) : : "rcx", "r8", "r9", "r10", "r11",
+			 "memory", "cc");
+	return ret;
+}
+
+/* The raw thread: NtTerminateThread(NtCurrentThread, 0), nothing else. */
+_Static_assert(SYS_NtTerminateThread == 50, "bench_raw_thread hard-codes the number");
+__asm__(".text\n"
+	".globl bench_raw_thread\n"
+	"bench_raw_thread:\n"
+	"	movl $50, %eax\n"
+	"	movq $-2, %rdi\n"
+	"	xorl %esi, %esi\n"
+	"	syscall\n"
+	"	ud2\n");
+extern char bench_raw_thread[];
+
+static DWORD WINAPI noop_thread(void *a)
+{
+	(void)a;
+	return 0;
+}
+
+static int create_join(void)
+{
+	HANDLE h = CreateThread(NULL, TC_STACK, noop_thread, NULL, STACK_SIZE_PARAM_IS_A_RESERVATION, NULL);
+	if (!h)
+		return 0;
+	WaitForSingleObject(h, INFINITE);
+	CloseHandle(h);
+	return 1;
+}
+
+static int clone_join(void)
+{
+	struct abi_create_thread a;
+	memset(&a, 0, sizeof a);
+	a.start = (unsigned long long)bench_raw_thread;
+	a.stack_reserve = TC_STACK;
+	a.stack_commit = PAGE;
+	HANDLE h = NULL;
+	if (raw_syscall(SYS_NtCreateThread, -1, (long long)&a, (long long)&h) != 0)
+		return 0;
+	raw_syscall(SYS_NtWaitForSingleObject, (long long)h, 0, 0);
+	raw_syscall(SYS_NtClose, (long long)h, 0, 0);
+	return 1;
+}
+
+static void bench_create(const char *name, int (*one)(void))
+{
+	unsigned long long v[REPS];
+	for (int i = 0; i < 2; i++)
+		if (!one()) {
+			printf("info skip %s: error %lu\n", name, (unsigned long)GetLastError());
+			return;
+		}
+	for (int r = 0; r < REPS; r++) {
+		unsigned long long t0 = rdtsc_s();
+		for (int i = 0; i < TC_N; i++)
+			if (!one())
+				die(name);
+		v[r] = per(rdtsc_s() - t0, TC_N);
+	}
+	report(name, median(v, REPS), "cycles/thread");
+}
+
+/* ---- ping-pong -------------------------------------------------------------------- */
+
+typedef BOOL(WINAPI *wait_on_address_fn)(volatile VOID *, PVOID, SIZE_T, DWORD);
+typedef void(WINAPI *wake_by_address_fn)(PVOID);
+static wait_on_address_fn wait_on_address;
+static wake_by_address_fn wake_single;
+
+static volatile LONG seq __attribute__((aligned(64)));
+static HANDLE ev_a, ev_b;
+
+static DWORD WINAPI pp_partner(void *arg)
+{
+	unsigned total = (unsigned)(ULONG_PTR)arg;
+	for (unsigned i = 0; i < total; i++) {
+		LONG want = 2 * (LONG)i + 1, v;
+		while ((v = seq) != want)
+			wait_on_address(&seq, &v, sizeof v, INFINITE);
+		seq = want + 1;
+		wake_single((PVOID)&seq);
+	}
+	return 0;
+}
+
+static DWORD WINAPI ev_partner(void *arg)
+{
+	unsigned total = (unsigned)(ULONG_PTR)arg;
+	for (unsigned i = 0; i < total; i++) {
+		WaitForSingleObject(ev_a, INFINITE);
+		SetEvent(ev_b);
+	}
+	return 0;
+}
+
+static LONG pp_s;
+
+static void pp_round(void)
+{
+	LONG v;
+	seq = pp_s + 1;
+	wake_single((PVOID)&seq);
+	while ((v = seq) != pp_s + 2)
+		wait_on_address(&seq, &v, sizeof v, INFINITE);
+	pp_s += 2;
+}
+
+static void ev_round(void)
+{
+	SetEvent(ev_a);
+	WaitForSingleObject(ev_b, INFINITE);
+}
+
+static void bench_pingpong(const char *name, LPTHREAD_START_ROUTINE partner, void (*round)(void))
+{
+	unsigned long long v[REPS];
+	HANDLE h = CreateThread(NULL, TC_STACK, partner, (void *)(ULONG_PTR)(PP_WARM + REPS * PP_N),
+				STACK_SIZE_PARAM_IS_A_RESERVATION, NULL);
+	if (!h) {
+		printf("info skip %s: error %lu\n", name, (unsigned long)GetLastError());
+		return;
+	}
+	for (int i = 0; i < PP_WARM; i++)
+		round();
+	for (int r = 0; r < REPS; r++) {
+		unsigned long long t0 = rdtsc_s();
+		for (int i = 0; i < PP_N; i++)
+			round();
+		v[r] = per(rdtsc_s() - t0, PP_N);
+	}
+	WaitForSingleObject(h, INFINITE);
+	CloseHandle(h);
+	report(name, median(v, REPS), "cycles/roundtrip");
+}
+
+/* WaitOnAddress is not in kernel32 on Windows (an API set of kernelbase): find it where it is. */
+static int find_address_waits(void)
+{
+	const char *dlls[] = { "kernel32.dll", "kernelbase.dll", "api-ms-win-core-synch-l1-2-0.dll" };
+	for (unsigned i = 0; i < sizeof dlls / sizeof dlls[0] && !wait_on_address; i++) {
+		HMODULE m = i == 0 ? GetModuleHandleA(dlls[i]) : LoadLibraryA(dlls[i]);
+		if (!m)
+			continue;
+		wait_on_address = (wait_on_address_fn)(void *)GetProcAddress(m, "WaitOnAddress");
+		wake_single = (wake_by_address_fn)(void *)GetProcAddress(m, "WakeByAddressSingle");
+		if (!wake_single)
+			wait_on_address = NULL;
+	}
+	return wait_on_address != NULL;
+}
+
+/* ---- uncontended locks ------------------------------------------------------------ */
+
+static void bench_locks(void)
+{
+	unsigned long long v[REPS];
+	CRITICAL_SECTION cs;
+	InitializeCriticalSection(&cs);
+	for (int r = 0; r < REPS; r++) {
+		unsigned long long t0 = rdtsc_s();
+		for (int i = 0; i < LOCK_N; i++) {
+			EnterCriticalSection(&cs);
+			LeaveCriticalSection(&cs);
+		}
+		v[r] = per(rdtsc_s() - t0, LOCK_N);
+	}
+	DeleteCriticalSection(&cs);
+	report("cs_enter_leave_uncontended", median(v, REPS), "cycles/pair");
+	SRWLOCK l = SRWLOCK_INIT;
+	for (int r = 0; r < REPS; r++) {
+		unsigned long long t0 = rdtsc_s();
+		for (int i = 0; i < LOCK_N; i++) {
+			AcquireSRWLockExclusive(&l);
+			ReleaseSRWLockExclusive(&l);
+		}
+		v[r] = per(rdtsc_s() - t0, LOCK_N);
+	}
+	report("srw_exclusive_uncontended", median(v, REPS), "cycles/pair");
+}
+
+void bench_threads(void)
+{
+	bench_locks();
+	bench_create("thread_create_join_1cpu", create_join);
+	bench_create("thread_clone_join_1cpu", clone_join);
+	printf("info thread_create_join_1cpu one CPU: the new thread runs on the creator's CPU\n");
+	if (find_address_waits())
+		bench_pingpong("thread_switch_pingpong_samecpu_1cpu", pp_partner, pp_round);
+	else
+		printf("info skip thread_switch_pingpong_samecpu_1cpu: no WaitOnAddress\n");
+	ev_a = CreateEventA(NULL, FALSE, FALSE, NULL);
+	ev_b = CreateEventA(NULL, FALSE, FALSE, NULL);
+	if (ev_a && ev_b)
+		bench_pingpong("thread_switch_pingpong_event_1cpu", ev_partner, ev_round);
+	else
+		printf("info skip thread_switch_pingpong_event_1cpu: CreateEvent error %lu\n",
+		       (unsigned long)GetLastError());
+	if (ev_a)
+		CloseHandle(ev_a);
+	if (ev_b)
+		CloseHandle(ev_b);
+}
