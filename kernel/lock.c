@@ -4,6 +4,7 @@
  */
 #include "lock.h"
 #include "panic.h"
+#include "wait.h"
 
 void spin_init_class(struct spinlock *l, struct lock_class *cls)
 {
@@ -16,22 +17,37 @@ void kmutex_init_class(struct kmutex *m, struct lock_class *cls)
 }
 
 /*
- * Contended: wait until m is free, then own it.  One CPU, a kernel that is
- * never preempted and no thread that blocks holding a mutex today: a held
- * mutex can only be met by its own holder, a bug either way.  With the
- * scheduler's wait queues (issue 17) and several CPUs (issue 18) this is
- * where the thread spins briefly while the owner runs, then sleeps
- * (waiters++, sched_sleep_on) until kmutex_wake.
+ * Contended: wait until m is free, then own it.  Sleepers wait on one of a
+ * few wait queues hashed by the mutex's address and all wake when any of
+ * those mutexes is released (each takes another turn at the compare and
+ * swap).  One CPU and a kernel that is not preempted: contention needs a
+ * holder that blocked, which nothing does today; several CPUs (issue 18)
+ * will add a short spin while the owner runs.
  */
+#define MUTEX_QUEUES 16
+static struct wait_queue mutex_queues[MUTEX_QUEUES];
+
+static struct wait_queue *queue_of(const struct kmutex *m)
+{
+	return &mutex_queues[((uintptr_t)m >> 4) % MUTEX_QUEUES];
+}
+
 void kmutex_wait(struct kmutex *m, struct lock_thread *self)
 {
 	if (m->owner == self)
 		panic("kmutex %s: taken again by the thread that holds it", m->cls->name);
-	panic("kmutex contended on one CPU: %s is held by another thread", m->cls->name);
+	__atomic_add_fetch(&m->waiters, 1, __ATOMIC_RELAXED);
+	for (;;) {
+		struct lock_thread *free_ = 0;
+		if (__atomic_compare_exchange_n(&m->owner, &free_, self, false, __ATOMIC_ACQUIRE, __ATOMIC_RELAXED))
+			break;
+		wq_sleep(queue_of(m));
+	}
+	__atomic_sub_fetch(&m->waiters, 1, __ATOMIC_RELAXED);
 }
 
-/* A waiter exists (kmutex_wait counted it): wake one.  Unreachable until kmutex_wait sleeps. */
+/* A waiter exists (kmutex_wait counted it): wake the sleepers of its queue. */
 void kmutex_wake(struct kmutex *m)
 {
-	panic("kmutex_wake: %s has %u waiters, and nothing sleeps on a mutex yet", m->cls->name, m->waiters);
+	wq_wake_all(queue_of(m));
 }

@@ -3,6 +3,7 @@
 #include "cpu.h"
 #include "fpu.h"
 #include "gdt.h"
+#include "lock.h"
 #include "panic.h"
 #include "proc.h"
 #include "time.h"
@@ -127,6 +128,7 @@ static void switch_to(struct thread *next)
 	cpu0.thread = next;
 	cpu0.proc = np;
 	cpu0.need_resched = false;
+	lock_thread_switch(&next->locks);
 	context_switch(&prev->saved_rsp, next->saved_rsp);
 	/* prev runs again here */
 	reap_dead();
@@ -134,6 +136,7 @@ static void switch_to(struct thread *next)
 
 void sched_block(void)
 {
+	lockdep_assert_no_spinlocks();	/* a thread never sleeps holding a spinlock (docs/locking.md) */
 	struct thread *t = cpu0.thread;
 	ASSERT(t != &cpu0.idle && t->state != THREAD_RUNNING);
 	if (t->state == THREAD_TERMINATED) {

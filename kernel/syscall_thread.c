@@ -603,7 +603,7 @@ static ntstatus_t wait_handles(const uint64_t *handles, uint32_t n, bool all, ui
 	}
 	for (uint32_t i = 0; i < n; i++)
 		obj_ref(objs[i]);
-	st = wait_for_objects(disp, n, all, deadline);
+	st = wait_for_objects(disp, n, all, deadline, objs);
 	for (uint32_t i = 0; i < n; i++)
 		obj_unref(objs[i]);
 	return st;

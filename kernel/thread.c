@@ -64,7 +64,9 @@ static void thread_destroy(struct kobject *o)
 			break;
 		}
 	}
+	struct process *p = t->proc;
 	kfree(t);
+	obj_unref(&p->obj);
 }
 
 struct thread *thread_new(struct process *p, const struct trap_frame *user, ntstatus_t *status)
@@ -82,6 +84,7 @@ struct thread *thread_new(struct process *p, const struct trap_frame *user, ntst
 		return NULL;
 	}
 	obj_init(&t->obj, KOBJ_THREAD, thread_destroy);	/* this reference: its kernel stack's */
+	obj_ref(&p->obj);	/* a thread object outlives neither its process structure */
 	dispatcher_init(&t->disp, DISP_NOTIFICATION, 0);
 	t->proc = p;
 	t->kstack_top = top;
@@ -105,7 +108,9 @@ void thread_discard(struct thread *t)
 {
 	kstack_free(t->kstack_top);
 	vm_uncharge_system(KSTACK_PAGES);
+	struct process *p = t->proc;
 	kfree(t);
+	obj_unref(&p->obj);
 }
 
 void thread_start(struct thread *t, bool suspended)
@@ -259,6 +264,9 @@ void thread_exit(int64_t status)
 void thread_kill(struct thread *t, int64_t status, bool free_stack)
 {
 	ASSERT(t != current_thread() && t->state != THREAD_TERMINATED);
+	/* It stopped at a kernel entry or at the top of a system call's wait: it holds no lock (one CPU). */
+	ASSERT(t->locks.depth == 0);
+	wait_drop_refs(t);
 	thread_finish(t, status, free_stack);
 	thread_free_kstack(t);
 }

@@ -17,6 +17,7 @@
 
 #include <stdbool.h>
 #include <stdint.h>
+#include "lock.h"
 #include "object.h"
 #include "trap.h"
 #include "wait.h"
@@ -51,6 +52,7 @@ struct thread {
 	struct trap_frame pending;
 	int64_t exit_status;		/* STATUS_PENDING while it runs */
 	struct kheap_context kctx;	/* its kernel-heap context while switched out */
+	struct lock_thread locks;	/* the locks it holds (lockdep) and its identity as a kmutex owner */
 	struct wait_block *wait;	/* while THREAD_WAITING in a dispatcher wait */
 	struct addr_waiter *awaiter;	/* while THREAD_WAITING on an address */
 	struct wait_queue *wq;		/* while THREAD_WAITING on a kernel wait queue */

@@ -221,11 +221,22 @@ static ntstatus_t block(struct thread *t, uint64_t deadline)
 	return t->wait_status;
 }
 
-ntstatus_t wait_for_objects(struct dispatcher **objs, uint32_t n, bool all, uint64_t deadline)
+void wait_drop_refs(struct thread *t)
+{
+	struct wait_block *wb = t->wait;
+	if (!wb || !wb->refs)
+		return;
+	for (uint32_t i = 0; i < wb->count; i++)
+		obj_unref(wb->refs[i]);
+	wb->refs = NULL;
+}
+
+ntstatus_t wait_for_objects(struct dispatcher **objs, uint32_t n, bool all, uint64_t deadline,
+			    struct kobject **refs)
 {
 	struct thread *t = current_thread();
 	struct wait_entry entries[WAIT_MAX_OBJECTS];
-	struct wait_block wb = { entries, n, all };
+	struct wait_block wb = { entries, n, all, refs };
 	ASSERT(n >= 1 && n <= WAIT_MAX_OBJECTS);
 	for (uint32_t i = 0; i < n; i++)
 		entries[i] = (struct wait_entry){ .thread = t, .obj = objs[i], .index = i };

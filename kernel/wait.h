@@ -50,6 +50,7 @@ struct wait_block {
 	struct wait_entry *entries;
 	uint32_t count;
 	bool all;
+	struct kobject **refs;		/* the references the waiter holds on the objects (count of them), or NULL */
 };
 
 struct mutant {
@@ -84,10 +85,21 @@ struct dispatcher *object_dispatcher(struct kobject *o);
  * Wait for objs[0..n) (any, or all), until the TSC deadline (0: do not
  * block; WAIT_INFINITE: no timeout).  Returns STATUS_WAIT_0 + i,
  * STATUS_ABANDONED_WAIT_0 + i (i the object taken, or 0 for a wait-all),
- * or STATUS_TIMEOUT.  The objects must stay alive during the wait (the
- * caller holds references).
+ * or STATUS_TIMEOUT.  The objects must stay alive during the wait: the
+ * caller holds a reference on each of refs[0..n) (NULL: kernel objects that
+ * outlive it), which wait_drop_refs gives back if the thread is killed
+ * while it waits.
  */
-ntstatus_t wait_for_objects(struct dispatcher **objs, uint32_t n, bool all, uint64_t deadline);
+ntstatus_t wait_for_objects(struct dispatcher **objs, uint32_t n, bool all, uint64_t deadline,
+			    struct kobject **refs);
+
+/*
+ * Thread t, blocked in a wait, is being killed (it will never return from
+ * the wait): the references its wait holds go.  A blocked thread holds
+ * nothing else in the kernel (docs/threads.md: it blocks only at the top
+ * of a system call).
+ */
+void wait_drop_refs(struct thread *t);
 
 /* d became signaled (or more signaled): satisfy its waiters while it lasts. */
 void dispatcher_signaled(struct dispatcher *d);
