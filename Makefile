@@ -85,9 +85,11 @@ $(B)/demo/tour.exe: $(TOUR_SRC) $(wildcard tests/demo/*.h) $(B)/lib/libmmtools.a
 # The benchmark program `make bench` runs after the in-kernel bench_* tests.
 # With bench_child.exe (process start) and dll_bench_image.dll (image mapping).
 BENCH_MODULES := $(B)/bench/bench.exe $(B)/bench/bench_child.exe $(B)/bench/dll_bench_image.dll
-$(B)/bench/bench.exe: tests/bench/bench.c tests/bench/bench_process.c tests/bench/bench.h $(B)/lib/libmmtools.a
+$(B)/bench/bench.exe: tests/bench/bench.c tests/bench/bench_process.c tests/bench/bench_thread.c tests/bench/bench.h \
+		$(B)/lib/libmmtools.a
 	@mkdir -p $(dir $@)
-	$(UCC) $(UCFLAGS) -MF $(B)/bench/bench.d -o $@ tests/bench/bench.c tests/bench/bench_process.c $(PROG_LIBS)
+	$(UCC) $(UCFLAGS) -MF $(B)/bench/bench.d -o $@ tests/bench/bench.c tests/bench/bench_process.c \
+		tests/bench/bench_thread.c $(PROG_LIBS)
 $(B)/bench/%.exe: tests/bench/%.c $(B)/lib/libmmtools.a
 	@mkdir -p $(dir $@)
 	$(UCC) $(UCFLAGS) -o $@ $< $(PROG_LIBS)

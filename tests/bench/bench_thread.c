@@ -96,6 +96,41 @@ static int clone_join(void)
 	return 1;
 }
 
+/*
+ * Where a raw thread's cycles go (an info line, medians of REPS x TC_N): the
+ * creation call (suspended), resume + run + exit + the wait that sees it
+ * end, and the close that frees the thread object.
+ */
+static void clone_split(void)
+{
+	unsigned long long c[REPS], r[REPS], x[REPS];
+	for (int rep = 0; rep < REPS; rep++) {
+		unsigned long long sc = 0, sr = 0, sx = 0;
+		for (int i = 0; i < TC_N; i++) {
+			struct abi_create_thread a;
+			memset(&a, 0, sizeof a);
+			a.start = (unsigned long long)bench_raw_thread;
+			a.stack_reserve = TC_STACK;
+			a.stack_commit = PAGE;
+			a.flags = ABI_THREAD_CREATE_SUSPENDED;
+			HANDLE h = NULL;
+			unsigned long long t0 = rdtsc_s();
+			if (raw_syscall(SYS_NtCreateThread, -1, (long long)&a, (long long)&h) != 0)
+				return;
+			unsigned long long t1 = rdtsc_s();
+			raw_syscall(SYS_NtResumeThread, (long long)h, 0, 0);
+			raw_syscall(SYS_NtWaitForSingleObject, (long long)h, 0, 0);
+			unsigned long long t2 = rdtsc_s();
+			raw_syscall(SYS_NtClose, (long long)h, 0, 0);
+			unsigned long long t3 = rdtsc_s();
+			sc += t1 - t0, sr += t2 - t1, sx += t3 - t2;
+		}
+		c[rep] = sc / TC_N, r[rep] = sr / TC_N, x[rep] = sx / TC_N;
+	}
+	printf("info thread_clone_join_1cpu split: create (suspended) %llu, resume+run+exit+wait %llu, close %llu cycles\n",
+	       median(c, REPS), median(r, REPS), median(x, REPS));
+}
+
 static void bench_create(const char *name, int (*one)(void))
 {
 	unsigned long long v[REPS];
@@ -237,6 +272,7 @@ void bench_threads(void)
 	bench_locks();
 	bench_create("thread_create_join_1cpu", create_join);
 	bench_create("thread_clone_join_1cpu", clone_join);
+	clone_split();
 	printf("info thread_create_join_1cpu one CPU: the new thread runs on the creator's CPU\n");
 	if (find_address_waits())
 		bench_pingpong("thread_switch_pingpong_samecpu_1cpu", pp_partner, pp_round);
