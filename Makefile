@@ -85,11 +85,10 @@ $(B)/demo/tour.exe: $(TOUR_SRC) $(wildcard tests/demo/*.h) $(B)/lib/libmmtools.a
 # The benchmark program `make bench` runs after the in-kernel bench_* tests.
 # With bench_child.exe (process start) and dll_bench_image.dll (image mapping).
 BENCH_MODULES := $(B)/bench/bench.exe $(B)/bench/bench_child.exe $(B)/bench/dll_bench_image.dll
-$(B)/bench/bench.exe: tests/bench/bench.c tests/bench/bench_process.c tests/bench/bench_thread.c tests/bench/bench.h \
-		$(B)/lib/libmmtools.a
+BENCH_SRC := tests/bench/bench.c tests/bench/bench_process.c tests/bench/bench_files.c tests/bench/bench_thread.c
+$(B)/bench/bench.exe: $(BENCH_SRC) tests/bench/bench.h $(B)/lib/libmmtools.a
 	@mkdir -p $(dir $@)
-	$(UCC) $(UCFLAGS) -MF $(B)/bench/bench.d -o $@ tests/bench/bench.c tests/bench/bench_process.c \
-		tests/bench/bench_thread.c $(PROG_LIBS)
+	$(UCC) $(UCFLAGS) -MF $(B)/bench/bench.d -o $@ $(BENCH_SRC) $(PROG_LIBS)
 $(B)/bench/%.exe: tests/bench/%.c $(B)/lib/libmmtools.a
 	@mkdir -p $(dir $@)
 	$(UCC) $(UCFLAGS) -o $@ $< $(PROG_LIBS)
@@ -225,11 +224,17 @@ $(B)/test.iso: $(ISO_DEPS) $(B)/demo/tour.exe $(USER_TEST_PROGS) $(USER_TEST_DLL
 	tools/mkiso.sh $@ $(B)/kernel.elf "test=all" $(DLL_FILES) $(B)/demo/tour.exe $(USER_TEST_PROGS) $(USER_TEST_DLLS) \
 		$(BAD_IMAGES)
 
+# The 512M boot's C: goes through QEMU's blkdebug (tools/ioerr-disk.sh): reads and writes of one
+# page each of two files in C:\IOERR fail, which files_ioerr.exe checks (its "checked" line must be there).
 kernel-test: $(B)/test.iso
-	-@tools/mkdisk.sh $(B)/test-disk.img $(DISK_SIZE); \
-	 DISK_IMG=$(B)/test-disk.img TIMEOUT=$(TEST_TIMEOUT) tools/qemu-run.sh $(B)/test.iso $(B)/test.log quiet; \
+	-@tools/ioerr-disk.sh $(B)/test-disk.img $(B)/ioerr.conf $(DISK_SIZE); \
+	 DISK_DRIVE=file=blkdebug:$(B)/ioerr.conf:$(B)/test-disk.img,format=raw,cache=writeback \
+	 TIMEOUT=$(TEST_TIMEOUT) tools/qemu-run.sh $(B)/test.iso $(B)/test.log quiet; \
 	 tr -d '\r' < $(B)/test.log | grep -E '^(ktest|utest): (PASS|FAIL|[0-9])|PANIC|EXCEPTION' || true; \
-	 tools/fsck-disk.sh $(B)/test-disk.img test-disk.img > $(B)/fsck.log; cat $(B)/fsck.log
+	 tools/fsck-disk.sh $(B)/test-disk.img test-disk.img > $(B)/fsck.log; \
+	 tr -d '\r' < $(B)/test.log | grep -q '^files_ioerr: checked' || \
+	   echo 'fsck: FAIL files_ioerr.exe did not check the error-injection disk' >> $(B)/fsck.log; \
+	 cat $(B)/fsck.log
 
 # The same kernel on a small machine (-m 64M): the in-kernel tests and every user
 # program but ww_write_watch (it commits 64 MiB at once); log in $(B)/test64.log.
@@ -237,21 +242,33 @@ TEST64_PROGS := $(filter-out $(B)/user/ww_write_watch.exe,$(USER_TEST_PROGS))
 $(B)/test64.iso: $(ISO_DEPS) $(TEST64_PROGS) $(USER_TEST_DLLS) $(BAD_IMAGES_STAMP)
 	tools/mkiso.sh $@ $(B)/kernel.elf "test=all" $(DLL_FILES) $(TEST64_PROGS) $(USER_TEST_DLLS) $(BAD_IMAGES)
 
-kernel-test64: $(B)/test64.iso
-	-@tools/mkdisk.sh $(B)/test64-disk.img $(DISK_SIZE); \
+# The power-cut test (tools/powercut.sh): files_powercut.exe writes and flushes files on a fresh
+# test64-disk.img, QEMU is killed during unflushed work, fsck.fat -n checks the image; then the
+# 64M boot runs on that image and files_powercut.exe reads every flushed file back.
+$(B)/powercut/cmdline.txt:
+	@mkdir -p $(dir $@)
+	echo 'files_powercut.exe write' > $@
+$(B)/powercut.iso: $(ISO_DEPS) $(B)/user/files_powercut.exe $(B)/powercut/cmdline.txt
+	tools/mkiso.sh $@ $(B)/kernel.elf "run=files_powercut.exe" $(DLL_FILES) $(B)/user/files_powercut.exe \
+		$(B)/powercut/cmdline.txt
+
+kernel-test64: $(B)/test64.iso $(B)/powercut.iso
+	-@DISK_SIZE=$(DISK_SIZE) tools/powercut.sh $(B)/powercut.iso $(B)/test64-disk.img $(B)/powercut-boot.log \
+		> $(B)/powercut.log; cat $(B)/powercut.log; \
 	 DISK_IMG=$(B)/test64-disk.img QEMU_MEM=64M TIMEOUT=$(TEST_TIMEOUT) tools/qemu-run.sh $(B)/test64.iso $(B)/test64.log quiet; \
 	 tr -d '\r' < $(B)/test64.log | grep -E '^(ktest|utest): (PASS|FAIL|[0-9])|PANIC|EXCEPTION' | sed 's/^/[64M] /' || true; \
 	 tools/fsck-disk.sh $(B)/test64-disk.img test64-disk.img > $(B)/fsck64.log; cat $(B)/fsck64.log
 
 TEST_TIMEOUT ?= 300
 test: setup
-	@$(MAKE) $(B)/test.iso $(B)/test64.iso $(HOST_TOOLS) $(PAGEFILE_IMG)
+	@$(MAKE) $(B)/test.iso $(B)/test64.iso $(B)/powercut.iso $(HOST_TOOLS) $(PAGEFILE_IMG)
 	@$(MAKE) host-test
 	@$(MAKE) kernel-test
 	@$(MAKE) kernel-test64
 	@$(MAKE) svg-test
 	@tools/summarize.sh $(B)/host.log:host $(B)/test.log:ktest $(B)/test.log:utest \
-		$(B)/test64.log:ktest $(B)/test64.log:utest $(B)/svg.log:svg $(B)/fsck.log:fsck $(B)/fsck64.log:fsck
+		$(B)/test64.log:ktest $(B)/test64.log:utest $(B)/svg.log:svg $(B)/fsck.log:fsck $(B)/fsck64.log:fsck \
+		$(B)/powercut.log:powercut
 
 # The SVG pictures of the vmmap_info dump in test.log, checked (no extra boot).
 svg-test: $(HOST_TOOLS)
@@ -264,7 +281,7 @@ $(B)/bench.iso: $(ISO_DEPS) $(BENCH_MODULES)
 
 # Benchmarks use their own build without the debug checks (poisoning).
 bench: setup
-	@$(MAKE) B=build/bench MM_DEBUG=0 UBSAN=0 bench-run
+	@$(MAKE) B=build/bench MM_DEBUG=0 UBSAN=0 DISK_SIZE=1G bench-run
 
 bench-run: $(B)/bench.iso $(PAGEFILE_IMG) disk-image
 	@for cpu in max max,erms=off,pku=off; do \
@@ -275,6 +292,12 @@ bench-run: $(B)/bench.iso $(PAGEFILE_IMG) disk-image
 	  if [ -f $$anchor ]; then \
 	    echo; echo "ours vs Linux, -cpu $$cpu ($$anchor):"; echo; \
 	    tools/bench-compare.sh $(B)/bench-$$cpu.log $$anchor; echo; \
+	  fi; \
+	  files=../shared/peer/linux-bench-files/data/linux-6.1-files-icount-$$([ $$cpu = max ] && echo max || echo neutral).tsv; \
+	  if [ -f $$files ]; then \
+	    awk '{ print "bench", $$1, $$2, $$3 }' $$files > $(B)/files-anchor-$$cpu.txt; \
+	    echo "files, ours vs Linux, -cpu $$cpu ($$files):"; echo; \
+	    tools/bench-compare.sh $(B)/bench-$$cpu.log $(B)/files-anchor-$$cpu.txt; echo; \
 	  fi; \
 	done
 

@@ -198,6 +198,7 @@ static void file_destroy(struct kobject *o)
 		} else
 			pp = &l->next;
 	}
+	wq_wake_all(&n->lock_wq);	/* its locks are gone */
 	share_add(n, f->access, f->share, -1);
 	if (f->delete_on_close)
 		file_mark_delete(n, true);
@@ -239,6 +240,7 @@ ntstatus_t file_open(const uint16_t *path, uint32_t len, uint32_t access, uint32
 		     uint32_t options, uint32_t attributes, struct file_obj **out, uint64_t *info)
 {
 	const uint32_t known = ABI_FILE_DIRECTORY_FILE | ABI_FILE_WRITE_THROUGH | ABI_FILE_SEQUENTIAL_ONLY |
+			       ABI_FILE_NO_INTERMEDIATE_BUFFERING |
 			       ABI_FILE_SYNCHRONOUS_IO_ALERT | ABI_FILE_SYNCHRONOUS_IO_NONALERT |
 			       ABI_FILE_NON_DIRECTORY_FILE | ABI_FILE_RANDOM_ACCESS | ABI_FILE_DELETE_ON_CLOSE;
 	bool want_dir = options & ABI_FILE_DIRECTORY_FILE, no_dir = options & ABI_FILE_NON_DIRECTORY_FILE;
@@ -340,6 +342,13 @@ out:
 		share_add(n, access, share, 1);
 		if (*info == ABI_FILE_CREATED && (options & ABI_FILE_WRITE_THROUGH))
 			st = fat_node_flush(n);
+		/*
+		 * An uncached open of a file no other handle holds: its cached data is
+		 * written and purged (best effort: pages that cannot be written stay).
+		 */
+		if (!st && (options & ABI_FILE_NO_INTERMEDIATE_BUFFERING) && n->refs == 1 && !fat_node_is_dir(n) &&
+		    !fat_node_flush(n))
+			pagecache_drop(&n->pc, false);
 	}
 	kfree(p);
 	kfree(ff);
@@ -374,13 +383,18 @@ ntstatus_t file_lock(struct file_obj *f, int64_t off, int64_t len, uint32_t flag
 	bool excl = flags & ABI_LOCKFILE_EXCLUSIVE_LOCK;
 	for (struct file_lock *l = f->node->locks; l; l = l->next)
 		if (overlap(l->off, l->len, (uint64_t)off, (uint64_t)len) && (excl || (l->excl && l->owner != f)))
-			return STATUS_LOCK_NOT_GRANTED;	/* waiting is not implemented */
+			return STATUS_LOCK_NOT_GRANTED;	/* the caller waits unless told not to (file_lock_wait) */
 	struct file_lock *l = kmalloc(sizeof(*l));
 	if (!l)
 		return STATUS_NO_MEMORY;
 	*l = (struct file_lock){ (uint64_t)off, (uint64_t)len, excl, f, f->node->locks };
 	f->node->locks = l;
 	return STATUS_SUCCESS;
+}
+
+void file_lock_wait(struct file_obj *f)
+{
+	wq_sleep(&f->node->lock_wq);
 }
 
 ntstatus_t file_unlock(struct file_obj *f, int64_t off, int64_t len)
@@ -393,6 +407,7 @@ ntstatus_t file_unlock(struct file_obj *f, int64_t off, int64_t len)
 			if (l->owner == f && l->off == (uint64_t)off && l->len == (uint64_t)len && l->excl == (pass == 0)) {
 				*pp = l->next;
 				kfree(l);
+				wq_wake_all(&f->node->lock_wq);	/* waiters recheck their range */
 				return STATUS_SUCCESS;
 			}
 		}
@@ -400,6 +415,12 @@ ntstatus_t file_unlock(struct file_obj *f, int64_t off, int64_t len)
 }
 
 /* ---- data ---- */
+
+/* Uncached handles (FILE_NO_INTERMEDIATE_BUFFERING) transfer whole sectors from sector-aligned buffers. */
+static bool uncached_aligned(const struct file_obj *f, uint64_t off, uint64_t ubuf, uint32_t len)
+{
+	return !(f->options & ABI_FILE_NO_INTERMEDIATE_BUFFERING) || !((off | ubuf | len) % 512);
+}
 
 ntstatus_t file_read(struct file_obj *f, uint64_t ubuf, uint32_t len, int64_t offset, uint32_t *done)
 {
@@ -412,6 +433,8 @@ ntstatus_t file_read(struct file_obj *f, uint64_t ubuf, uint32_t len, int64_t of
 	if (offset != ABI_FILE_USE_FILE_POINTER && offset < 0)
 		return STATUS_INVALID_PARAMETER;
 	uint64_t off = offset == ABI_FILE_USE_FILE_POINTER ? f->pos : (uint64_t)offset;
+	if (!uncached_aligned(f, off, ubuf, len))
+		return STATUS_INVALID_PARAMETER;
 	if (!len)
 		return STATUS_SUCCESS;
 	if (off >= n->size)
@@ -442,6 +465,8 @@ ntstatus_t file_write(struct file_obj *f, uint64_t ubuf, uint32_t len, int64_t o
 													 : (uint64_t)offset;
 	if (!(f->access & FA_WRITE_DATA))
 		off = n->size;	/* append-only handle */
+	if (!uncached_aligned(f, off, ubuf, len))
+		return STATUS_INVALID_PARAMETER;
 	if (!len)
 		return STATUS_SUCCESS;
 	if (off + len > FAT_FILE_MAX)
@@ -466,8 +491,8 @@ ntstatus_t file_write(struct file_obj *f, uint64_t ubuf, uint32_t len, int64_t o
 	n->mtime = clock_now();
 	n->attr |= FAT_ATTR_ARCHIVE;
 	n->meta_dirty = true;
-	if (f->options & ABI_FILE_WRITE_THROUGH)
-		st = fat_node_flush(n);
+	if (f->options & ABI_FILE_WRITE_THROUGH)	/* this write's pages and the metadata */
+		st = fat_node_flush_range(n, off / PAGE_SIZE, (off + len - 1) / PAGE_SIZE);
 	return st;
 }
 

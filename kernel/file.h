@@ -67,6 +67,8 @@ ntstatus_t file_read(struct file_obj *f, uint64_t ubuf, uint32_t len, int64_t of
 ntstatus_t file_write(struct file_obj *f, uint64_t ubuf, uint32_t len, int64_t offset, uint32_t *done);
 ntstatus_t file_lock(struct file_obj *f, int64_t off, int64_t len, uint32_t flags);
 ntstatus_t file_unlock(struct file_obj *f, int64_t off, int64_t len);
+/* Sleep until a lock of f's file goes (an unlock or a close); the caller then tries again. */
+void file_lock_wait(struct file_obj *f);
 /* Delete the node (NtDeleteFile, FileDispositionInformation): checks, then pending until the last close. */
 ntstatus_t file_mark_delete(struct fat_node *n, bool by_handle);
 /* Rename the node to path (FileRenameInformation). */

@@ -391,11 +391,25 @@ ntstatus_t sys_flush_buffers_file(struct trap_frame *tf)
 	return done_iosb(tf->rsi, fat_node_flush(f->node), 0);
 }
 
+/*
+ * NtLockFile: without ABI_LOCKFILE_FAIL_IMMEDIATELY a conflict sleeps on the
+ * file's lock queue until an unlock or a close, then looks the handle up
+ * again (no reference is held while asleep: a thread killed there leaks
+ * nothing; a handle closed meanwhile is STATUS_INVALID_HANDLE).
+ */
 ntstatus_t sys_lock_file(struct trap_frame *tf)
 {
-	struct file_obj *f;
-	ntstatus_t st = get_file(tf->rdi, &f);
-	return st ? st : file_lock(f, (int64_t)tf->rsi, (int64_t)tf->rdx, (uint32_t)tf->r10);
+	uint32_t flags = (uint32_t)tf->r10;
+	for (;;) {
+		struct file_obj *f;
+		ntstatus_t st = get_file(tf->rdi, &f);
+		if (st)
+			return st;
+		st = file_lock(f, (int64_t)tf->rsi, (int64_t)tf->rdx, flags);
+		if (st != STATUS_LOCK_NOT_GRANTED || (flags & ABI_LOCKFILE_FAIL_IMMEDIATELY))
+			return st;
+		file_lock_wait(f);
+	}
 }
 
 ntstatus_t sys_unlock_file(struct trap_frame *tf)

@@ -6,12 +6,13 @@
 #include "frame.h"
 #include "kheap.h"
 #include "phys.h"
+#include "kernel/time.h"
 #include "kernel/uaccess.h"
 
 #include <stddef.h>
 #include <string.h>
 
-#define HASH_BITS 12
+#define HASH_BITS 14	/* 16384 chains (128 KiB): a 64 MiB file is one page per chain */
 #define MISS_MAX  PC_READAHEAD_MAX
 
 static struct pc_page *hash[1u << HASH_BITS];
@@ -157,21 +158,36 @@ static struct pc_page *get_page(struct pc_file *f, uint64_t index, uint64_t last
 		return NULL;
 	}
 	*st = f->io(f, idx, phys, n, false);
+	if (*st && n > 1) {
+		/* A failed read-ahead must not fail a good page: the page alone again. */
+		for (unsigned k = 1; k < n; k++)
+			page_free(pg[k]);
+		f->ra_window = 0;
+		n = 1;
+		*st = f->io(f, idx, phys, 1, false);
+	}
 	if (*st) {
 		for (unsigned k = 0; k < n; k++)
-			page_free(pg[k]);
+			page_free(pg[k]);	/* nothing of a failed read stays cached */
 		return NULL;
 	}
 	return pg[0];
 }
 
-/* Touch every page of [u, u+len) for reading or writing (commits demand-zero pages, runs guard pages). */
+/*
+ * Touch every page of [u, u+len) for reading or writing (commits demand-zero
+ * pages, runs guard pages).  A range inside one page needs no probe: the
+ * checked copy of one page faults on its first access or not at all, so it
+ * copies everything or nothing (this saves two checked copies per 4 KiB call).
+ */
 bool pagecache_probe_user(uint64_t u, uint64_t len, bool write)
 {
 	if (!len)
 		return true;
 	if (!user_range_ok(u, len))
 		return false;
+	if ((u & ~(PAGE_SIZE - 1)) == ((u + len - 1) & ~(PAGE_SIZE - 1)))
+		return true;
 	for (uint64_t a = u & ~(PAGE_SIZE - 1); a < u + len; a += PAGE_SIZE) {
 		uint64_t at = a < u ? u : a;
 		uint8_t b;
@@ -343,21 +359,27 @@ static ntstatus_t write_sorted(struct pc_page **a, size_t n)
 	return first_err;
 }
 
-ntstatus_t pagecache_flush(struct pc_file *f)
+ntstatus_t pagecache_flush_range(struct pc_file *f, uint64_t first, uint64_t last)
 {
-	while (f->ndirty) {
+	for (;;) {
 		/* In chunks of a page of pointers: a large file needs no large allocation. */
 		struct pc_page *buf[512];
 		size_t n = 0;
-		for (struct pc_page *p = f->pages; p && n < 512; p = p->fnext)
-			if (p->dirty)
+		for (struct pc_page *p = f->pages; p && n < 512 && f->ndirty; p = p->fnext)
+			if (p->dirty && p->index >= first && p->index <= last)
 				buf[n++] = p;
+		if (!n)
+			return STATUS_SUCCESS;
 		sort_pages(buf, n);
 		ntstatus_t st = write_sorted(buf, n);
 		if (st)
 			return st;
 	}
-	return STATUS_SUCCESS;
+}
+
+ntstatus_t pagecache_flush(struct pc_file *f)
+{
+	return pagecache_flush_range(f, 0, UINT64_MAX);
 }
 
 void pagecache_truncate(struct pc_file *f, uint64_t size)
@@ -426,6 +448,38 @@ uint64_t pagecache_evict(uint64_t want)
 			}
 	}
 	return freed;
+}
+
+uint64_t pagecache_write_some(uint64_t max)
+{
+	struct pc_page *buf[PC_WRITER_BATCH];
+	if (max > PC_WRITER_BATCH)
+		max = PC_WRITER_BATCH;
+	size_t n = 0;
+	/* Oldest first: from the clock's hand, where the longest-cached pages are. */
+	struct pc_page *p = hand;
+	for (uint64_t k = 0; p && k < total && n < max && n < dirty_total; k++, p = p->cnext)
+		if (p->dirty)
+			buf[n++] = p;
+	if (!n)
+		return 0;
+	sort_pages(buf, n);
+	write_sorted(buf, n);	/* a page that fails stays dirty; the next round tries again */
+	uint64_t written = 0;
+	for (size_t i = 0; i < n; i++)
+		written += !buf[i]->dirty;
+	return written;
+}
+
+uint64_t pagecache_writer_tick(void)
+{
+	static uint64_t last_ms;
+	uint64_t now = time_ms();
+	if (!dirty_total || now - last_ms < PC_WRITER_PERIOD_MS)
+		return 0;
+	last_ms = now;
+	uint64_t want = dirty_total / 8;	/* as Windows' lazy writer: an eighth a second, at least a batch */
+	return pagecache_write_some(want < PC_WRITE_BATCH ? PC_WRITE_BATCH : want);
 }
 
 uint64_t pagecache_pages(void)

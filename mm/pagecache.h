@@ -76,6 +76,8 @@ ntstatus_t pagecache_write_k(struct pc_file *f, uint64_t old_size, uint64_t off,
 
 /* Write every dirty page of the file (batches of contiguous pages, ascending). */
 ntstatus_t pagecache_flush(struct pc_file *f);
+/* Write the file's dirty pages with index in [first, last] (write-through writes). */
+ntstatus_t pagecache_flush_range(struct pc_file *f, uint64_t first, uint64_t last);
 
 /* The file now ends at size: pages past it go unwritten, the page holding it is zeroed past it. */
 void pagecache_truncate(struct pc_file *f, uint64_t size);
@@ -93,6 +95,23 @@ int pagecache_state(struct pc_file *f, uint64_t index);
  * number of frames freed.
  */
 uint64_t pagecache_evict(uint64_t want);
+
+/*
+ * The periodic writer ("written back by the memory manager"): at most once
+ * per PC_WRITER_PERIOD_MS, write an eighth of the dirty pages (at least
+ * PC_WRITE_BATCH, at most PC_WRITER_BATCH), oldest first, sorted and batched
+ * per file so the file system merges contiguous ones.  Data only: entries,
+ * FAT and FSInfo reach the disk at flush, close and idle, after their data,
+ * so a power cut leaves the old size, never a size over unwritten data.
+ * Does disk I/O: call it where a thread may block - the scheduler's idle
+ * loop - never from an interrupt handler or under a spinlock.  Returns the
+ * pages written.
+ */
+#define PC_WRITER_PERIOD_MS 1000
+#define PC_WRITER_BATCH     512
+uint64_t pagecache_writer_tick(void);
+/* Write up to max (<= PC_WRITER_BATCH) dirty pages, oldest first, now; the pages written. */
+uint64_t pagecache_write_some(uint64_t max);
 
 /* Pages cached, and of those dirty, over all files. */
 uint64_t pagecache_pages(void);

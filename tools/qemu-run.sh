@@ -11,7 +11,10 @@
 #      QEMU_EXTRA (more QEMU arguments), PAGEFILE_IMG (a raw image attached as the
 #      pagefile: a legacy-interface virtio-blk PCI disk, serial "pagefile"; unset or empty:
 #      no disk), DISK_IMG (a raw FAT32 image attached as C:, a second virtio-blk disk,
-#      serial "cdrive"; unset or empty: no C: drive).
+#      serial "cdrive"; unset or empty: no C: drive), DISK_DRIVE (instead of DISK_IMG: the
+#      -drive argument of the C: disk without its id, e.g. a blkdebug chain), CUT_AT (a
+#      power cut: when a line of LOG contains this text, QEMU is killed with SIGKILL - no
+#      shutdown, no flush - and the exit status is 0; QEMU stopping before is 125).
 #
 # Time limit: the kernel gets TIMEOUT less a margin for booting (the fw_cfg
 # file opt/winmm/timeout); when that passes it prints "timeout: process N
@@ -41,7 +44,10 @@ if [ -n "${PAGEFILE_IMG:-}" ]; then
 	args+=(-drive "file=$PAGEFILE_IMG,if=none,id=pagefile,format=raw,cache=unsafe"
 	       -device virtio-blk-pci,drive=pagefile,serial=pagefile,disable-legacy=off,disable-modern=on)
 fi
-if [ -n "${DISK_IMG:-}" ]; then
+if [ -n "${DISK_DRIVE:-}" ]; then
+	args+=(-drive "$DISK_DRIVE,if=none,id=cdrive"
+	       -device virtio-blk-pci,drive=cdrive,serial=cdrive,disable-legacy=off,disable-modern=on)
+elif [ -n "${DISK_IMG:-}" ]; then
 	args+=(-drive "file=$DISK_IMG,if=none,id=cdrive,format=raw,cache=writeback"
 	       -device virtio-blk-pci,drive=cdrive,serial=cdrive,disable-legacy=off,disable-modern=on)
 fi
@@ -53,6 +59,29 @@ quiet)   args+=(-serial "file:$log") ;;
 esac
 # shellcheck disable=SC2206
 extra=(${QEMU_EXTRA:-})
+if [ -n "${CUT_AT:-}" ]; then
+	[ "$mode" = console ] && { echo "qemu-run: CUT_AT needs MODE quiet or prog" >&2; exit 2; }
+	qemu-system-x86_64 "${args[@]}" "${extra[@]}" < /dev/null &
+	qpid=$!
+	end=$((SECONDS + timeout_s))
+	while kill -0 "$qpid" 2>/dev/null; do
+		if tr -d '\r' < "$log" | grep -qF -- "$CUT_AT"; then
+			kill -KILL "$qpid"
+			wait "$qpid" 2>/dev/null
+			echo "qemu-run: power cut (QEMU killed) after \"$CUT_AT\"" >&2
+			exit 0
+		fi
+		if [ "$SECONDS" -ge "$end" ]; then
+			kill -KILL "$qpid"
+			wait "$qpid" 2>/dev/null
+			echo "qemu-run: no \"$CUT_AT\" within ${timeout_s}s; log: $log" >&2
+			exit 124
+		fi
+		sleep 0.1
+	done
+	echo "qemu-run: the machine stopped before \"$CUT_AT\"; log: $log" >&2
+	exit 125
+fi
 if [ "$mode" = console ]; then
 	timeout -k 5 "$timeout_s" qemu-system-x86_64 "${args[@]}" "${extra[@]}" < /dev/null | tee "$log"
 	rc=${PIPESTATUS[0]}

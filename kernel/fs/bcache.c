@@ -170,7 +170,7 @@ ntstatus_t bcache_flush(struct fat_vol *v)
 		uint32_t copies = i < n && d[i]->fat ? v->nfats : 1;
 		if (i == n || k + copies > VBLK_BATCH) {
 			if (k && v->io(v, ops, k, true))
-				st = STATUS_DEVICE_DATA_ERROR;
+				st = STATUS_IO_DEVICE_ERROR;
 			else
 				for (unsigned j = first; j < i; j++)
 					d[j]->dirty = false;

@@ -17,6 +17,7 @@
 #include "drivers/virtio_blk.h"
 #include "mm/pagecache.h"
 #include "mm/winvm.h"
+#include "kernel/wait.h"
 
 #define FAT_ATTR_READONLY  0x01
 #define FAT_ATTR_HIDDEN    0x02
@@ -42,7 +43,8 @@
 #define STATUS_SHARING_VIOLATION      ((ntstatus_t)0xC0000043)
 #define STATUS_DELETE_PENDING         ((ntstatus_t)0xC0000056)
 #define STATUS_DISK_FULL              ((ntstatus_t)0xC000007F)
-#define STATUS_DEVICE_DATA_ERROR      ((ntstatus_t)0xC000009C)
+#define STATUS_DEVICE_DATA_ERROR      ((ntstatus_t)0xC000009C)	/* a read failed (ERROR_CRC) */
+#define STATUS_IO_DEVICE_ERROR        ((ntstatus_t)0xC0000185)	/* a write failed (ERROR_IO_DEVICE) */
 #define STATUS_FILE_IS_A_DIRECTORY    ((ntstatus_t)0xC00000BA)
 #define STATUS_NOT_A_DIRECTORY        ((ntstatus_t)0xC0000103)
 #define STATUS_DIRECTORY_NOT_EMPTY    ((ntstatus_t)0xC0000101)
@@ -248,6 +250,7 @@ struct fat_node {
 	uint32_t n_read, n_write, n_delete;	/* opens holding each access */
 	uint32_t s_read, s_write, s_delete;	/* opens sharing each */
 	struct file_lock *locks;
+	struct wait_queue lock_wq;		/* LockFileEx calls waiting for a range (kernel/file.c) */
 	struct fat_node *next;		/* open nodes */
 };
 static inline bool fat_node_is_dir(const struct fat_node *n)
@@ -263,6 +266,8 @@ void fat_node_put(struct fat_node *n);
 ntstatus_t fat_node_resize(struct fat_node *n, uint64_t size);
 /* Write the node's dirty pages, the gap up to its size, its entry, the FAT and FSInfo. */
 ntstatus_t fat_node_flush(struct fat_node *n);
+/* The same for the dirty pages with index in [first, last] only (the gap past vdl stays unless last is UINT64_MAX). */
+ntstatus_t fat_node_flush_range(struct fat_node *n, uint64_t first, uint64_t last);
 /* Rewrite the entry from the node. */
 ntstatus_t fat_node_write_entry(struct fat_node *n);
 /* Remove the file: its entry and clusters (no open references besides the caller's). */

@@ -126,7 +126,7 @@ struct opbuf {
 static void ob_flush(struct opbuf *b)
 {
 	if (b->n && b->v->io(b->v, b->ops, b->n, b->write))
-		b->st = STATUS_DEVICE_DATA_ERROR;
+		b->st = b->write ? STATUS_IO_DEVICE_ERROR : STATUS_DEVICE_DATA_ERROR;
 	b->n = 0;
 }
 
@@ -184,7 +184,7 @@ static ntstatus_t zero_range(struct fat_node *n, uint64_t from, uint64_t to)
 				return STATUS_DEVICE_DATA_ERROR;
 			memset((uint8_t *)phys_to_virt(v->tmp_phys) + from % 512, 0, 512 - from % 512);
 			if (v->io(v, &op, 1, true))
-				return STATUS_DEVICE_DATA_ERROR;
+				return STATUS_IO_DEVICE_ERROR;
 		}
 		from = sec_start + 512;
 	}
@@ -386,10 +386,15 @@ ntstatus_t fat_node_resize(struct fat_node *n, uint64_t size)
 
 ntstatus_t fat_node_flush(struct fat_node *n)
 {
+	return fat_node_flush_range(n, 0, UINT64_MAX);
+}
+
+ntstatus_t fat_node_flush_range(struct fat_node *n, uint64_t first, uint64_t last)
+{
 	ntstatus_t st = STATUS_SUCCESS;
 	if (!fat_node_is_dir(n)) {
-		st = pagecache_flush(&n->pc);
-		if (!st && n->vdl < n->size) {
+		st = pagecache_flush_range(&n->pc, first, last);
+		if (!st && n->vdl < n->size && last == UINT64_MAX) {
 			st = zero_range(n, n->vdl, n->size);
 			if (!st)
 				n->vdl = n->size;

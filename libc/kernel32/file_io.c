@@ -60,6 +60,8 @@ HANDLE WINAPI CreateFileW(LPCWSTR lpFileName, DWORD dwDesiredAccess, DWORD dwSha
 	}
 	if (dwFlagsAndAttributes & FILE_FLAG_WRITE_THROUGH)
 		options |= FILE_WRITE_THROUGH;
+	if (dwFlagsAndAttributes & FILE_FLAG_NO_BUFFERING)
+		options |= FILE_NO_INTERMEDIATE_BUFFERING;
 	if (dwFlagsAndAttributes & FILE_FLAG_SEQUENTIAL_SCAN)
 		options |= FILE_SEQUENTIAL_ONLY;
 	if (dwFlagsAndAttributes & FILE_FLAG_RANDOM_ACCESS)
@@ -366,11 +368,11 @@ DWORD k32_file_type(HANDLE h)
 }
 
 /* One lock call: exclusive or shared, never waiting. */
-static BOOL lock(HANDLE h, ULONGLONG off, ULONGLONG len, BOOL exclusive)
+static BOOL lock(HANDLE h, ULONGLONG off, ULONGLONG len, BOOL exclusive, BOOL fail_immediately)
 {
 	IO_STATUS_BLOCK io;
 	LARGE_INTEGER o = { .QuadPart = (LONGLONG)off }, l = { .QuadPart = (LONGLONG)len };
-	return k32_nt_ok(NtLockFile(h, NULL, NULL, NULL, &io, &o, &l, 0, TRUE, (BOOLEAN)exclusive));
+	return k32_nt_ok(NtLockFile(h, NULL, NULL, NULL, &io, &o, &l, 0, (BOOLEAN)fail_immediately, (BOOLEAN)exclusive));
 }
 
 static BOOL unlock(HANDLE h, ULONGLONG off, ULONGLONG len)
@@ -387,7 +389,7 @@ BOOL WINAPI LockFile(HANDLE hFile, DWORD dwFileOffsetLow, DWORD dwFileOffsetHigh
 		     DWORD nNumberOfBytesToLockHigh)
 {
 	return lock(hFile, QWORD(dwFileOffsetLow, dwFileOffsetHigh),
-		    QWORD(nNumberOfBytesToLockLow, nNumberOfBytesToLockHigh), TRUE);
+		    QWORD(nNumberOfBytesToLockLow, nNumberOfBytesToLockHigh), TRUE, TRUE);	/* never waits */
 }
 
 BOOL WINAPI UnlockFile(HANDLE hFile, DWORD dwFileOffsetLow, DWORD dwFileOffsetHigh, DWORD nNumberOfBytesToUnlockLow,
@@ -399,8 +401,8 @@ BOOL WINAPI UnlockFile(HANDLE hFile, DWORD dwFileOffsetLow, DWORD dwFileOffsetHi
 
 /*
  * LockFileEx: LOCKFILE_EXCLUSIVE_LOCK or shared, at lpOverlapped's offset.
- * Waiting is not implemented: without LOCKFILE_FAIL_IMMEDIATELY a conflict
- * fails the same way (ERROR_LOCK_VIOLATION).
+ * Without LOCKFILE_FAIL_IMMEDIATELY a conflict waits (synchronous handles)
+ * until another handle unlocks the range or is closed.
  */
 BOOL WINAPI LockFileEx(HANDLE hFile, DWORD dwFlags, DWORD dwReserved, DWORD nNumberOfBytesToLockLow,
 		       DWORD nNumberOfBytesToLockHigh, LPOVERLAPPED lpOverlapped)
@@ -410,7 +412,8 @@ BOOL WINAPI LockFileEx(HANDLE hFile, DWORD dwFlags, DWORD dwReserved, DWORD nNum
 		return FALSE;
 	}
 	BOOL ok = lock(hFile, QWORD(lpOverlapped->Offset, lpOverlapped->OffsetHigh),
-		       QWORD(nNumberOfBytesToLockLow, nNumberOfBytesToLockHigh), dwFlags & LOCKFILE_EXCLUSIVE_LOCK);
+		       QWORD(nNumberOfBytesToLockLow, nNumberOfBytesToLockHigh), dwFlags & LOCKFILE_EXCLUSIVE_LOCK,
+		       dwFlags & LOCKFILE_FAIL_IMMEDIATELY);
 	lpOverlapped->Internal = ok ? 0 : STATUS_LOCK_NOT_GRANTED;
 	return ok;
 }

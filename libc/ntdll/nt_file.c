@@ -143,8 +143,9 @@ NTSTATUS NTAPI NtFlushBuffersFile(HANDLE FileHandle, PIO_STATUS_BLOCK IoStatusBl
 }
 
 /*
- * NtLockFile: a byte-range lock owned by the handle's file object; never
- * waits (a conflict is STATUS_LOCK_NOT_GRANTED even without FailImmediately).
+ * NtLockFile: a byte-range lock owned by the handle's file object; without
+ * FailImmediately a conflict waits until the range is free (an unlock or a
+ * close), with it it is STATUS_LOCK_NOT_GRANTED.
  */
 NTSTATUS NTAPI NtLockFile(HANDLE FileHandle, HANDLE Event, PIO_APC_ROUTINE ApcRoutine, PVOID ApcContext,
 			  PIO_STATUS_BLOCK IoStatusBlock, PLARGE_INTEGER ByteOffset, PLARGE_INTEGER Length, ULONG Key,

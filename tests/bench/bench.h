@@ -44,6 +44,9 @@ void bench_process_start(void);
 void bench_image_map(void);
 void bench_reserve_scaling(unsigned N);
 
+/* bench_files.c */
+void bench_files(void);
+
 /* bench_thread.c: the thread rows (issue 17) */
 void bench_threads(void);
 

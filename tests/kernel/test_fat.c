@@ -256,3 +256,35 @@ KTEST(fat_files_end_to_end)
 	KT_EQ(pagecache_write_k(&f->node->pc, 0, 0, text, sizeof(text) - 1), 0);
 	close_k(f);
 }
+
+/* The periodic writer writes dirty pages without a flush; the entry keeps the old size until one. */
+KTEST(pagecache_periodic_writer)
+{
+	if (!fat_c) {
+		ktest_fail(__FILE__, __LINE__, "no C: drive in the test boot");
+		return;
+	}
+	struct file_obj *f;
+	uint64_t info;
+	static uint8_t page[4096];
+	KT_EQ(open_k("C:\\writer.bin", 0xc0000000u | 0x10000, 0, ABI_FILE_OVERWRITE_IF, 0, &f, &info), 0);
+	KT_EQ(fat_node_resize(f->node, 10 * 4096), 0);
+	for (uint32_t i = 0; i < 10; i++) {
+		memset(page, (int)(i + 1), sizeof(page));
+		KT_EQ(pagecache_write_k(&f->node->pc, i * 4096, i * 4096, page, 4096), 0);
+	}
+	KT_EQ(f->node->pc.ndirty, 10);
+	uint64_t before = pagecache_dirty();
+	KT_ASSERT(pagecache_write_some(PC_WRITER_BATCH) >= 10);
+	KT_EQ(f->node->pc.ndirty, 0);
+	KT_ASSERT(pagecache_dirty() <= before - 10);
+	/* written: dropping the pages without a write (discard) loses nothing */
+	KT_EQ(pagecache_drop(&f->node->pc, true), 0);
+	for (uint32_t i = 0; i < 10; i++) {
+		KT_EQ(pagecache_read_k(&f->node->pc, f->node->size, i * 4096, page, 4096), 0);
+		KT_ASSERT(page[0] == i + 1 && page[4095] == i + 1);
+	}
+	KT_EQ(pagecache_writer_tick(), 0);	/* nothing dirty: nothing to do */
+	KT_EQ(file_mark_delete(f->node, true), 0);
+	close_k(f);
+}

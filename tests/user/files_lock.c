@@ -4,7 +4,8 @@
  * with LOCKFILE_FAIL_IMMEDIATELY, ERROR_LOCK_VIOLATION for conflicting
  * locks and for ReadFile/WriteFile of a range another handle locked,
  * ERROR_NOT_LOCKED for unlocking what is not locked, and locks dropped
- * when their handle closes.
+ * when their handle closes.  LockFileEx without LOCKFILE_FAIL_IMMEDIATELY
+ * waits (a second thread) until the other handle unlocks or is closed.
  */
 #include "utest.h"
 
@@ -42,6 +43,47 @@ static BOOL unlock_ex(HANDLE h, DWORD off, DWORD len)
 {
 	OVERLAPPED ov = { .Offset = off };
 	return UnlockFileEx(h, 0, len, 0, &ov);
+}
+
+/* A thread that takes an exclusive lock on [1090, 1091) through handle arg, waiting for it. */
+static volatile LONG waiter_done;
+static DWORD WINAPI waiter(LPVOID arg)
+{
+	BOOL ok = lock_ex((HANDLE)arg, LOCKFILE_EXCLUSIVE_LOCK, 1090, 1);
+	InterlockedExchange(&waiter_done, ok ? 1 : 2);
+	return ok ? 0 : GetLastError();
+}
+
+/* LockFileEx waits: an unlock of the other handle wakes it, so does closing the other handle. */
+static void waiting(void)
+{
+	HANDLE a = open_rw(), b = open_rw();
+	CHECK(lock_ex(a, LOCKFILE_FAIL_IMMEDIATELY, 1000, 100));	/* shared */
+	waiter_done = 0;
+	HANDLE t = CreateThread(NULL, 0, waiter, b, 0, NULL);
+	CHECK(t != NULL);
+	CHECK_EQ(WaitForSingleObject(t, 200), WAIT_TIMEOUT);	/* blocked on a's shared lock */
+	CHECK_EQ(waiter_done, 0);
+	CHECK(read_at(b, 1000, 10));
+	CHECK(unlock_ex(a, 1000, 100));
+	CHECK_EQ(WaitForSingleObject(t, 5000), WAIT_OBJECT_0);
+	CHECK_EQ(waiter_done, 1);
+	CloseHandle(t);
+	CHECK_ERR(read_at(a, 1090, 1), ERROR_LOCK_VIOLATION);	/* b holds it now */
+	CHECK(unlock_ex(b, 1090, 1));
+
+	/* the holder's handle closes: the waiter gets the range */
+	CHECK(LockFile(a, 1080, 0, 20, 0));
+	waiter_done = 0;
+	t = CreateThread(NULL, 0, waiter, b, 0, NULL);
+	CHECK(t != NULL);
+	CHECK_EQ(WaitForSingleObject(t, 200), WAIT_TIMEOUT);
+	CloseHandle(a);
+	CHECK_EQ(WaitForSingleObject(t, 5000), WAIT_OBJECT_0);
+	CHECK_EQ(waiter_done, 1);
+	CloseHandle(t);
+	CHECK(unlock_ex(b, 1090, 1));
+	CloseHandle(b);
 }
 
 int main(void)
@@ -84,7 +126,6 @@ int main(void)
 	CHECK_ERR(write_at(b, 1000, 1), ERROR_LOCK_VIOLATION);
 	CHECK_ERR(write_at(a, 1000, 1), ERROR_LOCK_VIOLATION);	/* a shared range: not even its owner writes */
 	CHECK_ERR(lock_ex(b, LOCKFILE_FAIL_IMMEDIATELY | LOCKFILE_EXCLUSIVE_LOCK, 1090, 1), ERROR_LOCK_VIOLATION);
-	CHECK_ERR(lock_ex(b, LOCKFILE_EXCLUSIVE_LOCK, 1090, 1), ERROR_LOCK_VIOLATION);	/* no waiting */
 	CHECK(unlock_ex(a, 1000, 100));
 	CHECK(unlock_ex(b, 1050, 100));
 	CHECK(write_at(b, 1000, 1));
@@ -105,6 +146,7 @@ int main(void)
 	CHECK(read_at(b, 4000, 10));
 	CHECK(LockFile(b, 4000, 0, 100, 0));
 	CloseHandle(b);
+	waiting();
 	/* a handle of its own sees no lock of the closed one */
 	HANDLE c = open_rw();
 	CHECK(LockFile(c, 4000, 0, 100, 0));
