@@ -202,7 +202,7 @@ static DWORD WINAPI worker(void *arg)
 	for (unsigned k = 0; k < SLICE; k++)
 		c->model[k].state = MEM_RESERVE;
 	mt_wait_eq(&go, 1);
-	unsigned iters = mt_iters(300);
+	unsigned iters = mt_iters(800);
 	DWORD deadline = mt_deadline(4000);
 	for (unsigned i = 0; i < iters && !mt_expired(deadline); i++) {
 		switch (mt_rand(&c->seed) % 4) {
