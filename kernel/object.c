@@ -207,3 +207,53 @@ ntstatus_t handle_inherit(struct handle_table *dst, const struct handle_table *s
 	}
 	return STATUS_SUCCESS;
 }
+
+uint32_t obj_map_access(enum kobject_type type, uint32_t access)
+{
+	uint32_t all, read, write, exec;
+	if (type == KOBJ_PROCESS) {
+		all = W_PROCESS_ALL_ACCESS;
+		read = W_READ_CONTROL | W_PROCESS_VM_READ | W_PROCESS_QUERY_INFORMATION;
+		write = W_READ_CONTROL | W_PROCESS_CREATE_PROCESS | W_PROCESS_CREATE_THREAD | W_PROCESS_VM_OPERATION |
+			W_PROCESS_VM_WRITE | W_PROCESS_DUP_HANDLE | W_PROCESS_TERMINATE | W_PROCESS_SET_QUOTA |
+			W_PROCESS_SET_INFORMATION | W_PROCESS_SUSPEND_RESUME;
+		exec = W_READ_CONTROL | W_SYNCHRONIZE;
+	} else if (type == KOBJ_THREAD) {
+		all = W_THREAD_ALL_ACCESS;
+		read = W_READ_CONTROL | 0x0008 /* THREAD_GET_CONTEXT */ | W_THREAD_QUERY_INFORMATION;
+		write = W_READ_CONTROL | 0x0001 | 0x0002 | 0x0010 | 0x0020 | 0x0200 | 0x0400;	/* terminate, suspend,
+						   set context, set information, set token, impersonate */
+		exec = W_READ_CONTROL | W_SYNCHRONIZE;
+	} else {
+		return access;
+	}
+	uint32_t out = access & ~(W_GENERIC_ALL | W_GENERIC_EXECUTE | W_GENERIC_WRITE | W_GENERIC_READ | W_MAXIMUM_ALLOWED);
+	if (access & (W_GENERIC_ALL | W_MAXIMUM_ALLOWED))
+		out |= all;
+	if (access & W_GENERIC_READ)
+		out |= read;
+	if (access & W_GENERIC_WRITE)
+		out |= write;
+	if (access & W_GENERIC_EXECUTE)
+		out |= exec;
+	if (type == KOBJ_PROCESS && (out & W_PROCESS_QUERY_INFORMATION))
+		out |= W_PROCESS_QUERY_LIMITED_INFORMATION;
+	if (type == KOBJ_THREAD && (out & W_THREAD_QUERY_INFORMATION))
+		out |= W_THREAD_QUERY_LIMITED_INFORMATION;
+	return out;
+}
+
+ntstatus_t handle_duplicate(struct handle_table *src, uint64_t handle, struct handle_table *dst, uint32_t access,
+			    bool same_access, uint64_t *out)
+{
+	struct handle_entry *e = entry(src, handle);
+	if (!e)
+		return STATUS_INVALID_HANDLE;
+	struct kobject *o = e->obj;
+	if (same_access)
+		access = e->access;
+	obj_ref(o);	/* the source may be the slot handle_create reuses only after a close: keep o alive meanwhile */
+	ntstatus_t st = handle_create(dst, o, access, out);
+	obj_unref(o);
+	return st;
+}

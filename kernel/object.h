@@ -94,5 +94,54 @@ void handle_close_all(struct handle_table *t);
 ntstatus_t handle_inherit(struct handle_table *dst, const struct handle_table *src);
 
 #define STATUS_OBJECT_TYPE_MISMATCH ((ntstatus_t)0xC0000024)
+#define STATUS_ACCESS_DENIED        ((ntstatus_t)0xC0000022)
+
+/*
+ * Access rights (winnt.h).  Nothing here has a security descriptor: every
+ * right asked for when a handle is opened or duplicated is granted, and the
+ * calls check the rights the handle holds (docs/processes.md).
+ */
+#define W_SYNCHRONIZE               0x00100000u
+#define W_STANDARD_RIGHTS_REQUIRED  0x000F0000u
+#define W_READ_CONTROL              0x00020000u
+#define W_MAXIMUM_ALLOWED           0x02000000u
+#define W_GENERIC_ALL               0x10000000u
+#define W_GENERIC_EXECUTE           0x20000000u
+#define W_GENERIC_WRITE             0x40000000u
+#define W_GENERIC_READ              0x80000000u
+#define W_PROCESS_TERMINATE         0x0001u
+#define W_PROCESS_CREATE_THREAD     0x0002u
+#define W_PROCESS_VM_OPERATION      0x0008u
+#define W_PROCESS_VM_READ           0x0010u
+#define W_PROCESS_VM_WRITE          0x0020u
+#define W_PROCESS_DUP_HANDLE        0x0040u
+#define W_PROCESS_CREATE_PROCESS    0x0080u
+#define W_PROCESS_SET_QUOTA         0x0100u
+#define W_PROCESS_SET_INFORMATION   0x0200u
+#define W_PROCESS_QUERY_INFORMATION 0x0400u
+#define W_PROCESS_SUSPEND_RESUME    0x0800u
+#define W_PROCESS_QUERY_LIMITED_INFORMATION 0x1000u
+#define W_PROCESS_ALL_ACCESS        0x001FFFFFu
+#define W_THREAD_QUERY_INFORMATION  0x0040u
+#define W_THREAD_QUERY_LIMITED_INFORMATION 0x0800u
+#define W_THREAD_ALL_ACCESS         0x001FFFFFu
+
+/*
+ * The access a handle to an object of type gets for the request `access`, as
+ * NT maps it: GENERIC_* bits through the type's generic mapping (processes
+ * and threads; other types keep theirs for their own open calls),
+ * MAXIMUM_ALLOWED as every right of the type (no security descriptor denies
+ * any), and PROCESS_/THREAD_QUERY_INFORMATION implying the _LIMITED_ right.
+ */
+uint32_t obj_map_access(enum kobject_type type, uint32_t access);
+
+/*
+ * Copy handle `handle` of table src into table dst (the same table allowed)
+ * with access `access` (ignored when same_access: the source's), taking a
+ * reference; *out the new value.  STATUS_INVALID_HANDLE when it is not open
+ * in src; handle_create's statuses.
+ */
+ntstatus_t handle_duplicate(struct handle_table *src, uint64_t handle, struct handle_table *dst, uint32_t access,
+			    bool same_access, uint64_t *out);
 
 #endif

@@ -56,26 +56,28 @@ static ntstatus_t put_inout(uint64_t ubase, uint64_t usize, uint64_t base, uint6
 static ntstatus_t sys_allocate(struct trap_frame *tf)
 {
 	uint64_t base, size;
-	if (!is_current(tf->rdi))
-		return STATUS_INVALID_HANDLE;
-	ntstatus_t st = get_inout(tf->rsi, tf->r10, &base, &size);
+	struct vm_space *vm;
+	ntstatus_t st = proc_vm_from_handle(tf->rdi, W_PROCESS_VM_OPERATION, &vm);
+	if (!st)
+		st = get_inout(tf->rsi, tf->r10, &base, &size);
 	if (st)
 		return st;
 	if (tf->rdx != 0)
 		return STATUS_INVALID_PARAMETER_3;	/* ZeroBits is not supported */
-	st = vm_allocate(&current_process()->vm, &base, &size, (uint32_t)tf->r8, (uint32_t)tf->r9);
+	st = vm_allocate(vm, &base, &size, (uint32_t)tf->r8, (uint32_t)tf->r9);
 	return st ? st : put_inout(tf->rsi, tf->r10, base, size);
 }
 
 static ntstatus_t sys_free(struct trap_frame *tf)
 {
 	uint64_t base, size;
-	if (!is_current(tf->rdi))
-		return STATUS_INVALID_HANDLE;
-	ntstatus_t st = get_inout(tf->rsi, tf->rdx, &base, &size);
+	struct vm_space *vm;
+	ntstatus_t st = proc_vm_from_handle(tf->rdi, W_PROCESS_VM_OPERATION, &vm);
+	if (!st)
+		st = get_inout(tf->rsi, tf->rdx, &base, &size);
 	if (st)
 		return st;
-	st = vm_free(&current_process()->vm, &base, &size, (uint32_t)tf->r10);
+	st = vm_free(vm, &base, &size, (uint32_t)tf->r10);
 	return st ? st : put_inout(tf->rsi, tf->rdx, base, size);
 }
 
@@ -83,16 +85,17 @@ static ntstatus_t sys_protect(struct trap_frame *tf)
 {
 	uint64_t base, size;
 	uint32_t old = 0;
-	if (!is_current(tf->rdi))
-		return STATUS_INVALID_HANDLE;
-	ntstatus_t st = get_inout(tf->rsi, tf->rdx, &base, &size);
+	struct vm_space *vm;
+	ntstatus_t st = proc_vm_from_handle(tf->rdi, W_PROCESS_VM_OPERATION, &vm);
+	if (!st)
+		st = get_inout(tf->rsi, tf->rdx, &base, &size);
 	if (st)
 		return st;
 	if (MISALIGNED(tf->r8, 4))
 		return STATUS_DATATYPE_MISALIGNMENT;
 	if (copy_from_user(&old, tf->r8, 4) || copy_to_user(tf->r8, &old, 4))
 		return STATUS_ACCESS_VIOLATION;
-	st = vm_protect(&current_process()->vm, &base, &size, (uint32_t)tf->r10, &old);
+	st = vm_protect(vm, &base, &size, (uint32_t)tf->r10, &old);
 	if (st)
 		return st;
 	if (copy_to_user(tf->r8, &old, 4))
@@ -112,8 +115,10 @@ static ntstatus_t sys_query(struct trap_frame *tf)
 		struct vm_frames_info frames;
 	} info;
 	uint64_t len;
-	if (!is_current(tf->rdi))
-		return STATUS_INVALID_HANDLE;
+	struct vm_space *vm;
+	ntstatus_t st = proc_vm_from_handle(tf->rdi, W_PROCESS_QUERY_INFORMATION, &vm);
+	if (st)
+		return st;
 	if (tf->rdx == 0)
 		len = sizeof(info.basic);
 	else if (tf->rdx == ABI_MEMORY_FRAMES_INFORMATION)
@@ -124,8 +129,7 @@ static ntstatus_t sys_query(struct trap_frame *tf)
 		return STATUS_INFO_LENGTH_MISMATCH;
 	if (MISALIGNED(tf->r10, 8) || MISALIGNED(tf->r9, 8))
 		return STATUS_DATATYPE_MISALIGNMENT;
-	struct vm_space *vm = &current_process()->vm;
-	ntstatus_t st = tf->rdx == 0 ? vm_query(vm, tf->rsi, &info.basic) : vm_query_frames(vm, tf->rsi, &info.frames);
+	st = tf->rdx == 0 ? vm_query(vm, tf->rsi, &info.basic) : vm_query_frames(vm, tf->rsi, &info.frames);
 	if (st)
 		return st;
 	if (copy_to_user(tf->r10, &info, len))
@@ -419,7 +423,7 @@ static int dispatch(struct trap_frame *tf)
 	case SYS_NtQueryFrameStats: st = sys_frame_stats(tf); break;
 	case SYS_NtFlushInstructionCache:
 		/* x86 keeps instruction fetch coherent with stores: only the handle is checked */
-		st = is_current(tf->rdi) ? STATUS_SUCCESS : STATUS_INVALID_HANDLE;
+		st = proc_from_handle(tf->rdi, W_PROCESS_VM_WRITE, &(struct process *){ NULL });
 		break;
 	case SYS_NtGetCurrentProcessId: tf->rax = p->pid; return 0;
 	case SYS_NtSetExceptionDispatcher:
@@ -467,7 +471,9 @@ static int dispatch(struct trap_frame *tf)
 	case SYS_NtDeleteFile: st = sys_delete_file(tf); break;
 	case SYS_NtQueryFullAttributesFile: st = sys_query_full_attributes_file(tf); break;
 	default:
-		st = tf->rax >= SYS_NtCreateThread && tf->rax < SYS_COUNT ? sys_thread_call(tf) : STATUS_INVALID_SYSTEM_SERVICE;
+		st = tf->rax >= SYS_NtReadVirtualMemory && tf->rax < SYS_COUNT ? sys_procmem_call(tf)
+		     : tf->rax >= SYS_NtCreateThread && tf->rax < SYS_COUNT ? sys_thread_call(tf)
+									    : STATUS_INVALID_SYSTEM_SERVICE;
 		break;
 	}
 	tf->rax = (uint64_t)(int64_t)st;

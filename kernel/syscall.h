@@ -56,4 +56,17 @@ ntstatus_t sys_unload_image(struct trap_frame *tf);
 ntstatus_t sys_thread_call(struct trap_frame *tf);
 ntstatus_t sys_terminate_process(struct trap_frame *tf);
 
+/*
+ * kernel/syscall_procmem.c: other processes' memory and handles (74-77).
+ * proc_from_handle: the process behind h (-1: the caller's, every right)
+ * when the handle grants every right in need: STATUS_INVALID_HANDLE,
+ * STATUS_OBJECT_TYPE_MISMATCH, STATUS_ACCESS_DENIED.  proc_vm_from_handle:
+ * its address space, STATUS_PROCESS_IS_TERMINATING once it has ended.
+ */
+struct process;
+struct vm_space;
+ntstatus_t proc_from_handle(uint64_t h, uint32_t need, struct process **p);
+ntstatus_t proc_vm_from_handle(uint64_t h, uint32_t need, struct vm_space **vm);
+ntstatus_t sys_procmem_call(struct trap_frame *tf);
+
 #endif

@@ -164,7 +164,29 @@ enum syscall_number {
 	SYS_NtOpenProcess = 72,		 /* (HANDLE *out, ULONG access, ULONG pid): STATUS_INVALID_CID */
 	SYS_NtQueryInformationProcess = 73, /* (HANDLE process, ULONG class, void *buf, ULONG len, ULONG *ret_len or
 					       NULL): ABI_ProcessBasicInformation, ABI_ProcessTimes */
-	SYS_COUNT = 74			 /* above the highest number; unset numbers give STATUS_INVALID_SYSTEM_SERVICE */
+	/*
+	 * Other processes' memory and handles (issue 21, docs/processes.md).
+	 * A process handle's rights are checked where it is used:
+	 * PROCESS_VM_OPERATION for NtAllocate/Free/Protect/Lock/UnlockVirtualMemory,
+	 * PROCESS_QUERY_INFORMATION for NtQueryVirtualMemory, PROCESS_VM_READ /
+	 * PROCESS_VM_WRITE below; missing: STATUS_ACCESS_DENIED.  A process that
+	 * has ended: STATUS_PROCESS_IS_TERMINATING.
+	 */
+	SYS_NtReadVirtualMemory = 74,	 /* (HANDLE process, PVOID base (its), PVOID buffer (the caller's), SIZE_T size,
+					    SIZE_T *done or NULL): size 0 succeeds without looking at the handle; a range
+					    outside user space: STATUS_ACCESS_VIOLATION; a page that cannot be read:
+					    STATUS_PARTIAL_COPY (0x8000000D) with *done the bytes before it */
+	SYS_NtWriteVirtualMemory = 75,	 /* (HANDLE process, PVOID base (its), const void *buffer, SIZE_T size, SIZE_T
+					    *done or NULL): as above; read-only and execute pages are not written
+					    (kernel32's WriteProcessMemory re-protects execute pages around the call) */
+	SYS_NtDuplicateObject = 76,	 /* (HANDLE source_process, HANDLE source, HANDLE target_process (NULL: none),
+					    HANDLE *target or NULL, ACCESS_MASK access, ULONG options
+					    (ABI_DUPLICATE_*)): Windows' HandleAttributes is dropped (no inheritance yet);
+					    both process handles need PROCESS_DUP_HANDLE; DUPLICATE_CLOSE_SOURCE closes
+					    the source whatever else happens once the source process is known */
+	SYS_NtQuerySystemInformation = 77, /* (ULONG class, void *buf, ULONG len, ULONG *ret_len or NULL):
+					      ABI_SystemBasicInformation, ABI_SystemProcessInformation */
+	SYS_COUNT = 78			 /* above the highest number; unset numbers give STATUS_INVALID_SYSTEM_SERVICE */
 };
 
 /*
@@ -201,6 +223,13 @@ struct abi_create_thread {
 #define ABI_OBJ_SEMAPHORE 3
 #define ABI_WAIT_ALL 0
 #define ABI_WAIT_ANY 1
+
+#define ABI_DUPLICATE_CLOSE_SOURCE    1
+#define ABI_DUPLICATE_SAME_ACCESS     2
+#define ABI_DUPLICATE_SAME_ATTRIBUTES 4
+#define ABI_STATUS_PARTIAL_COPY 0x8000000D
+#define ABI_SystemBasicInformation   0	/* SYSTEM_BASIC_INFORMATION, 64 bytes (len must match) */
+#define ABI_SystemProcessInformation 5	/* SYSTEM_PROCESS_INFORMATION entries (with their threads) */
 
 #define ABI_ThreadBasicInformation 0
 #define ABI_ThreadTimes            1

@@ -48,19 +48,10 @@ static ntstatus_t get_thread(uint64_t h, struct thread **t)
 	return st;
 }
 
-/* The process behind handle h (-1: the caller's). */
-static ntstatus_t get_process(uint64_t h, struct process **p)
+/* The process behind handle h (-1: the caller's) with the rights need (kernel/syscall_procmem.c). */
+static ntstatus_t get_process(uint64_t h, uint32_t need, struct process **p)
 {
-	if (is_current(h)) {
-		*p = current_process();
-		return STATUS_SUCCESS;
-	}
-	struct kobject *o;
-	uint32_t access;
-	ntstatus_t st = handle_get(&current_process()->handles, h, KOBJ_PROCESS, &o, &access);
-	if (!st)
-		*p = container_of(o, struct process, obj);
-	return st;
+	return proc_from_handle(h, need, p);
 }
 
 /* The object behind h of type, or of any type (KOBJ_ANY); pseudo handles included. */
@@ -75,7 +66,10 @@ static ntstatus_t get_object(uint64_t h, enum kobject_type type, struct kobject 
 		return STATUS_SUCCESS;
 	}
 	uint32_t access;
-	return handle_get(&current_process()->handles, h, type, o, &access);
+	ntstatus_t st = handle_get(&current_process()->handles, h, type, o, &access);
+	if (!st && type == KOBJ_ANY && (*o)->type == KOBJ_PROCESS && !(access & W_SYNCHRONIZE))
+		return STATUS_ACCESS_DENIED;	/* waiting on a process needs SYNCHRONIZE (issue 21) */
+	return st;
 }
 
 /* Give the caller a handle to o at uout (probed), dropping the reference the caller held; status ok on success. */
@@ -148,7 +142,7 @@ static ntstatus_t sys_create_thread(struct trap_frame *tf)
 {
 	struct abi_create_thread a;
 	struct process *p;
-	ntstatus_t st = get_process(tf->rdi, &p);
+	ntstatus_t st = get_process(tf->rdi, W_PROCESS_CREATE_THREAD, &p);
 	if (st)
 		return st;
 	if (p != current_process())
@@ -219,7 +213,7 @@ ntstatus_t sys_terminate_process(struct trap_frame *tf)
 		}
 		return STATUS_SUCCESS;
 	}
-	ntstatus_t st = get_process(tf->rdi, &p);
+	ntstatus_t st = get_process(tf->rdi, W_PROCESS_TERMINATE, &p);
 	if (st)
 		return st;
 	if (p == current_process())
@@ -414,7 +408,7 @@ static ntstatus_t sys_set_thread(struct trap_frame *tf)
 static ntstatus_t sys_query_process(struct trap_frame *tf)
 {
 	struct process *p;
-	ntstatus_t st = get_process(tf->rdi, &p);
+	ntstatus_t st = get_process(tf->rdi, W_PROCESS_QUERY_LIMITED_INFORMATION, &p);
 	if (st)
 		return st;
 	if (tf->rsi == ABI_ProcessBasicInformation) {
@@ -656,7 +650,7 @@ static ntstatus_t sys_open_thread_or_process(struct trap_frame *tf, bool process
 	if (!o || tf->rdx == 0)
 		return STATUS_INVALID_CID;
 	obj_ref(o);
-	return publish(o, (uint32_t)tf->rsi, tf->rdi, STATUS_SUCCESS);
+	return publish(o, obj_map_access(o->type, (uint32_t)tf->rsi), tf->rdi, STATUS_SUCCESS);
 }
 
 ntstatus_t sys_thread_call(struct trap_frame *tf)

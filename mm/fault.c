@@ -136,6 +136,13 @@ static enum vm_fault_result fault_locked(struct vm_space *vm, uint64_t addr, uns
 	return VM_FAULT_RESOLVED;
 }
 
+enum vm_fault_result vm_fault_locked(struct vm_space *vm, uint64_t addr, unsigned access)
+{
+	/* A stack guard needs the faulting thread's guarantee: callers for another thread keep off guard pages. */
+	enum vm_fault_result r = fault_locked(vm, addr, access, PAGE_SIZE);
+	return r == FAULT_NEED_GUARANTEE ? VM_FAULT_ACCESS_VIOLATION : r;
+}
+
 enum vm_fault_result vm_fault(struct vm_space *vm, uint64_t addr, unsigned access)
 {
 	kmutex_lock(&vm->lock);

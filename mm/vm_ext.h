@@ -17,6 +17,12 @@
 bool vm_charge(struct vm_space *vm, uint64_t pages);
 /* vm_allocate with vm->lock held by the caller (the fault path growing a stack). */
 ntstatus_t vm_allocate_locked(struct vm_space *vm, uint64_t *base, uint64_t *size, uint32_t type, uint32_t protect);
+/*
+ * vm_fault with vm->lock held, for a kernel copy into another address space
+ * (mm/procmem.c): never for a guard page (a stack guard would need the
+ * faulting thread's guarantee).
+ */
+enum vm_fault_result vm_fault_locked(struct vm_space *vm, uint64_t addr, unsigned access);
 /* Give back pages charged with vm_charge. */
 void vm_uncharge(struct vm_space *vm, uint64_t pages);
 /* Number of committed pages of v in [start, end). */

@@ -1,7 +1,7 @@
 /*
  * libc/kernel32/memory.c - the virtual-memory API over ntdll: Virtual*
- * (and the Ex forms with a process handle: the kernel accepts only the
- * current process), write watch, AWE, locking, working-set limits, memory
+ * (and the Ex forms on any process handle with the rights they need,
+ * docs/processes.md), write watch, AWE, locking, working-set limits, memory
  * status.  A failing NTSTATUS becomes the last error (k32_status).
  */
 #include "k32_private.h"

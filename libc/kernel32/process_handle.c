@@ -1,7 +1,7 @@
 /*
  * libc/kernel32/process_handle.c - process handles (OpenProcess,
  * GetExitCodeProcess, GetProcessTimes, GetProcessId, affinity), handle
- * duplication and information as far as the kernel's calls allow, and
+ * duplication (NtDuplicateObject) and information, and
  * IsDebuggerPresent.
  */
 #include "k32_thread.h"
@@ -92,61 +92,35 @@ BOOL WINAPI SetProcessAffinityMask(HANDLE hProcess, DWORD_PTR dwProcessAffinityM
 	return TRUE;
 }
 
-/* TRUE when h is the current process (-1 or a handle to it); FALSE with the last error set otherwise. */
-static BOOL is_own_process(HANDLE h)
-{
-	PROCESS_BASIC_INFORMATION pbi;
-	if (h == K32_CURRENT_PROCESS)
-		return TRUE;
-	if (!process_info(h, &pbi))
-		return FALSE;
-	if (pbi.UniqueProcessId != GetCurrentProcessId()) {
-		SetLastError(ERROR_ACCESS_DENIED);
-		return FALSE;
-	}
-	return TRUE;
-}
+NTSTATUS NTAPI NtDuplicateObject(HANDLE, HANDLE, HANDLE, PHANDLE, ACCESS_MASK, ULONG, ULONG);
 
 /*
- * DuplicateHandle within the current process.  The kernel has no
- * duplication call (kernel/syscall_abi.h), so a thread or process handle
- * (pseudo handles included) is duplicated by opening its id again
- * (DUPLICATE_SAME_ACCESS: every right); any other handle fails with
- * ERROR_NOT_SUPPORTED.  DUPLICATE_CLOSE_SOURCE closes the source after a
- * success.  Another process: ERROR_ACCESS_DENIED.
+ * DuplicateHandle: NtDuplicateObject, within or across processes (both
+ * process handles need PROCESS_DUP_HANDLE; hTargetProcessHandle NULL with
+ * DUPLICATE_CLOSE_SOURCE only closes the source).  DUPLICATE_CLOSE_SOURCE
+ * closes the source whatever the outcome.  The console handles kernel32
+ * implements itself duplicate to themselves in the current process.
  */
 BOOL WINAPI DuplicateHandle(HANDLE hSourceProcessHandle, HANDLE hSourceHandle, HANDLE hTargetProcessHandle,
 			    LPHANDLE lpTargetHandle, DWORD dwDesiredAccess, BOOL bInheritHandle, DWORD dwOptions)
 {
-	(void)bInheritHandle;
-	if (!is_own_process(hSourceProcessHandle) || !is_own_process(hTargetProcessHandle))
-		return FALSE;
-	if (!lpTargetHandle) {
-		SetLastError(ERROR_INVALID_PARAMETER);
-		return FALSE;
+	if (K32_IS_CONSOLE(hSourceHandle) && hSourceProcessHandle == K32_CURRENT_PROCESS &&
+	    hTargetProcessHandle == K32_CURRENT_PROCESS) {
+		if (!lpTargetHandle) {
+			SetLastError(ERROR_INVALID_PARAMETER);
+			return FALSE;
+		}
+		*lpTargetHandle = hSourceHandle;
+		return TRUE;
 	}
-	BOOL same = (dwOptions & DUPLICATE_SAME_ACCESS) != 0;
 	HANDLE out = NULL;
-	NTSTATUS st;
-	struct abi_thread_basic_info tbi;
-	PROCESS_BASIC_INFORMATION pbi;
-	if (NT_SUCCESS(NtQueryInformationThread(hSourceHandle, ThreadBasicInformation, &tbi, sizeof(tbi), NULL))) {
-		CLIENT_ID cid = { NULL, (HANDLE)(ULONG_PTR)tbi.unique_thread };
-		st = NtOpenThread(&out, same ? THREAD_ALL_ACCESS : dwDesiredAccess, NULL, &cid);
-	} else if (NT_SUCCESS(NtQueryInformationProcess(hSourceHandle, ProcessBasicInformation, &pbi, sizeof(pbi),
-							NULL))) {
-		CLIENT_ID cid = { (HANDLE)pbi.UniqueProcessId, NULL };
-		st = NtOpenProcess(&out, same ? PROCESS_ALL_ACCESS : dwDesiredAccess, NULL, &cid);
-	} else {
-		SetLastError(hSourceHandle ? ERROR_NOT_SUPPORTED : ERROR_INVALID_HANDLE);
-		return FALSE;
-	}
+	NTSTATUS st = NtDuplicateObject(hSourceProcessHandle, hSourceHandle, hTargetProcessHandle,
+					lpTargetHandle ? &out : NULL, dwDesiredAccess, bInheritHandle ? OBJ_INHERIT : 0,
+					dwOptions);
 	if (!k32_status(st))
 		return FALSE;
-	if ((dwOptions & DUPLICATE_CLOSE_SOURCE) && hSourceHandle != K32_CURRENT_PROCESS &&
-	    hSourceHandle != K32_CURRENT_THREAD)
-		NtClose(hSourceHandle);
-	*lpTargetHandle = out;
+	if (lpTargetHandle)
+		*lpTargetHandle = out;
 	return TRUE;
 }
 

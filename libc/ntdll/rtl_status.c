@@ -64,6 +64,7 @@ static const struct status_map status_table[] = {
 	{ 0x40000000, 183 },	/* OBJECT_NAME_EXISTS -> ALREADY_EXISTS */
 	{ 0x00000103, 997 },	/* PENDING -> IO_PENDING */
 	{ 0x80000005, 234 },	/* BUFFER_OVERFLOW -> MORE_DATA */
+	{ 0x8000000D, 299 },	/* PARTIAL_COPY (Read/WriteProcessMemory) */
 	{ 0x8000001A, 259 },	/* NO_MORE_ENTRIES -> NO_MORE_ITEMS */
 	{ 0xC0000001, 31 },	/* UNSUCCESSFUL -> GEN_FAILURE */
 	{ 0xC0000003, 87 },	/* INVALID_INFO_CLASS */

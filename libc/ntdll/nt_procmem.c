@@ -1,0 +1,49 @@
+/*
+ * libc/ntdll/nt_procmem.c - other processes' memory and handles
+ * (kernel/syscall_abi.h 74-77, docs/processes.md): NtReadVirtualMemory,
+ * NtWriteVirtualMemory, NtDuplicateObject, NtQuerySystemInformation.  Each
+ * returns the kernel's status as is.
+ */
+#include "ntdll_private.h"
+
+NTSTATUS NTAPI NtReadVirtualMemory(HANDLE ProcessHandle, PVOID BaseAddress, PVOID Buffer, SIZE_T Size,
+				   PSIZE_T NumberOfBytesRead);
+NTSTATUS NTAPI NtWriteVirtualMemory(HANDLE ProcessHandle, PVOID BaseAddress, const void *Buffer, SIZE_T Size,
+				    PSIZE_T NumberOfBytesWritten);
+NTSTATUS NTAPI NtDuplicateObject(HANDLE SourceProcessHandle, HANDLE SourceHandle, HANDLE TargetProcessHandle,
+				 PHANDLE TargetHandle, ACCESS_MASK DesiredAccess, ULONG HandleAttributes, ULONG Options);
+
+/* NtReadVirtualMemory: STATUS_PARTIAL_COPY with *NumberOfBytesRead the bytes before the first unreadable page. */
+NTSTATUS NTAPI NtReadVirtualMemory(HANDLE ProcessHandle, PVOID BaseAddress, PVOID Buffer, SIZE_T Size,
+				   PSIZE_T NumberOfBytesRead)
+{
+	return NTCALL(SYSCALL6(SYS_NtReadVirtualMemory, ProcessHandle, BaseAddress, Buffer, Size, NumberOfBytesRead, 0));
+}
+
+/* NtWriteVirtualMemory: writable (or write-copy) pages only. */
+NTSTATUS NTAPI NtWriteVirtualMemory(HANDLE ProcessHandle, PVOID BaseAddress, const void *Buffer, SIZE_T Size,
+				    PSIZE_T NumberOfBytesWritten)
+{
+	return NTCALL(SYSCALL6(SYS_NtWriteVirtualMemory, ProcessHandle, BaseAddress, Buffer, Size, NumberOfBytesWritten,
+			       0));
+}
+
+/*
+ * NtDuplicateObject: HandleAttributes (OBJ_INHERIT) has no meaning yet (no
+ * handle inheritance), so the system call drops it.
+ */
+NTSTATUS NTAPI NtDuplicateObject(HANDLE SourceProcessHandle, HANDLE SourceHandle, HANDLE TargetProcessHandle,
+				 PHANDLE TargetHandle, ACCESS_MASK DesiredAccess, ULONG HandleAttributes, ULONG Options)
+{
+	(void)HandleAttributes;
+	return NTCALL(SYSCALL6(SYS_NtDuplicateObject, SourceProcessHandle, SourceHandle, TargetProcessHandle,
+			       TargetHandle, DesiredAccess, Options));
+}
+
+/* NtQuerySystemInformation: SystemBasicInformation, SystemProcessInformation. */
+NTSTATUS NTAPI NtQuerySystemInformation(SYSTEM_INFORMATION_CLASS SystemInformationClass, PVOID SystemInformation,
+					ULONG SystemInformationLength, PULONG ReturnLength)
+{
+	return NTCALL(SYSCALL6(SYS_NtQuerySystemInformation, SystemInformationClass, SystemInformation,
+			       SystemInformationLength, ReturnLength, 0, 0));
+}

@@ -1,0 +1,29 @@
+/*
+ * mm/procmem.h - one process reaching into another's address space: copies
+ * through the target's frames (ReadProcessMemory / WriteProcessMemory) and
+ * its working set (QueryWorkingSet(Ex), GetProcessMemoryInfo).  Every call
+ * takes the target's vm->lock itself and never touches user memory while
+ * holding it: the caller moves bytes between its own buffer and a kernel
+ * one, outside the lock.
+ */
+#ifndef MM_PROCMEM_H
+#define MM_PROCMEM_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include "vm.h"
+
+/*
+ * Copy len bytes between kbuf (kernel memory) and [addr, addr+len) of vm
+ * (user range, checked by the caller): write false reads vm into kbuf, true
+ * writes kbuf into vm.  Each page is brought in as the target's own access
+ * would (demand-zero, page-in, copy-on-write broken for a write) and copied
+ * through its frame's direct mapping; a written page is marked dirty and
+ * accessed (write watch, page-out).  Stops at the first page that is free,
+ * reserved, no-access, guard, not writable (write; write-copy counts as
+ * writable) or cannot be brought in.  Returns the bytes copied; *gone is
+ * set when the space has been torn down (its process ended).
+ */
+uint64_t vm_copy(struct vm_space *vm, uint64_t addr, void *kbuf, uint64_t len, bool write, bool *gone);
+
+#endif
