@@ -144,18 +144,17 @@ static void put64(uint8_t *b, uint64_t off, uint64_t v)
 ntstatus_t thread_build_teb(struct process *p, uint64_t teb, uint32_t tid, uint64_t stack_top, uint64_t stack_limit,
 			    uint64_t stack_region)
 {
-	uint8_t *buf = kmalloc(TEB_SIZE);
-	if (!buf)
-		return STATUS_NO_MEMORY;
-	put64(buf, TEB_STACK_BASE, stack_top);
-	put64(buf, TEB_STACK_LIMIT, stack_limit);
-	put64(buf, TEB_SELF, teb);
-	put64(buf, TEB_CLIENT_ID, (uint64_t)p->pid);
-	put64(buf, TEB_CLIENT_ID + 8, tid);
-	put64(buf, TEB_PEB, p->peb);
-	put64(buf, TEB_DEALLOCATION_STACK, stack_region);
-	ntstatus_t st = vm_poke(&p->vm, teb, buf, TEB_SIZE);
-	kfree(buf);
+	/* The TEB is fresh zeroed memory: only the fields that are not zero are written (two small copies). */
+	uint8_t head[TEB_PEB + 8] = { 0 };
+	put64(head, TEB_STACK_BASE, stack_top);
+	put64(head, TEB_STACK_LIMIT, stack_limit);
+	put64(head, TEB_SELF, teb);
+	put64(head, TEB_CLIENT_ID, (uint64_t)p->pid);
+	put64(head, TEB_CLIENT_ID + 8, tid);
+	put64(head, TEB_PEB, p->peb);
+	ntstatus_t st = vm_poke(&p->vm, teb + TEB_STACK_BASE, head + TEB_STACK_BASE, sizeof(head) - TEB_STACK_BASE);
+	if (!st)
+		st = vm_poke(&p->vm, teb + TEB_DEALLOCATION_STACK, &stack_region, 8);
 	return st;
 }
 
