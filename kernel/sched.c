@@ -8,6 +8,7 @@
 #include "proc.h"
 #include "time.h"
 #include "wait.h"
+#include "mm/pagecache.h"
 #include "mm/paging.h"
 
 struct cpu cpu0;
@@ -196,7 +197,13 @@ void sched_run_until(bool (*done)(void *), void *arg)
 			switch_to(t);
 			continue;
 		}
-		/* Nothing ready: idle until the next interrupt (timer tick) ends a timed wait. */
+		/*
+		 * Nothing ready: the page cache's writer gets its turn (at most once a
+		 * second it writes the oldest dirty file pages), then idle until the
+		 * next interrupt (timer tick) ends a timed wait.
+		 */
+		if (pagecache_writer_tick())
+			continue;
 		__asm__ volatile("sti; hlt; cli" ::: "memory");
 	}
 	reap_dead();
