@@ -145,7 +145,7 @@ DWORD WINAPI GetFileType(HANDLE hFile)
 {
 	if (K32_IS_CONSOLE(hFile))
 		return FILE_TYPE_CHAR;
-	if (K32_IS_OBJECT(hFile) || hFile == INVALID_HANDLE_VALUE || !hFile) {
+	if (hFile == INVALID_HANDLE_VALUE || !hFile) {
 		SetLastError(ERROR_INVALID_HANDLE);
 		return FILE_TYPE_UNKNOWN;
 	}

@@ -115,13 +115,11 @@ BOOL k32_status(NTSTATUS status);
 BOOL k32_nt_ok(NTSTATUS status);
 
 /*
- * Handles kernel32 implements itself.  Kernel handles are multiples of 4;
- * console handles have both low bits set (3, 7, 11: stdin, stdout, stderr),
- * kernel32's synchronization objects (sync.c) low bits 10.
+ * Handles kernel32 implements itself: the console's.  Kernel handles are
+ * multiples of 4; console handles have both low bits set (3, 7, 11: stdin,
+ * stdout, stderr).
  */
 #define K32_IS_CONSOLE(h) ((ULONG_PTR)(h) == 3 || (ULONG_PTR)(h) == 7 || (ULONG_PTR)(h) == 11)
-#define K32_IS_OBJECT(h) (((ULONG_PTR)(h) & 3) == 2)
-BOOL k32_close_object(HANDLE h);
 
 /* section.c: "\\BaseNamedObjects\\<name less Local\\>" in buf (K32_OBJECT_NAME_CHARS + 24 units) and its attributes. */
 #define K32_OBJECT_NAME_CHARS 300

@@ -166,12 +166,10 @@ BOOL WINAPI FlushViewOfFile(LPCVOID lpBaseAddress, SIZE_T dwNumberOfBytesToFlush
 	return TRUE;
 }
 
-/* CloseHandle: pseudo-handles and console handles need nothing; kernel32's own objects; else NtClose. */
+/* CloseHandle: pseudo-handles and console handles need nothing; else NtClose. */
 BOOL WINAPI CloseHandle(HANDLE hObject)
 {
 	if (hObject == K32_CURRENT_PROCESS || hObject == K32_CURRENT_THREAD || K32_IS_CONSOLE(hObject))
 		return TRUE;
-	if (K32_IS_OBJECT(hObject))
-		return k32_close_object(hObject);
 	return k32_status(NtClose(hObject));
 }

@@ -291,15 +291,3 @@ BOOL WINAPI ReleaseSemaphore(HANDLE hSemaphore, LONG lReleaseCount, LPLONG lpPre
 {
 	return k32_status(NtReleaseSemaphore(hSemaphore, lReleaseCount, lpPreviousCount));
 }
-
-/*
- * k32_close_object: section.c's CloseHandle calls it for handles with low
- * bits 10, which kernel32 handed out for its former user-mode events and
- * semaphores.  None exist any more: such a value is not a handle.
- */
-BOOL k32_close_object(HANDLE h)
-{
-	(void)h;
-	SetLastError(ERROR_INVALID_HANDLE);
-	return FALSE;
-}
