@@ -155,40 +155,20 @@ static __attribute__((noreturn)) void start_failed(NTSTATUS st, const char *what
 		NtTerminateProcess(NT_CURRENT_PROCESS, st);
 }
 
-#define HEAP_GRANULE   0x10000ULL		/* reservations are 64 KiB aligned */
-#define HEAP_PAGE      0x1000ULL
-#define HEAP_RESERVE_0 0x100000ULL		/* Windows' default when the header says 0 */
-
 /*
- * The process heap's first segment, as Windows' RtlCreateHeap makes it in
- * LdrInitializeThunk: SizeOfHeapReserve reserved (64 KiB granular, at least
- * the commit), SizeOfHeapCommit committed (at least a page) read-write; its
- * base is PEB->ProcessHeap, GetProcessHeap's handle.  Only the memory for
- * now: the heap API over it (RtlAllocateHeap, HeapAlloc) is issue 22.
+ * The process heap, as Windows' LdrInitializeThunk makes it: RtlCreateHeap
+ * (growable) with the image's SizeOfHeapReserve and SizeOfHeapCommit; its
+ * handle is PEB->ProcessHeap, GetProcessHeap's answer (libc/ntdll/heap_*.c).
  */
 static NTSTATUS init_process_heap(PEB *peb)
 {
 	const IMAGE_DOS_HEADER *dos = PEB_IMAGE_BASE(peb);
 	const IMAGE_NT_HEADERS64 *nt = (const IMAGE_NT_HEADERS64 *)((const char *)dos + dos->e_lfanew);
-	SIZE_T commit = (nt->OptionalHeader.SizeOfHeapCommit + HEAP_PAGE - 1) & ~(HEAP_PAGE - 1);
-	SIZE_T reserve = nt->OptionalHeader.SizeOfHeapReserve ? nt->OptionalHeader.SizeOfHeapReserve : HEAP_RESERVE_0;
-	if (!commit)
-		commit = HEAP_PAGE;
-	if (reserve < commit)
-		reserve = commit;
-	reserve = (reserve + HEAP_GRANULE - 1) & ~(HEAP_GRANULE - 1);
-	PVOID base = NULL;
-	NTSTATUS st = NtAllocateVirtualMemory(NT_CURRENT_PROCESS, &base, 0, &reserve, MEM_RESERVE, PAGE_READWRITE);
-	if (!NT_SUCCESS(st))
-		return st;
-	PVOID at = base;
-	st = NtAllocateVirtualMemory(NT_CURRENT_PROCESS, &at, 0, &commit, MEM_COMMIT, PAGE_READWRITE);
-	if (!NT_SUCCESS(st)) {
-		SIZE_T zero = 0;
-		NtFreeVirtualMemory(NT_CURRENT_PROCESS, &base, &zero, MEM_RELEASE);
-		return st;
-	}
-	PEB_PROCESS_HEAP(peb) = base;
+	PVOID h = RtlCreateHeap(HEAP_GROWABLE, NULL, nt->OptionalHeader.SizeOfHeapReserve,
+				nt->OptionalHeader.SizeOfHeapCommit, NULL, NULL);
+	if (!h)
+		return STATUS_NO_MEMORY;
+	PEB_PROCESS_HEAP(peb) = h;
 	return STATUS_SUCCESS;
 }
 
