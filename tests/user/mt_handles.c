@@ -5,7 +5,7 @@
  * another handle (WAIT_OBJECT_0 + index), or times out (WAIT_TIMEOUT) when
  * the closed handle was the last one; the closed handle value is invalid
  * afterwards (ERROR_INVALID_HANDLE).  Events and semaphores (the second
- * handle from Open* on a named object), threads (DuplicateHandle), and a
+ * handle from Open* on a named object, or DuplicateHandle), threads, and a
  * WaitForMultipleObjects with one closed handle among several.
  *
  * The waiter says it is about to wait, the main thread sleeps a little and
@@ -36,7 +36,7 @@ static DWORD WINAPI blocked(void *arg)
 	return 7;
 }
 
-/* A second handle to thread h. */
+/* A second handle to h (DuplicateHandle, DUPLICATE_SAME_ACCESS). */
 static HANDLE dup(HANDLE h)
 {
 	HANDLE d = NULL;
@@ -46,8 +46,7 @@ static HANDLE dup(HANDLE h)
 
 /*
  * A named event (manual or auto reset) or semaphore (kind 'm', 'a', 's') and,
- * in *second, a second handle to it from Open*: two handles to one object
- * without DuplicateHandle (the kernel has no handle duplication for them).
+ * in *second, a second handle to it from Open*.
  */
 static HANDLE named(char kind, HANDLE *second)
 {
@@ -116,6 +115,13 @@ static void one_of_each(void)
 	CHECK_EQ(WaitForSingleObject(e, 0), WAIT_TIMEOUT);	/* auto-reset: the waiter took the signal */
 	CHECK(CloseHandle(e));
 
+	/* the same with the second handle from DuplicateHandle */
+	e = CreateEventA(NULL, FALSE, FALSE, NULL);
+	j.h[0] = dup(e), j.count = 1, j.timeout = 20000;
+	round_trip(&j, 0, set_event, e, WAIT_OBJECT_0);
+	CHECK_EQ(WaitForSingleObject(e, 0), WAIT_TIMEOUT);
+	CHECK(CloseHandle(e));
+
 	/* the last handle of an event: the wait goes on until its timeout */
 	j.h[0] = CreateEventA(NULL, TRUE, FALSE, NULL), j.count = 1, j.timeout = 60;
 	round_trip(&j, 0, NULL, NULL, WAIT_TIMEOUT);
@@ -166,7 +172,7 @@ int main(void)
 	unsigned rounds = mt_iters(8);
 	for (unsigned r = 0; r < rounds; r++)
 		one_of_each();
-	CHECK(real_path >= 5 * (rounds + 1));	/* 6 per round; a few early closes are allowed */
+	CHECK(real_path >= 6 * (rounds + 1));	/* 7 per round; a few early closes are allowed */
 	mt_oracle_end(&o, "handles");
 	return mt_done("mt_handles");
 }
