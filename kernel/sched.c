@@ -53,6 +53,18 @@ static void enqueue(struct thread *t)
 	t->queued = true;
 }
 
+/* Put t back at the head of its queue (it was taken, then not run). */
+static void enqueue_front(struct thread *t)
+{
+	int p = t->priority;
+	t->run_next = queue_head[p];
+	queue_head[p] = t;
+	if (!queue_tail[p])
+		queue_tail[p] = t;
+	queue_mask |= 1u << p;
+	t->queued = true;
+}
+
 void sched_dequeue(struct thread *t)
 {
 	if (!t->queued)
@@ -110,20 +122,28 @@ static void switch_to(struct thread *next)
 	uint64_t now = rdtsc();
 	if (prev != &cpu0.idle) {
 		prev->total_cycles += now - prev->run_start;
+		if (prev->kernel_entry)	/* switched out inside a system call: its kernel time so far */
+			prev->kernel_cycles += now - prev->kernel_entry;
 		fpu_save(prev->fpu);	/* the kernel never touches these registers: they are still prev's */
 	}
 	struct process *np = next == &cpu0.idle ? NULL : next->proc;
 	if (np) {
 		cpu0.kstack_top = next->kstack_top;
 		tss_set_kernel_stack(next->kstack_top);
-		sched_load_cr3(np->vm.root);
+		sched_load_cr3(np->vm.root);	/* threads of one process switch without a CR3 write */
 		wrmsr(MSR_KERNEL_GS, next->teb);	/* the user GS base: swapgs puts it in place on the way out */
 		fpu_restore(next->fpu);
 		next->run_start = now;
 		next->slice_start = now;
-	} else {
-		sched_load_cr3(kernel_root);
+		if (next->kernel_entry)
+			next->kernel_entry = now;	/* its system call goes on: kernel time from now */
 	}
+	/*
+	 * The idle loop keeps whatever page table is loaded (the kernel half is in
+	 * every one): coming back to the same process costs no TLB flush.  An
+	 * address space is torn down only after its process's last thread loaded
+	 * kernel_root (proc_exit), or while another one is loaded (proc_terminate).
+	 */
 	next->state = THREAD_RUNNING;
 	prev->kctx = kheap_context_set(next->kctx.quota, next->kctx.level);
 	cpu0.thread = next;
@@ -140,13 +160,18 @@ void sched_block(void)
 	lockdep_assert_no_spinlocks();	/* a thread never sleeps holding a spinlock (docs/locking.md) */
 	struct thread *t = cpu0.thread;
 	ASSERT(t != &cpu0.idle && t->state != THREAD_RUNNING);
+	struct thread *next = take_next();
 	if (t->state == THREAD_TERMINATED) {
 		t->run_next = dead;
-		dead = t;
-		switch_to(&cpu0.idle);	/* the idle loop frees its stack, and sees whether the run is over */
+		dead = t;	/* its stack goes once the next context runs (reap_dead) */
+		if (!t->proc->threads && next) {
+			/* The process ended: the idle loop looks at whether the run is over first. */
+			enqueue_front(next);
+			next = NULL;
+		}
+		switch_to(next ? next : &cpu0.idle);
 		panic("a terminated thread was scheduled");
 	}
-	struct thread *next = take_next();
 	switch_to(next ? next : &cpu0.idle);
 }
 
@@ -207,20 +232,4 @@ void sched_run_until(bool (*done)(void *), void *arg)
 		__asm__ volatile("sti; hlt; cli" ::: "memory");
 	}
 	reap_dead();
-}
-
-void sched_kernel_enter(void)
-{
-	struct thread *t = current_thread();
-	if (t)
-		t->kernel_entry = rdtsc();
-}
-
-void sched_kernel_exit(void)
-{
-	struct thread *t = current_thread();
-	if (t && t->kernel_entry) {
-		t->kernel_cycles += rdtsc() - t->kernel_entry;
-		t->kernel_entry = 0;
-	}
 }

@@ -73,8 +73,4 @@ static inline void sched_check_resched(void)
  */
 void sched_run_until(bool (*done)(void *), void *arg);
 
-/* Charge the CPU time since kernel entry to the current thread's kernel time (called at kernel exit). */
-void sched_kernel_enter(void);
-void sched_kernel_exit(void);
-
 #endif

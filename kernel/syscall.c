@@ -119,6 +119,8 @@ static ntstatus_t sys_query(struct trap_frame *tf)
 	ntstatus_t st = proc_vm_from_handle(tf->rdi, W_PROCESS_QUERY_INFORMATION, &vm);
 	if (st)
 		return st;
+	if (tf->rdx == ABI_MemoryWorkingSetExInformation)
+		return procmem_query_ws_ex(vm, tf->r10, tf->r8, tf->r9);
 	if (tf->rdx == 0)
 		len = sizeof(info.basic);
 	else if (tf->rdx == ABI_MEMORY_FRAMES_INFORMATION)
@@ -489,11 +491,27 @@ static int dispatch(struct trap_frame *tf)
  * status (STATUS_QUOTA_EXCEEDED, or STATUS_INSUFFICIENT_RESOURCES for the
  * system pool limit).
  */
+/*
+ * The rare work at a system call's end: a thread this call woke may come
+ * first (a higher priority); NtSetContextThread rewrote this thread's
+ * registers while it was in the call (they leave by iretq).
+ */
+static __attribute__((noinline)) int syscall_exit_slow(struct trap_frame *tf, struct thread *t, int r)
+{
+	sched_check_resched();
+	if (t->full_restore) {
+		*tf = t->pending;
+		t->full_restore = false;
+		r = 1;
+	}
+	return r;
+}
+
 int syscall_dispatch(struct trap_frame *tf)
 {
-	struct process *p = current_process();
-	struct thread *t = current_thread();
-	t->kernel_entry = rdtsc();
+	struct process *p = cpu0.proc;
+	struct thread *t = cpu0.thread;	/* a system call comes from a thread, never the idle loop */
+	t->kernel_entry = rdtsc();	/* kernel time: from here, less any time switched out (sched.c) */
 	uint64_t nr = tf->rax;
 	struct kheap_context outer = kheap_context_set(p->quota, POOL_CHECKED);
 	kheap_take_refusal();
@@ -504,12 +522,9 @@ int syscall_dispatch(struct trap_frame *tf)
 	    (st == STATUS_NO_MEMORY || st == STATUS_INSUFFICIENT_RESOURCES))
 		tf->rax = (uint64_t)(int64_t)refused;
 	kheap_context_restore(outer);
-	sched_check_resched();	/* a thread this call woke may come first */
-	if (t->full_restore) {	/* NtSetContextThread rewrote this thread's registers */
-		*tf = t->pending;
-		t->full_restore = false;
-		r = 1;
-	}
-	sched_kernel_exit();
+	if (__builtin_expect(cpu0.need_resched | t->full_restore, 0))
+		r = syscall_exit_slow(tf, t, r);
+	t->kernel_cycles += rdtsc() - t->kernel_entry;
+	t->kernel_entry = 0;
 	return r;
 }
