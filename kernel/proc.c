@@ -61,6 +61,11 @@ void proc_init(void)
 	wrmsr(MSR_EFER, rdmsr(MSR_EFER) | EFER_SCE);
 }
 
+struct process *proc_next_listed(struct process *p)
+{
+	return p ? p->next : procs;
+}
+
 struct process *proc_find(int pid)
 {
 	for (struct process *p = procs; p; p = p->next)

@@ -111,6 +111,8 @@ int proc_wait(int pid, int64_t *status);
 int proc_wait_child(int pid, bool nohang, int *pid_out, int64_t *status, bool *by_exception);
 
 struct process *proc_find(int pid);
+/* The listed process after p (NULL: the first), NULL at the end: the list SystemProcessInformation walks. */
+struct process *proc_next_listed(struct process *p);
 
 
 /* Called by the trap code for a user-mode exception that the VM did not resolve. */

@@ -68,5 +68,9 @@ struct vm_space;
 ntstatus_t proc_from_handle(uint64_t h, uint32_t need, struct process **p);
 ntstatus_t proc_vm_from_handle(uint64_t h, uint32_t need, struct vm_space **vm);
 ntstatus_t sys_procmem_call(struct trap_frame *tf);
+/* NtQueryInformationProcess(ABI_ProcessVmCounters) of p (rights checked by the caller). */
+ntstatus_t procmem_query_process(struct trap_frame *tf, struct process *p);
+/* NtQueryVirtualMemory(ABI_MemoryWorkingSetExInformation): the array at ubuf, len bytes, *uret (SIZE_T) or 0. */
+ntstatus_t procmem_query_ws_ex(struct vm_space *vm, uint64_t ubuf, uint64_t len, uint64_t uret);
 
 #endif

@@ -236,6 +236,8 @@ struct abi_create_thread {
 #define ABI_ThreadBasePriority     3
 #define ABI_ProcessBasicInformation 0
 #define ABI_ProcessTimes            4
+#define ABI_ProcessVmCounters       3	/* VM_COUNTERS (88 bytes) or VM_COUNTERS_EX (96): GetProcessMemoryInfo (issue 21) */
+#define ABI_MemoryWorkingSetExInformation 4	/* NtQueryVirtualMemory: MEMORY_WORKING_SET_EX_INFORMATION[] in/out */
 
 struct abi_thread_basic_info {		/* THREAD_BASIC_INFORMATION, 48 bytes */
 	int exit_status;		/* STATUS_PENDING (STILL_ACTIVE) while it runs */

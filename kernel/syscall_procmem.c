@@ -17,6 +17,7 @@
 #include "mm/procmem.h"
 
 #include <stddef.h>
+#include <string.h>
 
 #define STATUS_PARTIAL_COPY ((ntstatus_t)ABI_STATUS_PARTIAL_COPY)
 #define STATUS_PROCESS_IS_TERMINATING ((ntstatus_t)0xC000010A)
@@ -197,6 +198,8 @@ struct sys_basic_info {
 };
 _Static_assert(sizeof(struct sys_basic_info) == 64, "SYSTEM_BASIC_INFORMATION is 64 bytes");
 
+static ntstatus_t process_list(uint64_t ubuf, uint32_t len, uint32_t *ret);
+
 /* NtQuerySystemInformation(class, buf, len, ret_len): ret_len is written with the size the class needs. */
 static ntstatus_t sys_query_system(struct trap_frame *tf)
 {
@@ -230,12 +233,177 @@ static ntstatus_t sys_query_system(struct trap_frame *tf)
 			st = STATUS_INFO_LENGTH_MISMATCH;
 		else
 			st = copy_to_user(tf->rsi, &b, sizeof(b)) ? STATUS_ACCESS_VIOLATION : STATUS_SUCCESS;
+	} else if (tf->rdi == ABI_SystemProcessInformation) {
+		st = process_list(tf->rsi, len, &ret);
 	} else {
 		return STATUS_INVALID_INFO_CLASS_PM;
 	}
 	if (uret && st != STATUS_ACCESS_VIOLATION)
 		copy_to_user(uret, &ret, 4);
 	return st;
+}
+
+/* VM_COUNTERS_EX (x64, 96 bytes; VM_COUNTERS is the first 88). */
+struct vm_counters_ex {
+	uint64_t peak_virtual_size, virtual_size;
+	uint32_t page_fault_count, pad;
+	uint64_t peak_working_set_size, working_set_size;
+	uint64_t quota_peak_paged_pool, quota_paged_pool, quota_peak_nonpaged_pool, quota_nonpaged_pool;
+	uint64_t pagefile_usage, peak_pagefile_usage, private_usage;
+};
+_Static_assert(sizeof(struct vm_counters_ex) == 96, "VM_COUNTERS_EX is 96 bytes");
+
+ntstatus_t procmem_query_process(struct trap_frame *tf, struct process *p)
+{
+	if (tf->rsi != ABI_ProcessVmCounters)
+		return STATUS_INVALID_INFO_CLASS_PM;
+	uint64_t ubuf = tf->rdx, len = tf->r10, uret = tf->r8;
+	if (len != sizeof(struct vm_counters_ex) && len != offsetof(struct vm_counters_ex, private_usage))
+		return STATUS_INFO_LENGTH_MISMATCH;
+	if (MISALIGNED(ubuf, 8) || MISALIGNED(uret, 4))
+		return STATUS_DATATYPE_MISALIGNMENT;
+	struct vm_counters c;
+	vm_counters(&p->vm, &c);
+	uint64_t pool = p->quota ? p->quota->pages * PAGE_SIZE : 0, peak_pool = p->quota ? p->quota->peak * PAGE_SIZE : 0;
+	struct vm_counters_ex out = {
+		.peak_virtual_size = c.peak_virtual, .virtual_size = c.virtual_bytes,
+		.page_fault_count = (uint32_t)c.faults,
+		.peak_working_set_size = c.peak_ws * PAGE_SIZE, .working_set_size = c.ws * PAGE_SIZE,
+		.quota_peak_nonpaged_pool = peak_pool, .quota_nonpaged_pool = pool,	/* the kernel heap is not paged */
+		.pagefile_usage = c.charge * PAGE_SIZE, .peak_pagefile_usage = c.peak_charge * PAGE_SIZE,
+		.private_usage = c.charge * PAGE_SIZE,
+	};
+	uint32_t ret = (uint32_t)len;
+	if (copy_to_user(ubuf, &out, len) || (uret && copy_to_user(uret, &ret, 4)))
+		return STATUS_ACCESS_VIOLATION;
+	return STATUS_SUCCESS;
+}
+
+ntstatus_t procmem_query_ws_ex(struct vm_space *vm, uint64_t ubuf, uint64_t len, uint64_t uret)
+{
+	if (len < 16)
+		return STATUS_INFO_LENGTH_MISMATCH;
+	if (MISALIGNED(ubuf, 8) || MISALIGNED(uret, 8))
+		return STATUS_DATATYPE_MISALIGNMENT;
+	uint64_t n = len / 16;
+	if (!user_range_ok(ubuf, n * 16))
+		return STATUS_ACCESS_VIOLATION;
+	for (uint64_t i = 0; i < n; i++) {	/* the target's lock is taken per entry, never while touching ours */
+		uint64_t va, block;
+		if (copy_from_user(&va, ubuf + i * 16, 8))
+			return STATUS_ACCESS_VIOLATION;
+		block = va < USER_TOP ? vm_working_set_ex(vm, va) : 0;
+		if (copy_to_user(ubuf + i * 16 + 8, &block, 8))
+			return STATUS_ACCESS_VIOLATION;
+	}
+	uint64_t ret = n * 16;
+	if (uret && copy_to_user(uret, &ret, 8))
+		return STATUS_ACCESS_VIOLATION;
+	return STATUS_SUCCESS;
+}
+
+/* SYSTEM_PROCESS_INFORMATION and SYSTEM_THREAD_INFORMATION (x64), the fields filled here. */
+#define SPI_SIZE 0x100
+#define STI_SIZE 0x50
+struct sys_thread_info {
+	int64_t kernel_time, user_time, create_time;
+	uint32_t wait_time, pad;
+	uint64_t start_address, pid, tid;
+	int32_t priority, base_priority;
+	uint32_t context_switches, state, wait_reason, pad2;
+};
+_Static_assert(sizeof(struct sys_thread_info) == STI_SIZE, "SYSTEM_THREAD_INFORMATION is 0x50 bytes");
+
+/* Bytes of p's entry: the fixed part, its threads, its name as UTF-16 with a NUL, rounded to 8. */
+static uint64_t entry_size(const struct process *p)
+{
+	uint64_t name = (strlen(p->name) + 1) * 2;
+	return SPI_SIZE + (uint64_t)p->thread_count * STI_SIZE + ((name + 7) & ~7ULL);
+}
+
+/* Write p's entry at u (probed); next: NextEntryOffset (0 for the last). */
+static ntstatus_t put_entry(struct process *p, uint64_t u, uint32_t next)
+{
+	uint8_t e[SPI_SIZE] = { 0 };
+	uint64_t nlen = strlen(p->name), name_at = u + SPI_SIZE + (uint64_t)p->thread_count * STI_SIZE;
+	struct vm_counters c;
+	vm_counters(&p->vm, &c);
+	uint32_t u32;
+	uint64_t u64;
+#define PUT(off, v, n) (__builtin_memcpy(e + (off), &(v), (n)))
+	PUT(0x00, next, 4);
+	PUT(0x04, p->thread_count, 4);
+	PUT(0x20, p->create_time, 8);
+	uint16_t us[2] = { (uint16_t)(nlen * 2), (uint16_t)(nlen * 2 + 2) };
+	PUT(0x38, us, 4);
+	PUT(0x40, name_at, 8);
+	u32 = 8;
+	PUT(0x48, u32, 4);	/* BasePriority */
+	u64 = (uint64_t)p->pid;
+	PUT(0x50, u64, 8);
+	u64 = p->parent ? (uint64_t)p->parent->pid : 0;
+	PUT(0x58, u64, 8);
+	u32 = p->handles.count;
+	PUT(0x60, u32, 4);
+	PUT(0x70, c.peak_virtual, 8);
+	PUT(0x78, c.virtual_bytes, 8);
+	u32 = (uint32_t)c.faults;
+	PUT(0x80, u32, 4);
+	u64 = c.peak_ws * PAGE_SIZE;
+	PUT(0x88, u64, 8);
+	u64 = c.ws * PAGE_SIZE;
+	PUT(0x90, u64, 8);
+	u64 = c.charge * PAGE_SIZE;
+	PUT(0xB8, u64, 8);	/* PagefileUsage */
+	PUT(0xC8, u64, 8);	/* PrivatePageCount (bytes, as Windows fills it) */
+	u64 = c.peak_charge * PAGE_SIZE;
+	PUT(0xC0, u64, 8);
+#undef PUT
+	if (copy_to_user(u, e, SPI_SIZE))
+		return STATUS_ACCESS_VIOLATION;
+	uint64_t at = u + SPI_SIZE;
+	for (struct thread *t = p->threads; t; t = t->proc_next, at += STI_SIZE) {
+		struct sys_thread_info ti = { .pid = (uint64_t)p->pid, .tid = t->tid, .priority = t->priority,
+					      .base_priority = 8,
+					      .state = t->state == THREAD_RUNNING ? 2 : t->state == THREAD_READY ? 1 : 5 };
+		thread_times(t, &ti.kernel_time, &ti.user_time);
+		if (copy_to_user(at, &ti, sizeof(ti)))
+			return STATUS_ACCESS_VIOLATION;
+	}
+	for (uint64_t i = 0; i <= nlen; i++) {
+		uint16_t ch = (uint8_t)p->name[i];
+		if (copy_to_user(name_at + i * 2, &ch, 2))
+			return STATUS_ACCESS_VIOLATION;
+	}
+	return STATUS_SUCCESS;
+}
+
+/* SystemProcessInformation: every running process; too small: STATUS_INFO_LENGTH_MISMATCH, *ret the size needed. */
+static ntstatus_t process_list(uint64_t ubuf, uint32_t len, uint32_t *ret)
+{
+	uint64_t need = 0;
+	for (struct process *p = proc_next_listed(NULL); p; p = proc_next_listed(p))
+		if (p->state != PROC_ZOMBIE)
+			need += entry_size(p);
+	*ret = (uint32_t)need;
+	if (len < need)
+		return STATUS_INFO_LENGTH_MISMATCH;
+	if (MISALIGNED(ubuf, 8))
+		return STATUS_DATATYPE_MISALIGNMENT;
+	if (probe_user_write(ubuf, need))	/* nothing below faults: the list cannot change under us */
+		return STATUS_ACCESS_VIOLATION;
+	uint64_t at = ubuf, left = need;
+	for (struct process *p = proc_next_listed(NULL); p; p = proc_next_listed(p)) {
+		if (p->state == PROC_ZOMBIE)
+			continue;
+		uint64_t size = entry_size(p);
+		left -= size;
+		ntstatus_t st = put_entry(p, at, left ? (uint32_t)size : 0);
+		if (st)
+			return st;
+		at += size;
+	}
+	return STATUS_SUCCESS;
 }
 
 ntstatus_t sys_procmem_call(struct trap_frame *tf)

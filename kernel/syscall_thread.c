@@ -434,7 +434,7 @@ static ntstatus_t sys_query_process(struct trap_frame *tf)
 		}
 		return query_info(tf->rdx, tf->r10, tf->r8, &x, sizeof(x));
 	}
-	return STATUS_INVALID_INFO_CLASS_;
+	return procmem_query_process(tf, p);	/* ABI_ProcessVmCounters; else STATUS_INVALID_INFO_CLASS */
 }
 
 /*

@@ -146,6 +146,7 @@ enum vm_fault_result vm_fault_locked(struct vm_space *vm, uint64_t addr, unsigne
 enum vm_fault_result vm_fault(struct vm_space *vm, uint64_t addr, unsigned access)
 {
 	kmutex_lock(&vm->lock);
+	vm->faults++;
 	enum vm_fault_result r = fault_locked(vm, addr, access, 0);
 	if (r == FAULT_NEED_GUARANTEE) {
 		kmutex_unlock(&vm->lock);

@@ -73,3 +73,75 @@ uint64_t vm_copy(struct vm_space *vm, uint64_t addr, void *kbuf, uint64_t len, b
 	kmutex_unlock(&vm->lock);
 	return done;
 }
+
+/* Count resident pages of [va, end): present leaves and frames kept behind no-access entries. */
+static uint64_t resident_pages(struct vm_space *vm, uint64_t va, uint64_t end)
+{
+	uint64_t n = 0;
+	while (va < end) {
+		uint64_t size;
+		pt_query(vm->root, va, &size);
+		if (size == PAGE_2M) {
+			uint64_t next = (va & ~(PAGE_2M - 1)) + PAGE_2M;
+			next = next < end ? next : end;
+			n += (next - va) / PAGE_SIZE;
+			va = next;
+			continue;
+		}
+		pte_t *p = size ? NULL : pt_walk(vm->root, va, false);
+		if (!size && !p) {	/* no page table: nothing up to the next 2 MiB */
+			uint64_t next = (va & ~(PAGE_2M - 1)) + PAGE_2M;
+			va = next < end ? next : end;
+			continue;
+		}
+		if (size || (*p & PTE_SW_FRAME))
+			n++;
+		va += PAGE_SIZE;
+	}
+	return n;
+}
+
+void vm_counters(struct vm_space *vm, struct vm_counters *out)
+{
+	*out = (struct vm_counters){ 0 };
+	kmutex_lock(&vm->lock);
+	if (vm->root) {
+		for (const struct vad *v = vad_first(&vm->tree); v; v = vad_next(v)) {
+			out->virtual_bytes += v->end - v->start;
+			out->ws += resident_pages(vm, v->start, v->end);
+		}
+	}
+	if (out->ws > vm->peak_ws)
+		vm->peak_ws = out->ws;
+	if (out->virtual_bytes > vm->peak_virtual)
+		vm->peak_virtual = out->virtual_bytes;
+	out->peak_ws = vm->peak_ws;
+	out->peak_virtual = vm->peak_virtual;
+	out->charge = vm->charge;
+	out->peak_charge = vm->peak_charge;
+	out->faults = vm->faults;
+	kmutex_unlock(&vm->lock);
+}
+
+uint64_t vm_working_set_ex(struct vm_space *vm, uint64_t va)
+{
+	uint64_t page = va & ~(PAGE_SIZE - 1), block = 0;
+	kmutex_lock(&vm->lock);
+	struct vad *v = vm->root ? vad_find(&vm->tree, page) : NULL;
+	uint64_t size = 0;
+	pte_t e = v ? pt_query(vm->root, page, &size) : 0;
+	if (size) {
+		uint64_t phys = size == PAGE_2M ? (e & PTE_ADDR_2M) + (page & (PAGE_2M - 1)) : e & PTE_ADDR;
+		const struct frame *f = frame_get(size == PAGE_2M ? e & PTE_ADDR_2M : phys);
+		uint64_t refs = f ? f->refcount : 1;
+		bool shared = (f && f->owner == FRAME_SECTION) || refs > 1;
+		uint32_t prot = vad_run_at(v, page)->protect;
+		block = 1 | (refs > 7 ? 7 : refs) << 1 | (uint64_t)(prot & 0x7ff) << 4 | (uint64_t)shared << 15;
+		if (vm_page_locked(v, page))
+			block |= 1ULL << 22;
+		if (size == PAGE_2M)
+			block |= 1ULL << 23;
+	}
+	kmutex_unlock(&vm->lock);
+	return block;
+}

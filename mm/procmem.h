@@ -27,3 +27,21 @@
 uint64_t vm_copy(struct vm_space *vm, uint64_t addr, void *kbuf, uint64_t len, bool write, bool *gone);
 
 #endif
+
+/*
+ * The figures of VM_COUNTERS_EX for vm, in pages except virtual (bytes):
+ * resident pages now (working set), the most seen by this call or an
+ * earlier one (the peak is sampled here, not kept at every fault), commit
+ * charged now and at most, page faults taken, and the bytes reserved.
+ */
+struct vm_counters {
+	uint64_t ws, peak_ws, charge, peak_charge, faults, virtual_bytes, peak_virtual;
+};
+void vm_counters(struct vm_space *vm, struct vm_counters *out);
+
+/*
+ * PSAPI_WORKING_SET_EX_BLOCK of page va of vm (QueryWorkingSetEx): Valid
+ * when a frame is mapped there, with ShareCount (references to the frame,
+ * at most 7), Win32Protection, Shared, Locked, LargePage; 0 otherwise.
+ */
+uint64_t vm_working_set_ex(struct vm_space *vm, uint64_t va);

@@ -42,6 +42,8 @@ static bool charge(struct vm_space *vm, uint64_t pages)
 	if (!vm_charge_system(pages))
 		return false;
 	vm->charge += pages;
+	if (vm->charge > vm->peak_charge)
+		vm->peak_charge = vm->charge;	/* PeakPagefileUsage (mm/procmem.c) */
 	return true;
 }
 

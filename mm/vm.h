@@ -34,6 +34,10 @@ struct vm_space {
 	uint64_t ws_min, ws_max;
 	uint32_t ws_flags;	/* QUOTA_LIMITS_HARDWS_* recorded by SetProcessWorkingSetSizeEx */
 	uint64_t pinned;	/* frames no eviction can take: locked, AWE and large pages (mm/lock.c, pin_charge) */
+	/* GetProcessMemoryInfo (mm/procmem.c) */
+	uint64_t peak_charge;	/* most pages charged at once */
+	uint64_t faults;	/* page faults taken (vm_fault calls) */
+	uint64_t peak_ws, peak_virtual;	/* the most seen by vm_counters (pages, bytes) */
 };
 
 /* MEMORY_BASIC_INFORMATION, 48 bytes, as Windows x64 lays it out. */

@@ -1,8 +1,11 @@
 /*
  * libc/kernel32/procmem.c - another process's memory (docs/processes.md):
- * ReadProcessMemory and WriteProcessMemory over NtRead/NtWriteVirtualMemory.
+ * ReadProcessMemory and WriteProcessMemory over NtRead/NtWriteVirtualMemory,
+ * and the psapi calls kernel32 exports as K32*: GetProcessMemoryInfo,
+ * QueryWorkingSetEx, EnumProcesses.
  */
 #include "k32_thread.h"
+#include <psapi.h>
 
 NTSTATUS NTAPI NtReadVirtualMemory(HANDLE, PVOID, PVOID, SIZE_T, PSIZE_T);
 NTSTATUS NTAPI NtWriteVirtualMemory(HANDLE, PVOID, const void *, SIZE_T, PSIZE_T);
@@ -61,4 +64,93 @@ BOOL WINAPI WriteProcessMemory(HANDLE hProcess, LPVOID lpBaseAddress, LPCVOID lp
 	if (lpNumberOfBytesWritten)
 		*lpNumberOfBytesWritten = done;
 	return k32_status(st);
+}
+
+/* VM_COUNTERS_EX as NtQueryInformationProcess(ProcessVmCounters) fills it (x64). */
+struct vm_counters_ex {
+	SIZE_T PeakVirtualSize, VirtualSize;
+	ULONG PageFaultCount;
+	SIZE_T PeakWorkingSetSize, WorkingSetSize, QuotaPeakPagedPoolUsage, QuotaPagedPoolUsage,
+		QuotaPeakNonPagedPoolUsage, QuotaNonPagedPoolUsage, PagefileUsage, PeakPagefileUsage, PrivateUsage;
+};
+
+/*
+ * K32GetProcessMemoryInfo (psapi's GetProcessMemoryInfo): PROCESS_MEMORY_COUNTERS,
+ * or the _EX form when cb has room for PrivateUsage; cb below the plain
+ * structure: ERROR_INSUFFICIENT_BUFFER.  The handle needs
+ * PROCESS_QUERY_LIMITED_INFORMATION.
+ */
+BOOL WINAPI K32GetProcessMemoryInfo(HANDLE Process, PPROCESS_MEMORY_COUNTERS ppsmemCounters, DWORD cb)
+{
+	struct vm_counters_ex v;
+	if (cb < sizeof(PROCESS_MEMORY_COUNTERS)) {
+		SetLastError(ERROR_INSUFFICIENT_BUFFER);
+		return FALSE;
+	}
+	NTSTATUS st = NtQueryInformationProcess(Process, (PROCESSINFOCLASS)ABI_ProcessVmCounters, &v, sizeof(v), NULL);
+	if (!k32_status(st))
+		return FALSE;
+	PROCESS_MEMORY_COUNTERS_EX pmc = {
+		.cb = cb >= sizeof(PROCESS_MEMORY_COUNTERS_EX) ? sizeof(PROCESS_MEMORY_COUNTERS_EX)
+							      : sizeof(PROCESS_MEMORY_COUNTERS),
+		.PageFaultCount = v.PageFaultCount,
+		.PeakWorkingSetSize = v.PeakWorkingSetSize,
+		.WorkingSetSize = v.WorkingSetSize,
+		.QuotaPeakPagedPoolUsage = v.QuotaPeakPagedPoolUsage,
+		.QuotaPagedPoolUsage = v.QuotaPagedPoolUsage,
+		.QuotaPeakNonPagedPoolUsage = v.QuotaPeakNonPagedPoolUsage,
+		.QuotaNonPagedPoolUsage = v.QuotaNonPagedPoolUsage,
+		.PagefileUsage = v.PagefileUsage,
+		.PeakPagefileUsage = v.PeakPagefileUsage,
+		.PrivateUsage = v.PrivateUsage,
+	};
+	memcpy(ppsmemCounters, &pmc, pmc.cb);
+	return TRUE;
+}
+
+/*
+ * K32QueryWorkingSetEx: NtQueryVirtualMemory(MemoryWorkingSetExInformation)
+ * on the array pv (cb bytes of PSAPI_WORKING_SET_EX_INFORMATION); the
+ * handle needs PROCESS_QUERY_INFORMATION.
+ */
+BOOL WINAPI K32QueryWorkingSetEx(HANDLE hProcess, PVOID pv, DWORD cb)
+{
+	NTSTATUS st = NtQueryVirtualMemory(hProcess, NULL, ABI_MemoryWorkingSetExInformation,
+					   pv, cb, NULL);
+	return k32_status(st);
+}
+
+/*
+ * K32EnumProcesses: the ids of the running processes from
+ * NtQuerySystemInformation(SystemProcessInformation), as many as cb bytes
+ * hold; *lpcbNeeded the bytes stored.
+ */
+BOOL WINAPI K32EnumProcesses(DWORD *lpidProcess, DWORD cb, LPDWORD lpcbNeeded)
+{
+	ULONG len = 0;
+	NTSTATUS st = NtQuerySystemInformation((SYSTEM_INFORMATION_CLASS)ABI_SystemProcessInformation, NULL, 0, &len);
+	char *buf = NULL;
+	for (int tries = 0; tries < 8 && st == STATUS_INFO_LENGTH_MISMATCH; tries++) {
+		if (buf)
+			VirtualFree(buf, 0, MEM_RELEASE);
+		len += 4096;	/* room for processes that start meanwhile */
+		if (!(buf = VirtualAlloc(NULL, len, MEM_COMMIT, PAGE_READWRITE)))
+			return FALSE;
+		st = NtQuerySystemInformation((SYSTEM_INFORMATION_CLASS)ABI_SystemProcessInformation, buf, len, &len);
+	}
+	DWORD n = 0;
+	if (NT_SUCCESS(st)) {
+		for (char *e = buf; e; ) {
+			if (n < cb / sizeof(DWORD))
+				lpidProcess[n++] = (DWORD)*(ULONG_PTR *)(e + 0x50);	/* UniqueProcessId */
+			ULONG next = *(ULONG *)e;
+			e = next ? e + next : NULL;
+		}
+	}
+	if (buf)
+		VirtualFree(buf, 0, MEM_RELEASE);
+	if (!k32_status(st))
+		return FALSE;
+	*lpcbNeeded = n * sizeof(DWORD);
+	return TRUE;
 }

@@ -99,7 +99,8 @@ NTSTATUS NTAPI NtQueryInformationProcess(HANDLE ProcessHandle, PROCESSINFOCLASS 
 					 PVOID ProcessInformation, ULONG ProcessInformationLength, PULONG ReturnLength)
 {
 	if ((ProcessInformationClass == ProcessBasicInformation && ProcessHandle != NT_CURRENT_PROCESS) ||
-	    (ULONG)ProcessInformationClass == ABI_ProcessTimes)	/* another process, or times: the kernel's */
+	    (ULONG)ProcessInformationClass == ABI_ProcessTimes ||	/* another process, or times: the kernel's */
+	    (ULONG)ProcessInformationClass == ABI_ProcessVmCounters)	/* and the memory counters (issue 21) */
 		return NTCALL(SYSCALL6(SYS_NtQueryInformationProcess, ProcessHandle, ProcessInformationClass,
 				       ProcessInformation, ProcessInformationLength, ReturnLength, 0));
 	if (ProcessInformationClass == ProcessBasicInformation) {
