@@ -24,13 +24,12 @@ static ntstatus_t get_file(uint64_t h, struct file_obj **f)
 	return st;
 }
 
-/* Probe an IO_STATUS_BLOCK (writable, 8-byte aligned). */
+/* Probe an IO_STATUS_BLOCK (writable, 8-byte aligned); its contents stay as they are until the call ends. */
 static ntstatus_t probe_iosb(uint64_t u)
 {
-	struct abi_io_status s = { 0, 0, 0 };
 	if (MISALIGNED(u, 8))
 		return STATUS_DATATYPE_MISALIGNMENT;
-	return copy_to_user(u, &s, sizeof(s)) ? STATUS_ACCESS_VIOLATION : STATUS_SUCCESS;
+	return probe_user_write(u, sizeof(struct abi_io_status)) ? STATUS_ACCESS_VIOLATION : STATUS_SUCCESS;
 }
 
 static ntstatus_t done_iosb(uint64_t u, ntstatus_t st, uint64_t info)

@@ -15,7 +15,20 @@ uaccess_copy:			/* (dst rdi, src rsi, len rdx) -> 0 or -1 */
 2:	rep movsb
 3:	ret
 
+/*
+ * int uaccess_touch_write(void *u): a write access to one user byte that
+ * changes nothing (a locked OR of zero): the page becomes writable for this
+ * process (a shared copy-on-write page gets its copy, a paged-out page comes
+ * in, a guard page fires) or the fixup returns -1.
+ */
+	.global uaccess_touch_write
+uaccess_touch_write:
+	xor	%eax, %eax
+4:	lock orb $0, (%rdi)
+5:	ret
+
 	.section .extable, "a"
 	.balign 8
 	.quad 1b, 3b
 	.quad 2b, 3b
+	.quad 4b, 5b

@@ -64,12 +64,13 @@ int probe_user_write(uint64_t udst, size_t len)
 		return 0;	/* as ProbeForWrite: nothing to check */
 	if (!user_range_ok(udst, len))
 		return -1;
-	for (uint64_t u = udst; u < udst + len; u = (u & ~(PAGE_SIZE - 1)) + PAGE_SIZE) {
-		uint8_t x;
-		if (copy_from_user(&x, u, 1) || copy_to_user(u, &x, 1))
-			return -1;
-	}
-	return 0;
+	lockdep_assert_no_spinlocks();	/* the touch may fault and page in */
+	int rc = 0;
+	user_access_begin();
+	for (uint64_t u = udst; u < udst + len && !rc; u = (u & ~(PAGE_SIZE - 1)) + PAGE_SIZE)
+		rc = uaccess_touch_write((void *)u);
+	user_access_end();
+	return rc;
 }
 
 int copy_string_from_user(char *dst, uint64_t usrc, size_t max)

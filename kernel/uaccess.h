@@ -22,11 +22,11 @@ int copy_from_user(void *dst, uint64_t usrc, size_t len);
 int copy_to_user(uint64_t udst, const void *src, size_t len);
 
 /*
- * Probe [udst, udst+len) for writing before a call changes anything: each
- * page is read and written back with its own byte (through the fault
- * handler: a shared copy-on-write page gets its copy, a paged-out page comes
- * in, a guard page fires).  0 (always for len 0), or -1 at the first page
- * that cannot be written.
+ * Probe [udst, udst+len) for writing before a call changes anything: one
+ * byte of each page gets a write access that leaves it as it is (through
+ * the fault handler: a shared copy-on-write page gets its copy, a paged-out
+ * page comes in, a guard page fires).  0 (always for len 0), or -1 at the
+ * first page that cannot be written.
  */
 int probe_user_write(uint64_t udst, size_t len);
 
@@ -35,5 +35,7 @@ int copy_string_from_user(char *dst, uint64_t usrc, size_t max);
 
 /* Low level: rep movsb with an exception-table entry; returns 0 or -1. */
 int uaccess_copy(void *dst, const void *src, size_t len);
+/* Low level: a write access to one user byte that leaves it as it is (lock or $0); 0 or -1. */
+int uaccess_touch_write(void *u);
 
 #endif
