@@ -22,7 +22,7 @@ DLL_LDFLAGS := -shared -nostdlib -Wl,--dynamicbase,--high-entropy-va,--nxcompat 
 # What a program adds to MinGW's default link.
 PROG_LIBS := -L$(B)/lib -lmmtools -lntdll
 
-DLLS := ntdll kernel32 msvcrt mmtools
+DLLS := ntdll kernel32 msvcrt mmtools advapi32 bcrypt
 # Prebuilt DLLs the ISO carries as they are: Debian's libwinpthread-1.dll (package
 # mingw-w64-x86-64-dev), which MinGW's posix thread model links pthread programs
 # (and -pthread builds) against.
@@ -55,6 +55,16 @@ msvcrt_LIBS   := $(MINGW_LIB)/libmingwex.a $(B)/implib/libkernel32.a $(B)/implib
 mmtools_BASE  := 0x7ffc00100000
 mmtools_ENTRY := 0
 mmtools_LIBS  := $(B)/implib/libmsvcrt.a $(B)/implib/libkernel32.a $(B)/implib/libntdll.a -lgcc
+# advapi32 (tokens, privileges) and bcrypt (BCryptGenRandom): Windows system DLLs
+# programs import by name (issue 22), above the apiset DLLs' base.
+advapi32_BASE  := 0x7ffc00400000
+advapi32_ENTRY := 0
+advapi32_LIBS  := $(B)/implib/libkernel32.a $(B)/implib/libntdll.a -lgcc
+bcrypt_BASE    := 0x7ffc00440000
+bcrypt_ENTRY   := 0
+bcrypt_LIBS    := -lgcc
+$(B)/u/libc/advapi32/%: UCFLAGS += -D_ADVAPI32_
+$(B)/dll/advapi32.dll: $(B)/implib/libkernel32.a $(B)/implib/libntdll.a
 # msvcrt defines what MinGW's headers declare dllimport (_CRTIMP empty), keeps its
 # own printf (not libmingwex's inline one), and must not have memcpy loops turned
 # into calls to itself.
@@ -105,6 +115,8 @@ $(B)/lib/libmmtools.a: $(B)/implib/libmmtools.a
 USER_TEST_SRC   := $(filter-out tests/user/dll_%.c,$(wildcard tests/user/*.c))
 USER_TEST_PROGS := $(patsubst tests/user/%.c,$(B)/user/%.exe,$(USER_TEST_SRC))
 USER_TEST_DLLS  := $(patsubst tests/user/%.c,$(B)/user/%.dll,$(wildcard tests/user/dll_*.c))
+# mimalloc's own tests (fetched from Debian, built unchanged): tests/mimalloc.mk.
+include tests/mimalloc.mk
 
 $(B)/user/%.exe: tests/user/%.c $(B)/lib/libmmtools.a
 	@mkdir -p $(dir $@)
