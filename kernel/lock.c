@@ -4,7 +4,6 @@
  */
 #include "lock.h"
 #include "panic.h"
-#include "wait.h"
 
 void spin_init_class(struct spinlock *l, struct lock_class *cls)
 {
@@ -17,19 +16,20 @@ void kmutex_init_class(struct kmutex *m, struct lock_class *cls)
 }
 
 /*
- * Contended: wait until m is free, then own it.  Sleepers wait on one of a
- * few wait queues hashed by the mutex's address and all wake when any of
- * those mutexes is released (each takes another turn at the compare and
- * swap).  One CPU and a kernel that is not preempted: contention needs a
+ * Contended: wait until m is free, then own it.  The scheduler's sleep
+ * (lock_set_sleep_ops: kernel/wait.c puts sleepers on one of a few wait
+ * queues hashed by the mutex's address, and wakes them all when any of
+ * those mutexes is released; each takes another turn at the compare and
+ * swap).  Registered rather than called, so the locks stay below the
+ * scheduler in the layering.  One CPU and a kernel that is not preempted: contention needs a
  * holder that blocked, which nothing does today; several CPUs (issue 18)
  * will add a short spin while the owner runs.
  */
-#define MUTEX_QUEUES 16
-static struct wait_queue mutex_queues[MUTEX_QUEUES];
+static const struct lock_sleep_ops *sleep_ops;
 
-static struct wait_queue *queue_of(const struct kmutex *m)
+void lock_set_sleep_ops(const struct lock_sleep_ops *ops)
 {
-	return &mutex_queues[((uintptr_t)m >> 4) % MUTEX_QUEUES];
+	sleep_ops = ops;
 }
 
 void kmutex_wait(struct kmutex *m, struct lock_thread *self)
@@ -41,7 +41,9 @@ void kmutex_wait(struct kmutex *m, struct lock_thread *self)
 		struct lock_thread *free_ = 0;
 		if (__atomic_compare_exchange_n(&m->owner, &free_, self, false, __ATOMIC_ACQUIRE, __ATOMIC_RELAXED))
 			break;
-		wq_sleep(queue_of(m));
+		if (!sleep_ops)
+			panic("kmutex %s contended before the scheduler runs", m->cls->name);
+		sleep_ops->sleep(m);
 	}
 	__atomic_sub_fetch(&m->waiters, 1, __ATOMIC_RELAXED);
 }
@@ -49,5 +51,6 @@ void kmutex_wait(struct kmutex *m, struct lock_thread *self)
 /* A waiter exists (kmutex_wait counted it): wake the sleepers of its queue. */
 void kmutex_wake(struct kmutex *m)
 {
-	wq_wake_all(queue_of(m));
+	if (sleep_ops)
+		sleep_ops->wake(m);
 }

@@ -248,6 +248,17 @@ void kmutex_init_class(struct kmutex *m, struct lock_class *cls);
 		kmutex_init_class((m), &kmutex_cls_);                                       \
 	} while (0)
 
+/*
+ * How a contended mutex sleeps: the scheduler registers these at boot
+ * (kernel/wait.c); sleep(key) blocks the running thread until wake(key)
+ * (callers retry), key being the mutex.
+ */
+struct lock_sleep_ops {
+	void (*sleep)(const void *key);
+	void (*wake)(const void *key);
+};
+void lock_set_sleep_ops(const struct lock_sleep_ops *ops);
+
 /* The contended path (kernel/lock.c): wait until m is free and take it. */
 void kmutex_wait(struct kmutex *m, struct lock_thread *self);
 /* Release's slow path: wake a waiter. */

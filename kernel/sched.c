@@ -29,6 +29,7 @@ void sched_init(void)
 	cpu0.idle.state = THREAD_RUNNING;
 	cpu0.idle.kctx = (struct kheap_context){ NULL, POOL_FORCE };
 	cpu0.cr3 = read_cr3();
+	wait_init();
 }
 
 void sched_load_cr3(uint64_t root)

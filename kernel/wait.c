@@ -5,6 +5,7 @@
  */
 #include "wait.h"
 #include "cpu.h"
+#include "lock.h"
 #include "panic.h"
 #include "proc.h"
 #include "sched.h"
@@ -345,6 +346,31 @@ void wq_wake_all(struct wait_queue *q)
 {
 	while (q->head)
 		finish(q->head, STATUS_SUCCESS);
+}
+
+/* The sleep of a contended kernel mutex (kernel/lock.h): 16 queues hashed by its address. */
+#define MUTEX_QUEUES 16
+static struct wait_queue mutex_queues[MUTEX_QUEUES];
+
+static struct wait_queue *mutex_queue(const void *key)
+{
+	return &mutex_queues[((uintptr_t)key >> 4) % MUTEX_QUEUES];
+}
+
+static void mutex_sleep(const void *key)
+{
+	wq_sleep(mutex_queue(key));
+}
+
+static void mutex_wake(const void *key)
+{
+	wq_wake_all(mutex_queue(key));
+}
+
+void wait_init(void)
+{
+	static const struct lock_sleep_ops ops = { mutex_sleep, mutex_wake };
+	lock_set_sleep_ops(&ops);
 }
 
 /* Events, mutants, semaphores. */

@@ -76,6 +76,9 @@ struct event {
 #define WAIT_INFINITE UINT64_MAX	/* deadline of a wait without a timeout */
 #define WAIT_MAX_OBJECTS 64		/* MAXIMUM_WAIT_OBJECTS */
 
+/* Boot: contended kernel mutexes sleep on wait queues from now on (kernel/lock.h). */
+void wait_init(void);
+
 void dispatcher_init(struct dispatcher *d, enum dispatcher_kind kind, int32_t signal);
 
 /* The dispatcher of a waitable object, NULL for sections and files. */
