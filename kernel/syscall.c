@@ -40,8 +40,8 @@ static ntstatus_t get_inout(uint64_t ubase, uint64_t usize, uint64_t *base, uint
 {
 	if (MISALIGNED(ubase, 8) || MISALIGNED(usize, 8))
 		return STATUS_DATATYPE_MISALIGNMENT;
-	if (copy_from_user(base, ubase, 8) || copy_from_user(size, usize, 8) || copy_to_user(ubase, base, 8) ||
-	    copy_to_user(usize, size, 8))
+	if (copy_from_user(base, ubase, 8) || copy_from_user(size, usize, 8) || probe_user_write(ubase, 8) ||
+	    probe_user_write(usize, 8))
 		return STATUS_ACCESS_VIOLATION;
 	return STATUS_SUCCESS;
 }
@@ -93,7 +93,7 @@ static ntstatus_t sys_protect(struct trap_frame *tf)
 		return st;
 	if (MISALIGNED(tf->r8, 4))
 		return STATUS_DATATYPE_MISALIGNMENT;
-	if (copy_from_user(&old, tf->r8, 4) || copy_to_user(tf->r8, &old, 4))
+	if (probe_user_write(tf->r8, 4))
 		return STATUS_ACCESS_VIOLATION;
 	st = vm_protect(vm, &base, &size, (uint32_t)tf->r10, &old);
 	if (st)
