@@ -15,7 +15,7 @@ MI_CFLAGS := -O2 -DNDEBUG -I$(MI_SRC)/include -I$(MI_DIR)/shim -w
 
 $(MI_DIR)/stamp: tools/fetch-mimalloc.sh
 	@mkdir -p $(MI_DIR)/shim
-	tools/fetch-mimalloc.sh $(MI_DIR)
+	sh tools/fetch-mimalloc.sh $(MI_DIR)
 	echo '#include <windows.h>' > $(MI_DIR)/shim/Windows.h
 	touch $@
 
