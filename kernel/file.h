@@ -76,6 +76,19 @@ ntstatus_t file_rename(struct file_obj *f, const uint16_t *path, uint32_t len, b
 /* The node's path from the root ("\\dir\\name"), at most max units; its full length. */
 uint32_t file_node_path(struct fat_node *n, uint16_t *out, uint32_t max);
 
+/*
+ * CreateFileMapping on a file: a section over f's page cache (mm/section.h,
+ * section_create_file).  protect needs read access, and write or execute
+ * access for writable or executable protections (STATUS_ACCESS_DENIED);
+ * size 0 is the file's size (STATUS_MAPPED_FILE_SIZE_ZERO for an empty
+ * file); a larger size grows the file for PAGE_READWRITE and
+ * PAGE_EXECUTE_READWRITE, else STATUS_SECTION_TOO_BIG.  attributes
+ * SEC_COMMIT, SEC_RESERVE or 0 (all alike for a file).
+ */
+struct section;
+ntstatus_t file_create_section(struct file_obj *f, uint64_t size, uint32_t protect, uint32_t attributes,
+			       const char *name, struct section **out);
+
 /* kernel/syscall_file.c: the handlers kernel/syscall.c dispatches to. */
 struct trap_frame;
 ntstatus_t sys_create_file(struct trap_frame *tf);

@@ -44,11 +44,16 @@ enum syscall_number {
 	 * handle to the existing section of that name.
 	 */
 	SYS_NtCreateSection = 18,	 /* (HANDLE *out, const char *name, SIZE_T name_len, ULONG64 size, ULONG page_protect,
-					    ULONG attributes (SEC_COMMIT / SEC_RESERVE)) */
+					    ULONG attributes (SEC_COMMIT / SEC_RESERVE)); with SEC_FILE (0x800000) in
+					    attributes, a section over a file: size is then a pointer to a struct
+					    abi_section_file (issue 20) */
 	SYS_NtOpenSection = 19,		 /* (HANDLE *out, ACCESS_MASK access, const char *name, SIZE_T name_len) */
 	SYS_NtMapViewOfSection = 20,	 /* (HANDLE section, HANDLE process, struct abi_map_view *args): Windows' ten
 					    arguments, less ZeroBits/CommitSize/InheritDisposition, in one structure */
-	SYS_NtUnmapViewOfSection = 21,	 /* (HANDLE process, PVOID address anywhere in the view) */
+	SYS_NtUnmapViewOfSection = 21,	 /* (HANDLE process, PVOID address anywhere in the view, ULONG op, SIZE_T len):
+					    op ABI_VIEW_FLUSH writes [address, address+len) (len 0: to the view's
+					    end) of a file view to its file and keeps the view (FlushViewOfFile);
+					    anything else unmaps */
 	SYS_NtClose = 22,		 /* (HANDLE) */
 	SYS_NtForkProcess = 23,		 /* (ULONG *child_pid): STATUS_SUCCESS in the parent, STATUS_PROCESS_CLONED in the
 					    child (as RtlCloneUserProcess) */
@@ -277,6 +282,13 @@ struct abi_image_info {
 };
 #define ABI_IMAGE_EXE 1
 #define ABI_IMAGE_DLL 2
+
+/* SYS_NtCreateSection with SEC_FILE: the maximum size (0: the file's) and the file handle. */
+struct abi_section_file {
+	unsigned long long size;
+	unsigned long long file;
+};
+#define ABI_VIEW_FLUSH 0x464c5348u	/* SYS_NtUnmapViewOfSection's op for FlushViewOfFile ("FLSH") */
 
 /* SYS_NtMapViewOfSection's arguments. */
 struct abi_map_view {

@@ -10,6 +10,7 @@
 #include "uaccess.h"
 #include "mm/lock.h"
 #include "mm/section.h"
+#include "file.h"
 
 
 /* Copy a name argument: len 0 is the empty name; longer than OBJ_NAME_MAX - 1 or with a NUL is invalid. */
@@ -58,7 +59,19 @@ ntstatus_t sys_create_section(struct trap_frame *tf)
 	if (st)
 		return st;
 	struct section *s;
-	st = section_create(tf->r10, (uint32_t)tf->r8, (uint32_t)tf->r9, name, &s);
+	uint32_t attributes = (uint32_t)tf->r9;
+	if (attributes & W_SEC_FILE) {	/* over a file: r10 is a struct abi_section_file */
+		struct abi_section_file a;
+		struct kobject *o;
+		uint32_t access;
+		if (copy_from_user(&a, tf->r10, sizeof(a)))
+			return STATUS_ACCESS_VIOLATION;
+		if ((st = handle_get(&current_process()->handles, a.file, KOBJ_FILE, &o, &access)))
+			return st;
+		st = file_create_section((struct file_obj *)o, a.size, (uint32_t)tf->r8, attributes & ~W_SEC_FILE, name,
+					 &s);
+	} else
+		st = section_create(tf->r10, (uint32_t)tf->r8, attributes, name, &s);
 	if (!NT_SUCCESS(st))
 		return st;
 	return publish(s, W_SECTION_ALL_ACCESS, tf->rdi, st);
@@ -112,6 +125,8 @@ ntstatus_t sys_unmap_view(struct trap_frame *tf)
 {
 	if (!is_current(tf->rdi))
 		return STATUS_INVALID_HANDLE;
+	if ((uint32_t)tf->rdx == ABI_VIEW_FLUSH)
+		return section_flush_view(&current_process()->vm, tf->rsi, tf->r10);	/* FlushViewOfFile */
 	vm_unlock_view(&current_process()->vm, tf->rsi);	/* unmapping unlocks (no-op when not a view) */
 	return section_unmap(&current_process()->vm, tf->rsi);
 }

@@ -6,6 +6,7 @@
 #include "frame.h"
 #include "kheap.h"
 #include "phys.h"
+#include "section.h"
 #include "kernel/time.h"
 #include "kernel/uaccess.h"
 
@@ -65,7 +66,7 @@ static struct pc_page *page_new(struct pc_file *f, uint64_t index)
 	struct pc_page *p = kmalloc(sizeof(*p));
 	if (!p)
 		return NULL;
-	uint64_t phys = frame_alloc(0, FRAME_KERNEL);
+	uint64_t phys = frame_alloc(0, FRAME_SECTION);	/* views map it as a section frame */
 	if (!phys) {
 		kfree(p);
 		return NULL;
@@ -120,7 +121,7 @@ static void page_free(struct pc_page *p)
 	}
 	f->npages--;
 	total--;
-	frame_free(p->phys, 0);
+	frame_unref(p->phys);	/* a section still holding it (truncated under it) keeps the frame */
 	kfree(p);
 }
 
@@ -361,6 +362,8 @@ static ntstatus_t write_sorted(struct pc_page **a, size_t n)
 
 ntstatus_t pagecache_flush_range(struct pc_file *f, uint64_t first, uint64_t last)
 {
+	if (f->sections)
+		section_file_harvest(f);	/* what views wrote is dirty too */
 	for (;;) {
 		/* In chunks of a page of pointers: a large file needs no large allocation. */
 		struct pc_page *buf[512];
@@ -455,6 +458,7 @@ uint64_t pagecache_write_some(uint64_t max)
 	struct pc_page *buf[PC_WRITER_BATCH];
 	if (max > PC_WRITER_BATCH)
 		max = PC_WRITER_BATCH;
+	section_file_harvest_all();	/* views' dirty bits first */
 	size_t n = 0;
 	/* Oldest first: from the clock's hand, where the longest-cached pages are. */
 	struct pc_page *p = hand;
@@ -475,11 +479,36 @@ uint64_t pagecache_writer_tick(void)
 {
 	static uint64_t last_ms;
 	uint64_t now = time_ms();
-	if (!dirty_total || now - last_ms < PC_WRITER_PERIOD_MS)
+	if (now - last_ms < PC_WRITER_PERIOD_MS)
 		return 0;
 	last_ms = now;
+	section_file_harvest_all();	/* pages written only through views are dirty too */
+	if (!dirty_total)
+		return 0;
 	uint64_t want = dirty_total / 8;	/* as Windows' lazy writer: an eighth a second, at least a batch */
 	return pagecache_write_some(want < PC_WRITE_BATCH ? PC_WRITE_BATCH : want);
+}
+
+ntstatus_t pagecache_map_page(struct pc_file *f, uint64_t index, uint64_t last, uint64_t *phys)
+{
+	make_room(PAGE_SIZE);
+	ntstatus_t st;
+	struct pc_page *p = get_page(f, index, last, index == f->ra_next, &st);
+	if (!p)
+		return st;
+	p->referenced = true;
+	f->ra_next = index + 1;
+	if (!frame_ref(p->phys))
+		return STATUS_NO_MEMORY;	/* 65535 holders: cannot happen, a section holds a page once */
+	*phys = p->phys;
+	return STATUS_SUCCESS;
+}
+
+void pagecache_set_dirty(struct pc_file *f, uint64_t index)
+{
+	struct pc_page *p = lookup(f, index);
+	if (p)
+		set_dirty(p, true);
 }
 
 uint64_t pagecache_pages(void)

@@ -1,9 +1,12 @@
 /*
  * mm/pagecache.h - the page cache: file data in frames indexed by (file, page).
  *
- * The memory manager owns the frames (one reference each, the cache's; a
- * later view mapping one takes another, and such a page is never reclaimed
- * while mapped).  A file system hands each file a struct pc_file with its I/O
+ * The memory manager owns the frames (FRAME_SECTION, one reference each,
+ * the cache's).  A file-backed section (mm/section_file.c) takes another
+ * reference for each page it maps (pagecache_map_page), so views map the
+ * cache's own frames and such a page is never reclaimed while the section
+ * holds it; the dirty bits of the views' entries reach the cache
+ * (section_file_harvest) before any of the file's pages is written.  A file system hands each file a struct pc_file with its I/O
  * function; ReadFile/WriteFile copy between user buffers and these frames
  * with checked user copies.  Pages are dirty per page and written back in
  * batches (the file system merges contiguous ones into large requests); the
@@ -21,6 +24,7 @@
 #define STATUS_END_OF_FILE ((ntstatus_t)0xC0000011)
 
 struct pc_file;
+struct section;
 struct pc_page {
 	struct pc_file *file;
 	uint64_t index;			/* page number in the file */
@@ -44,6 +48,7 @@ struct pc_file {
 	uint64_t npages, ndirty;
 	uint64_t ra_next;		/* the page a sequential reader reads next */
 	uint32_t ra_window;		/* pages read ahead on the next sequential miss */
+	struct section *sections;	/* file-backed sections of this file (mm/section_file.c) */
 };
 
 #define PC_READAHEAD_MAX 32		/* pages */
@@ -112,6 +117,16 @@ uint64_t pagecache_evict(uint64_t want);
 uint64_t pagecache_writer_tick(void);
 /* Write up to max (<= PC_WRITER_BATCH) dirty pages, oldest first, now; the pages written. */
 uint64_t pagecache_write_some(uint64_t max);
+
+/*
+ * The frame of page index of f for a file-backed section: read from the file
+ * when it is not cached (last: the last page read-ahead may reach).  The
+ * caller gets a reference on the frame (*phys), which keeps the page cached
+ * and the frame the cache's for as long as it holds it.
+ */
+ntstatus_t pagecache_map_page(struct pc_file *f, uint64_t index, uint64_t last, uint64_t *phys);
+/* Page index of f, when cached, becomes dirty (a view wrote it). */
+void pagecache_set_dirty(struct pc_file *f, uint64_t index);
 
 /* Pages cached, and of those dirty, over all files. */
 uint64_t pagecache_pages(void);

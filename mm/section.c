@@ -144,6 +144,11 @@ static void section_destroy(struct kobject *o)
 	ASSERT(!s->views);
 	if (s->image)
 		image_section_gone(s->image);
+	if (s->file) {
+		section_file_destroy(s);	/* its entries are the page cache's frames */
+		section_free(s);
+		return;
+	}
 	evict_section_remove(s);
 	for (uint64_t i = 0; i < s->pages; i++) {
 		uint64_t *e = section_entry(s, i);
@@ -173,13 +178,9 @@ static bool section_protect_ok(uint32_t p)
 	}
 }
 
-ntstatus_t section_create(uint64_t size, uint32_t protect, uint32_t attributes, const char *name,
-			  struct section **out)
+ntstatus_t section_create_common(uint64_t size, uint32_t protect, uint32_t attributes, const char *name, bool charge,
+			      struct section **out)
 {
-	if (attributes == 0)
-		attributes = W_SEC_COMMIT;
-	if (attributes != W_SEC_COMMIT && attributes != W_SEC_RESERVE)
-		return STATUS_INVALID_PARAMETER;	/* SEC_RESERVE|SEC_COMMIT, SEC_IMAGE without a file, ... */
 	if (!section_protect_ok(protect))
 		return STATUS_INVALID_PAGE_PROTECTION;
 	/* The arguments are checked before the name is looked up: opening an existing section needs a valid size too. */
@@ -201,7 +202,7 @@ ntstatus_t section_create(uint64_t size, uint32_t protect, uint32_t attributes, 
 	struct section *s = section_alloc(pages, attributes == W_SEC_COMMIT);	/* SEC_RESERVE: leaves on commit */
 	if (!s)
 		return STATUS_NO_MEMORY;
-	if (attributes == W_SEC_COMMIT) {
+	if (charge && attributes == W_SEC_COMMIT) {
 		if (!vm_charge_system(pages)) {
 			section_free(s);
 			return STATUS_COMMITMENT_LIMIT;
@@ -214,9 +215,21 @@ ntstatus_t section_create(uint64_t size, uint32_t protect, uint32_t attributes, 
 	s->attributes = attributes;
 	if (name[0])
 		obj_set_name(&s->obj, name);
-	evict_section_add(s);
 	*out = s;
 	return STATUS_SUCCESS;
+}
+
+ntstatus_t section_create(uint64_t size, uint32_t protect, uint32_t attributes, const char *name,
+			  struct section **out)
+{
+	if (attributes == 0)
+		attributes = W_SEC_COMMIT;
+	if (attributes != W_SEC_COMMIT && attributes != W_SEC_RESERVE)
+		return STATUS_INVALID_PARAMETER;	/* SEC_RESERVE|SEC_COMMIT, SEC_IMAGE without a file, ... */
+	ntstatus_t st = section_create_common(size, protect, attributes, name, true, out);
+	if (st == STATUS_SUCCESS)
+		evict_section_add(*out);	/* its pages go to the pagefile under pressure */
+	return st;
 }
 
 ntstatus_t section_create_image(uint64_t pages, struct image *img, struct section **out)
@@ -421,6 +434,12 @@ enum vm_fault_result view_fault(struct vm_space *vm, struct vad *v, uint64_t pag
 	struct section *s = v->section;
 	uint64_t *entry = section_entry(s, page_index(v, page));	/* committed: its leaf exists */
 	uint64_t shared = *entry;
+	if (!shared && s->file) {	/* the page cache's frame, read from the file when absent */
+		ntstatus_t st = section_file_page(s, page_index(v, page), entry);
+		if (st)
+			return st == STATUS_NO_MEMORY ? VM_FAULT_NO_MEMORY : VM_FAULT_IN_PAGE_ERROR;
+		shared = *entry;
+	}
 	if (shared & PTE_SW_SWAP) {	/* paged out: read it back for every view */
 		uint64_t f = vm_page_frame(vm, FRAME_SECTION, false);
 		if (!f)
@@ -461,6 +480,8 @@ enum vm_fault_result view_fault(struct vm_space *vm, struct vad *v, uint64_t pag
 void view_destroy(struct vm_space *vm, struct vad *v)
 {
 	struct section *s = v->section;
+	if (s->file)
+		section_file_view_gone(v);	/* what the view wrote reaches the page cache */
 	vm_drop_entries(vm, v->start, v->end);
 	vm_uncharge(vm, v->cow_charge);
 	struct vad **pp = &s->views;

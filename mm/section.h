@@ -28,6 +28,7 @@
 #include "kernel/object.h"
 
 /* Section attributes and view access rights, Windows' values. */
+#define W_SEC_FILE         0x800000	/* Windows' "file-backed" bit; the ABI's marker for a file section */
 #define W_SEC_IMAGE        0x1000000
 #define W_SEC_RESERVE      0x4000000
 #define W_SEC_COMMIT       0x8000000
@@ -50,6 +51,9 @@
 #define STATUS_MAPPED_ALIGNMENT     ((ntstatus_t)0xC0000220)
 #define STATUS_OBJECT_NAME_INVALID  ((ntstatus_t)0xC0000033)
 #define STATUS_OBJECT_NAME_NOT_FOUND ((ntstatus_t)0xC0000034)
+#define STATUS_MAPPED_FILE_SIZE_ZERO ((ntstatus_t)0xC000011E)
+#define STATUS_USER_MAPPED_FILE     ((ntstatus_t)0xC0000243)
+#define STATUS_INVALID_FILE_FOR_SECTION ((ntstatus_t)0xC0000020)
 
 /*
  * A leaf: for each of its pages the physical address of the frame, 0 until
@@ -76,6 +80,11 @@ struct section {
 	struct vad *views;		/* every view of the section, in every process */
 	struct section *evict_next;	/* every section, for the evictor (mm/evict.c) */
 	struct image *image;		/* an image section (W_SEC_IMAGE, mm/image.c): its image; NULL otherwise */
+	/* A file-backed section (mm/section_file.c): entries are page-cache frames, each holding a reference. */
+	struct pc_file *file;		/* the file's page cache; NULL: pagefile-backed */
+	void (*file_release)(struct pc_file *);	/* drops the section's hold on the file */
+	struct section *file_next;	/* the file's sections (pc_file.sections) */
+	struct section *all_file_next;	/* every file-backed section */
 };
 
 /*
@@ -89,6 +98,46 @@ struct section {
  */
 ntstatus_t section_create(uint64_t size, uint32_t protect, uint32_t attributes, const char *name,
 			  struct section **out);
+
+/*
+ * section_create's body: checks, the name (STATUS_OBJECT_NAME_EXISTS and *out
+ * the existing section), a new section of attributes (W_SEC_COMMIT or
+ * W_SEC_RESERVE) charged to the system commit when charge.  Not on the
+ * evictor's list (section_create puts it there).
+ */
+ntstatus_t section_create_common(uint64_t size, uint32_t protect, uint32_t attributes, const char *name, bool charge,
+				 struct section **out);
+
+/* ---- mm/section_file.c: file-backed sections ---- */
+struct pc_file;
+/*
+ * A section of size bytes (the file is at least that long) over file f with
+ * protection protect; the caller checked the handle's access and holds the
+ * file for the section: release(f) is called when the section goes.  Named
+ * as section_create (STATUS_OBJECT_NAME_EXISTS: *out is the existing one
+ * and release is not kept).  No commit charge.
+ */
+ntstatus_t section_create_file(struct pc_file *f, uint64_t size, uint32_t protect, const char *name,
+			       void (*release)(struct pc_file *), struct section **out);
+/* Move the dirty bits of the entries of f's views into the page cache (before its pages are written). */
+void section_file_harvest(struct pc_file *f);
+/* The same for every file-backed section (the periodic writer). */
+void section_file_harvest_all(void);
+/* View v of a file-backed section is going: its dirty bits reach the page cache. */
+void section_file_view_gone(struct vad *v);
+/* The last reference to file-backed s went: unlink it, drop its frames' references, release the file. */
+void section_file_destroy(struct section *s);
+/* The entry for page index of file-backed s: the cache's frame, referenced (read from the file if needed). */
+ntstatus_t section_file_page(struct section *s, uint64_t index, uint64_t *entry);
+/* May f not be cut to size?  True while a section of f larger than size has a view (ERROR_USER_MAPPED_FILE). */
+bool section_file_mapped_past(struct pc_file *f, uint64_t size);
+/*
+ * FlushViewOfFile: write the dirty pages of [addr, addr+len) (len 0: to the
+ * end of the view) of the view holding addr to its file, and wait.
+ * STATUS_NOT_MAPPED_VIEW when addr is in no view; pagefile-backed views
+ * have nothing to write.  Takes vm->lock itself (not across the writes).
+ */
+ntstatus_t section_flush_view(struct vm_space *vm, uint64_t addr, uint64_t len);
 
 /*
  * An image section for mm/image.c: pages pages, all without a frame (the

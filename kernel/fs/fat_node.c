@@ -10,6 +10,7 @@
 #include "mm/frame.h"
 #include "mm/kheap.h"
 #include "mm/phys.h"
+#include "mm/section.h"
 
 #include <stddef.h>
 #include <string.h>
@@ -344,6 +345,8 @@ ntstatus_t fat_node_resize(struct fat_node *n, uint64_t size)
 	struct fat_vol *v = n->v;
 	if (size > FAT_FILE_MAX)
 		return STATUS_DISK_FULL;
+	if (size < n->size && section_file_mapped_past(&n->pc, size))
+		return STATUS_USER_MAPPED_FILE;	/* a view of a section still covers the part to go */
 	uint32_t need = (uint32_t)((size + v->cluster_bytes - 1) / v->cluster_bytes);
 	ntstatus_t st = chain_walk(n, UINT32_MAX);
 	if (st)

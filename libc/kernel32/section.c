@@ -1,6 +1,6 @@
 /*
- * libc/kernel32/section.c - file mappings (pagefile-backed sections only:
- * there is no file system) over NtCreateSection / NtOpenSection /
+ * libc/kernel32/section.c - file mappings (pagefile-backed, or over a file
+ * handle: mm/section_file.c) over NtCreateSection / NtOpenSection /
  * NtMapViewOfSection.  Names: "Local\" is the default namespace and is
  * dropped, "Global\" stays part of the name; the kernel takes ASCII names
  * of up to MAX_PATH characters.
@@ -8,6 +8,8 @@
 #include "k32_private.h"
 
 #define NAME_CHARS 300
+
+NTSTATUS NTAPI NtFlushVirtualMemory(HANDLE, PVOID *, PSIZE_T, PIO_STATUS_BLOCK);
 
 /* Builds "\BaseNamedObjects\<name less Local\>" in buf and the OBJECT_ATTRIBUTES for it (name NULL: unnamed). */
 POBJECT_ATTRIBUTES k32_object_attributes(LPCWSTR name, WCHAR *buf, UNICODE_STRING *us, OBJECT_ATTRIBUTES *oa)
@@ -37,8 +39,10 @@ POBJECT_ATTRIBUTES k32_object_attributes(LPCWSTR name, WCHAR *buf, UNICODE_STRIN
 }
 
 /*
- * CreateFileMappingW: hFile must be INVALID_HANDLE_VALUE.  The SEC_* bits of
- * flProtect become the section's attributes.  An existing name gives a
+ * CreateFileMappingW: hFile INVALID_HANDLE_VALUE for a pagefile-backed
+ * section, else a file handle (the size 0 is the file's size; the kernel
+ * checks the handle's access).  The SEC_* bits of flProtect become the
+ * section's attributes.  An existing name gives a
  * handle to that section and ERROR_ALREADY_EXISTS; otherwise the last error
  * is ERROR_SUCCESS.
  */
@@ -46,10 +50,11 @@ HANDLE WINAPI CreateFileMappingW(HANDLE hFile, LPSECURITY_ATTRIBUTES lpAttribute
 				 DWORD dwMaximumSizeHigh, DWORD dwMaximumSizeLow, LPCWSTR lpName)
 {
 	(void)lpAttributes;
-	if (hFile != INVALID_HANDLE_VALUE) {
+	if (!hFile || K32_IS_CONSOLE(hFile)) {
 		SetLastError(ERROR_INVALID_HANDLE);
 		return NULL;
 	}
+	HANDLE file = hFile == INVALID_HANDLE_VALUE ? NULL : hFile;
 	if (lpName && k32_wcslen(lpName) > NAME_CHARS) {
 		SetLastError(ERROR_FILENAME_EXCED_RANGE);
 		return NULL;
@@ -61,7 +66,7 @@ HANDLE WINAPI CreateFileMappingW(HANDLE hFile, LPSECURITY_ATTRIBUTES lpAttribute
 	LARGE_INTEGER size = { .QuadPart = (LONGLONG)(((ULONG64)dwMaximumSizeHigh << 32) | dwMaximumSizeLow) };
 	HANDLE h = NULL;
 	NTSTATUS st = NtCreateSection(&h, SECTION_ALL_ACCESS, k32_object_attributes(lpName, buf, &us, &oa), &size,
-				      flProtect & ~sec, flProtect & sec, NULL);
+				      flProtect & ~sec, flProtect & sec, file);
 	if (!NT_SUCCESS(st)) {
 		SetLastError(RtlNtStatusToDosError(st));
 		return NULL;
@@ -154,13 +159,19 @@ BOOL WINAPI UnmapViewOfFile(LPCVOID lpBaseAddress)
 	return k32_status(NtUnmapViewOfSection(K32_CURRENT_PROCESS, (PVOID)lpBaseAddress));
 }
 
-/* FlushViewOfFile: pagefile-backed views have nothing to write back; the address must be in a view. */
+/*
+ * FlushViewOfFile: write the view's dirty pages in [base, base+n) (n 0: to
+ * the end of the view) to the file and wait; pagefile-backed views have
+ * nothing to write.  The address must be in a view.
+ */
 BOOL WINAPI FlushViewOfFile(LPCVOID lpBaseAddress, SIZE_T dwNumberOfBytesToFlush)
 {
-	(void)dwNumberOfBytesToFlush;
-	MEMORY_BASIC_INFORMATION mbi;
-	if (!VirtualQuery(lpBaseAddress, &mbi, sizeof(mbi)) || mbi.Type != MEM_MAPPED) {
-		SetLastError(ERROR_INVALID_ADDRESS);
+	PVOID base = (PVOID)lpBaseAddress;
+	SIZE_T size = dwNumberOfBytesToFlush;
+	IO_STATUS_BLOCK io;
+	NTSTATUS st = NtFlushVirtualMemory((HANDLE)(LONG_PTR)-1, &base, &size, &io);
+	if (!NT_SUCCESS(st)) {
+		SetLastError(st == (NTSTATUS)0xC0000019 ? ERROR_INVALID_ADDRESS : RtlNtStatusToDosError(st));
 		return FALSE;
 	}
 	return TRUE;

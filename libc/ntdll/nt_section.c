@@ -41,24 +41,28 @@ NTSTATUS nt_object_name(const OBJECT_ATTRIBUTES *oa, char *buf, SIZE_T *len)
 }
 
 /*
- * NtCreateSection: pagefile-backed sections only (FileHandle must be NULL:
- * there is no file system).  The handle gets SECTION_ALL_ACCESS whatever
- * DesiredAccess asks.  STATUS_OBJECT_NAME_EXISTS (a success) when a section of
- * that name exists: the handle is to it.
+ * NtCreateSection: pagefile-backed (FileHandle NULL) or over a file (its
+ * handle; MaximumSize NULL or 0: the file's size): the kernel gets SEC_FILE
+ * and a struct abi_section_file.  The handle gets SECTION_ALL_ACCESS
+ * whatever DesiredAccess asks.  STATUS_OBJECT_NAME_EXISTS (a success) when a
+ * section of that name exists: the handle is to it.
  */
 NTSTATUS NTAPI NtCreateSection(PHANDLE SectionHandle, ACCESS_MASK DesiredAccess, POBJECT_ATTRIBUTES ObjectAttributes,
 			       PLARGE_INTEGER MaximumSize, ULONG SectionPageProtection, ULONG AllocationAttributes,
 			       HANDLE FileHandle)
 {
 	(void)DesiredAccess;
-	if (FileHandle)
-		return STATUS_INVALID_FILE_FOR_SECTION;
 	char name[NAME_MAX_CHARS];
 	SIZE_T len;
 	NTSTATUS st = nt_object_name(ObjectAttributes, name, &len);
 	if (!NT_SUCCESS(st))
 		return st;
 	ULONG64 size = MaximumSize ? (ULONG64)MaximumSize->QuadPart : 0;
+	if (FileHandle) {
+		struct abi_section_file f = { size, (ULONG_PTR)FileHandle };
+		return NTCALL(SYSCALL6(SYS_NtCreateSection, SectionHandle, len ? name : NULL, len, &f,
+				       SectionPageProtection, AllocationAttributes | SEC_FILE));
+	}
 	return NTCALL(SYSCALL6(SYS_NtCreateSection, SectionHandle, len ? name : NULL, len, size, SectionPageProtection,
 			       AllocationAttributes));
 }
@@ -112,6 +116,28 @@ NTSTATUS NTAPI NtMapViewOfSection(HANDLE SectionHandle, HANDLE ProcessHandle, PV
 NTSTATUS NTAPI NtUnmapViewOfSection(HANDLE ProcessHandle, PVOID BaseAddress)
 {
 	return NTCALL(SYSCALL2(SYS_NtUnmapViewOfSection, ProcessHandle, BaseAddress));
+}
+
+/*
+ * NtFlushVirtualMemory: write the pages of a file view in [*BaseAddress,
+ * +*RegionSize) (0: to the view's end) to the file and wait.
+ * STATUS_NOT_MAPPED_VIEW outside a view; a pagefile-backed view has nothing
+ * to write.  *BaseAddress is rounded down to its page.
+ */
+NTSTATUS NTAPI NtFlushVirtualMemory(HANDLE ProcessHandle, PVOID *BaseAddress, PSIZE_T RegionSize,
+				    PIO_STATUS_BLOCK IoStatus)
+{
+	if (!BaseAddress || !RegionSize)
+		return STATUS_ACCESS_VIOLATION;
+	NTSTATUS st = NTCALL(SYSCALL6(SYS_NtUnmapViewOfSection, ProcessHandle, *BaseAddress, ABI_VIEW_FLUSH,
+				       *RegionSize, 0, 0));
+	if (IoStatus) {
+		IoStatus->Status = st;
+		IoStatus->Information = 0;
+	}
+	if (NT_SUCCESS(st))
+		*BaseAddress = (PVOID)((ULONG_PTR)*BaseAddress & ~(ULONG_PTR)0xfff);
+	return st;
 }
 
 /* NtClose: any kernel handle. */
