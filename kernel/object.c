@@ -154,8 +154,14 @@ ntstatus_t handle_close(struct handle_table *t, uint64_t handle)
 	e->obj = NULL;
 	e->access = t->free_head;	/* the slot is reused first (LIFO, as NT's free list) */
 	t->free_head = (uint32_t)(handle / 4);
-	if (--t->count == 0)
-		table_free(t);	/* the last handle closed: the table's memory goes back to the quota */
+	/*
+	 * The last handle closed: a table of more than one leaf goes back to the
+	 * quota; a one-leaf table stays until the process ends, so a program that
+	 * opens and closes a handle in a loop (a thread, an event) does not
+	 * allocate and free the table every time.
+	 */
+	if (--t->count == 0 && t->n > 1)
+		table_free(t);
 	obj_unref(o);
 	return STATUS_SUCCESS;
 }

@@ -58,7 +58,9 @@ struct handle_entry {
  * handles (Windows' limit: 2^24 per process).  Free slots form a list, so
  * creating a handle is O(1); every leaf is charged to the process's pool
  * quota through the kernel heap (mm/kheap.h).  When the last handle closes
- * the table's memory goes; fork copies the leaves up to the last one in use.
+ * the table's memory goes, but for a table of one leaf, which stays until
+ * the process ends (no churn for a handle opened and closed in a loop); fork
+ * copies the leaves up to the last one in use.
  */
 #define HANDLE_MAX  (1u << 24)
 #define HANDLE_LEAF 128

@@ -219,11 +219,23 @@ void pt_destroy_root(uint64_t root)
 	frame_free(root, 0);
 }
 
-static bool table_empty(const pte_t *table)
+/*
+ * Whether a page table holds nothing, looking outward from entry `near`
+ * (the one just cleared): a neighbour is what usually keeps a table alive
+ * (regions sit side by side, stacks and TEBs top down), and the scan stops
+ * at the first entry it finds.  A table that is really empty costs the 512.
+ */
+static bool table_empty(const pte_t *table, unsigned near)
 {
-	for (int i = 0; i < 512; i++)
-		if (table[i])
+	near &= 511;
+	if (table[near])
+		return false;
+	for (unsigned d = 1; d < 512; d++) {
+		if ((near + d < 512 && table[near + d]) || (d <= near && table[near - d]))
 			return false;
+		if (near + d >= 512 && d > near)
+			break;
+	}
 	return true;
 }
 
@@ -243,7 +255,7 @@ static bool prune(pte_t *e, int level, uint64_t va, uint64_t end)
 		for (uint64_t a = va; a < end; a = (a & ~(span - 1)) + span)
 			freed |= prune(&table[pt_index(a, level - 1)], level - 1, a, end);
 	}
-	if (!table_empty(table))
+	if (!table_empty(table, pt_index(va, level - 1)))
 		return freed;
 	frame_free(*e & PTE_ADDR, 0);
 	*e = 0;
@@ -264,7 +276,7 @@ void pt_prune(uint64_t root, uint64_t va, uint64_t len)
 		pte_t *pdpt = table_of(*e);
 		for (uint64_t b = a; b < end && pt_index(b, 3) == pt_index(a, 3); b = (b & ~((1ULL << 30) - 1)) + (1ULL << 30))
 			freed |= prune(&pdpt[pt_index(b, 2)], 2, b, end < ((b | ((1ULL << 30) - 1)) + 1) ? end : (b | ((1ULL << 30) - 1)) + 1);
-		if (table_empty(pdpt)) {
+		if (table_empty(pdpt, pt_index(a, 2))) {
 			frame_free(*e & PTE_ADDR, 0);
 			*e = 0;
 			freed = true;
