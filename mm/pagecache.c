@@ -422,11 +422,15 @@ uint64_t pagecache_evict(uint64_t want)
 	for (uint64_t budget = 2 * total; hand && budget && freed < want; budget--) {
 		struct pc_page *p = hand;
 		hand = p->cnext;
-		if (frame_get(p->phys)->refcount > 1)
-			continue;	/* mapped into a view */
 		if (p->referenced) {
 			p->referenced = false;
 			continue;
+		}
+		if (frame_get(p->phys)->refcount > 1) {
+			/* Held by file sections: unmapped from their views unless used since the last look. */
+			if (!p->file->sections || !section_file_release_page(p->file, p->index, p->phys) ||
+			    frame_get(p->phys)->refcount > 1)
+				continue;
 		}
 		if (p->dirty) {
 			if (nd < 64) {

@@ -129,6 +129,13 @@ void section_file_view_gone(struct vad *v);
 void section_file_destroy(struct section *s);
 /* The entry for page index of file-backed s: the cache's frame, referenced (read from the file if needed). */
 ntstatus_t section_file_page(struct section *s, uint64_t index, uint64_t *entry);
+/*
+ * The page cache's evictor wants page index of f (frame phys): unless a view
+ * accessed it since the last call (its accessed bits are cleared: a second
+ * chance, false), unmap it from every view of every section of f (dirty bits
+ * go to the cache) and drop those sections' references; true then.
+ */
+bool section_file_release_page(struct pc_file *f, uint64_t index, uint64_t phys);
 /* May f not be cut to size?  True while a section of f larger than size has a view (ERROR_USER_MAPPED_FILE). */
 bool section_file_mapped_past(struct pc_file *f, uint64_t size);
 /*

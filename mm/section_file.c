@@ -134,6 +134,52 @@ ntstatus_t section_file_page(struct section *s, uint64_t index, uint64_t *entry)
 	return STATUS_SUCCESS;
 }
 
+/* s's entry for page index when it holds frame phys; NULL otherwise. */
+static uint64_t *held_entry(struct section *s, uint64_t index, uint64_t phys)
+{
+	uint64_t *e = index < s->pages ? section_entry(s, index) : NULL;
+	return e && *e == phys ? e : NULL;
+}
+
+bool section_file_release_page(struct pc_file *f, uint64_t index, uint64_t phys)
+{
+	uint64_t loaded = read_cr3() & PTE_ADDR;
+	bool accessed = false;
+	/* First pass: a view that used the page since the last look keeps it (second chance). */
+	for (struct section *s = f->sections; s; s = s->file_next) {
+		if (!held_entry(s, index, phys))
+			continue;
+		for (struct vad *v = s->views; v; v = v->view_next) {
+			pte_t *pte = view_pte(v, index, phys);
+			if (pte && (*pte & PTE_A)) {
+				*pte &= ~PTE_A;
+				accessed = true;
+			}
+		}
+	}
+	if (accessed)
+		return false;
+	/* Second pass: unmap it from every view (its dirty bits go to the cache) and drop the holds. */
+	for (struct section *s = f->sections; s; s = s->file_next) {
+		uint64_t *e = held_entry(s, index, phys);
+		if (!e)
+			continue;
+		for (struct vad *v = s->views; v; v = v->view_next) {
+			pte_t *pte = view_pte(v, index, phys);
+			if (!pte)
+				continue;
+			if (*pte & PTE_D)
+				pagecache_set_dirty(f, index);
+			*pte = 0;	/* the view maps it again from the cache on its next access */
+			if (v->view_space->root == loaded)
+				tlb_flush_page(v->start + index * PAGE_SIZE - v->section_offset);
+		}
+		*e = 0;
+		frame_unref(phys);	/* the cache's reference stays */
+	}
+	return true;
+}
+
 bool section_file_mapped_past(struct pc_file *f, uint64_t size)
 {
 	for (struct section *s = f->sections; s; s = s->file_next)
