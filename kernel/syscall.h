@@ -52,6 +52,9 @@ ntstatus_t sys_load_image(struct trap_frame *tf);
 ntstatus_t sys_query_images(struct trap_frame *tf);
 ntstatus_t sys_unload_image(struct trap_frame *tf);
 
+/* kernel/syscall_va2.c: NtAllocateVirtualMemoryEx, NtMapViewOfSectionEx, NtUnmapViewOfSectionEx (78-80). */
+ntstatus_t sys_va2_call(struct trap_frame *tf);
+
 /* kernel/syscall_thread.c: threads, processes, events, mutants, semaphores, waits (49-73). */
 ntstatus_t sys_thread_call(struct trap_frame *tf);
 ntstatus_t sys_terminate_process(struct trap_frame *tf);

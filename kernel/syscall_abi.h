@@ -191,7 +191,26 @@ enum syscall_number {
 					    the source whatever else happens once the source process is known */
 	SYS_NtQuerySystemInformation = 77, /* (ULONG class, void *buf, ULONG len, ULONG *ret_len or NULL):
 					      ABI_SystemBasicInformation, ABI_SystemProcessInformation */
-	SYS_COUNT = 78			 /* above the highest number; unset numbers give STATUS_INVALID_SYSTEM_SERVICE */
+	/* issue 21, VirtualAlloc2 and placeholders (kernel/syscall_va2.c, mm/placeholder.h): */
+	SYS_NtAllocateVirtualMemoryEx = 78, /* (HANDLE process, PVOID *base, SIZE_T *size, ULONG type, ULONG protect,
+					    const struct abi_alloc_requirements *req or NULL): NtAllocateVirtualMemory
+					    plus MEM_RESERVE_PLACEHOLDER / MEM_REPLACE_PLACEHOLDER and the extended
+					    parameters ntdll gathered from MEM_EXTENDED_PARAMETER */
+	SYS_NtMapViewOfSectionEx = 79,	 /* (HANDLE section, HANDLE process, struct abi_map_view *args): as 20 on any
+					    process handle (PROCESS_VM_OPERATION), alloc_type may add
+					    MEM_REPLACE_PLACEHOLDER (args->base/size: exactly a placeholder) */
+	SYS_NtUnmapViewOfSectionEx = 80, /* (HANDLE process, PVOID address in the view, ULONG flags (0,
+					    MEM_UNMAP_WITH_TRANSIENT_BOOST, MEM_PRESERVE_PLACEHOLDER)) */
+	SYS_COUNT = 81			 /* above the highest number; unset numbers give STATUS_INVALID_SYSTEM_SERVICE */
+};
+
+/* SYS_NtAllocateVirtualMemoryEx's extended parameters (0 each: not given). */
+struct abi_alloc_requirements {
+	unsigned long long lowest;	/* MEM_ADDRESS_REQUIREMENTS.LowestStartingAddress */
+	unsigned long long highest;	/* .HighestEndingAddress (inclusive; 0: the top) */
+	unsigned long long alignment;	/* .Alignment: 0 or a power of two >= 64 KiB */
+	unsigned int attributes;	/* MemExtendedParameterAttributeFlags (MEM_EXTENDED_PARAMETER_NONPAGED_LARGE/HUGE) */
+	unsigned int node;		/* MemExtendedParameterNumaNode (only 0 exists) */
 };
 
 /*

@@ -58,6 +58,8 @@ struct vad {
 #define VAD_STACK       0x2
 #define VAD_LARGE       0x4	/* MEM_LARGE_PAGES: mapped by 2 MiB entries, committed at once (mm/large.c) */
 #define VAD_PHYSICAL    0x8	/* MEM_PHYSICAL: an AWE region, pages mapped only by MapUserPhysicalPages (mm/awe.c) */
+#define VAD_PLACEHOLDER 0x10	/* MEM_RESERVE_PLACEHOLDER: never committed, only split, coalesced, replaced (mm/placeholder.c) */
+#define VAD_FROM_PLACEHOLDER 0x20	/* replaced a placeholder: MEM_PRESERVE_PLACEHOLDER gives it back */
 
 /*
  * Spare run nodes a VAD keeps from the heap (plus its inline ones): four, so

@@ -4,6 +4,7 @@
 #include "lock.h"
 #include "paging.h"
 #include "phys.h"
+#include "placeholder.h"
 #include "prot.h"
 #include "section.h"
 #include "swap.h"
@@ -301,8 +302,8 @@ ntstatus_t vm_allocate_locked(struct vm_space *vm, uint64_t *base, uint64_t *siz
 	struct vad *v = vad_find(&vm->tree, start);
 	if (!v || end > v->end)
 		return v ? STATUS_CONFLICTING_ADDRESSES : STATUS_MEMORY_NOT_ALLOCATED;
-	if ((v->type != W_MEM_PRIVATE && !v->section) || (v->flags & VAD_PHYSICAL))
-		return STATUS_CONFLICTING_ADDRESSES;	/* AWE regions are never committed */
+	if ((v->type != W_MEM_PRIVATE && !v->section) || (v->flags & (VAD_PHYSICAL | VAD_PLACEHOLDER)))
+		return STATUS_CONFLICTING_ADDRESSES;	/* AWE regions and placeholders are never committed */
 	ntstatus_t st;
 	if (v->section) {
 		st = view_commit(vm, v, start, end, protect);	/* section-wide (mm/section.c) */
@@ -323,7 +324,7 @@ ntstatus_t vm_allocate_locked(struct vm_space *vm, uint64_t *base, uint64_t *siz
 	return st;
 }
 
-static ntstatus_t vm_free_locked(struct vm_space *vm, uint64_t *base, uint64_t *size, uint32_t type)
+ntstatus_t vm_free_locked(struct vm_space *vm, uint64_t *base, uint64_t *size, uint32_t type)
 {
 	lock_assert_held(&vm->lock);
 	uint64_t addr = *base, len = *size;
@@ -531,7 +532,9 @@ ntstatus_t vm_allocate(struct vm_space *vm, uint64_t *base, uint64_t *size, uint
 ntstatus_t vm_free(struct vm_space *vm, uint64_t *base, uint64_t *size, uint32_t type)
 {
 	kmutex_lock(&vm->lock);
-	ntstatus_t st = vm_free_locked(vm, base, size, type);
+	ntstatus_t st = type & (W_MEM_PRESERVE_PLACEHOLDER | W_MEM_COALESCE_PLACEHOLDERS)
+				? placeholder_free_locked(vm, base, size, type)
+				: vm_free_locked(vm, base, size, type);
 	kmutex_unlock(&vm->lock);
 	return st;
 }

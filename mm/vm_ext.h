@@ -17,6 +17,8 @@
 bool vm_charge(struct vm_space *vm, uint64_t pages);
 /* vm_allocate with vm->lock held by the caller (the fault path growing a stack). */
 ntstatus_t vm_allocate_locked(struct vm_space *vm, uint64_t *base, uint64_t *size, uint32_t type, uint32_t protect);
+/* vm_free with vm->lock held by the caller (mm/placeholder.c), MEM_DECOMMIT or MEM_RELEASE. */
+ntstatus_t vm_free_locked(struct vm_space *vm, uint64_t *base, uint64_t *size, uint32_t type);
 /*
  * vm_fault with vm->lock held, for a kernel copy into another address space
  * (mm/procmem.c): never for a guard page (a stack guard would need the

@@ -22,10 +22,14 @@ LPVOID WINAPI VirtualAlloc(LPVOID lpAddress, SIZE_T dwSize, DWORD flAllocationTy
 	return VirtualAllocEx(K32_CURRENT_PROCESS, lpAddress, dwSize, flAllocationType, flProtect);
 }
 
-/* VirtualFreeEx: the only Win32-level check (spec §2): release takes the whole region, size 0. */
+/*
+ * VirtualFreeEx: the only Win32-level check (spec §2): a plain release takes
+ * the whole region, size 0 (with MEM_PRESERVE_PLACEHOLDER or
+ * MEM_COALESCE_PLACEHOLDERS the size is the range, the kernel checks).
+ */
 BOOL WINAPI VirtualFreeEx(HANDLE hProcess, LPVOID lpAddress, SIZE_T dwSize, DWORD dwFreeType)
 {
-	if ((dwFreeType & MEM_RELEASE) && dwSize != 0) {
+	if (dwFreeType == MEM_RELEASE && dwSize != 0) {
 		SetLastError(ERROR_INVALID_PARAMETER);
 		return FALSE;
 	}
