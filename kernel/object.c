@@ -177,6 +177,8 @@ void handle_close_all(struct handle_table *t)
 ntstatus_t handle_inherit(struct handle_table *dst, const struct handle_table *src)
 {
 	ASSERT(!dst->n);
+	if (!src->count)
+		return STATUS_SUCCESS;	/* an empty table (kept with its one leaf): nothing to copy */
 	/* The leaves up to the last one with an open handle: trailing free leaves are not copied. */
 	uint32_t n = 0;
 	for (uint32_t i = 0; i < src->n * HANDLE_LEAF; i++)
