@@ -20,6 +20,7 @@
 #include "mm/kheap.h"
 #include "mm/pagefile.h"
 #include "mm/phys.h"
+#include "mm/placeholder.h"
 #include "mm/section.h"
 #include "mm/swap.h"
 #include "mm/vm.h"
@@ -62,9 +63,8 @@ static ntstatus_t sys_allocate(struct trap_frame *tf)
 		st = get_inout(tf->rsi, tf->r10, &base, &size);
 	if (st)
 		return st;
-	if (tf->rdx != 0)
-		return STATUS_INVALID_PARAMETER_3;	/* ZeroBits is not supported */
-	st = vm_allocate(vm, &base, &size, (uint32_t)tf->r8, (uint32_t)tf->r9);
+	st = tf->rdx ? vm_allocate_zero_bits(vm, &base, &size, (uint32_t)tf->r8, (uint32_t)tf->r9, tf->rdx)
+		     : vm_allocate(vm, &base, &size, (uint32_t)tf->r8, (uint32_t)tf->r9);
 	return st ? st : put_inout(tf->rsi, tf->r10, base, size);
 }
 

@@ -155,6 +155,34 @@ ntstatus_t vm_allocate_ex(struct vm_space *vm, uint64_t *base, uint64_t *size, u
 	return st;
 }
 
+#define STATUS_INVALID_PARAMETER_3_ ((ntstatus_t)0xC00000F1)
+
+/* See placeholder.h. */
+ntstatus_t vm_allocate_zero_bits(struct vm_space *vm, uint64_t *base, uint64_t *size, uint32_t type,
+				 uint32_t protect, uint64_t zero_bits)
+{
+	if (zero_bits > 21 && zero_bits < 32)
+		return STATUS_INVALID_PARAMETER_3_;
+	if (type & (W_MEM_RESERVE_PLACEHOLDER | W_MEM_REPLACE_PLACEHOLDER))
+		return STATUS_INVALID_PARAMETER;	/* NtAllocateVirtualMemoryEx's alone */
+	/* The highest address allowed, from the leading zero bits (a mask's on 64-bit). */
+	unsigned bits = zero_bits < 32 ? 32 - (unsigned)zero_bits : 64 - (unsigned)__builtin_clzll(zero_bits);
+	uint64_t limit = bits >= 64 ? ~0ull : (1ull << bits) - 1;
+	struct vm_alloc_req req = { 0 };
+	if (limit < USER_MAX_ADDR)
+		req.highest = limit;
+	kmutex_lock(&vm->lock);
+	ntstatus_t st;
+	if (*base || !req.highest)	/* an explicit address is taken as it is */
+		st = vm_allocate_locked(vm, base, size, type, protect);
+	else if (limit + 1 < USER_MIN_ADDR + GRANULE)
+		st = *size ? STATUS_NO_MEMORY : STATUS_INVALID_PARAMETER;
+	else
+		st = allocate_ex_locked(vm, base, size, type, protect, &req);
+	kmutex_unlock(&vm->lock);
+	return st;
+}
+
 /* MEM_RELEASE|MEM_COALESCE_PLACEHOLDERS of [start, end). */
 static ntstatus_t coalesce_locked(struct vm_space *vm, uint64_t start, uint64_t end)
 {
@@ -302,7 +330,10 @@ ntstatus_t placeholder_unmap_view(struct vm_space *vm, uint64_t addr, uint32_t f
 		st = STATUS_CONFLICTING_ADDRESSES;
 	else if ((flags & W_MEM_PRESERVE_PLACEHOLDER) && !(ph = placeholder_new(v->start, v->end)))
 		st = STATUS_NO_MEMORY;
-	if (!st) {
+	struct section *s = st ? NULL : v->section;
+	if (s) {
+		/* Held past the lock: a section's last reference goes (and may write its file) outside it. */
+		obj_ref(&s->obj);
 		vm_unlock_view(vm, addr);	/* unmapping unlocks */
 		st = section_unmap(vm, addr);
 		if (ph && !st)
@@ -311,5 +342,7 @@ ntstatus_t placeholder_unmap_view(struct vm_space *vm, uint64_t addr, uint32_t f
 			vad_delete(ph);
 	}
 	kmutex_unlock(&vm->lock);
+	if (s)
+		obj_unref(&s->obj);
 	return st;
 }

@@ -51,6 +51,15 @@ ntstatus_t vm_allocate_ex(struct vm_space *vm, uint64_t *base, uint64_t *size, u
 			  const struct vm_alloc_req *req);
 
 /*
+ * NtAllocateVirtualMemory with a nonzero ZeroBits (spec 19.2.1): 1..21 are
+ * the zero bits the address has above bit 31 (no room: STATUS_NO_MEMORY),
+ * 22..31 STATUS_INVALID_PARAMETER_3, 32 and up a mask whose leading zeros
+ * the address has; an explicit *base is taken as it is.  Takes vm->lock.
+ */
+ntstatus_t vm_allocate_zero_bits(struct vm_space *vm, uint64_t *base, uint64_t *size, uint32_t type,
+				 uint32_t protect, uint64_t zero_bits);
+
+/*
  * VirtualFree with MEM_RELEASE|MEM_PRESERVE_PLACEHOLDER (split a placeholder
  * at 64 KiB boundaries, or turn an allocation that replaced a placeholder
  * back into one) or MEM_RELEASE|MEM_COALESCE_PLACEHOLDERS (merge the two or

@@ -9,7 +9,8 @@
  * a view mapped into one (MapViewOfFile3) and unmapped back (UnmapViewOfFile2
  * with MEM_PRESERVE_PLACEHOLDER, only for such a view); VirtualAlloc2's
  * address requirements, NUMA node and parameter errors; the memoryapi API-set
- * DLLs forwarding to the same functions; and 500 rounds of the whole dance
+ * DLLs forwarding to the same functions; NtAllocateVirtualMemory's ZeroBits
+ * (spec 19.2.1: a count, a mask, the errors); and 500 rounds of the whole dance
  * giving everything back.
  */
 #include <string.h>
@@ -269,6 +270,47 @@ static void requirements(void)
 		CHECK(VirtualFree(all[i], 0, MEM_RELEASE));
 }
 
+/* NtAllocateVirtualMemory's ZeroBits (spec 19.2.1): the address has that many zero bits above bit 31. */
+NTSTATUS NTAPI NtAllocateVirtualMemory(HANDLE, PVOID *, ULONG_PTR, PSIZE_T, ULONG, ULONG);
+
+static NTSTATUS alloc_zb(PVOID *b, ULONG_PTR zb, ULONG type)
+{
+	SIZE_T s = G;
+	return NtAllocateVirtualMemory(self, b, zb, &s, type, PAGE_READWRITE);
+}
+
+static void zero_bits(void)
+{
+	static const ULONG_PTR ok[] = { 1, 2, 8 };
+	for (unsigned i = 0; i < sizeof ok / sizeof *ok; i++) {
+		for (int td = 0; td < 2; td++) {
+			PVOID b = NULL;
+			CHECK_STATUS(alloc_zb(&b, ok[i], MEM_RESERVE | (td ? MEM_TOP_DOWN : 0)), 0);
+			CHECK(b != NULL && (ULONG_PTR)b >> (32 - ok[i]) == 0);
+			if (td && b)	/* top-down: the highest free place under the limit */
+				CHECK((ULONG_PTR)b + G > (1ull << (32 - ok[i])) / 2);
+			VirtualFree(b, 0, MEM_RELEASE);
+		}
+	}
+	/* A mask: the address under its highest set bit. */
+	PVOID b = NULL;
+	CHECK_STATUS(alloc_zb(&b, 0x3fffffff, MEM_RESERVE | MEM_TOP_DOWN), 0);
+	CHECK(b != NULL && (ULONG_PTR)b < 0x40000000 && (ULONG_PTR)b >= 0x20000000);
+	VirtualFree(b, 0, MEM_RELEASE);
+	/* No room below 64 KiB + 64 KiB; 22..31 are not a count. */
+	b = NULL;
+	CHECK_STATUS(alloc_zb(&b, 16, MEM_RESERVE), 0xC0000017);
+	CHECK_STATUS(alloc_zb(&b, 21, MEM_RESERVE), 0xC0000017);
+	CHECK_STATUS(alloc_zb(&b, 0x20, MEM_RESERVE), 0xC0000017);
+	CHECK_STATUS(alloc_zb(&b, 22, MEM_RESERVE), 0xC00000F1);
+	CHECK_STATUS(alloc_zb(&b, 31, MEM_RESERVE), 0xC00000F1);
+	/* An explicit address is taken as it is. */
+	b = (PVOID)0x50000000;
+	CHECK_STATUS(alloc_zb(&b, 8, MEM_RESERVE), 0);
+	CHECK_EQ(b, 0x50000000);
+	VirtualFree(b, 0, MEM_RELEASE);
+}
+
 static void api_sets(void)
 {
 	const char *names[] = { "api-ms-win-core-memory-l1-1-6.dll", "api-ms-win-core-memory-l1-1-7.dll" };
@@ -326,6 +368,7 @@ int main(void)
 	replace_private();
 	views();
 	requirements();
+	zero_bits();
 	api_sets();
 	rounds();
 	return utest_done("va2_placeholders");
