@@ -136,7 +136,7 @@ ntstatus_t section_file_page(struct section *s, uint64_t index, uint64_t *entry)
  * go to the cache) and drop those sections' references; true then.
  */
 bool section_file_release_page(struct pc_file *f, uint64_t index, uint64_t phys);
-/* May f not be cut to size?  True while a section of f larger than size has a view (ERROR_USER_MAPPED_FILE). */
+/* May f not be cut to size?  True while a section of f larger than size exists (ERROR_USER_MAPPED_FILE). */
 bool section_file_mapped_past(struct pc_file *f, uint64_t size);
 /*
  * FlushViewOfFile: write the dirty pages of [addr, addr+len) (len 0: to the

@@ -183,8 +183,8 @@ bool section_file_release_page(struct pc_file *f, uint64_t index, uint64_t phys)
 bool section_file_mapped_past(struct pc_file *f, uint64_t size)
 {
 	for (struct section *s = f->sections; s; s = s->file_next)
-		if (s->views && size < s->size)
-			return true;
+		if (size < s->size)
+			return true;	/* with or without views, as Wine (a section keeps its pages) */
 	return false;
 }
 

@@ -5,7 +5,8 @@
  * read-only protections), protection against the handle's access
  * (ERROR_ACCESS_DENIED), names; MapViewOfFile at unaligned offsets
  * (ERROR_MAPPED_ALIGNMENT), past the end, with more access than the
- * mapping; SetEndOfFile below a mapped view (ERROR_USER_MAPPED_FILE).
+ * mapping; SetEndOfFile below the size of a section of the file, with or
+ * without a view (ERROR_USER_MAPPED_FILE).
  */
 #include "utest.h"
 
@@ -78,6 +79,14 @@ static void sizes(void)
 		CHECK_ERR(SetEndOfFile(h), ERROR_USER_MAPPED_FILE);
 		CHECK_EQ(GetFileSize(h, NULL), 200000);
 		CHECK(UnmapViewOfFile(w));
+		/* the section alone, without a view, still holds the size (Wine agrees) */
+		CHECK(SetFilePointerEx(h, to, NULL, FILE_BEGIN));
+		CHECK_ERR(SetEndOfFile(h), ERROR_USER_MAPPED_FILE);
+		/* growing is fine */
+		to.QuadPart = 210000;
+		CHECK(SetFilePointerEx(h, to, NULL, FILE_BEGIN));
+		CHECK(SetEndOfFile(h));
+		CHECK_EQ(GetFileSize(h, NULL), 210000);
 	}
 	/* unaligned offsets */
 	CHECK_ERR(MapViewOfFile(m, FILE_MAP_READ, 0, 4096, 0), ERROR_MAPPED_ALIGNMENT);
