@@ -9,6 +9,7 @@
 
 #include <stdbool.h>
 #include <stdint.h>
+#include "object.h"
 #include "syscall_abi.h"
 #include "trap.h"
 #include "mm/winvm.h"
@@ -55,8 +56,18 @@ ntstatus_t sys_unload_image(struct trap_frame *tf);
 /* kernel/syscall_va2.c: NtAllocateVirtualMemoryEx, NtMapViewOfSectionEx, NtUnmapViewOfSectionEx (78-80). */
 ntstatus_t sys_va2_call(struct trap_frame *tf);
 
-/* kernel/syscall_thread.c: threads, processes, events, mutants, semaphores, waits (49-73). */
+/* kernel/syscall_thread.c: threads and processes (49-56, 71-73); the rest goes to sys_sync_call. */
 ntstatus_t sys_thread_call(struct trap_frame *tf);
+/* The object of handle h of type (KOBJ_ANY: any), the pseudo handles -1 and -2 included. */
+ntstatus_t get_object(uint64_t h, enum kobject_type type, struct kobject **o);
+/* Give the caller a handle to o at uout (probed), dropping the caller's reference; ok on success. */
+ntstatus_t publish_object(struct kobject *o, uint32_t access, uint64_t uout, ntstatus_t ok);
+/* Probe a LONG output (NULL: none); put_long writes it. */
+ntstatus_t probe_long(uint64_t u);
+void put_long(uint64_t u, int32_t v);
+
+/* kernel/syscall_sync.c: events, mutants, semaphores, named objects, waits (57-70). */
+ntstatus_t sys_sync_call(struct trap_frame *tf);
 ntstatus_t sys_terminate_process(struct trap_frame *tf);
 
 /*

@@ -1,7 +1,8 @@
 /*
- * kernel/syscall_thread.c - the system calls on threads, processes and
- * synchronization objects (kernel/syscall_abi.h, 49-73): arguments copied
- * in, output pointers probed before anything changes, as in kernel/syscall.c.
+ * kernel/syscall_thread.c - the system calls on threads and processes
+ * (kernel/syscall_abi.h 49-56, 71-73; the synchronization objects and waits,
+ * 57-70, are in kernel/syscall_sync.c): arguments copied in, output pointers
+ * probed before anything changes, as in kernel/syscall.c.
  */
 #include "cpu.h"
 #include "fpu.h"
@@ -22,14 +23,7 @@
 
 #define STATUS_INFO_LENGTH_MISMATCH_ ((ntstatus_t)0xC0000004)
 #define STATUS_INVALID_INFO_CLASS_ ((ntstatus_t)0xC0000003)
-#define STATUS_OBJECT_NAME_EXISTS_ ((ntstatus_t)0x40000000)
-#define STATUS_OBJECT_NAME_NOT_FOUND_ ((ntstatus_t)0xC0000034)
-#define STATUS_INVALID_SYSTEM_SERVICE_ ((ntstatus_t)0xC000001C)
 #define THREAD_ALL_ACCESS 0x1fffff
-#define PROCESS_ALL_ACCESS 0x1fffff
-#define EVENT_ALL_ACCESS 0x1f0003
-#define MUTANT_ALL_ACCESS 0x1f0001
-#define SEMAPHORE_ALL_ACCESS 0x1f0003
 
 #define container_of(p, type, member) ((type *)((char *)(p) - offsetof(type, member)))
 
@@ -55,7 +49,7 @@ static ntstatus_t get_process(uint64_t h, uint32_t need, struct process **p)
 }
 
 /* The object behind h of type, or of any type (KOBJ_ANY); pseudo handles included. */
-static ntstatus_t get_object(uint64_t h, enum kobject_type type, struct kobject **o)
+ntstatus_t get_object(uint64_t h, enum kobject_type type, struct kobject **o)
 {
 	if ((int64_t)h == ABI_CURRENT_THREAD && (type == KOBJ_ANY || type == KOBJ_THREAD)) {
 		*o = &current_thread()->obj;
@@ -73,7 +67,7 @@ static ntstatus_t get_object(uint64_t h, enum kobject_type type, struct kobject 
 }
 
 /* Give the caller a handle to o at uout (probed), dropping the reference the caller held; status ok on success. */
-static ntstatus_t publish(struct kobject *o, uint32_t access, uint64_t uout, ntstatus_t ok)
+ntstatus_t publish_object(struct kobject *o, uint32_t access, uint64_t uout, ntstatus_t ok)
 {
 	uint64_t h;
 	ntstatus_t st = handle_create(&current_process()->handles, o, access, &h);
@@ -85,7 +79,7 @@ static ntstatus_t publish(struct kobject *o, uint32_t access, uint64_t uout, nts
 }
 
 /* Write a LONG result if the pointer is not NULL; probed first by probe_long. */
-static ntstatus_t probe_long(uint64_t u)
+ntstatus_t probe_long(uint64_t u)
 {
 	int32_t v;
 	if (!u)
@@ -97,45 +91,10 @@ static ntstatus_t probe_long(uint64_t u)
 	return STATUS_SUCCESS;
 }
 
-static void put_long(uint64_t u, int32_t v)
+void put_long(uint64_t u, int32_t v)
 {
 	if (u)
 		copy_to_user(u, &v, 4);
-}
-
-/*
- * A timeout argument (NULL: infinite; < 0: relative, 100 ns units; >= 0:
- * absolute FILETIME) as a TSC deadline (0: do not wait).
- */
-static ntstatus_t get_deadline(uint64_t u, uint64_t *deadline)
-{
-	int64_t v;
-	if (!u) {
-		*deadline = WAIT_INFINITE;
-		return STATUS_SUCCESS;
-	}
-	if (MISALIGNED(u, 8))
-		return STATUS_DATATYPE_MISALIGNMENT;
-	if (copy_from_user(&v, u, 8))
-		return STATUS_ACCESS_VIOLATION;
-	uint64_t rel;	/* 100 ns units from now */
-	if (v < 0)
-		rel = v == INT64_MIN ? (uint64_t)INT64_MAX : (uint64_t)-v;
-	else {
-		int64_t now = clock_now();
-		rel = v > now ? (uint64_t)(v - now) : 0;
-	}
-	if (rel == 0) {
-		*deadline = 0;
-		return STATUS_SUCCESS;
-	}
-	uint64_t ms = rel / 10000, per_ms = time_tsc_per_ms();
-	if (ms > (1ULL << 40) / (per_ms ? per_ms : 1)) {	/* beyond a few hundred years of guest time: never */
-		*deadline = WAIT_INFINITE;
-		return STATUS_SUCCESS;
-	}
-	*deadline = rdtsc() + ms * per_ms + (rel % 10000) * per_ms / 10000 + 1;
-	return STATUS_SUCCESS;
 }
 
 static ntstatus_t sys_create_thread(struct trap_frame *tf)
@@ -437,203 +396,6 @@ static ntstatus_t sys_query_process(struct trap_frame *tf)
 	return procmem_query_process(tf, p);	/* ABI_ProcessVmCounters; else STATUS_INVALID_INFO_CLASS */
 }
 
-/*
- * A new object of type for a create call: the existing one of that name
- * (STATUS_OBJECT_NAME_EXISTS, referenced) or *fresh after make() and naming.
- */
-static ntstatus_t named_create(enum kobject_type type, uint64_t uname, uint64_t len, struct kobject **o,
-			       ntstatus_t (*make)(struct trap_frame *, struct kobject **), struct trap_frame *tf)
-{
-	char name[OBJ_NAME_MAX];
-	ntstatus_t st = get_name(name, uname, len);
-	if (st)
-		return st;
-	if (name[0]) {
-		struct kobject *old = obj_lookup(name);
-		if (old) {
-			if (old->type != type)
-				return STATUS_OBJECT_TYPE_MISMATCH;
-			obj_ref(old);
-			*o = old;
-			return STATUS_OBJECT_NAME_EXISTS_;
-		}
-	}
-	if ((st = make(tf, o)))
-		return st;
-	if (name[0])
-		obj_set_name(*o, name);
-	return STATUS_SUCCESS;
-}
-
-static ntstatus_t make_event(struct trap_frame *tf, struct kobject **o)
-{
-	struct event *e;
-	ntstatus_t st = event_create(tf->rsi == ABI_SYNCHRONIZATION_EVENT, tf->rdx != 0, &e);
-	*o = st ? NULL : &e->obj;
-	return st;
-}
-
-static ntstatus_t make_mutant(struct trap_frame *tf, struct kobject **o)
-{
-	struct mutant *m;
-	ntstatus_t st = mutant_create(tf->rsi != 0, &m);
-	*o = st ? NULL : &m->obj;
-	return st;
-}
-
-static ntstatus_t make_semaphore(struct trap_frame *tf, struct kobject **o)
-{
-	struct semaphore *s;
-	ntstatus_t st = semaphore_create((int32_t)tf->rsi, (int32_t)tf->rdx, &s);
-	*o = st ? NULL : &s->obj;
-	return st;
-}
-
-static ntstatus_t sys_create_object(struct trap_frame *tf, enum kobject_type type)
-{
-	ntstatus_t st = probe_handle_out(tf->rdi);
-	if (st)
-		return st;
-	struct kobject *o;
-	switch (type) {
-	case KOBJ_EVENT:
-		if (tf->rsi > ABI_SYNCHRONIZATION_EVENT)
-			return STATUS_INVALID_PARAMETER;
-		st = named_create(type, tf->r10, tf->r8, &o, make_event, tf);
-		return NT_SUCCESS(st) ? publish(o, EVENT_ALL_ACCESS, tf->rdi, st) : st;
-	case KOBJ_MUTANT:
-		st = named_create(type, tf->rdx, tf->r10, &o, make_mutant, tf);
-		return NT_SUCCESS(st) ? publish(o, MUTANT_ALL_ACCESS, tf->rdi, st) : st;
-	default:
-		st = named_create(type, tf->r10, tf->r8, &o, make_semaphore, tf);
-		return NT_SUCCESS(st) ? publish(o, SEMAPHORE_ALL_ACCESS, tf->rdi, st) : st;
-	}
-}
-
-static ntstatus_t sys_open_object(struct trap_frame *tf)
-{
-	static const enum kobject_type types[] = { 0, KOBJ_EVENT, KOBJ_MUTANT, KOBJ_SEMAPHORE };
-	char name[OBJ_NAME_MAX];
-	ntstatus_t st = probe_handle_out(tf->rdi);
-	if (!st)
-		st = get_name(name, tf->r10, tf->r8);
-	if (st)
-		return st;
-	if (tf->rsi < 1 || tf->rsi > 3)
-		return STATUS_INVALID_PARAMETER;
-	if (!name[0])
-		return STATUS_OBJECT_NAME_INVALID;
-	struct kobject *o = obj_lookup(name);
-	if (!o)
-		return STATUS_OBJECT_NAME_NOT_FOUND_;
-	if (o->type != types[tf->rsi])
-		return STATUS_OBJECT_TYPE_MISMATCH;
-	obj_ref(o);
-	return publish(o, (uint32_t)tf->rdx, tf->rdi, STATUS_SUCCESS);
-}
-
-static ntstatus_t sys_event_op(struct trap_frame *tf, ntstatus_t (*op)(struct event *, int32_t *))
-{
-	struct kobject *o;
-	ntstatus_t st = get_object(tf->rdi, KOBJ_EVENT, &o);
-	if (!st)
-		st = probe_long(tf->rsi);
-	if (st)
-		return st;
-	int32_t prev;
-	st = op(container_of(o, struct event, obj), &prev);
-	if (!st)
-		put_long(tf->rsi, prev);
-	return st;
-}
-
-static ntstatus_t sys_release_mutant(struct trap_frame *tf)
-{
-	struct kobject *o;
-	ntstatus_t st = get_object(tf->rdi, KOBJ_MUTANT, &o);
-	if (!st)
-		st = probe_long(tf->rsi);
-	if (st)
-		return st;
-	int32_t prev;
-	st = mutant_release(container_of(o, struct mutant, obj), &prev);
-	if (!st)
-		put_long(tf->rsi, prev);
-	return st;
-}
-
-static ntstatus_t sys_release_semaphore(struct trap_frame *tf)
-{
-	struct kobject *o;
-	ntstatus_t st = get_object(tf->rdi, KOBJ_SEMAPHORE, &o);
-	if (!st)
-		st = probe_long(tf->rdx);
-	if (st)
-		return st;
-	int32_t prev;
-	st = semaphore_release(container_of(o, struct semaphore, obj), (int32_t)tf->rsi, &prev);
-	if (!st)
-		put_long(tf->rdx, prev);
-	return st;
-}
-
-/* Wait on handles[0..n) (copied in); the objects are referenced for the wait. */
-static ntstatus_t wait_handles(const uint64_t *handles, uint32_t n, bool all, uint64_t utimeout)
-{
-	struct kobject *objs[WAIT_MAX_OBJECTS];
-	struct dispatcher *disp[WAIT_MAX_OBJECTS];
-	uint64_t deadline;
-	ntstatus_t st = get_deadline(utimeout, &deadline);
-	if (st)
-		return st;
-	for (uint32_t i = 0; i < n; i++) {
-		if ((st = get_object(handles[i], KOBJ_ANY, &objs[i])))
-			return st;
-		if (!(disp[i] = object_dispatcher(objs[i])))
-			return STATUS_OBJECT_TYPE_MISMATCH;
-		for (uint32_t j = 0; all && j < i; j++)
-			if (disp[j] == disp[i])
-				return STATUS_INVALID_PARAMETER_MIX;
-	}
-	for (uint32_t i = 0; i < n; i++)
-		obj_ref(objs[i]);
-	st = wait_for_objects(disp, n, all, deadline, objs);
-	for (uint32_t i = 0; i < n; i++)
-		obj_unref(objs[i]);
-	return st;
-}
-
-static ntstatus_t sys_wait_multiple(struct trap_frame *tf)
-{
-	uint64_t handles[WAIT_MAX_OBJECTS];
-	uint32_t n = (uint32_t)tf->rdi;
-	if (n == 0 || n > WAIT_MAX_OBJECTS || tf->rdx > ABI_WAIT_ANY)
-		return STATUS_INVALID_PARAMETER;
-	if (copy_from_user(handles, tf->rsi, n * 8ULL))
-		return STATUS_ACCESS_VIOLATION;
-	return wait_handles(handles, n, tf->rdx == ABI_WAIT_ALL, tf->r8);
-}
-
-static ntstatus_t sys_wait_single(struct trap_frame *tf)
-{
-	uint64_t h = tf->rdi;
-	return wait_handles(&h, 1, false, tf->rdx);
-}
-
-static ntstatus_t sys_wait_on_address(struct trap_frame *tf)
-{
-	uint32_t size = (uint32_t)tf->rdx;
-	uint64_t compare = 0, deadline;
-	if (size != 1 && size != 2 && size != 4 && size != 8)
-		return STATUS_INVALID_PARAMETER;
-	if (copy_from_user(&compare, tf->rsi, size))
-		return STATUS_ACCESS_VIOLATION;
-	ntstatus_t st = get_deadline(tf->r10, &deadline);
-	if (st)
-		return st;
-	return wait_on_address(&current_process()->vm, tf->rdi, compare, size, deadline);
-}
-
 static ntstatus_t sys_open_thread_or_process(struct trap_frame *tf, bool process)
 {
 	ntstatus_t st = probe_handle_out(tf->rdi);
@@ -650,7 +412,7 @@ static ntstatus_t sys_open_thread_or_process(struct trap_frame *tf, bool process
 	if (!o || tf->rdx == 0)
 		return STATUS_INVALID_CID;
 	obj_ref(o);
-	return publish(o, obj_map_access(o->type, (uint32_t)tf->rsi), tf->rdi, STATUS_SUCCESS);
+	return publish_object(o, obj_map_access(o->type, (uint32_t)tf->rsi), tf->rdi, STATUS_SUCCESS);
 }
 
 ntstatus_t sys_thread_call(struct trap_frame *tf)
@@ -664,23 +426,9 @@ ntstatus_t sys_thread_call(struct trap_frame *tf)
 	case SYS_NtSetContextThread: return sys_set_context(tf);
 	case SYS_NtQueryInformationThread: return sys_query_thread(tf);
 	case SYS_NtSetInformationThread: return sys_set_thread(tf);
-	case SYS_NtCreateEvent: return sys_create_object(tf, KOBJ_EVENT);
-	case SYS_NtOpenObject: return sys_open_object(tf);
-	case SYS_NtSetEvent: return sys_event_op(tf, event_set);
-	case SYS_NtResetEvent: return sys_event_op(tf, event_reset);
-	case SYS_NtPulseEvent: return sys_event_op(tf, event_pulse);
-	case SYS_NtCreateMutant: return sys_create_object(tf, KOBJ_MUTANT);
-	case SYS_NtReleaseMutant: return sys_release_mutant(tf);
-	case SYS_NtCreateSemaphore: return sys_create_object(tf, KOBJ_SEMAPHORE);
-	case SYS_NtReleaseSemaphore: return sys_release_semaphore(tf);
-	case SYS_NtWaitForMultipleObjects: return sys_wait_multiple(tf);
-	case SYS_NtWaitForSingleObject: return sys_wait_single(tf);
-	case SYS_NtYieldExecution: return sched_yield() ? STATUS_SUCCESS : STATUS_NO_YIELD_PERFORMED;
-	case SYS_NtWaitOnAddress: return sys_wait_on_address(tf);
-	case SYS_NtWakeAddress: wake_address(&current_process()->vm, tf->rdi, tf->rsi != 0); return STATUS_SUCCESS;
 	case SYS_NtOpenThread: return sys_open_thread_or_process(tf, false);
 	case SYS_NtOpenProcess: return sys_open_thread_or_process(tf, true);
 	case SYS_NtQueryInformationProcess: return sys_query_process(tf);
-	default: return STATUS_INVALID_SYSTEM_SERVICE_;
+	default: return sys_sync_call(tf);
 	}
 }
