@@ -247,6 +247,7 @@ ntstatus_t file_open(const uint16_t *path, uint32_t len, uint32_t access, uint32
 	bool want_dir = options & ABI_FILE_DIRECTORY_FILE, no_dir = options & ABI_FILE_NON_DIRECTORY_FILE;
 	access = map_generic(access);
 	*info = 0;
+	*out = NULL;	/* every early return below leaves no object (the caller tests it) */
 	if ((options & ~known) || disposition > ABI_FILE_OVERWRITE_IF || (want_dir && no_dir) || (share & ~7u) ||
 	    (attributes & ~0x7fffu) || ((options & ABI_FILE_DELETE_ON_CLOSE) && !(access & FA_DELETE)) ||
 	    (want_dir && disposition != ABI_FILE_OPEN && disposition != ABI_FILE_CREATE && disposition != ABI_FILE_OPEN_IF))
