@@ -216,89 +216,92 @@ static void thread_fpu(struct thread *t, uint8_t *out)
 		memcpy(out, t->fpu, 512);
 }
 
-static ntstatus_t sys_get_context(struct trap_frame *tf)
+/*
+ * The CONTEXT parts ContextFlags names, from src to dst (both CONTEXT
+ * images): CONTEXT_CONTROL (SegCs, SegSs, EFlags, Rsp, Rbp, Rip),
+ * CONTEXT_INTEGER (the other integer registers; Rbp too when CONTROL is not
+ * asked), CONTEXT_SEGMENTS, CONTEXT_FLOATING_POINT (MxCsr and FltSave).
+ */
+static void context_copy_parts(uint8_t *dst, const uint8_t *src, uint32_t flags)
 {
-	static uint8_t ctx[ABI_CONTEXT_SIZE] __attribute__((aligned(16)));
-	static uint8_t full[ABI_CONTEXT_SIZE] __attribute__((aligned(16)));
-	struct thread *t;
-	ntstatus_t st = get_thread(tf->rdi, &t);
-	if (st)
-		return st;
-	if (t->state == THREAD_TERMINATED)
-		return STATUS_UNSUCCESSFUL;
-	if (MISALIGNED(tf->rsi, 16))
-		return STATUS_DATATYPE_MISALIGNMENT;
-	if (copy_from_user(ctx, tf->rsi, ABI_CONTEXT_SIZE))
-		return STATUS_ACCESS_VIOLATION;
-	uint32_t flags;
-	memcpy(&flags, ctx + ABI_CONTEXT_FLAGS, 4);
-	context_from_frame(full, t->full_restore ? &t->pending : thread_frame(t));
-	thread_fpu(t, full + ABI_CONTEXT_FLTSAVE);
-	memcpy(full + ABI_CONTEXT_MXCSR, full + ABI_CONTEXT_FLTSAVE + 24, 4);
 	if (flags & CTX_CONTROL) {
-		memcpy(ctx + 0x38, full + 0x38, 2);	/* SegCs */
-		memcpy(ctx + 0x42, full + 0x42, 2);	/* SegSs */
-		memcpy(ctx + 0x44, full + 0x44, 4);	/* EFlags */
-		memcpy(ctx + 0x98, full + 0x98, 8);	/* Rsp */
-		memcpy(ctx + 0xa0, full + 0xa0, 8);	/* Rbp (CONTEXT_CONTROL on AMD64 has it) */
-		memcpy(ctx + 0xf8, full + 0xf8, 8);	/* Rip */
+		memcpy(dst + 0x38, src + 0x38, 2);	/* SegCs */
+		memcpy(dst + 0x42, src + 0x42, 6);	/* SegSs, EFlags */
+		memcpy(dst + 0x98, src + 0x98, 16);	/* Rsp, Rbp (CONTEXT_CONTROL on AMD64 has it) */
+		memcpy(dst + 0xf8, src + 0xf8, 8);	/* Rip */
 	}
 	if (flags & CTX_INTEGER) {
-		memcpy(ctx + 0x78, full + 0x78, 0x98 - 0x78);	/* Rax Rcx Rdx Rbx */
-		memcpy(ctx + 0xa8, full + 0xa8, 0xf8 - 0xa8);	/* Rsi Rdi R8..R15 */
-		if (!(flags & CTX_CONTROL))
-			memcpy(ctx + 0xa0, full + 0xa0, 8);
+		memcpy(dst + 0x78, src + 0x78, 0x98 - 0x78);	/* Rax Rcx Rdx Rbx */
+		memcpy(dst + 0xa0, src + 0xa0, 0xf8 - 0xa0);	/* Rbp Rsi Rdi R8..R15 */
 	}
 	if (flags & CTX_SEGMENTS)
-		memcpy(ctx + 0x3a, full + 0x3a, 8);	/* SegDs SegEs SegFs SegGs */
+		memcpy(dst + 0x3a, src + 0x3a, 8);	/* SegDs SegEs SegFs SegGs */
 	if (flags & CTX_FLOATING) {
-		memcpy(ctx + ABI_CONTEXT_MXCSR, full + ABI_CONTEXT_MXCSR, 4);
-		memcpy(ctx + ABI_CONTEXT_FLTSAVE, full + ABI_CONTEXT_FLTSAVE, 512);
+		memcpy(dst + ABI_CONTEXT_MXCSR, src + ABI_CONTEXT_MXCSR, 4);
+		memcpy(dst + ABI_CONTEXT_FLTSAVE, src + ABI_CONTEXT_FLTSAVE, 512);
 	}
+}
+
+/*
+ * What Get/SetThreadContext share: the thread of handle h (not ended), the
+ * caller's CONTEXT copied into ctx (16-byte aligned), its ContextFlags, and
+ * the thread's own registers as a CONTEXT image in full (the registers a
+ * pending NtSetContextThread will load, if there is one).
+ */
+static ntstatus_t context_begin(uint64_t h, uint64_t uctx, struct thread **t, uint8_t *ctx, uint8_t *full,
+				uint32_t *flags)
+{
+	ntstatus_t st = get_thread(h, t);
+	if (st)
+		return st;
+	if ((*t)->state == THREAD_TERMINATED)
+		return STATUS_UNSUCCESSFUL;
+	if (MISALIGNED(uctx, 16))
+		return STATUS_DATATYPE_MISALIGNMENT;
+	if (copy_from_user(ctx, uctx, ABI_CONTEXT_SIZE))
+		return STATUS_ACCESS_VIOLATION;
+	memcpy(flags, ctx + ABI_CONTEXT_FLAGS, 4);
+	context_from_frame(full, (*t)->full_restore ? &(*t)->pending : thread_frame(*t));
+	return STATUS_SUCCESS;
+}
+
+/* One CONTEXT image pair for both calls (one CPU, the kernel is not preempted between its uses). */
+static uint8_t ctx_user[ABI_CONTEXT_SIZE] __attribute__((aligned(16)));
+static uint8_t ctx_full[ABI_CONTEXT_SIZE] __attribute__((aligned(16)));
+
+static ntstatus_t sys_get_context(struct trap_frame *tf)
+{
+	struct thread *t;
+	uint32_t flags;
+	ntstatus_t st = context_begin(tf->rdi, tf->rsi, &t, ctx_user, ctx_full, &flags);
+	if (st)
+		return st;
+	thread_fpu(t, ctx_full + ABI_CONTEXT_FLTSAVE);
+	memcpy(ctx_full + ABI_CONTEXT_MXCSR, ctx_full + ABI_CONTEXT_FLTSAVE + 24, 4);
+	context_copy_parts(ctx_user, ctx_full, flags);
 	if (flags & CTX_DEBUG)
-		memset(ctx + 0x48, 0, 0x78 - 0x48);	/* Dr0-3, Dr6, Dr7: no hardware breakpoints */
-	return copy_to_user(tf->rsi, ctx, ABI_CONTEXT_SIZE) ? STATUS_ACCESS_VIOLATION : STATUS_SUCCESS;
+		memset(ctx_user + 0x48, 0, 0x78 - 0x48);	/* Dr0-3, Dr6, Dr7: no hardware breakpoints */
+	return copy_to_user(tf->rsi, ctx_user, ABI_CONTEXT_SIZE) ? STATUS_ACCESS_VIOLATION : STATUS_SUCCESS;
 }
 
 static ntstatus_t sys_set_context(struct trap_frame *tf)
 {
-	static uint8_t ctx[ABI_CONTEXT_SIZE] __attribute__((aligned(16)));
-	static uint8_t full[ABI_CONTEXT_SIZE] __attribute__((aligned(16)));
 	struct thread *t;
-	ntstatus_t st = get_thread(tf->rdi, &t);
+	uint32_t flags;
+	ntstatus_t st = context_begin(tf->rdi, tf->rsi, &t, ctx_user, ctx_full, &flags);
 	if (st)
 		return st;
-	if (t->state == THREAD_TERMINATED)
-		return STATUS_UNSUCCESSFUL;
-	if (MISALIGNED(tf->rsi, 16))
-		return STATUS_DATATYPE_MISALIGNMENT;
-	if (copy_from_user(ctx, tf->rsi, ABI_CONTEXT_SIZE))
-		return STATUS_ACCESS_VIOLATION;
-	uint32_t flags;
-	memcpy(&flags, ctx + ABI_CONTEXT_FLAGS, 4);
 	struct trap_frame *cur = t->full_restore ? &t->pending : thread_frame(t);
-	context_from_frame(full, cur);
-	if (flags & CTX_CONTROL) {
-		memcpy(full + 0x44, ctx + 0x44, 4);
-		memcpy(full + 0x98, ctx + 0x98, 8);
-		memcpy(full + 0xa0, ctx + 0xa0, 8);
-		memcpy(full + 0xf8, ctx + 0xf8, 8);
-	}
-	if (flags & CTX_INTEGER) {
-		memcpy(full + 0x78, ctx + 0x78, 0x98 - 0x78);
-		memcpy(full + 0xa8, ctx + 0xa8, 0xf8 - 0xa8);
-		if (!(flags & CTX_CONTROL))
-			memcpy(full + 0xa0, ctx + 0xa0, 8);
-	}
+	context_copy_parts(ctx_full, ctx_user, flags & (CTX_CONTROL | CTX_INTEGER));	/* segments stay the kernel's */
 	struct trap_frame next = *cur;
-	if (frame_from_context(&next, full))
+	if (frame_from_context(&next, ctx_full))
 		return STATUS_INVALID_PARAMETER;	/* rip or rsp outside user space */
 	if (flags & CTX_FLOATING) {
 		uint8_t *area = t->fpu;
 		static uint8_t live[512] __attribute__((aligned(16)));
 		if (t == current_thread())
 			area = live;
-		memcpy(area, ctx + ABI_CONTEXT_FLTSAVE, 512);
+		memcpy(area, ctx_user + ABI_CONTEXT_FLTSAVE, 512);
 		fpu_sanitize(area);
 		if (t == current_thread())
 			fpu_restore(area);
