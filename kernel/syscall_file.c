@@ -476,20 +476,27 @@ ntstatus_t sys_query_volume_file(struct trap_frame *tf)
 	return done_iosb(tf->rsi, size > len ? STATUS_BUFFER_OVERFLOW : STATUS_SUCCESS, n);
 }
 
+/* The node at the user path (upath, bytes): a reference the caller puts back (fat_node_put). */
+static ntstatus_t lookup_user_path(uint64_t upath, uint64_t bytes, struct fat_node **n)
+{
+	uint16_t *path;
+	uint32_t len;
+	ntstatus_t st = get_path(upath, bytes, &path, &len);
+	if (st)
+		return st;
+	st = file_lookup(path, len, n);
+	kfree(path);
+	return st;
+}
+
 ntstatus_t sys_delete_file(struct trap_frame *tf)
 {
 	uint32_t options = (uint32_t)tf->rdx;
 	if (options & ~(uint32_t)(ABI_FILE_DIRECTORY_FILE | ABI_FILE_NON_DIRECTORY_FILE) ||
 	    options == (ABI_FILE_DIRECTORY_FILE | ABI_FILE_NON_DIRECTORY_FILE))
 		return STATUS_INVALID_PARAMETER;
-	uint16_t *path;
-	uint32_t len;
-	ntstatus_t st = get_path(tf->rdi, tf->rsi, &path, &len);
-	if (st)
-		return st;
 	struct fat_node *n;
-	st = file_lookup(path, len, &n);
-	kfree(path);
+	ntstatus_t st = lookup_user_path(tf->rdi, tf->rsi, &n);
 	if (st)
 		return st;
 	if ((options & ABI_FILE_NON_DIRECTORY_FILE) && fat_node_is_dir(n))
@@ -512,14 +519,8 @@ ntstatus_t sys_query_full_attributes_file(struct trap_frame *tf)
 		return STATUS_DATATYPE_MISALIGNMENT;
 	if (copy_to_user(tf->rdx, &o, sizeof(o)))
 		return STATUS_ACCESS_VIOLATION;
-	uint16_t *path;
-	uint32_t len;
-	ntstatus_t st = get_path(tf->rdi, tf->rsi, &path, &len);
-	if (st)
-		return st;
 	struct fat_node *n;
-	st = file_lookup(path, len, &n);
-	kfree(path);
+	ntstatus_t st = lookup_user_path(tf->rdi, tf->rsi, &n);
 	if (st)
 		return st;
 	o.creation_time = n->ctime;
