@@ -64,6 +64,7 @@ static inline void pause(void) { __asm__ volatile("pause"); }
 #define MSR_FS_BASE      0xc0000100
 #define MSR_GS_BASE      0xc0000101
 #define MSR_KERNEL_GS    0xc0000102
+#define MSR_TSC_AUX      0xc0000103
 #define MSR_PAT          0x277
 
 #define CR0_WP   (1ULL << 16)

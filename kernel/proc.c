@@ -53,8 +53,6 @@ extern char syscall_entry[];
 void proc_init(void)
 {
 	sched_init();
-	wrmsr(MSR_GS_BASE, (uint64_t)&cpu0);
-	wrmsr(MSR_KERNEL_GS, 0);
 	wrmsr(MSR_STAR, ((uint64_t)0x10 << 48) | ((uint64_t)SEL_KCODE << 32));
 	wrmsr(MSR_LSTAR, (uint64_t)syscall_entry);
 	wrmsr(MSR_FMASK, 0x40700);	/* clear IF, TF, DF, AC on entry */

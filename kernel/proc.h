@@ -51,7 +51,7 @@ struct process {
 
 static inline struct process *current_process(void)
 {
-	return cpu0.proc;
+	return this_cpu()->proc;
 }
 
 void proc_init(void);

@@ -11,7 +11,8 @@
 #include "mm/pagecache.h"
 #include "mm/paging.h"
 
-struct cpu cpu0;
+struct cpu cpus[MAX_CPUS];
+unsigned cpu_count = 1;
 
 #define PRIORITIES 32
 
@@ -22,21 +23,36 @@ static struct thread *dead;	/* terminated threads whose kernel stacks go at the 
 void context_switch(uint64_t *save_rsp, uint64_t new_rsp);
 void thread_free_kstack(struct thread *t);
 
+void cpu_set_self(struct cpu *c)
+{
+	c->self = c;
+	c->index = (uint32_t)(c - cpus);
+	wrmsr(MSR_GS_BASE, (uint64_t)c);
+	wrmsr(MSR_KERNEL_GS, 0);
+	uint32_t r[4];
+	cpuid(0x80000001, 0, r);
+	if (r[3] & (1u << 27))	/* RDTSCP */
+		wrmsr(MSR_TSC_AUX, c->index);	/* GetCurrentProcessorNumber: rdtscp/rdpid in user mode */
+}
+
 void sched_init(void)
 {
-	cpu0.thread = &cpu0.idle;
-	cpu0.proc = NULL;
-	cpu0.idle.state = THREAD_RUNNING;
-	cpu0.idle.kctx = (struct kheap_context){ NULL, POOL_FORCE };
-	cpu0.cr3 = read_cr3();
+	struct cpu *c = &cpus[0];
+	cpu_set_self(c);
+	c->thread = &c->idle;
+	c->proc = NULL;
+	c->idle.state = THREAD_RUNNING;
+	c->idle.kctx = (struct kheap_context){ NULL, POOL_FORCE };
+	c->cr3 = read_cr3();
 	wait_init();
 }
 
 void sched_load_cr3(uint64_t root)
 {
-	if (cpu0.cr3 != root) {
+	struct cpu *c = this_cpu();
+	if (c->cr3 != root) {
 		write_cr3(root);
-		cpu0.cr3 = root;
+		c->cr3 = root;
 	}
 }
 
@@ -103,13 +119,14 @@ void sched_make_ready(struct thread *t)
 	enqueue(t);
 	struct thread *cur = current_thread();
 	if (cur && t->priority > cur->priority)
-		cpu0.need_resched = true;
+		this_cpu()->need_resched = true;
 }
 
 /* Free the kernel stacks of threads that ended (never the running one's). */
 static void reap_dead(void)
 {
-	while (dead && dead != cpu0.thread) {
+	struct cpu *c = this_cpu();
+	while (dead && dead != c->thread) {
 		struct thread *t = dead;
 		dead = t->run_next;
 		thread_free_kstack(t);
@@ -119,17 +136,18 @@ static void reap_dead(void)
 /* Switch from the running context to next (a thread, or the idle loop). */
 static void switch_to(struct thread *next)
 {
-	struct thread *prev = cpu0.thread;
+	struct cpu *c = this_cpu();
+	struct thread *prev = c->thread;
 	uint64_t now = rdtsc();
-	if (prev != &cpu0.idle) {
+	if (prev != &c->idle) {
 		prev->total_cycles += now - prev->run_start;
 		if (prev->kernel_entry)	/* switched out inside a system call: its kernel time so far */
 			prev->kernel_cycles += now - prev->kernel_entry;
 		fpu_save(prev->fpu);	/* the kernel never touches these registers: they are still prev's */
 	}
-	struct process *np = next == &cpu0.idle ? NULL : next->proc;
+	struct process *np = next == &c->idle ? NULL : next->proc;
 	if (np) {
-		cpu0.kstack_top = next->kstack_top;
+		c->kstack_top = next->kstack_top;
 		tss_set_kernel_stack(next->kstack_top);
 		sched_load_cr3(np->vm.root);	/* threads of one process switch without a CR3 write */
 		wrmsr(MSR_KERNEL_GS, next->teb);	/* the user GS base: swapgs puts it in place on the way out */
@@ -147,9 +165,9 @@ static void switch_to(struct thread *next)
 	 */
 	next->state = THREAD_RUNNING;
 	prev->kctx = kheap_context_set(next->kctx.quota, next->kctx.level);
-	cpu0.thread = next;
-	cpu0.proc = np;
-	cpu0.need_resched = false;
+	c->thread = next;
+	c->proc = np;
+	c->need_resched = false;
 	lock_thread_switch(&next->locks);
 	context_switch(&prev->saved_rsp, next->saved_rsp);
 	/* prev runs again here */
@@ -158,9 +176,10 @@ static void switch_to(struct thread *next)
 
 void sched_block(void)
 {
+	struct cpu *c = this_cpu();
 	lockdep_assert_no_spinlocks();	/* a thread never sleeps holding a spinlock (docs/locking.md) */
-	struct thread *t = cpu0.thread;
-	ASSERT(t != &cpu0.idle && t->state != THREAD_RUNNING);
+	struct thread *t = c->thread;
+	ASSERT(t != &c->idle && t->state != THREAD_RUNNING);
 	struct thread *next = take_next();
 	if (t->state == THREAD_TERMINATED) {
 		t->run_next = dead;
@@ -170,10 +189,10 @@ void sched_block(void)
 			enqueue_front(next);
 			next = NULL;
 		}
-		switch_to(next ? next : &cpu0.idle);
+		switch_to(next ? next : &c->idle);
 		panic("a terminated thread was scheduled");
 	}
-	switch_to(next ? next : &cpu0.idle);
+	switch_to(next ? next : &c->idle);
 }
 
 /* The priority of the best ready thread, -1 when none is ready. */
@@ -184,9 +203,10 @@ static int top_priority(void)
 
 void sched_preempt(void)
 {
-	struct thread *t = cpu0.thread;
-	cpu0.need_resched = false;
-	if (t == &cpu0.idle)
+	struct cpu *c = this_cpu();
+	struct thread *t = c->thread;
+	c->need_resched = false;
+	if (t == &c->idle)
 		return;
 	if (top_priority() < t->priority) {
 		t->slice_start = rdtsc();	/* nobody at its level or above: a new slice */
@@ -200,7 +220,8 @@ void sched_preempt(void)
 
 bool sched_yield(void)
 {
-	struct thread *t = cpu0.thread;
+	struct cpu *c = this_cpu();
+	struct thread *t = c->thread;
 	uint64_t now = rdtsc();
 	wait_expire(now);
 	if (top_priority() < t->priority)
@@ -214,7 +235,8 @@ bool sched_yield(void)
 
 void sched_run_until(bool (*done)(void *), void *arg)
 {
-	ASSERT(cpu0.thread == &cpu0.idle);
+	struct cpu *c = this_cpu();
+	ASSERT(c->thread == &c->idle);
 	while (!done(arg)) {
 		reap_dead();
 		wait_expire(rdtsc());

@@ -20,23 +20,46 @@
 #include <stdint.h>
 #include "thread.h"
 
-/* Per-CPU data reached through GS in the kernel (syscall entry uses the first two fields). */
+#define MAX_CPUS 16
+
+/*
+ * Per-CPU data, reached through GS in the kernel (syscall entry uses the
+ * first two fields; `self` makes this_cpu() one load).  Each CPU touches
+ * only its own, except where a field says otherwise.
+ */
 struct cpu {
 	uint64_t kstack_top;		/* %gs:0 */
 	uint64_t user_rsp;		/* %gs:8, scratch for syscall entry */
 	struct thread *thread;		/* %gs:16: the running thread, or the idle one */
+	struct cpu *self;		/* %gs:24 */
 	struct process *proc;		/* its process, NULL in the idle loop */
-	struct thread idle;		/* the boot stack's context: the idle loop */
-	bool need_resched;		/* a higher-priority thread is ready */
+	struct thread idle;		/* the CPU's boot stack context: the idle loop */
+	bool need_resched;		/* a higher-priority thread is ready (set by other CPUs too) */
+	bool online;			/* started and scheduling */
+	uint32_t index;			/* 0 = the boot CPU; also in TSC_AUX (rdtscp, rdpid) */
+	uint32_t apic_id;		/* its local APIC's ID */
 	uint64_t cr3;			/* the page table loaded */
 };
-extern struct cpu cpu0;
+extern struct cpu cpus[MAX_CPUS];
+extern unsigned cpu_count;		/* CPUs found (started or not) */
+
+/* This CPU's data.  volatile: a thread that blocked may resume on another CPU. */
+static inline struct cpu *this_cpu(void)
+{
+	struct cpu *c;
+	__asm__ volatile("mov %%gs:24, %0" : "=r"(c));
+	return c;
+}
 
 /* The running thread, NULL in the idle loop (and before the first thread runs). */
 static inline struct thread *current_thread(void)
 {
-	return cpu0.proc ? cpu0.thread : NULL;
+	struct cpu *c = this_cpu();
+	return c->proc ? c->thread : NULL;
 }
+
+/* Make c this CPU's per-CPU data (GS base, TSC_AUX); at each CPU's start. */
+void cpu_set_self(struct cpu *c);
 
 void sched_init(void);
 
@@ -63,7 +86,7 @@ bool sched_yield(void);
 /* At a return to user mode: give way if a higher-priority thread became ready. */
 static inline void sched_check_resched(void)
 {
-	if (cpu0.need_resched)
+	if (this_cpu()->need_resched)
 		sched_preempt();
 }
 

@@ -512,8 +512,9 @@ static __attribute__((noinline)) int syscall_exit_slow(struct trap_frame *tf, st
 
 int syscall_dispatch(struct trap_frame *tf)
 {
-	struct process *p = cpu0.proc;
-	struct thread *t = cpu0.thread;	/* a system call comes from a thread, never the idle loop */
+	struct cpu *c = this_cpu();
+	struct process *p = c->proc;
+	struct thread *t = c->thread;	/* a system call comes from a thread, never the idle loop */
 	t->kernel_entry = rdtsc();	/* kernel time: from here, less any time switched out (sched.c) */
 	uint64_t nr = tf->rax;
 	struct kheap_context outer = kheap_context_set(p->quota, POOL_CHECKED);
@@ -525,7 +526,7 @@ int syscall_dispatch(struct trap_frame *tf)
 	    (st == STATUS_NO_MEMORY || st == STATUS_INSUFFICIENT_RESOURCES))
 		tf->rax = (uint64_t)(int64_t)refused;
 	kheap_context_restore(outer);
-	if (__builtin_expect(cpu0.need_resched | t->full_restore, 0))
+	if (__builtin_expect(this_cpu()->need_resched | t->full_restore, 0))
 		r = syscall_exit_slow(tf, t, r);
 	t->kernel_cycles += rdtsc() - t->kernel_entry;
 	t->kernel_entry = 0;

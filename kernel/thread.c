@@ -332,7 +332,7 @@ bool thread_set_level(struct thread *t, int level)
 	} else {
 		t->priority = prio;
 		if (t == current_thread())
-			cpu0.need_resched = true;	/* a lower priority may have to give way */
+			this_cpu()->need_resched = true;	/* a lower priority may have to give way */
 	}
 	return true;
 }

@@ -25,7 +25,7 @@ static void timer_irq(struct trap_frame *tf)
 	struct thread *t = current_thread();
 	uint64_t now = rdtsc();
 	wait_expire(now);	/* a timed wait that ended may have a higher priority */
-	if (t && (cpu0.need_resched || now - t->slice_start >= TIMER_SLICE_MS * time_tsc_per_ms()))
+	if (t && (this_cpu()->need_resched || now - t->slice_start >= TIMER_SLICE_MS * time_tsc_per_ms()))
 		sched_preempt();
 }
 
