@@ -201,7 +201,13 @@ enum syscall_number {
 					    MEM_REPLACE_PLACEHOLDER (args->base/size: exactly a placeholder) */
 	SYS_NtUnmapViewOfSectionEx = 80, /* (HANDLE process, PVOID address in the view, ULONG flags (0,
 					    MEM_UNMAP_WITH_TRANSIENT_BOOST, MEM_PRESERVE_PLACEHOLDER)) */
-	SYS_COUNT = 81			 /* above the highest number; unset numbers give STATUS_INVALID_SYSTEM_SERVICE */
+	/* issue 18, several CPUs (kernel/syscall_smp.c): */
+	SYS_NtFlushProcessWriteBuffers = 81, /* (): every CPU running a thread of the caller's process has made its
+					    stores visible when it returns (FlushProcessWriteBuffers); STATUS_SUCCESS */
+	SYS_NtSetInformationProcess = 82, /* (HANDLE process, ULONG class, const void *buf, ULONG len):
+					     ABI_ProcessAffinityMask (KAFFINITY, 8 bytes: 0 or CPUs the system does not
+					     have: STATUS_INVALID_PARAMETER; every thread of the process takes it) */
+	SYS_COUNT = 83			 /* above the highest number; unset numbers give STATUS_INVALID_SYSTEM_SERVICE */
 };
 
 /* SYS_NtAllocateVirtualMemoryEx's extended parameters (0 each: not given). */
@@ -258,6 +264,12 @@ struct abi_create_thread {
 #define ABI_ThreadBasicInformation 0
 #define ABI_ThreadTimes            1
 #define ABI_ThreadBasePriority     3
+#define ABI_ThreadAffinityMask     4	/* set: KAFFINITY; 0 or CPUs outside the process's mask: STATUS_INVALID_PARAMETER */
+#define ABI_ThreadIdealProcessor   13	/* set: ULONG (> 64: STATUS_INVALID_PARAMETER; 64: no change); the status is
+					   the previous ideal processor */
+#define ABI_ThreadIdealProcessorEx 33	/* query: PROCESSOR_NUMBER (4 bytes); set: the same, the previous one
+					   written back (group 0, number < CPUs, else STATUS_INVALID_PARAMETER) */
+#define ABI_ProcessAffinityMask    21	/* SYS_NtSetInformationProcess */
 #define ABI_ProcessBasicInformation 0
 #define ABI_ProcessTimes            4
 #define ABI_ProcessVmCounters       3	/* VM_COUNTERS (88 bytes) or VM_COUNTERS_EX (96): GetProcessMemoryInfo (issue 21) */
