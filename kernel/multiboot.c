@@ -7,6 +7,8 @@
 #define TAG_MODULE      3
 #define TAG_MMAP        6
 #define TAG_FRAMEBUFFER 8
+#define TAG_ACPI_OLD    14
+#define TAG_ACPI_NEW    15
 
 struct tag {
 	uint32_t type, size;
@@ -87,6 +89,14 @@ int mb2_parse(const void *info, struct boot_info *out)
 			out->fb.height = rd32(t + 24);
 			out->fb.bpp = t[28];
 			out->fb.type = t[29];
+			break;
+		case TAG_ACPI_OLD:
+		case TAG_ACPI_NEW:	/* a copy of the RSDP; the ACPI 2.0 one wins */
+			if (size > 8 && (type == TAG_ACPI_NEW || !out->acpi_rsdp_new)) {
+				out->acpi_rsdp = t + 8;
+				out->acpi_rsdp_len = size - 8;
+				out->acpi_rsdp_new = type == TAG_ACPI_NEW;
+			}
 			break;
 		default:
 			break;

@@ -44,6 +44,9 @@ struct boot_info {
 	int modules_dropped;	/* modules past BOOT_MAX_MODULES, not recorded */
 	struct boot_framebuffer fb;
 	uint32_t total_size;	/* bytes of the tag area, for excluding it from free memory */
+	const void *acpi_rsdp;	/* the loader's copy of the ACPI RSDP (tag 15, else 14); NULL: none */
+	uint32_t acpi_rsdp_len;	/* its bytes */
+	bool acpi_rsdp_new;	/* from the ACPI 2.0+ tag */
 };
 
 /*
