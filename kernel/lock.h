@@ -78,13 +78,18 @@ struct lock_thread {
 	struct lock_held held[LOCKDEP_DEPTH];
 };
 
-/* Per-CPU lock state (one CPU today: lock_cpu_id() is 0; issue 18 reads it through GS). */
+/* Per-CPU lock state, indexed by the CPU's index (struct cpu, kernel/sched.h: %gs:32). */
 struct lock_cpu {
 	struct lock_thread *thread;	/* the running thread's lock state (the boot thread's before the first switch) */
 };
-#define LOCK_MAX_CPUS 1
+#define LOCK_MAX_CPUS 16
 extern struct lock_cpu lock_cpus[LOCK_MAX_CPUS];
-static inline unsigned lock_cpu_id(void) { return 0; }
+static inline unsigned lock_cpu_id(void)
+{
+	uint32_t i;
+	__asm__ volatile("movl %%gs:32, %0" : "=r"(i));
+	return i;
+}
 static inline struct lock_thread *lock_self(void) { return lock_cpus[lock_cpu_id()].thread; }
 
 /* ---- lockdep (kernel/lockdep.c) ---------------------------------------------- */

@@ -157,6 +157,7 @@ static int run_user_tests(void)
 
 void kmain(uint32_t magic, uint32_t info_phys)
 {
+	cpu_set_self(&cpus[0]);	/* GS: this_cpu() and lock_cpu_id() work from here on */
 	console_init();
 	kprintf("\nwinmm kernel: 64-bit, higher half at %lx\n", (uint64_t)KERNEL_VMA);
 	gdt_init();

@@ -33,6 +33,7 @@ void cpu_set_self(struct cpu *c)
 	cpuid(0x80000001, 0, r);
 	if (r[3] & (1u << 27))	/* RDTSCP */
 		wrmsr(MSR_TSC_AUX, c->index);	/* GetCurrentProcessorNumber: rdtscp/rdpid in user mode */
+	lock_thread_switch(&c->idle.locks);	/* lockdep's held-lock stack of this CPU's boot context */
 }
 
 void sched_init(void)

@@ -32,13 +32,14 @@ struct cpu {
 	uint64_t user_rsp;		/* %gs:8, scratch for syscall entry */
 	struct thread *thread;		/* %gs:16: the running thread, or the idle one */
 	struct cpu *self;		/* %gs:24 */
+	uint32_t index;			/* %gs:32 (lock_cpu_id): 0 = the boot CPU; also in TSC_AUX (rdtscp, rdpid) */
+	uint32_t apic_id;		/* its local APIC's ID */
 	struct process *proc;		/* its process, NULL in the idle loop */
 	struct thread idle;		/* the CPU's boot stack context: the idle loop */
 	bool need_resched;		/* a higher-priority thread is ready (set by other CPUs too) */
 	bool online;			/* started and scheduling */
-	uint32_t index;			/* 0 = the boot CPU; also in TSC_AUX (rdtscp, rdpid) */
-	uint32_t apic_id;		/* its local APIC's ID */
-	uint64_t cr3;			/* the page table loaded */
+	bool tlb_stale;			/* its TLB may hold entries of cr3 that changed while it idled (mm/tlb.c) */
+	uint64_t cr3;			/* the page table loaded (other CPUs read it under the kernel lock) */
 };
 extern struct cpu cpus[MAX_CPUS];
 extern unsigned cpu_count;		/* CPUs found (started or not) */

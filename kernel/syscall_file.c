@@ -60,7 +60,7 @@ static ntstatus_t get_path(uint64_t u, uint64_t bytes, uint16_t **out, uint32_t 
 /* Memory for the pages a call may add to the cache: page out first when free frames run low. */
 static void balance(void)
 {
-	vm_balance(&current_process()->vm);
+	vm_balance();
 }
 
 static uint32_t w_attr(uint8_t a)

@@ -200,7 +200,7 @@ ntstatus_t awe_free(struct vm_space *vm, const uint64_t *pfns, uint64_t n, uint6
 		if (e->va) {
 			uint64_t va = e->va;
 			unmap_entry(vm, e);
-			tlb_flush_page(va);
+			tlb_shootdown_page(vm->root, va);
 		}
 		frame_free(e->pfn << PAGE_SHIFT, 0);
 		vm_uncharge(vm, 1);
@@ -281,10 +281,10 @@ ntstatus_t awe_map(struct vm_space *vm, uint64_t va, const uint64_t *vas, uint64
 		if (pfn)
 			find(s, pfn)->va = t;
 		if (vas || n <= TLB_FLUSH_PAGES_MAX)
-			tlb_flush_page(t);
+			tlb_shootdown_page(vm->root, t);
 	}
 	if (!vas && n > TLB_FLUSH_PAGES_MAX)
-		tlb_flush_range(va & ~(PAGE_SIZE - 1), n * PAGE_SIZE);
+		tlb_shootdown(vm->root, va & ~(PAGE_SIZE - 1), n * PAGE_SIZE);
 	return STATUS_SUCCESS;
 }
 
@@ -302,7 +302,7 @@ void awe_release(struct vm_space *vm, struct vad *v)
 	if (!(v->flags & VAD_PHYSICAL))
 		return;
 	if (pt_for_each(vm->root, v->start, v->end - v->start, unmap_leaf, vm->awe))
-		tlb_flush_range(v->start, v->end - v->start);
+		tlb_shootdown(vm->root, v->start, v->end - v->start);
 }
 
 void awe_destroy(struct vm_space *vm)

@@ -38,7 +38,7 @@ enum vm_fault_result cow_write(struct vm_space *vm, struct vad *v, uint64_t page
 	*pte = target | prot_pte_flags(written) | PTE_A | PTE_D;
 	if (written != prot)
 		vad_runs_set(v, page, page + PAGE_SIZE, W_MEM_COMMIT, written);	/* its own region, spec 13.8 */
-	tlb_flush_page(page);
+	tlb_shootdown_page(vm->root, page);
 	return VM_FAULT_RESOLVED;
 }
 

@@ -208,7 +208,7 @@ static bool needs_slot(const struct victim *x)
  * stays resident, and the others go.  Returns the number paged out (0 when
  * the write failed: nothing changes then).
  */
-static unsigned page_out(struct victim *vs, unsigned n, struct vm_space *cur)
+static unsigned page_out(struct victim *vs, unsigned n)
 {
 	uint64_t slots[EVICT_BATCH], phys[EVICT_BATCH];
 	unsigned nw = 0, i, want = 0;
@@ -256,8 +256,7 @@ static unsigned page_out(struct victim *vs, unsigned n, struct vm_space *cur)
 				if (!pte)
 					continue;
 				*pte = 0;	/* the view maps it again from the section on its next access */
-				if (v->view_space == cur)
-					tlb_flush_page(v->start + x->index * PAGE_SIZE - v->section_offset);
+				tlb_shootdown_page(v->view_space->root, v->start + x->index * PAGE_SIZE - v->section_offset);
 			}
 			*section_entry(x->sec, x->index) = swap_entry(x->slot);	/* the batch's reference moves here */
 			frame_unref(x->phys);
@@ -266,15 +265,14 @@ static unsigned page_out(struct victim *vs, unsigned n, struct vm_space *cur)
 		watch_note_pte(x->v, x->va, *x->pte);	/* the dirty bit goes with the entry */
 		*x->pte = swap_entry(x->slot);
 		swap_slot_ref(x->slot);
-		if (x->vm == cur)
-			tlb_flush_page(x->va);
+		tlb_shootdown_page(x->vm->root, x->va);
 		user_frame_put(x->phys);
 	}
 	return n;
 }
 
 /* One batch from the clock: address spaces in turn, then sections. */
-static unsigned evict_batch(struct vm_space *cur)
+static unsigned evict_batch(void)
 {
 	struct victim vs[EVICT_BATCH];
 	unsigned n = 0;
@@ -297,10 +295,10 @@ static unsigned evict_batch(struct vm_space *cur)
 		if (n < EVICT_BATCH)
 			n += scan_sections(vs + n, EVICT_BATCH - n, &wrapped);
 	}
-	return n ? page_out(vs, n, cur) : 0;
+	return n ? page_out(vs, n) : 0;
 }
 
-void vm_balance(struct vm_space *cur)
+void vm_balance(void)
 {
 	if (frame_free_count() >= EVICT_LOW)
 		return;
@@ -308,13 +306,13 @@ void vm_balance(struct vm_space *cur)
 	while (frame_free_count() < EVICT_HIGH) {
 		uint64_t got = pagecache_evict(EVICT_BATCH);
 		if (frame_free_count() < EVICT_HIGH && swap_slots_total())
-			got += evict_batch(cur);
+			got += evict_batch();
 		if (!got)
 			break;	/* nothing left to page out, or the pagefile is full */
 	}
 }
 
-uint64_t vm_evict_all(struct vm_space *vm, struct vm_space *cur)
+uint64_t vm_evict_all(struct vm_space *vm)
 {
 	struct victim vs[EVICT_BATCH];
 	uint64_t total = 0;
@@ -326,7 +324,7 @@ uint64_t vm_evict_all(struct vm_space *vm, struct vm_space *cur)
 		vm->evict_hand = 0;
 		scan_left = UINT64_MAX;	/* everything: the caller asked for it */
 		unsigned n = scan_space(vm, vs, EVICT_BATCH, true, &wrapped);
-		unsigned done = n ? page_out(vs, n, cur) : 0;
+		unsigned done = n ? page_out(vs, n) : 0;
 		total += done;
 		if (done < EVICT_BATCH)
 			break;

@@ -66,7 +66,7 @@ static enum vm_fault_result fire_guard(struct vm_space *vm, struct vad *v, uint6
 	pte_t *pte = pt_walk(vm->root, page, false);
 	if (pte && (*pte & (PTE_P | PTE_SW_FRAME))) {
 		*pte = pte_reprotect(*pte, prot_pte_flags(plain));	/* keeps D (write watch) and copy-on-write */
-		tlb_flush_page(page);
+		tlb_shootdown_page(vm->root, page);
 	}
 	if (v->flags & VAD_STACK)
 		return grow_stack(vm, v, page, guarantee);
@@ -78,7 +78,7 @@ static enum vm_fault_result fault_locked(struct vm_space *vm, uint64_t addr, uns
 {
 	lock_assert_held(&vm->lock);
 	uint64_t page = addr & ~(PAGE_SIZE - 1);
-	vm_balance(vm);	/* page out first if frames run short: nothing below may then need to */
+	vm_balance();	/* page out first if frames run short: nothing below may then need to */
 	struct vad *v = vad_find(&vm->tree, page);
 	if (!v)
 		return VM_FAULT_ACCESS_VIOLATION;
@@ -111,7 +111,7 @@ static enum vm_fault_result fault_locked(struct vm_space *vm, uint64_t addr, uns
 	}
 	if (*pte & PTE_SW_FRAME) {	/* a frame behind a no-access entry: give it the page's protection again */
 		*pte = pte_reprotect(*pte, prot_pte_flags(prot));
-		tlb_flush_page(page);
+		tlb_shootdown_page(vm->root, page);
 		return VM_FAULT_RESOLVED;
 	}
 	if (*pte & PTE_SW_SWAP) {
@@ -132,7 +132,7 @@ static enum vm_fault_result fault_locked(struct vm_space *vm, uint64_t addr, uns
 	if (!f)
 		return VM_FAULT_NO_MEMORY;
 	*pte = f | prot_pte_flags(prot);
-	tlb_flush_page(page);
+	tlb_shootdown_page(vm->root, page);
 	return VM_FAULT_RESOLVED;
 }
 

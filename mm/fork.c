@@ -102,7 +102,7 @@ static uint64_t fork_charge(const struct vm_space *vm)
 ntstatus_t vm_fork(struct vm_space *parent, struct vm_space *child)
 {
 	ntstatus_t st = STATUS_SUCCESS;
-	vm_balance(parent);	/* the child's page tables need frames: page out first if they run short */
+	vm_balance();	/* the child's page tables need frames: page out first if they run short */
 	if (!vm_charge(child, fork_charge(parent)))
 		return STATUS_COMMITMENT_LIMIT;
 	for (struct vad *v = vad_first(&parent->tree); v && !st; v = vad_next(v)) {
@@ -121,7 +121,7 @@ ntstatus_t vm_fork(struct vm_space *parent, struct vm_space *child)
 		st = (v->flags & VAD_LARGE) ? fork_large(parent, v, child) : fork_private(parent, v, child);
 	}
 	/* The parent's entries lost write access: no stale writable TLB entry may survive. */
-	tlb_flush_range(USER_MIN_ADDR, USER_MAX_ADDR + 1 - USER_MIN_ADDR);
+	tlb_shootdown(parent->root, USER_MIN_ADDR, USER_MAX_ADDR + 1 - USER_MIN_ADDR);
 	if (st)	/* the caller destroys the child, which gives back the charge of what it holds: the rest now */
 		vm_uncharge(child, fork_charge(parent) - fork_charge(child));
 	return st;

@@ -131,6 +131,6 @@ ntstatus_t large_protect(struct vm_space *vm, struct vad *v, uint64_t start, uin
 		return STATUS_INVALID_PAGE_PROTECTION;
 	uint64_t flags = large_flags(protect);
 	pt_for_each(vm->root, start, end - start, set_large_flags, &flags);
-	tlb_flush_range(start, end - start);
+	tlb_shootdown(vm->root, start, end - start);
 	return STATUS_SUCCESS;
 }

@@ -244,7 +244,7 @@ ntstatus_t vm_set_working_set(struct vm_space *vm, uint64_t min_bytes, uint64_t 
 	    (flags & (LOCK_WS_MAX_ENABLE | LOCK_WS_MAX_DISABLE)) == (LOCK_WS_MAX_ENABLE | LOCK_WS_MAX_DISABLE))
 		return STATUS_INVALID_PARAMETER;
 	if (min_bytes == UINT64_MAX && max_bytes == UINT64_MAX) {
-		vm_evict_all(vm, vm);	/* empty the working set: every page that can go goes to the pagefile */
+		vm_evict_all(vm);	/* empty the working set: every page that can go goes to the pagefile */
 		return STATUS_SUCCESS;
 	}
 	uint64_t min = min_bytes ? min_bytes >> PAGE_SHIFT : vm->ws_min;

@@ -1,5 +1,6 @@
 /* mm/paging.c - one walker for every page-table operation. */
 #include "paging.h"
+#include "tlb.h"
 #include "frame.h"
 #include "phys.h"
 #include "kernel/cpu.h"
@@ -59,8 +60,12 @@ int pt_map(uint64_t root, uint64_t va, uint64_t phys, uint64_t flags)
 	pte_t *e = walk_to(root, va, 0, true);
 	if (!e)
 		return -1;
+	pte_t old = *e;
 	*e = (phys & PTE_ADDR) | flags;
-	tlb_flush_page(va);
+	if (old & PTE_P)
+		tlb_shootdown_page(root, va);	/* a translation replaced: no CPU may keep the old one */
+	else
+		tlb_flush_page(va);	/* none was cached anywhere (not-present entries are not) */
 	return 0;
 }
 
@@ -71,8 +76,12 @@ int pt_map_large(uint64_t root, uint64_t va, uint64_t phys, uint64_t flags)
 	if (!e)
 		return -1;
 	ASSERT(!(*e & PTE_P) || (*e & PTE_PS));	/* never drop a page table silently */
+	pte_t old = *e;
 	*e = (phys & PTE_ADDR_2M) | flags | PTE_PS;
-	tlb_flush_page(va);
+	if (old & PTE_P)
+		tlb_shootdown_page(root, va);
+	else
+		tlb_flush_page(va);
 	return 0;
 }
 
@@ -106,7 +115,7 @@ pte_t pt_unmap(uint64_t root, uint64_t va)
 		return 0;
 	pte_t old = *e;
 	*e = 0;
-	tlb_flush_page(va);
+	tlb_shootdown_page(root, va);
 	return old;
 }
 
@@ -118,7 +127,7 @@ pte_t pt_unmap_large(uint64_t root, uint64_t va)
 		return 0;
 	pte_t old = *e;
 	*e = 0;
-	tlb_flush_page(va);
+	tlb_shootdown_page(root, va);
 	return old;
 }
 
@@ -128,7 +137,7 @@ int pt_protect(uint64_t root, uint64_t va, uint64_t flags)
 	if (!e || !(*e & PTE_P))
 		return -1;
 	*e = (*e & PTE_ADDR) | flags;
-	tlb_flush_page(va);
+	tlb_shootdown_page(root, va);
 	return 0;
 }
 
@@ -209,6 +218,7 @@ static void free_tables(pte_t *table, int level)
 
 void pt_destroy_root(uint64_t root)
 {
+	tlb_root_free(root);	/* no CPU keeps it loaded, not even an idle one */
 	pte_t *pml4 = phys_to_virt(root);
 	for (int i = 0; i < 256; i++) {
 		if (!(pml4[i] & PTE_P))
@@ -244,6 +254,35 @@ static bool table_empty(const pte_t *table, unsigned near)
  * cover [va, end) and hold nothing any more; then *e itself when its table
  * became empty.  Returns true when something was freed.
  */
+/*
+ * Page-table pages unlinked by pt_prune, freed only after the shootdown
+ * that makes every CPU forget them (its paging-structure caches may still
+ * point there until then).  The kernel lock serialises pt_prune.
+ */
+static struct {
+	uint64_t root;
+	unsigned n;
+	uint64_t frames[64];
+} unlinked;
+
+static void unlinked_free(void)
+{
+	if (!unlinked.n)
+		return;
+	tlb_shootdown(unlinked.root, 0, USER_TOP);	/* a full flush on every CPU that has root */
+	for (unsigned i = 0; i < unlinked.n; i++)
+		frame_free(unlinked.frames[i], 0);
+	unlinked.n = 0;
+}
+
+static void unlink_table(pte_t *e)
+{
+	if (unlinked.n == sizeof(unlinked.frames) / sizeof(unlinked.frames[0]))
+		unlinked_free();
+	unlinked.frames[unlinked.n++] = *e & PTE_ADDR;
+	*e = 0;
+}
+
 static bool prune(pte_t *e, int level, uint64_t va, uint64_t end)
 {
 	if (!(*e & PTE_P) || (*e & PTE_PS))
@@ -257,8 +296,7 @@ static bool prune(pte_t *e, int level, uint64_t va, uint64_t end)
 	}
 	if (!table_empty(table, pt_index(va, level - 1)))
 		return freed;
-	frame_free(*e & PTE_ADDR, 0);
-	*e = 0;
+	unlink_table(e);
 	return true;
 }
 
@@ -269,6 +307,7 @@ void pt_prune(uint64_t root, uint64_t va, uint64_t len)
 	uint64_t end = va + len > USER_TOP ? USER_TOP : va + len;
 	pte_t *pml4 = phys_to_virt(root);
 	bool freed = false;
+	unlinked.root = root;
 	for (uint64_t a = va; a < end; a = (a & ~((1ULL << 39) - 1)) + (1ULL << 39)) {
 		pte_t *e = &pml4[pt_index(a, 3)];
 		if (!(*e & PTE_P))
@@ -277,14 +316,13 @@ void pt_prune(uint64_t root, uint64_t va, uint64_t len)
 		for (uint64_t b = a; b < end && pt_index(b, 3) == pt_index(a, 3); b = (b & ~((1ULL << 30) - 1)) + (1ULL << 30))
 			freed |= prune(&pdpt[pt_index(b, 2)], 2, b, end < ((b | ((1ULL << 30) - 1)) + 1) ? end : (b | ((1ULL << 30) - 1)) + 1);
 		if (table_empty(pdpt, pt_index(a, 2))) {
-			frame_free(*e & PTE_ADDR, 0);
-			*e = 0;
+			unlink_table(e);
 			freed = true;
 		}
 	}
-	/* The CPU may cache the entries that pointed at the freed tables (paging-structure caches). */
-	if (freed && root == (read_cr3() & PTE_ADDR))
-		tlb_flush_all();
+	/* CPUs may cache the entries that pointed at the unlinked tables (paging-structure caches). */
+	if (freed)
+		unlinked_free();
 }
 
 void tlb_flush_page(uint64_t va)

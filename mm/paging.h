@@ -96,6 +96,7 @@ void pt_destroy_root(uint64_t root);
 /* Remove the 2 MiB mapping of va (2 MiB aligned); returns the old entry (0 if none).  Flushes the TLB entry. */
 pte_t pt_unmap_large(uint64_t root, uint64_t va);
 
+/* This CPU only (mm/tlb.h flushes every CPU that may cache a translation). */
 void tlb_flush_page(uint64_t va);
 void tlb_flush_all(void);	/* non-global entries (reload CR3) */
 

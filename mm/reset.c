@@ -58,7 +58,7 @@ static void reset_range(struct vm_space *vm, struct vad *v, uint64_t start, uint
 		}
 	}
 	if (hi)
-		tlb_flush_range(lo, hi - lo);
+		tlb_shootdown(vm->root, lo, hi - lo);
 }
 
 ntstatus_t vm_reset(struct vm_space *vm, uint64_t *base, uint64_t *size, bool undo)
@@ -134,6 +134,6 @@ uint64_t vm_reclaim_reset(struct vm_space *vm)
 		}
 	}
 	if (freed)
-		tlb_flush_range(lo, hi - lo);
+		tlb_shootdown(vm->root, lo, hi - lo);
 	return freed;
 }

@@ -463,7 +463,7 @@ enum vm_fault_result view_fault(struct vm_space *vm, struct vad *v, uint64_t pag
 			page_copy(phys_to_virt(f), phys_to_virt(shared));
 		*pte = f | prot_pte_flags(copied) | PTE_A | PTE_D;
 		vad_runs_set(v, page, page + PAGE_SIZE, W_MEM_COMMIT, copied);
-		tlb_flush_page(page);
+		tlb_shootdown_page(vm->root, page);
 		return VM_FAULT_RESOLVED;
 	}
 	if (!shared) {
@@ -473,7 +473,7 @@ enum vm_fault_result view_fault(struct vm_space *vm, struct vad *v, uint64_t pag
 		*entry = shared;
 	}
 	*pte = shared | prot_pte_flags(prot);	/* write-copy pages map read-only */
-	tlb_flush_page(page);
+	tlb_shootdown_page(vm->root, page);
 	return VM_FAULT_RESOLVED;
 }
 

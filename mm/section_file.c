@@ -63,7 +63,6 @@ static pte_t *view_pte(const struct vad *v, uint64_t index, uint64_t phys)
 /* Move the dirty bits of s's views' entries (for the shared frames only) into the page cache. */
 static void harvest_section(struct section *s)
 {
-	uint64_t loaded = read_cr3() & PTE_ADDR;
 	for (struct vad *v = s->views; v; v = v->view_next) {
 		uint64_t first = v->section_offset / PAGE_SIZE, n = (v->end - v->start) / PAGE_SIZE;
 		for (uint64_t i = first; i < first + n && i < s->pages; i++) {
@@ -74,8 +73,7 @@ static void harvest_section(struct section *s)
 			if (!pte || !(*pte & PTE_D))
 				continue;
 			*pte &= ~PTE_D;	/* the next write through this entry sets it again */
-			if (v->view_space->root == loaded)
-				tlb_flush_page(v->start + i * PAGE_SIZE - v->section_offset);
+			tlb_shootdown_page(v->view_space->root, v->start + i * PAGE_SIZE - v->section_offset);
 			pagecache_set_dirty(s->file, i);
 		}
 	}
@@ -143,7 +141,6 @@ static uint64_t *held_entry(struct section *s, uint64_t index, uint64_t phys)
 
 bool section_file_release_page(struct pc_file *f, uint64_t index, uint64_t phys)
 {
-	uint64_t loaded = read_cr3() & PTE_ADDR;
 	bool accessed = false;
 	/* First pass: a view that used the page since the last look keeps it (second chance). */
 	for (struct section *s = f->sections; s; s = s->file_next) {
@@ -171,8 +168,7 @@ bool section_file_release_page(struct pc_file *f, uint64_t index, uint64_t phys)
 			if (*pte & PTE_D)
 				pagecache_set_dirty(f, index);
 			*pte = 0;	/* the view maps it again from the cache on its next access */
-			if (v->view_space->root == loaded)
-				tlb_flush_page(v->start + index * PAGE_SIZE - v->section_offset);
+			tlb_shootdown_page(v->view_space->root, v->start + index * PAGE_SIZE - v->section_offset);
 		}
 		*e = 0;
 		frame_unref(phys);	/* the cache's reference stays */

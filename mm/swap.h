@@ -84,17 +84,17 @@ enum vm_fault_result swap_in(struct vm_space *vm, const struct vad *v, uint64_t 
 
 /*
  * Keep free frames above the low watermark by paging out user and section
- * pages (clock: a page whose accessed bit is set gets a second chance).  cur
- * is the address space whose TLB is live.  Called before the fault path
+ * pages (clock: a page whose accessed bit is set gets a second chance); every
+ * CPU forgets a paged-out page's translation (mm/tlb.h).  Called before the fault path
  * allocates, never while a caller holds a page-table entry pointer.
  */
-void vm_balance(struct vm_space *cur);
+void vm_balance(void);
 
 /*
  * Page out every page of vm that can be (tests and the benchmark; accessed
  * bits are ignored).  Returns the number of pages written or dropped.
  */
-uint64_t vm_evict_all(struct vm_space *vm, struct vm_space *cur);
+uint64_t vm_evict_all(struct vm_space *vm);
 
 /* Join / leave the list of spaces the evictor scans (vm_space_init / vm_space_destroy). */
 void evict_space_add(struct vm_space *vm);

@@ -127,23 +127,55 @@ static inline __attribute__((always_inline)) void for_each_entry(struct vm_space
 		}
 	}
 	if (changed)	/* before anyone runs in this space again */
-		tlb_flush_range(start, end - start);
+		tlb_shootdown(vm->root, start, end - start);
 }
 
-static void drop_entry(pte_t *pte, void *ctx)
+/*
+ * Entries cleared by vm_drop_entries, released only after the shootdown
+ * that makes every CPU forget them: until it returns another CPU may still
+ * write through a cached translation, and the frame must not be free by
+ * then (mm/tlb.h).  One IPI round per batch.  The kernel lock serialises
+ * its users.
+ */
+static struct {
+	unsigned n;
+	pte_t e[512];
+} dropped;
+
+static void release_dropped(struct vm_space *vm, uint64_t lo, uint64_t hi)
 {
-	(void)ctx;
-	pte_t e = *pte;
-	*pte = 0;
-	if (e & PTE_SW_SWAP)
-		swap_slot_unref(swap_entry_slot(e));	/* paged out: its slot reference */
-	else if (frame_get(e & PTE_ADDR)->owner != FRAME_SECTION)	/* a section's frames are the section's */
-		user_frame_put(e & PTE_ADDR);
+	tlb_shootdown(vm->root, lo, hi - lo);
+	for (unsigned i = 0; i < dropped.n; i++) {
+		pte_t e = dropped.e[i];
+		if (e & PTE_SW_SWAP)
+			swap_slot_unref(swap_entry_slot(e));	/* paged out: its slot reference */
+		else if (frame_get(e & PTE_ADDR)->owner != FRAME_SECTION)	/* a section's frames are the section's */
+			user_frame_put(e & PTE_ADDR);
+	}
+	dropped.n = 0;
 }
 
 void vm_drop_entries(struct vm_space *vm, uint64_t start, uint64_t end)
 {
-	for_each_entry(vm, start, end, PTE_P | PTE_SW_FRAME | PTE_SW_SWAP, drop_entry, NULL);
+	uint64_t lo = start;
+	for (uint64_t va = start, next; va < end; va = next) {
+		next = (va + PAGE_2M) & ~(PAGE_2M - 1);
+		if (next > end)
+			next = end;
+		pte_t *pte = pt_walk(vm->root, va, false);
+		for (; pte && va < next; va += PAGE_SIZE, pte++) {
+			if (!(*pte & (PTE_P | PTE_SW_FRAME | PTE_SW_SWAP)))
+				continue;
+			dropped.e[dropped.n++] = *pte;
+			*pte = 0;
+			if (dropped.n == sizeof(dropped.e) / sizeof(dropped.e[0])) {
+				release_dropped(vm, lo, va + PAGE_SIZE);
+				lo = va + PAGE_SIZE;
+			}
+		}
+	}
+	if (dropped.n)
+		release_dropped(vm, lo, end);
 }
 
 static void reprotect_entry(pte_t *pte, void *flags)

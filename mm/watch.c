@@ -93,7 +93,7 @@ static uint64_t scan(struct vm_space *vm, struct vad *v, uint64_t start, uint64_
 		}
 	}
 	if (hi)
-		tlb_flush_range(lo, hi - lo);
+		tlb_shootdown(vm->root, lo, hi - lo);
 	return n;
 }
 

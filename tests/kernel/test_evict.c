@@ -54,13 +54,13 @@ KTEST(evict_page_out_in_fork_and_clean_pages)
 	struct vm_space parent, child;
 	KT_EQ(make_space(&parent, &base, PAGES), 0);
 	if (!swap_slots_total()) {
-		KT_EQ(vm_evict_all(&parent, NULL), 0);	/* no pagefile: nothing can go */
+		KT_EQ(vm_evict_all(&parent), 0);	/* no pagefile: nothing can go */
 		vm_space_destroy(&parent);
 		return;
 	}
 	struct frame_stats mid;
 	frame_stats(&mid);
-	KT_EQ(vm_evict_all(&parent, NULL), PAGES);
+	KT_EQ(vm_evict_all(&parent), PAGES);
 	struct frame_stats out;
 	frame_stats(&out);
 	KT_EQ(mid.by_owner[FRAME_USER] - out.by_owner[FRAME_USER], PAGES);
@@ -92,8 +92,8 @@ KTEST(evict_page_out_in_fork_and_clean_pages)
 	/* Read back and never written: out again without a write (the slot is reused). */
 	uint64_t slot = frame_get(entry(&parent, base + PAGE_SIZE) & PTE_ADDR)->swap_slot;
 	KT_ASSERT(slot != 0);
-	KT_EQ(vm_evict_all(&child, NULL) > 0, 1);
-	KT_EQ(vm_evict_all(&parent, NULL) > 0, 1);
+	KT_EQ(vm_evict_all(&child) > 0, 1);
+	KT_EQ(vm_evict_all(&parent) > 0, 1);
 	KT_EQ(entry(&parent, base + PAGE_SIZE), swap_entry(slot - 1));
 	vm_space_destroy(&child);
 	vm_space_destroy(&parent);
@@ -112,7 +112,7 @@ KTEST(evict_read_ahead_brings_neighbours)
 	struct vm_space vm;
 	KT_EQ(make_space(&vm, &base, 16), 0);
 	if (swap_slots_total()) {
-		KT_EQ(vm_evict_all(&vm, NULL), 16);
+		KT_EQ(vm_evict_all(&vm), 16);
 		/* A fault on page 2 reads pages 2..9 in one batch; 0, 1 and 10.. stay out. */
 		KT_EQ(vm_fault(&vm, base + 2 * PAGE_SIZE, VM_ACCESS_READ), VM_FAULT_RESOLVED);
 		for (uint64_t i = 0; i < 16; i++) {
@@ -143,7 +143,7 @@ KTEST(bench_paging)
 	uint64_t base;
 	KT_EQ(make_space(&vm, &base, N), 0);
 	uint64_t t0 = rdtsc();
-	KT_EQ(vm_evict_all(&vm, NULL), N);
+	KT_EQ(vm_evict_all(&vm), N);
 	uint64_t t1 = rdtsc();
 	for (uint64_t i = 0; i < N; i++)
 		KT_EQ(vm_fault(&vm, base + i * PAGE_SIZE, VM_ACCESS_READ), VM_FAULT_RESOLVED);
@@ -151,7 +151,7 @@ KTEST(bench_paging)
 	for (uint64_t i = 0; i < N; i++)	/* written after the read-back: out again with a write */
 		KT_EQ(vm_fault(&vm, base + i * PAGE_SIZE, VM_ACCESS_WRITE), VM_FAULT_RESOLVED);
 	uint64_t t3 = rdtsc();
-	KT_EQ(vm_evict_all(&vm, NULL), N);
+	KT_EQ(vm_evict_all(&vm), N);
 	uint64_t t4 = rdtsc();
 	kprintf("bench page_out_4k %lu pages/Mcycle (%lu cycles/page)\n", N * (uint64_t)1000000 / (t1 - t0), (t1 - t0) / N);
 	kprintf("bench page_in_4k %lu pages/Mcycle (%lu cycles/page)\n", N * (uint64_t)1000000 / (t2 - t1), (t2 - t1) / N);

@@ -1,0 +1,65 @@
+/*
+ * mm/tlb.h - TLB shootdown: after a translation of an address space is
+ * removed or reduced, no CPU may still use the old one (issue 18).
+ *
+ * Every CPU's loaded page table is recorded here (tlb_load_root, called by
+ * the scheduler at each switch), with whether the CPU runs a thread or
+ * idles.  tlb_shootdown(root, va, len) flushes the range on this CPU if
+ * root is loaded, and on every other CPU that runs a thread with root
+ * loaded, by one IPI round (the request is published, each target flushes
+ * in its interrupt handler and acknowledges, the caller waits for all):
+ * that is the per-address-space CPU mask, computed from the records.  An
+ * idle CPU that still has root loaded gets no IPI: it is marked stale and
+ * flushes before it next runs a thread (Linux's lazy TLB).  The kernel's
+ * own mappings (root = kernel_root, or a kernel-half address) are flushed
+ * on every online CPU, idle or not.  Ranges above TLB_FLUSH_PAGES_MAX pages
+ * become a full flush (CR3 reload; kernel ranges toggle CR4.PGE).
+ *
+ * Lock: the kernel lock (kernel/klock.h) serialises the callers, so one
+ * request is in flight at a time; the targets answer from their IPI
+ * handler without it.  A frame whose translation was removed may be freed
+ * only after the shootdown that removed it returned.
+ */
+#ifndef MM_TLB_H
+#define MM_TLB_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#define TLB_MAX_CPUS 16
+
+/* Called once by the kernel: how to send the shootdown IPI to a CPU, and this CPU's index. */
+void tlb_set_ipi(void (*send)(unsigned cpu), unsigned (*self)(void));
+/* CPU `cpu` is online (takes part in shootdowns); at its start, with its loaded root. */
+void tlb_cpu_online(unsigned cpu, uint64_t root);
+
+/*
+ * The scheduler switches this CPU to a thread of `root` (running) or to
+ * its idle loop (running false: root stays loaded, lazily).  Writes CR3
+ * when root changes, flushes when the CPU went stale while idle.
+ */
+void tlb_load_root(uint64_t root, bool running);
+/* The root loaded on this CPU (as recorded). */
+uint64_t tlb_loaded_root(void);
+
+/* Flush [va, va+len) of root everywhere it may be cached (see above); len 0 flushes nothing. */
+void tlb_shootdown(uint64_t root, uint64_t va, uint64_t len);
+static inline void tlb_shootdown_page(uint64_t root, uint64_t va)
+{
+	tlb_shootdown(root, va, 4096);
+}
+/* Every CPU running a thread of root executes a serialising interrupt (FlushProcessWriteBuffers). */
+void tlb_sync_root(uint64_t root);
+/* root's page tables are about to be freed: every CPU that has it loaded moves to kernel_root. */
+void tlb_root_free(uint64_t root);
+
+/* The shootdown IPI's handler (interrupts off, no lock). */
+void tlb_ipi(void);
+
+/* Counters for tests and benchmarks: IPI rounds started, IPIs sent, stale marks. */
+struct tlb_stats {
+	uint64_t rounds, ipis, stale_marks;
+};
+extern struct tlb_stats tlb_stats;
+
+#endif
