@@ -14,6 +14,7 @@
  * frame checked first (epoch marks, so no clean-up pass is needed), then the
  * PTEs are rewritten; a failure changes nothing.
  */
+#include "tlb.h"
 #include "awe.h"
 #include "frame.h"
 #include "kheap.h"

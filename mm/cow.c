@@ -7,6 +7,7 @@
  * every one of them.  The first write through one of them copies the frame,
  * unless that mapping holds the last reference: then it writes in place.
  */
+#include "tlb.h"
 #include "vm_ext.h"
 #include "frame.h"
 #include "paging.h"

@@ -15,6 +15,7 @@
  * entry.  Locked pages (VirtualLock), large pages, AWE pages and the kernel
  * are never paged.
  */
+#include "tlb.h"
 #include "swap.h"
 #include "frame.h"
 #include "pagefile.h"

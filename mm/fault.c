@@ -3,6 +3,7 @@
  * copy-on-write, page-in from the pagefile, guard pages, stack growth,
  * access checks.
  */
+#include "tlb.h"
 #include "vm.h"
 #include "frame.h"
 #include "paging.h"

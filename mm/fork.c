@@ -12,6 +12,7 @@
  * committed private page and every write-copy view charge up front: a later
  * copy can never fail for lack of commit.
  */
+#include "tlb.h"
 #include "vm_ext.h"
 #include "frame.h"
 #include "kheap.h"

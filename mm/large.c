@@ -8,6 +8,7 @@
  * applies to whole 2 MiB pages only; PAGE_GUARD and PAGE_NOACCESS are refused
  * (a large page is always accessible, as on Windows).
  */
+#include "tlb.h"
 #include "vm_ext.h"
 #include "frame.h"
 #include "kheap.h"

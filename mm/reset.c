@@ -12,6 +12,7 @@
  * Per VAD: v->reset_bits holds two bitmaps of 1 bit per page, [0, words) the
  * reset pages and [words, 2 * words) the lost ones, allocated on first reset.
  */
+#include "tlb.h"
 #include "vm_ext.h"
 #include "frame.h"
 #include "kheap.h"

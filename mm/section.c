@@ -1,4 +1,5 @@
 /* mm/section.c - pagefile-backed sections and their views: create, map, commit, fault, unmap. */
+#include "tlb.h"
 #include "section.h"
 #include "frame.h"
 #include "kheap.h"

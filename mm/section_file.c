@@ -17,6 +17,7 @@
  * their copies).  One CPU, the kernel not preemptible: the walks over other
  * processes' entries need no lock (they only clear dirty bits).
  */
+#include "tlb.h"
 #include "section.h"
 #include "frame.h"
 #include "kheap.h"

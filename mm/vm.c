@@ -1,4 +1,5 @@
 /* mm/vm.c - reserve, commit, decommit, release, protect and query, over the region tree. */
+#include "tlb.h"
 #include "vm.h"
 #include "frame.h"
 #include "lock.h"

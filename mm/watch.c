@@ -9,6 +9,7 @@
  * flushes the TLB once for the whole call.  Writes never fault for the watch:
  * a present page is written at full speed and the CPU sets D.
  */
+#include "tlb.h"
 #include "vm_ext.h"
 #include "frame.h"
 #include "kheap.h"
