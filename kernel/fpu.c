@@ -11,12 +11,17 @@
 uint8_t fpu_initial_state[FPU_AREA_SIZE] __attribute__((aligned(16)));
 static uint32_t mxcsr_mask;
 
-void fpu_init(void)
+void fpu_init_cpu(void)
 {
 	write_cr0((read_cr0() & ~(CR0_EM | CR0_TS)) | CR0_MP);
 	write_cr4(read_cr4() | CR4_OSFXSR | CR4_OSXMMEXCPT);
 	uint32_t mxcsr = 0x1f80;
 	__asm__ volatile("fninit\n\tldmxcsr %0" : : "m"(mxcsr));
+}
+
+void fpu_init(void)
+{
+	fpu_init_cpu();
 	fpu_save(fpu_initial_state);
 	mxcsr_mask = *(uint32_t *)(fpu_initial_state + 28);
 	if (mxcsr_mask == 0)

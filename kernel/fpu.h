@@ -16,6 +16,9 @@
 /* Enable SSE (CR0.EM off, MP on, CR4.OSFXSR and OSXMMEXCPT) and record the initial state. */
 void fpu_init(void);
 
+/* The per-CPU part of fpu_init (each AP at its start): SSE on, FNINIT, MXCSR 0x1f80. */
+void fpu_init_cpu(void);
+
 /* The state a new process starts with (FNINIT, MXCSR 0x1f80). */
 extern uint8_t fpu_initial_state[FPU_AREA_SIZE];
 

@@ -12,9 +12,16 @@
 #ifndef __ASSEMBLER__
 #include <stdint.h>
 
+/* The boot CPU's GDT and TSS (gdt_init_cpu(0)). */
 void gdt_init(void);
 
-/* Stack the CPU switches to on an interrupt or exception from user mode. */
+/*
+ * Load CPU `index`'s own GDT and TSS (segments, task register; a double fault
+ * runs on its own IST stack).  GS is not touched: its base is the per-CPU data.
+ */
+void gdt_init_cpu(unsigned index);
+
+/* Stack THIS CPU switches to on an interrupt or exception from user mode. */
 void tss_set_kernel_stack(uint64_t rsp0);
 #endif
 

@@ -1,4 +1,5 @@
 /* kernel/main.c - kmain: bring the machine up in order, then run what the command line asks. */
+#include "acpi.h"
 #include "console.h"
 #include "gdt.h"
 #include "deadline.h"
@@ -20,6 +21,7 @@
 #include "mm/vm.h"
 #include "cpu.h"
 #include "proc.h"
+#include "smp.h"
 #include "time.h"
 #include "timer.h"
 #include "fpu.h"
@@ -169,6 +171,7 @@ void kmain(uint32_t magic, uint32_t info_phys)
 		panic("malformed Multiboot2 information at %x", info_phys);
 	kprintf("command line: %s\n", boot_info.cmdline);
 	print_memory_map(&boot_info);
+	acpi_init(&boot_info);	/* through the boot direct map, before frames reuse any of it */
 	frame_init(&boot_info, info_phys);
 	kpaging_init(&boot_info);
 	time_init();
@@ -179,6 +182,7 @@ void kmain(uint32_t magic, uint32_t info_phys)
 	swap_init();
 	commit_init();
 	proc_init();
+	smp_init(&boot_info);	/* after sched_init: the APs run sched_ap_main */
 	file_init();
 
 	char arg[64];

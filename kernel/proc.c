@@ -1,5 +1,6 @@
 /* kernel/proc.c - process creation, fork, exit, and waiting for children. */
 #include "proc.h"
+#include "syscall.h"
 #include "console.h"
 #include "cpu.h"
 #include "fpu.h"
@@ -48,15 +49,10 @@ bool proc_bench_boot_report;	/* set by kmain in bench mode: report the first ent
 uint64_t proc_bench_ktest_cycles;	/* the in-kernel benchmarks that ran before it, not counted */
 extern struct boot_info boot_info;
 
-extern char syscall_entry[];
-
 void proc_init(void)
 {
 	sched_init();
-	wrmsr(MSR_STAR, ((uint64_t)0x10 << 48) | ((uint64_t)SEL_KCODE << 32));
-	wrmsr(MSR_LSTAR, (uint64_t)syscall_entry);
-	wrmsr(MSR_FMASK, 0x40700);	/* clear IF, TF, DF, AC on entry */
-	wrmsr(MSR_EFER, rdmsr(MSR_EFER) | EFER_SCE);
+	syscall_cpu_init();
 }
 
 struct process *proc_next_listed(struct process *p)

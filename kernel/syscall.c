@@ -16,6 +16,7 @@
 #include "uaccess.h"
 #include "cpu.h"
 #include "fpu.h"
+#include "gdt.h"
 #include "mm/frame.h"
 #include "mm/kheap.h"
 #include "mm/pagefile.h"
@@ -508,6 +509,16 @@ static __attribute__((noinline)) int syscall_exit_slow(struct trap_frame *tf, st
 		r = 1;
 	}
 	return r;
+}
+
+extern char syscall_entry[];
+
+void syscall_cpu_init(void)
+{
+	wrmsr(MSR_STAR, ((uint64_t)0x10 << 48) | ((uint64_t)SEL_KCODE << 32));
+	wrmsr(MSR_LSTAR, (uint64_t)syscall_entry);
+	wrmsr(MSR_FMASK, 0x40700);	/* clear IF, TF, DF, AC on entry */
+	wrmsr(MSR_EFER, rdmsr(MSR_EFER) | EFER_SCE);
 }
 
 int syscall_dispatch(struct trap_frame *tf)

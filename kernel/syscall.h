@@ -27,6 +27,13 @@ static inline bool is_current(uint64_t handle)
 	return (int64_t)handle == ABI_CURRENT_PROCESS;
 }
 
+/*
+ * Point this CPU's syscall instruction at syscall_entry: STAR (kernel CS,
+ * sysret's user base), LSTAR, FMASK, EFER.SCE.  The boot CPU (proc_init) and
+ * every AP (kernel/smp.c) call it.
+ */
+void syscall_cpu_init(void);
+
 /* kernel/syscall_ob.c: sections, handles, fork, waiting for a child. */
 /* Copy a name argument: len 0 is the empty name; longer than OBJ_NAME_MAX - 1 or with a NUL is invalid. */
 ntstatus_t get_name(char *name, uint64_t uname, uint64_t len);

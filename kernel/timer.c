@@ -1,5 +1,6 @@
-/* kernel/timer.c - PIT at TIMER_HZ on IRQ 0, preempting user processes. */
+/* kernel/timer.c - each CPU's local APIC timer at TIMER_HZ on vector IRQ_BASE, preempting user processes. */
 #include "timer.h"
+#include "apic.h"
 #include "cpu.h"
 #include "deadline.h"
 #include "proc.h"
@@ -18,7 +19,7 @@ static volatile uint64_t ticks;
 static void timer_irq(struct trap_frame *tf)
 {
 	ticks++;
-	outb(0x20, 0x20);	/* EOI to the master PIC */
+	apic_timer_eoi();	/* counts this CPU's tick */
 	deadline_tick(tf);	/* past the run's time limit: reported, and no return */
 	if (!(tf->cs & 3))
 		return;	/* the kernel is not preemptible; the idle loop looks at the timed waits itself */
@@ -29,6 +30,13 @@ static void timer_irq(struct trap_frame *tf)
 		sched_preempt();
 }
 
+/*
+ * The 8259 PICs are remapped to vectors IRQ_BASE.. (a stray interrupt from
+ * them cannot look like an exception) and masked for good; the local APIC
+ * (apic_init: mode, registers, calibration against the TSC) and the I/O APICs
+ * (every input masked) take over, and the boot CPU's local APIC timer ticks.
+ * Each AP starts its own timer (kernel/smp.c).
+ */
 void timer_init(void)
 {
 	/* ICW1..ICW4: edge triggered, cascade, vectors 32..39 and 40..47, 8086 mode. */
@@ -40,14 +48,12 @@ void timer_init(void)
 	outb(0xa1, 0x02);
 	outb(0x21, 0x01);
 	outb(0xa1, 0x01);
-	outb(0x21, 0xff);	/* everything masked ... */
+	outb(0x21, 0xff);	/* everything masked */
 	outb(0xa1, 0xff);
-	uint16_t divisor = 1193182 / TIMER_HZ;
-	outb(0x43, 0x34);	/* channel 0, lobyte/hibyte, rate generator */
-	outb(0x40, divisor & 0xff);
-	outb(0x40, divisor >> 8);
+	apic_init();
+	ioapic_init();
 	trap_set_handler(IRQ_BASE + 0, timer_irq);
-	outb(0x21, 0xfe);	/* ... but the timer */
+	apic_timer_start();
 }
 
 uint64_t timer_ticks(void)

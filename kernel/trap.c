@@ -50,6 +50,11 @@ void idt_init(void)
 	/* int3 and into may be used from user mode (DPL 3); any other `int n` there is a #GP. */
 	for (int v = 0; v < 256; v++)
 		idt_set(v, (uint64_t)isr_stubs + 16 * v, v == 8 ? 1 : 0, v == 3 || v == 4 ? 3 : 0);
+	idt_load();
+}
+
+void idt_load(void)
+{
 	struct {
 		uint16_t limit;
 		uint64_t base;

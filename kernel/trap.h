@@ -13,6 +13,8 @@ struct trap_frame {
 };
 
 void idt_init(void);
+/* Load the (shared) IDT on this CPU: each AP at its start. */
+void idt_load(void);
 
 /* Called from isr.S for every vector. */
 void trap_dispatch(struct trap_frame *tf);

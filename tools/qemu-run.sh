@@ -7,7 +7,8 @@
 #              stdout, through QEMU's debug console (isa-debugcon, port 0xe9:
 #              one port write per byte, no UART to emulate).
 #   MODE quiet: COM1 goes to LOG only.
-# env: TIMEOUT (seconds, default 60), QEMU_MEM (default 512M), QEMU_CPU (default max),
+# env: TIMEOUT (seconds, default 60), QEMU_MEM (default 512M), QEMU_CPU (default max), QEMU_SMP
+#      (CPUs, default 1; make passes SMP=n),
 #      QEMU_EXTRA (more QEMU arguments), PAGEFILE_IMG (a raw image attached as the
 #      pagefile: a legacy-interface virtio-blk PCI disk, serial "pagefile"; unset or empty:
 #      no disk), DISK_IMG (a raw FAT32 image attached as C:, a second virtio-blk disk,
@@ -35,7 +36,7 @@ kernel_timeout=$((timeout_s - margin))
 [ "$kernel_timeout" -lt 1 ] && kernel_timeout=1
 mkdir -p "$(dirname "$log")"
 : > "$log"
-args=(-machine q35 -cpu "${QEMU_CPU:-max}" -m "${QEMU_MEM:-512M}" -smp 1
+args=(-machine q35 -cpu "${QEMU_CPU:-max}" -m "${QEMU_MEM:-512M}" -smp "${QEMU_SMP:-1}"
       -display none -no-reboot -monitor none
       -device isa-debug-exit,iobase=0xf4,iosize=0x04
       -fw_cfg "name=opt/winmm/timeout,string=$kernel_timeout"
