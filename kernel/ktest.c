@@ -10,17 +10,33 @@ static const struct ktest *current;
 static bool current_failed;
 static int passed, failed;
 
-bool ktest_match(const char *pattern, const char *name)
+/* One alternative of a pattern, [p, end): "all" (or empty), or a prefix with an optional trailing '*'. */
+static bool match_one(const char *p, const char *end, const char *name)
 {
 	/* "all" (or empty) runs every test except the benchmarks (bench_*), which run alone */
-	if (pattern[0] == '\0' || (pattern[0] == 'a' && pattern[1] == 'l' && pattern[2] == 'l' && pattern[3] == '\0'))
+	if (p == end || (end - p == 3 && p[0] == 'a' && p[1] == 'l' && p[2] == 'l'))
 		return !(name[0] == 'b' && name[1] == 'e' && name[2] == 'n' && name[3] == 'c' && name[4] == 'h' &&
 			 name[5] == '_');
-	for (;; pattern++, name++) {
-		if (*pattern == '*' || *pattern == '\0')
+	for (;; p++, name++) {
+		if (p == end || *p == '*')
 			return true;	/* prefix match */
-		if (*pattern != *name)
+		if (*p != *name)
 			return false;
+	}
+}
+
+bool ktest_match(const char *pattern, const char *name)
+{
+	/* Alternatives separated by commas: "ram_,frame_" */
+	for (;;) {
+		const char *end = pattern;
+		while (*end && *end != ',')
+			end++;
+		if (match_one(pattern, end, name))
+			return true;
+		if (!*end)
+			return false;
+		pattern = end + 1;
 	}
 }
 

@@ -5,7 +5,8 @@
  *
  * registers a test in the .ktests linker section.  The kernel command line
  * `test=all` runs every test at boot; `test=PATTERN` runs those whose name
- * starts with PATTERN (a trailing '*' is allowed); benchmarks, named bench_*,
+ * starts with PATTERN (a trailing '*' is allowed; several patterns separated
+ * by commas run the tests any of them matches); benchmarks, named bench_*,
  * run only when asked for (`test=bench`).  Each test prints one line,
  * "ktest: PASS name" or "ktest: FAIL name: why (file:line)", and the run ends
  * with "ktest: N passed, N failed".

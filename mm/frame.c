@@ -9,7 +9,9 @@
  * which keeps alloc and free O(FRAME_MAX_ORDER).
  *
  * MM_DEBUG: freed blocks are filled with FRAME_POISON and the poison is
- * checked when they are handed out again (a write-after-free detector).
+ * checked when they are handed out again (a write-after-free detector), for
+ * the frames below frame_poison_below (a block never straddles it when it
+ * is a multiple of the largest block).
  */
 #include "mm/frame.h"
 #include "mm/allocfail.h"
@@ -50,6 +52,7 @@ static struct spinlock frame_lock = SPINLOCK_INIT("frame");
 struct frame *frame_db;
 struct allocfail allocfail;
 uint64_t frame_db_count;
+uint64_t frame_poison_below = UINT64_MAX;
 #define db frame_db
 #define nframes frame_db_count
 static uint8_t *direct_map;
@@ -103,7 +106,7 @@ static void list_remove(uint32_t fn, unsigned order)
 static void free_block(uint64_t fn, unsigned order)
 {
 	frame_lock_assert();
-	if (MM_DEBUG)
+	if (MM_DEBUG && fn < frame_poison_below)
 		fill_qwords(frame_va(fn), FRAME_POISON, (PAGE_SIZE / 8) << order);
 	while (order < FRAME_MAX_ORDER) {
 		uint64_t buddy = fn ^ (1ULL << order);
@@ -133,14 +136,24 @@ void frame_init_core(struct frame *database, uint64_t n, const struct phys_range
 	total_frames = free_frames = 0;
 	for (int i = 0; i < FRAME_OWNER_COUNT; i++)
 		owner_frames[i] = 0;
-	frame_lock_take();
+	frame_add_ranges(free, nr);
+}
 
+void frame_add_ranges(const struct phys_range *free, int nr)
+{
+	frame_lock_take();
 	for (int r = 0; r < nr; r++) {
 		uint64_t fn = free[r].base >> PAGE_SHIFT, end = free[r].end >> PAGE_SHIFT;
-		if (end > n)
-			end = n;
-		for (uint64_t i = fn; i < end; i++)
+		if (end > nframes)
+			end = nframes;
+		for (uint64_t i = fn; i < end; i++) {
+			if (db[i].owner != FRAME_ABSENT) {
+				frame_lock_drop();
+				frame_panic("frame_add_ranges: frame %lx is already managed", (unsigned long)i);
+				return;
+			}
 			db[i].owner = FRAME_FREE;	/* tail frames of free blocks */
+		}
 		/* Insert maximal naturally aligned blocks; free_block merges across ranges that touch. */
 		while (fn < end) {
 			unsigned k = 0;
@@ -178,7 +191,7 @@ uint64_t frame_alloc(unsigned order, enum frame_owner owner)
 		return 0;
 	}
 	uint64_t fn = free_head[k];
-	if (MM_DEBUG)
+	if (MM_DEBUG && fn < frame_poison_below)
 		check_poison(fn, order);	/* before any change: a host hook may longjmp */
 	list_remove(fn, k);
 	/* Split: the upper halves go back to the lower lists. */

@@ -77,6 +77,21 @@ struct frame_stats {
 void frame_init_core(struct frame *db, uint64_t nframes, const struct phys_range *free, int n, uint8_t *direct_map);
 
 /*
+ * Hand more RAM to a running allocator: the frames of the sorted, disjoint,
+ * page-aligned ranges free[0..n) (clipped to the database) become free.
+ * They must be FRAME_ABSENT (panics otherwise: a frame managed twice).
+ */
+void frame_add_ranges(const struct phys_range *free, int n);
+
+/*
+ * MM_DEBUG poisons freed blocks and checks the poison on allocation only
+ * for frame numbers below this (default: all).  It is a multiple of
+ * 2^FRAME_MAX_ORDER, and set before frame_init_core.  mm/frame_boot.c keeps
+ * big machines from writing all of their RAM at boot.
+ */
+extern uint64_t frame_poison_below;
+
+/*
  * Allocate 2^order contiguous, naturally aligned frames for owner.  Returns
  * the physical address, or 0 when no block is free.  The head frame's
  * refcount is 1.  Contents are undefined (use frame_alloc_zeroed).
@@ -155,11 +170,27 @@ uint64_t frame_for_each_run(frame_run_fn fn, void *ctx);
  * Kernel glue (mm/frame_boot.c): build the free ranges from the Multiboot2
  * memory map (minus the first MiB, the kernel image, the modules and the
  * boot information at info_phys, bi->total_size bytes), place the frame
- * database in the first range large enough, and initialise the allocator.
+ * database in the first range below 4 GiB large enough, and initialise the
+ * allocator with the RAM below 4 GiB.
  * Call once, before any frame_alloc.
  */
 struct boot_info;
 void frame_init(const struct boot_info *bi, uint64_t info_phys);
+
+/*
+ * Add [base, end) to the sorted, disjoint list r[0..*n) of at most max
+ * entries, merging ranges that overlap or touch.  Returns 0, or -1 (nothing
+ * changed) when the list is full; an empty range is ignored.
+ */
+int phys_ranges_add(struct phys_range *r, int *n, int max, uint64_t base, uint64_t end);
+
+/*
+ * Hand the RAM above 4 GiB (which frame_init leaves out: the boot page
+ * tables do not reach it) to the allocator, and print the frame count and
+ * the database's cost per frame.  Call once the direct map covers all RAM
+ * (kpaging_init does); later calls do nothing.
+ */
+void frame_init_high(void);
 
 #ifdef HOST_TEST
 /* Host builds: called instead of panic() with the message; may longjmp out.  NULL: abort(). */

@@ -8,7 +8,13 @@
 #include "kernel/layout.h"
 #include "kernel/panic.h"
 
-bool cpu_has_smep, cpu_has_smap;
+#define PAGE_1G (1ULL << 30)
+
+struct direct_map_counts {
+	uint64_t bytes, pages_1g, pages_2m, pages_4k;
+};
+
+bool cpu_has_smep, cpu_has_smap, cpu_has_page1gb;
 
 extern char __text_start[], __text_end[], __rodata_start[], __rodata_end[];
 extern char __data_start[], __data_end[], __ksyms_start[], __ksyms_end[];
@@ -27,8 +33,69 @@ static void map_image(uint64_t root, const char *start, const char *end, uint64_
 	(void)root;
 }
 
+/*
+ * Map [phys, end) at DIRECT_MAP_BASE + phys, RW+NX+global, with the largest
+ * pages that fit: 1 GiB where the CPU has them and the range covers an
+ * aligned GiB, 2 MiB likewise, 4 KiB at the edges.  Nothing else of the
+ * direct map lies in the range (the caller merged the ranges).
+ */
+static void direct_map_range(uint64_t phys, uint64_t end, struct direct_map_counts *dm)
+{
+	pte_t *pml4 = phys_to_virt(kernel_root);
+	pte_t *pdpt = phys_to_virt(pml4[PML4_DIRECT_MAP_SLOT] & PTE_ADDR);
+	dm->bytes += end - phys;
+	while (phys < end) {
+		uint64_t va = DIRECT_MAP_BASE + phys;
+		int rc = 0;
+		if (cpu_has_page1gb && (phys & (PAGE_1G - 1)) == 0 && end - phys >= PAGE_1G &&
+		    !(pdpt[(va >> 30) & 511] & PTE_P)) {
+			pdpt[(va >> 30) & 511] = phys | KPROT_RW | PTE_PS;
+			phys += PAGE_1G;
+			dm->pages_1g++;
+		} else if ((phys & (PAGE_2M - 1)) == 0 && end - phys >= PAGE_2M) {
+			rc = pt_map_large(kernel_root, va, phys, KPROT_RW);
+			phys += PAGE_2M;
+			dm->pages_2m++;
+		} else {
+			rc = pt_map(kernel_root, va, phys, KPROT_RW);
+			phys += PAGE_SIZE;
+			dm->pages_4k++;
+		}
+		if (rc)
+			panic("kpaging: out of memory building the direct map");
+	}
+}
+
+/*
+ * The direct map: every range of the memory map that is RAM (available, ACPI
+ * reclaimable, ACPI NVS) below PHYS_MAX, page-aligned outward.  Holes (the
+ * PCI hole below 4 GiB, reserved ranges, 64-bit MMIO) stay unmapped.
+ */
+static void direct_map_build(const struct boot_info *bi, struct direct_map_counts *dm)
+{
+	static struct phys_range r[BOOT_MAX_MMAP];
+	int n = 0;
+	for (int i = 0; i < bi->mmap_count; i++) {
+		const struct boot_mmap_entry *m = &bi->mmap[i];
+		if (m->type != MB2_MEM_AVAILABLE && m->type != MB2_MEM_ACPI && m->type != MB2_MEM_NVS)
+			continue;
+		if (m->base >= PHYS_MAX || m->len == 0)
+			continue;
+		uint64_t end = m->len > PHYS_MAX - m->base ? PHYS_MAX : m->base + m->len;
+		phys_ranges_add(r, &n, BOOT_MAX_MMAP, m->base & ~(PAGE_SIZE - 1), (end + PAGE_SIZE - 1) & ~(PAGE_SIZE - 1));
+	}
+	for (int i = 0; i < n; i++)
+		direct_map_range(r[i].base, r[i].end, dm);
+}
+
 void kpaging_init(const struct boot_info *bi)
 {
+	uint32_t ext[4];
+	cpuid(0x80000000, 0, ext);
+	if (ext[0] >= 0x80000001) {
+		cpuid(0x80000001, 0, ext);
+		cpu_has_page1gb = ext[3] & (1u << 26);	/* EDX.Page1GB */
+	}
 	kernel_root = frame_alloc_zeroed(0, FRAME_PAGETABLE);
 	if (!kernel_root)
 		panic("kpaging: no frame for the PML4");
@@ -42,32 +109,8 @@ void kpaging_init(const struct boot_info *bi)
 		pml4[(slots[i] >> 39) & 511] = pdpt | PTE_P | PTE_W;
 	}
 
-	/* Direct map of RAM (and ACPI tables), 2 MiB pages where a range covers them. */
-	uint64_t mapped = 0;
-	for (int i = 0; i < bi->mmap_count; i++) {
-		const struct boot_mmap_entry *m = &bi->mmap[i];
-		if (m->type != MB2_MEM_AVAILABLE && m->type != MB2_MEM_ACPI && m->type != MB2_MEM_NVS)
-			continue;
-		uint64_t base = m->base & ~(PAGE_SIZE - 1);
-		uint64_t end = (m->base + m->len + PAGE_SIZE - 1) & ~(PAGE_SIZE - 1);
-		uint64_t va = DIRECT_MAP_BASE + base, phys = base;
-		/* 4 KiB up to the first 2 MiB boundary, 2 MiB pages, 4 KiB tail */
-		while (phys < end) {
-			uint64_t next2m = (phys + PAGE_2M) & ~(PAGE_2M - 1);
-			int rc;
-			if ((phys & (PAGE_2M - 1)) == 0 && end - phys >= PAGE_2M) {
-				rc = pt_map_large(kernel_root, va, phys, KPROT_RW);
-				va += PAGE_2M, phys += PAGE_2M;
-			} else {
-				uint64_t stop = next2m < end ? next2m : end;
-				rc = pt_map_range(kernel_root, va, phys, stop - phys, KPROT_RW, false);
-				va += stop - phys, phys = stop;
-			}
-			if (rc)
-				panic("kpaging: out of memory building the direct map");
-		}
-		mapped += end - base;
-	}
+	struct direct_map_counts dm = { 0 };
+	direct_map_build(bi, &dm);
 
 	map_image(kernel_root, __text_start, __text_end, KPROT_RX);
 	map_image(kernel_root, __rodata_start, __rodata_end, KPROT_R);
@@ -88,12 +131,16 @@ void kpaging_init(const struct boot_info *bi)
 		cr4 |= CR4_SMAP;
 	write_cr4(cr4);
 
-	kprintf("paging: direct map %lu MiB RW+NX, text RX, rodata R+NX, data RW+NX; SMEP %s, SMAP %s\n",
-		mapped >> 20, cpu_has_smep ? "on" : "absent", cpu_has_smap ? "on" : "absent");
+	kprintf("paging: direct map %lu MiB RW+NX (%lu x 1 GiB, %lu x 2 MiB, %lu x 4 KiB pages; 1 GiB pages %s), "
+		"text RX, rodata R+NX, data RW+NX; SMEP %s, SMAP %s\n",
+		dm.bytes >> 20, dm.pages_1g, dm.pages_2m, dm.pages_4k, cpu_has_page1gb ? "on" : "absent",
+		cpu_has_smep ? "on" : "absent", cpu_has_smap ? "on" : "absent");
 	kprintf("PAT: %016lx =", pat_msr_value());
 	for (int i = 0; i < 8; i++)
 		kprintf(" %d:%s", i, cache_type_name(pat_from_pte((i & 1 ? PTE_PWT : 0) | (i & 2 ? PTE_PCD : 0) | (i & 4 ? (1ULL << 7) : 0), false)));
 	kprintf("\n");
+
+	frame_init_high();	/* the direct map reaches all RAM now */
 
 	if (bi->fb.present) {
 		uint64_t len = (uint64_t)bi->fb.pitch * bi->fb.height;

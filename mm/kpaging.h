@@ -14,7 +14,10 @@
  * Build the kernel page table (direct map of RAM RW+NX, text RX, rodata and
  * symbols R+NX, data/bss RW+NX, no mapping for the boot stack's guard page),
  * program PAT, switch CR3, and enable global pages, SMEP and SMAP when the
- * CPU has them.  Needs the frame allocator.
+ * CPU has them; then hand the RAM above 4 GiB to the frame allocator
+ * (frame_init_high).  The direct map covers every RAM range of the memory
+ * map (1 GiB pages when CPUID says Page1GB, else 2 MiB, 4 KiB at the edges)
+ * and nothing else.  Needs the frame allocator.
  */
 void kpaging_init(const struct boot_info *bi);
 
@@ -25,7 +28,7 @@ void *kmap_mmio(uint64_t phys, uint64_t len, enum cache_type cache);
 uint64_t kstack_alloc(void);
 void kstack_free(uint64_t top);
 
-extern bool cpu_has_smep, cpu_has_smap;
+extern bool cpu_has_smep, cpu_has_smap, cpu_has_page1gb;
 
 /* Open and close a window for kernel access to user pages (stac/clac when SMAP is on). */
 static inline void user_access_begin(void)

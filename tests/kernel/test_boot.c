@@ -62,4 +62,8 @@ KTEST(ktest_name_matching)
 	KT_ASSERT(ktest_match("pat_bits", "pat_bits"));
 	KT_ASSERT(!ktest_match("all", "bench_frame"));
 	KT_ASSERT(ktest_match("bench", "bench_frame"));
+	KT_ASSERT(ktest_match("ram_,frame_", "frame_stats"));
+	KT_ASSERT(ktest_match("ram_,frame_*", "ram_total"));
+	KT_ASSERT(!ktest_match("ram_,frame_", "pat_bits"));
+	KT_ASSERT(!ktest_match("ram_,", "bench_frame"));
 }
