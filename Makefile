@@ -12,6 +12,9 @@ OBJDUMP := $(CROSS)objdump
 HOSTCC  ?= gcc
 B       ?= build
 TIMEOUT ?= 60
+# CPUs QEMU gives every boot (make run, test, bench): SMP=4 (tools/qemu-run.sh -smp).
+SMP     ?= 1
+export QEMU_SMP := $(SMP)
 
 # ---- kernel ----------------------------------------------------------------
 KCFLAGS := -std=gnu11 -ffreestanding -fno-stack-protector -fno-pic -fno-pie \
