@@ -117,6 +117,8 @@ USER_TEST_PROGS := $(patsubst tests/user/%.c,$(B)/user/%.exe,$(USER_TEST_SRC))
 USER_TEST_DLLS  := $(patsubst tests/user/%.c,$(B)/user/%.dll,$(wildcard tests/user/dll_*.c))
 # mimalloc's own tests (fetched from Debian, built unchanged): tests/mimalloc.mk.
 include tests/mimalloc.mk
+# SQLite (fetched from Debian, built unchanged) and its test program: tests/sqlite.mk.
+include tests/sqlite.mk
 
 $(B)/user/%.exe: tests/user/%.c $(B)/lib/libmmtools.a
 	@mkdir -p $(dir $@)

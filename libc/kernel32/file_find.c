@@ -150,13 +150,13 @@ HANDLE WINAPI FindFirstFileW(LPCWSTR lpFileName, LPWIN32_FIND_DATAW lpFindFileDa
 	return FindFirstFileExW(lpFileName, FindExInfoStandard, lpFindFileData, FindExSearchNameMatch, NULL, 0);
 }
 
-/* WIN32_FIND_DATAW -> WIN32_FIND_DATAA through CP_ACP. */
+/* WIN32_FIND_DATAW -> WIN32_FIND_DATAA through the file functions' code page. */
 static void find_data_a(const WIN32_FIND_DATAW *w, WIN32_FIND_DATAA *a)
 {
 	memcpy(a, w, offsetof(WIN32_FIND_DATAA, cFileName));
-	if (!WideCharToMultiByte(CP_ACP, 0, w->cFileName, -1, a->cFileName, MAX_PATH, NULL, NULL))
+	if (!WideCharToMultiByte(k32_file_cp(), 0, w->cFileName, -1, a->cFileName, MAX_PATH, NULL, NULL))
 		a->cFileName[0] = 0;
-	if (!WideCharToMultiByte(CP_ACP, 0, w->cAlternateFileName, -1, a->cAlternateFileName, 14, NULL, NULL))
+	if (!WideCharToMultiByte(k32_file_cp(), 0, w->cAlternateFileName, -1, a->cAlternateFileName, 14, NULL, NULL))
 		a->cAlternateFileName[0] = 0;
 }
 

@@ -38,7 +38,7 @@ BOOL k32_name_a(LPCSTR name, WCHAR *buf)
 		buf[0] = 0;
 		return TRUE;
 	}
-	if (!k32_to_wide(name, buf, K32_PATH_MAX)) {
+	if (!MultiByteToWideChar(k32_file_cp(), 0, name, -1, buf, K32_PATH_MAX)) {
 		SetLastError(ERROR_FILENAME_EXCED_RANGE);
 		return FALSE;
 	}
@@ -55,10 +55,10 @@ BOOL k32_path_a(LPCSTR name, struct k32_path *p)
 
 DWORD k32_result_a(const WCHAR *w, DWORD wlen, LPSTR buf, DWORD size)
 {
-	int need = WideCharToMultiByte(CP_ACP, 0, w, (int)wlen, NULL, 0, NULL, NULL);
+	int need = WideCharToMultiByte(k32_file_cp(), 0, w, (int)wlen, NULL, 0, NULL, NULL);
 	if ((DWORD)need + 1 > size)
 		return (DWORD)need + 1;
-	WideCharToMultiByte(CP_ACP, 0, w, (int)wlen, buf, (int)size, NULL, NULL);
+	WideCharToMultiByte(k32_file_cp(), 0, w, (int)wlen, buf, (int)size, NULL, NULL);
 	buf[need] = 0;
 	return (DWORD)need;
 }
@@ -108,7 +108,7 @@ DWORD WINAPI GetFullPathNameA(LPCSTR lpFileName, DWORD nBufferLength, LPSTR lpBu
 		return 0;
 	DWORD r = k32_result_a(full, n, lpBuffer, nBufferLength);
 	if (r < nBufferLength && lpFilePart && part)
-		*lpFilePart = lpBuffer + WideCharToMultiByte(CP_ACP, 0, full, (int)(part - full), NULL, 0, NULL, NULL);
+		*lpFilePart = lpBuffer + WideCharToMultiByte(k32_file_cp(), 0, full, (int)(part - full), NULL, 0, NULL, NULL);
 	return r;
 }
 

@@ -138,6 +138,7 @@ static inline size_t k32_wcslen(const WCHAR *s)
 }
 
 /* nls.c: code-page conversions kernel32's A functions use (CP_ACP). */
+UINT k32_file_cp(void);	/* CP_ACP, or CP_OEMCP after SetFileApisToOEM */
 int k32_to_wide(const char *s, WCHAR *buf, int size);	/* NUL included; 0 when it does not fit */
 int k32_to_ansi(const WCHAR *s, char *buf, int size);
 

@@ -38,6 +38,32 @@ UINT WINAPI GetACP(void)
 	return ACP;
 }
 
+/* The code page of the file functions' A forms: CP_ACP unless SetFileApisToOEM (per process). */
+static UINT file_cp = CP_ACP;
+
+UINT k32_file_cp(void)
+{
+	return file_cp;
+}
+
+/* AreFileApisANSI: TRUE unless SetFileApisToOEM was called last. */
+BOOL WINAPI AreFileApisANSI(void)
+{
+	return file_cp == CP_ACP;
+}
+
+/* SetFileApisToOEM: file names of the A functions go through CP_OEMCP from now on. */
+void WINAPI SetFileApisToOEM(void)
+{
+	file_cp = CP_OEMCP;
+}
+
+/* SetFileApisToANSI: back to CP_ACP. */
+void WINAPI SetFileApisToANSI(void)
+{
+	file_cp = CP_ACP;
+}
+
 UINT WINAPI GetOEMCP(void)
 {
 	return OEMCP;
