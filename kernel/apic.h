@@ -80,7 +80,8 @@ bool ioapic_route_irq(unsigned irq, uint8_t vector, unsigned cpu_index);
 /* Route global system interrupt gsi as given (level: level-triggered; low: active low); unmasked. */
 bool ioapic_route_gsi(uint32_t gsi, uint8_t vector, unsigned cpu_index, bool level, bool low);
 
-/* Mask global system interrupt gsi; false when no I/O APIC serves it. */
+/* Mask global system interrupt gsi, or ISA IRQ irq (through the overrides); false when no I/O APIC serves it. */
 bool ioapic_mask_gsi(uint32_t gsi);
+bool ioapic_mask_irq(unsigned irq);
 
 #endif

@@ -77,21 +77,33 @@ bool ioapic_route_gsi(uint32_t gsi, uint8_t vector, unsigned cpu_index, bool lev
 	return true;
 }
 
-bool ioapic_route_irq(unsigned irq, uint8_t vector, unsigned cpu_index)
+/* ISA IRQ irq's GSI, trigger and polarity: the MADT's override, else the same number, edge, active high. */
+static uint32_t irq_to_gsi(unsigned irq, bool *level, bool *low)
 {
 	uint32_t gsi = irq;
-	bool level = false, low = false;	/* ISA: edge, active high */
+	*level = *low = false;
 	for (unsigned i = 0; i < acpi.noverrides; i++) {
 		const struct acpi_override *o = &acpi.overrides[i];
 		if (o->bus != 0 || o->source != irq)
 			continue;
 		gsi = o->gsi;
-		if ((o->flags & 3) == 3)
-			low = true;
-		if (((o->flags >> 2) & 3) == 3)
-			level = true;
+		*low = (o->flags & 3) == 3;
+		*level = ((o->flags >> 2) & 3) == 3;
 	}
+	return gsi;
+}
+
+bool ioapic_route_irq(unsigned irq, uint8_t vector, unsigned cpu_index)
+{
+	bool level, low;
+	uint32_t gsi = irq_to_gsi(irq, &level, &low);
 	return ioapic_route_gsi(gsi, vector, cpu_index, level, low);
+}
+
+bool ioapic_mask_irq(unsigned irq)
+{
+	bool level, low;
+	return ioapic_mask_gsi(irq_to_gsi(irq, &level, &low));
 }
 
 bool ioapic_mask_gsi(uint32_t gsi)

@@ -34,8 +34,10 @@ static uint64_t bsp_cr0, bsp_cr4, bsp_efer, bsp_pat, bsp_xcr0;
 
 void smp_ap_entry(struct cpu *c);
 
+/* Until the scheduler runs threads on the APs: online, halted with interrupts on (timer ticks, IPIs). */
 __attribute__((weak)) void sched_ap_main(void)
 {
+	__atomic_store_n(&this_cpu()->online, true, __ATOMIC_RELEASE);
 	for (;;)
 		__asm__ volatile("sti; hlt");
 }
@@ -61,7 +63,8 @@ static void delay_ms(uint64_t ms)
 
 /*
  * The AP's first C: it runs on its idle stack on the kernel page table, with
- * the trampoline's GDT and interrupts off.  Never returns.
+ * the trampoline's GDT and interrupts off.  Never returns: sched_ap_main sets
+ * up the idle context, sets c->online (smp_init waits for it) and schedules.
  */
 void smp_ap_entry(struct cpu *c)
 {
@@ -79,13 +82,11 @@ void smp_ap_entry(struct cpu *c)
 	syscall_cpu_init();
 	lock_cpus[c - cpus].thread = &c->idle.locks;	/* lockdep: this CPU runs its idle context */
 	cpu_set_self(c);
-	c->cr3 = read_cr3();
 	c->thread = &c->idle;
 	apic_init_cpu();
 	c->apic_id = apic_id();
 	apic_timer_start();
-	__atomic_store_n(&c->online, true, __ATOMIC_RELEASE);
-	sched_ap_main();
+	sched_ap_main();	/* sets c->online once it can take threads */
 	for (;;)
 		hlt();
 }

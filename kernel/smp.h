@@ -6,8 +6,8 @@
  * trampoline (boot/ap_trampoline.S) copied to AP_TRAMPOLINE.  Each AP comes
  * up in long mode on the kernel's page table with its own idle stack, GDT,
  * TSS, the shared IDT, the boot CPU's control registers, SSE, the syscall
- * MSRs, its per-CPU data (GS) and its local APIC and timer; then it is
- * `online` and runs sched_ap_main().  docs/smp.md tells the whole story.
+ * MSRs, its per-CPU data (GS) and its local APIC and timer; then it runs
+ * sched_ap_main(), which sets `online`.  docs/smp.md tells the whole story.
  */
 #ifndef KERNEL_SMP_H
 #define KERNEL_SMP_H
@@ -37,9 +37,10 @@ unsigned smp_init(const struct boot_info *bi);
 unsigned smp_online_count(void);
 
 /*
- * Where each AP goes once it is set up (interrupts still off); never returns.
- * The scheduler defines it; until then a weak default in smp.c halts with
- * interrupts on.
+ * Where each AP goes once it is set up (interrupts still off, on its idle
+ * stack, GS = its struct cpu); never returns.  It must set this_cpu()->online
+ * (smp_init waits up to 2 s for it, with nothing held).  The scheduler defines
+ * it; a weak default in smp.c sets online and halts with interrupts on.
  */
 void sched_ap_main(void);
 #endif

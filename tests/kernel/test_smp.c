@@ -107,3 +107,47 @@ KTEST(smp_timer_ticks_on_every_cpu)
 	KT_ASSERT(n <= 2 * 200 * TIMER_HZ / 1000 + 2);
 	KT_ASSERT(apic_timer_per_ms() > 0);
 }
+
+#define TEST_IRQ_VECTOR 0xe0
+static volatile uint64_t irq_seen[MAX_CPUS];
+
+static void test_irq(struct trap_frame *tf)
+{
+	(void)tf;
+	__atomic_add_fetch(&irq_seen[this_cpu()->index], 1, __ATOMIC_RELEASE);
+	apic_eoi();
+}
+
+/* Interrupts counted on CPU cpu, waiting (interrupts on here) up to ms for at least want. */
+static uint64_t wait_irqs(unsigned cpu, uint64_t want, uint64_t ms)
+{
+	uint64_t t0 = rdtsc(), limit = ms * time_tsc_per_ms();
+	while (__atomic_load_n(&irq_seen[cpu], __ATOMIC_ACQUIRE) < want && rdtsc() - t0 < limit)
+		__asm__ volatile("sti; hlt; cli" ::: "memory");	/* this CPU's timer ends the hlt at the latest */
+	return irq_seen[cpu];
+}
+
+/*
+ * The I/O APIC routes a device interrupt where it is told: the PIT (ISA IRQ 0,
+ * GSI 2 through QEMU's override) at 1 kHz to the last CPU, then masked.
+ */
+KTEST(smp_ioapic_routes_pit)
+{
+	unsigned cpu = smp_online_count() - 1;
+	trap_set_handler(TEST_IRQ_VECTOR, test_irq);
+	uint16_t divisor = 1193182 / 1000;
+	outb(0x43, 0x34);	/* channel 0, lobyte/hibyte, rate generator */
+	outb(0x40, divisor & 0xff);
+	outb(0x40, divisor >> 8);
+	uint64_t before = irq_seen[cpu];
+	KT_ASSERT(ioapic_route_irq(0, TEST_IRQ_VECTOR, cpu));
+	uint64_t got = wait_irqs(cpu, before + 5, 2000);
+	KT_ASSERT(ioapic_mask_irq(0));
+	KT_ASSERT(got >= before + 5);
+	wait_irqs(cpu, UINT64_MAX, 20);	/* one already on its way may still arrive */
+	uint64_t masked = irq_seen[cpu];
+	wait_irqs(cpu, UINT64_MAX, 50);	/* 50 PIT periods: none gets through the mask */
+	KT_EQ(irq_seen[cpu], masked);
+	KT_ASSERT(!ioapic_route_gsi(100000, TEST_IRQ_VECTOR, 0, false, false));	/* no such input */
+	KT_ASSERT(!ioapic_route_irq(1, 8, 0));	/* an exception vector is refused */
+}
