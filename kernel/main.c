@@ -194,8 +194,8 @@ void kmain(uint32_t magic, uint32_t info_phys)
 		uint64_t t0 = rdtsc();
 		int failed = ktest_run(arg);
 		proc_bench_ktest_cycles = rdtsc() - t0;	/* not part of booting: left out of boot_to_first_user_insn */
-		if (strcmp(arg, "all") == 0)
-			failed += run_user_tests();
+		if (strcmp(arg, "all") == 0 || cmdline_get(boot_info.cmdline, "utests", NULL, 0))
+			failed += run_user_tests();	/* "utests": the programs after a test=PATTERN too */
 		int64_t status = 0;
 		if (bench_prog && (!run_program(prog, NULL, 0, &status) || status != 0))
 			failed++;
