@@ -1,6 +1,8 @@
 /*
  * mm/frame_boot.c - kernel glue for the frame allocator: turn the Multiboot2
- * memory map into free ranges, place the frame database, initialise.
+ * memory map into free ranges (every available range, above 4 GiB included,
+ * less anything the map also calls reserved), place the frame database,
+ * initialise in two steps (below 4 GiB, then the rest: frame_init_high).
  */
 #include "kernel/console.h"
 #include "kernel/layout.h"
@@ -140,6 +142,12 @@ void frame_init(const struct boot_info *bi, uint64_t info_phys)
 		if (end > PHYS_MAX)
 			end = PHYS_MAX;
 		add_range(base, end);
+	}
+	/* A range the map also calls something else (a firmware's overlapping entries) is not ours. */
+	for (int i = 0; i < bi->mmap_count; i++) {
+		const struct boot_mmap_entry *m = &bi->mmap[i];
+		if (m->type != MB2_MEM_AVAILABLE && m->len && m->base < PHYS_MAX)
+			exclude(m->base, m->len > PHYS_MAX - m->base ? PHYS_MAX : m->base + m->len);
 	}
 	exclude(0, 0x100000);
 	exclude(0x100000, (uint64_t)__kernel_end - KERNEL_VMA);
