@@ -145,17 +145,17 @@ ntstatus_t sys_query_info_file(struct trap_frame *tf)
 		return st;
 	struct fat_node *n = f->node;
 	uint32_t len = (uint32_t)tf->r10, cls = (uint32_t)tf->r8, need = 0, size = 0;
+	/* The small classes on the stack; only a name (64 KiB at most) is allocated. */
 	union {
 		struct abi_file_basic_info basic;
 		struct abi_file_standard_info std;
 		uint64_t u64;
-		struct {
-			uint32_t len;
-			uint16_t name[ABI_FILE_PATH_MAX];
-		} name;
-	} *u = kmalloc(sizeof(*u));
-	if (!u)
-		return done_iosb(tf->rsi, STATUS_NO_MEMORY, 0);
+	} small, *u = &small;
+	struct {
+		uint32_t len;
+		uint16_t name[ABI_FILE_PATH_MAX];
+	} *name = NULL;
+	const void *out = u;
 	switch (cls) {
 	case ABI_FileBasicInformation:
 		if (!(f->access & FA_READ_ATTRIBUTES)) {
@@ -179,10 +179,13 @@ ntstatus_t sys_query_info_file(struct trap_frame *tf)
 		need = size = 8;
 		break;
 	case ABI_FileNameInformation: {
-		uint32_t units = file_node_path(n, u->name.name, ABI_FILE_PATH_MAX);
-		u->name.len = units * 2;
+		if (!(name = kmalloc(sizeof(*name))))
+			return done_iosb(tf->rsi, STATUS_NO_MEMORY, 0);
+		uint32_t units = file_node_path(n, name->name, ABI_FILE_PATH_MAX);
+		name->len = units * 2;
 		need = 4;
 		size = 4 + units * 2;
+		out = name;
 		break;
 	}
 	default:
@@ -195,12 +198,12 @@ ntstatus_t sys_query_info_file(struct trap_frame *tf)
 		uint32_t n_out = size <= len ? size : len;
 		if (size > len)
 			st = STATUS_BUFFER_OVERFLOW;
-		if (copy_to_user(tf->rdx, u, n_out))
+		if (copy_to_user(tf->rdx, out, n_out))
 			st = STATUS_ACCESS_VIOLATION;
 		else
 			info = n_out;
 	}
-	kfree(u);
+	kfree(name);
 	return done_iosb(tf->rsi, st, info);
 }
 
