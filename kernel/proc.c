@@ -216,7 +216,7 @@ static ntstatus_t build_peb(struct process *p, uint64_t image_base, uint64_t par
 	if (!st) {
 		put64(buf, PEB_IMAGE_BASE, image_base);
 		put64(buf, PEB_PARAMETERS, params);
-		put32(buf, PEB_PROCESSORS, 1);
+		put32(buf, PEB_PROCESSORS, cpu_count);
 		put32(buf, PEB_OS_MAJOR, 10);
 		put32(buf, PEB_OS_MINOR, 0);
 		put16(buf, PEB_OS_BUILD, 19045);
@@ -334,6 +334,7 @@ struct process *proc_fork(const struct trap_frame *tf, uint64_t child_status, in
 		p->peb = self->peb;	/* same addresses: PEB and TEB are ordinary private memory, copied on write */
 		p->stack_reserve = self->stack_reserve;
 		p->stack_commit = self->stack_commit;
+		p->affinity = self->affinity;
 		p->pid = (int)id_next();
 		struct trap_frame child = *tf;
 		child.rax = child_status;
@@ -346,6 +347,8 @@ struct process *proc_fork(const struct trap_frame *tf, uint64_t child_status, in
 		t->tid = id_next();
 		t->priority = caller->priority;
 		t->level = caller->level;
+		t->affinity = caller->affinity;
+		t->ideal_cpu = caller->ideal_cpu;
 		fpu_save(t->fpu);	/* the caller's x87/SSE registers are live in the CPU */
 		uint64_t id[2] = { (uint64_t)p->pid, t->tid };
 		if ((st = vm_poke(&p->vm, t->teb + TEB_CLIENT_ID, id, sizeof(id)))) {	/* only memory can fail here */

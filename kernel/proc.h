@@ -47,6 +47,7 @@ struct process {
 	uint64_t stack_reserve, stack_commit;	/* the exe's defaults for new threads */
 	int64_t create_time, exit_time;	/* FILETIME */
 	uint64_t dead_kernel_cycles, dead_total_cycles;	/* of its threads that ended */
+	uint64_t affinity;		/* SetProcessAffinityMask's mask, 0: every CPU (kernel/affinity.h) */
 };
 
 static inline struct process *current_process(void)

@@ -81,6 +81,13 @@ void sched_block(void);
 /* The time slice is over or a higher-priority thread is ready: to the back of the line. */
 void sched_preempt(void);
 
+/*
+ * t->affinity changed (kernel/affinity.h): when the mask no longer allows
+ * the CPU t runs on or is queued for, t moves before this returns.  A weak
+ * no-op in kernel/syscall_smp.c until the SMP scheduler defines it.
+ */
+void sched_affinity_changed(struct thread *t);
+
 /* NtYieldExecution: false when no other thread was ready to run. */
 bool sched_yield(void);
 

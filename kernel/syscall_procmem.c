@@ -6,6 +6,7 @@
  * Same rules as kernel/syscall.c: arguments copied in, output pointers
  * probed before anything changes.  docs/processes.md.
  */
+#include "affinity.h"
 #include "layout.h"
 #include "proc.h"
 #include "syscall.h"
@@ -225,8 +226,8 @@ static ntstatus_t sys_query_system(struct trap_frame *tf)
 			.allocation_granularity = 0x10000,
 			.minimum_user_address = USER_MIN_ADDR,
 			.maximum_user_address = USER_MAX_ADDR,
-			.active_processors_mask = 1,
-			.number_of_processors = 1,
+			.active_processors_mask = affinity_system(),
+			.number_of_processors = (int8_t)cpu_count,
 		};
 		ret = sizeof(b);
 		if (len != sizeof(b))
@@ -413,6 +414,6 @@ ntstatus_t sys_procmem_call(struct trap_frame *tf)
 	case SYS_NtWriteVirtualMemory: return sys_rw_vm(tf, true);
 	case SYS_NtDuplicateObject: return sys_duplicate(tf);
 	case SYS_NtQuerySystemInformation: return sys_query_system(tf);
-	default: return STATUS_INVALID_SYSTEM_SERVICE_PM;
+	default: return sys_smp_call(tf);	/* 81, 82 (issue 18); unset numbers: STATUS_INVALID_SYSTEM_SERVICE */
 	}
 }

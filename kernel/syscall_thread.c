@@ -4,6 +4,7 @@
  * 57-70, are in kernel/syscall_sync.c): arguments copied in, output pointers
  * probed before anything changes, as in kernel/syscall.c.
  */
+#include "affinity.h"
 #include "cpu.h"
 #include "fpu.h"
 #include "gdt.h"
@@ -336,7 +337,7 @@ static ntstatus_t sys_query_thread(struct trap_frame *tf)
 	if (tf->rsi == ABI_ThreadBasicInformation) {
 		struct abi_thread_basic_info b = {
 			.exit_status = (int)t->exit_status, .teb = t->teb, .unique_process = (uint64_t)t->proc->pid,
-			.unique_thread = t->tid, .affinity_mask = 1, .priority = t->priority, .base_priority = t->level,
+			.unique_thread = t->tid, .affinity_mask = t->affinity, .priority = t->priority, .base_priority = t->level,
 		};
 		return query_info(tf->rdx, tf->r10, tf->r8, &b, sizeof(b));
 	}
@@ -348,7 +349,51 @@ static ntstatus_t sys_query_thread(struct trap_frame *tf)
 		x.user_time = u;
 		return query_info(tf->rdx, tf->r10, tf->r8, &x, sizeof(x));
 	}
+	if (tf->rsi == ABI_ThreadIdealProcessorEx) {	/* PROCESSOR_NUMBER: group 0, number, reserved 0 */
+		uint32_t pn = t->ideal_cpu << 16;
+		return query_info(tf->rdx, tf->r10, tf->r8, &pn, sizeof(pn));
+	}
 	return STATUS_INVALID_INFO_CLASS_;
+}
+
+/*
+ * The affinity classes of NtSetInformationThread (kernel/affinity.h):
+ * ThreadAffinityMask (KAFFINITY), ThreadIdealProcessor (ULONG; the status
+ * is the previous ideal processor), ThreadIdealProcessorEx
+ * (PROCESSOR_NUMBER in, the previous one out).
+ */
+static ntstatus_t set_thread_affinity(struct thread *t, struct trap_frame *tf)
+{
+	uint64_t ubuf = tf->rdx, len = (uint32_t)tf->r10;
+	if (tf->rsi == ABI_ThreadAffinityMask) {
+		uint64_t mask;
+		if (len != sizeof(mask))
+			return STATUS_INFO_LENGTH_MISMATCH_;
+		if (copy_from_user(&mask, ubuf, sizeof(mask)))
+			return STATUS_ACCESS_VIOLATION;
+		return affinity_set_thread(t, mask);
+	}
+	uint32_t v, old;
+	if (len != sizeof(v))
+		return STATUS_INFO_LENGTH_MISMATCH_;
+	if (copy_from_user(&v, ubuf, sizeof(v)))
+		return STATUS_ACCESS_VIOLATION;
+	if (tf->rsi == ABI_ThreadIdealProcessor) {
+		ntstatus_t st = affinity_set_ideal(t, v, &old);
+		return st ? st : (ntstatus_t)old;
+	}
+	/* ThreadIdealProcessorEx: group 0 and a CPU the system has. */
+	uint32_t group = v & 0xffff, number = (v >> 16) & 0xff;
+	if (group != 0 || !(affinity_system() & (1ull << number)))
+		return STATUS_INVALID_PARAMETER;
+	if (copy_to_user(ubuf, &v, sizeof(v)))	/* probe the write-back before anything changes */
+		return STATUS_ACCESS_VIOLATION;
+	ntstatus_t st = affinity_set_ideal(t, number, &old);
+	if (st)
+		return st;
+	v = old << 16;
+	copy_to_user(ubuf, &v, sizeof(v));	/* probed */
+	return STATUS_SUCCESS;
 }
 
 static ntstatus_t sys_set_thread(struct trap_frame *tf)
@@ -357,6 +402,9 @@ static ntstatus_t sys_set_thread(struct trap_frame *tf)
 	ntstatus_t st = get_thread(tf->rdi, &t);
 	if (st)
 		return st;
+	if (tf->rsi == ABI_ThreadAffinityMask || tf->rsi == ABI_ThreadIdealProcessor ||
+	    tf->rsi == ABI_ThreadIdealProcessorEx)
+		return set_thread_affinity(t, tf);
 	if (tf->rsi != ABI_ThreadBasePriority)
 		return STATUS_INVALID_INFO_CLASS_;
 	int32_t level;
@@ -375,7 +423,7 @@ static ntstatus_t sys_query_process(struct trap_frame *tf)
 		return st;
 	if (tf->rsi == ABI_ProcessBasicInformation) {
 		struct abi_process_basic_info b = {
-			.exit_status = (int)p->exit_status, .peb = p->peb, .affinity_mask = 1, .base_priority = 8,
+			.exit_status = (int)p->exit_status, .peb = p->peb, .affinity_mask = affinity_process(p), .base_priority = 8,
 			.unique_process_id = (uint64_t)p->pid,
 			.inherited_from_unique_process_id = p->parent ? (uint64_t)p->parent->pid : 0,
 		};

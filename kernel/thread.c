@@ -4,6 +4,7 @@
  * kernel/sched.c, waiting in kernel/wait.c.
  */
 #include "thread.h"
+#include "affinity.h"
 #include "cpu.h"
 #include "fpu.h"
 #include "gdt.h"
@@ -89,6 +90,7 @@ struct thread *thread_new(struct process *p, const struct trap_frame *user, ntst
 	t->proc = p;
 	t->kstack_top = top;
 	t->priority = NORMAL_PRIORITY;
+	t->affinity = affinity_process(p);
 	t->exit_status = STATUS_PENDING;
 	t->kctx = (struct kheap_context){ p->quota, POOL_FORCE };
 	t->create_time = clock_now();

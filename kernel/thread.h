@@ -46,6 +46,8 @@ struct thread {
 	uint64_t stack_region;
 	int priority;			/* 0..31 (8 + level for normal processes) */
 	int level;			/* SetThreadPriority's level: -2..2, 15, -15 */
+	uint64_t affinity;		/* CPUs it may run on (never 0; inside its process's mask: kernel/affinity.h) */
+	uint32_t ideal_cpu;		/* SetThreadIdealProcessor's choice (a hint) */
 	uint32_t suspend_count;
 	bool queued;			/* in a run queue */
 	bool full_restore;		/* NtSetContextThread in a system call: leave with `pending` by iretq */

@@ -30,6 +30,9 @@ NTSTATUS NTAPI RtlFlsGetValue(ULONG, PVOID *);
 NTSTATUS NTAPI RtlFlsSetValue(ULONG, PVOID);
 
 
+/* process_handle.c: the kernel's PROCESS_BASIC_INFORMATION of h (a non-process: ERROR_INVALID_HANDLE). */
+BOOL k32_process_info(HANDLE h, PROCESS_BASIC_INFORMATION *pbi);
+
 /* thread.c: KERNEL_USER_TIMES into four FILETIMEs (ERROR_NOACCESS when one is NULL). */
 BOOL k32_store_times(const struct abi_kernel_user_times *t, LPFILETIME create, LPFILETIME exit, LPFILETIME kernel,
 		     LPFILETIME user);

@@ -1,13 +1,13 @@
 /*
  * libc/kernel32/process_handle.c - process handles (OpenProcess,
- * GetExitCodeProcess, GetProcessTimes, GetProcessId, affinity), handle
+ * GetExitCodeProcess, GetProcessTimes, GetProcessId; affinity is in affinity.c), handle
  * duplication (NtDuplicateObject) and information, and
  * IsDebuggerPresent.
  */
 #include "k32_thread.h"
 
 /* The kernel's PROCESS_BASIC_INFORMATION of h; FALSE with the last error set (a non-process: ERROR_INVALID_HANDLE). */
-static BOOL process_info(HANDLE h, PROCESS_BASIC_INFORMATION *pbi)
+BOOL k32_process_info(HANDLE h, PROCESS_BASIC_INFORMATION *pbi)
 {
 	NTSTATUS st = NtQueryInformationProcess(h, ProcessBasicInformation, pbi, sizeof(*pbi), NULL);
 	if (st == STATUS_OBJECT_TYPE_MISMATCH)
@@ -34,7 +34,7 @@ HANDLE WINAPI OpenProcess(DWORD dwDesiredAccess, BOOL bInheritHandle, DWORD dwPr
 BOOL WINAPI GetExitCodeProcess(HANDLE hProcess, LPDWORD lpExitCode)
 {
 	PROCESS_BASIC_INFORMATION pbi;
-	if (!process_info(hProcess, &pbi))
+	if (!k32_process_info(hProcess, &pbi))
 		return FALSE;
 	if (!lpExitCode) {
 		SetLastError(ERROR_NOACCESS);
@@ -48,7 +48,7 @@ BOOL WINAPI GetExitCodeProcess(HANDLE hProcess, LPDWORD lpExitCode)
 DWORD WINAPI GetProcessId(HANDLE Process)
 {
 	PROCESS_BASIC_INFORMATION pbi;
-	return process_info(Process, &pbi) ? (DWORD)pbi.UniqueProcessId : 0;
+	return k32_process_info(Process, &pbi) ? (DWORD)pbi.UniqueProcessId : 0;
 }
 
 /* GetProcessTimes: creation and exit time (0 while it runs) as FILETIME, kernel and user time of all its threads. */
@@ -62,34 +62,6 @@ BOOL WINAPI GetProcessTimes(HANDLE hProcess, LPFILETIME lpCreationTime, LPFILETI
 	if (!k32_status(st))
 		return FALSE;
 	return k32_store_times(&t, lpCreationTime, lpExitTime, lpKernelTime, lpUserTime);
-}
-
-/* GetProcessAffinityMask: one CPU, so both masks are 1. */
-BOOL WINAPI GetProcessAffinityMask(HANDLE hProcess, PDWORD_PTR lpProcessAffinityMask, PDWORD_PTR lpSystemAffinityMask)
-{
-	PROCESS_BASIC_INFORMATION pbi;
-	if (!process_info(hProcess, &pbi))
-		return FALSE;
-	if (!lpProcessAffinityMask || !lpSystemAffinityMask) {
-		SetLastError(ERROR_NOACCESS);
-		return FALSE;
-	}
-	*lpProcessAffinityMask = 1;
-	*lpSystemAffinityMask = 1;
-	return TRUE;
-}
-
-/* SetProcessAffinityMask: the mask must be a non-empty subset of the system's (1). */
-BOOL WINAPI SetProcessAffinityMask(HANDLE hProcess, DWORD_PTR dwProcessAffinityMask)
-{
-	PROCESS_BASIC_INFORMATION pbi;
-	if (!process_info(hProcess, &pbi))
-		return FALSE;
-	if (dwProcessAffinityMask != 1) {
-		SetLastError(ERROR_INVALID_PARAMETER);
-		return FALSE;
-	}
-	return TRUE;
 }
 
 NTSTATUS NTAPI NtDuplicateObject(HANDLE, HANDLE, HANDLE, PHANDLE, ACCESS_MASK, ULONG, ULONG);

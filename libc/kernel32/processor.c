@@ -4,9 +4,11 @@
  * GetNuma* family), and GetConsoleScreenBufferInfo.
  *
  * The machine is one NUMA node (node 0) holding every processor the PEB
- * counts; the kernel runs user threads on processor 0 (kernel/sched.c), so
- * that is the current processor's number until it schedules on more.
+ * counts; the current processor's number is the index the kernel keeps in
+ * each CPU's IA32_TSC_AUX (read with RDPID or RDTSCP).
  */
+#include <cpuid.h>
+
 #include "k32_private.h"
 
 /* The processors' count (PEB NumberOfProcessors) and their mask. */
@@ -22,10 +24,42 @@ static KAFFINITY cpu_mask(void)
 	return n >= 64 ? ~(KAFFINITY)0 : ((KAFFINITY)1 << n) - 1;
 }
 
-/* GetCurrentProcessorNumber: the processor the calling thread runs on (0: one scheduler CPU). */
+/* How this CPU tells its index (the kernel keeps it in IA32_TSC_AUX): 2 rdpid, 1 rdtscp, 0 neither. */
+static int processor_insn = -1;
+
+static int find_processor_insn(void)
+{
+	unsigned a, b, c, d;
+	__cpuid(0, a, b, c, d);
+	if (a >= 7) {
+		__cpuid_count(7, 0, a, b, c, d);
+		if (c & (1u << 22))
+			return 2;	/* RDPID */
+	}
+	__cpuid(0x80000000, a, b, c, d);
+	if (a >= 0x80000001) {
+		__cpuid(0x80000001, a, b, c, d);
+		if (d & (1u << 27))
+			return 1;	/* RDTSCP */
+	}
+	return 0;
+}
+
+/* GetCurrentProcessorNumber: the processor the caller ran on at the instruction (TSC_AUX), 0 without RDTSCP. */
 DWORD WINAPI GetCurrentProcessorNumber(void)
 {
-	return 0;
+	int how = processor_insn;
+	if (how < 0)
+		processor_insn = how = find_processor_insn();
+	unsigned long long aux = 0;
+	if (how == 2) {
+		__asm__ volatile("rdpid %0" : "=r"(aux));
+	} else if (how == 1) {
+		unsigned lo, hi, c;
+		__asm__ volatile("rdtscp" : "=a"(lo), "=d"(hi), "=c"(c));
+		aux = c;
+	}
+	return (DWORD)(aux & 0xfff);
 }
 
 /* GetCurrentProcessorNumberEx: the same as group 0, number, reserved 0. */

@@ -90,35 +90,18 @@ NTSTATUS NTAPI NtQueryPerformanceCounter(PLARGE_INTEGER PerformanceCounter, PLAR
 }
 
 /*
- * NtQueryInformationProcess: ProcessBasicInformation (the current process's
- * here, another's from the kernel), ProcessTimes (the kernel's) and
+ * NtQueryInformationProcess: ProcessBasicInformation and ProcessTimes (the kernel's) and
  * ProcessQuotaLimits (QUOTA_LIMITS or QUOTA_LIMITS_EX; working-set fields
  * from the kernel, the others 0).  Other classes: STATUS_INVALID_INFO_CLASS.
  */
 NTSTATUS NTAPI NtQueryInformationProcess(HANDLE ProcessHandle, PROCESSINFOCLASS ProcessInformationClass,
 					 PVOID ProcessInformation, ULONG ProcessInformationLength, PULONG ReturnLength)
 {
-	if ((ProcessInformationClass == ProcessBasicInformation && ProcessHandle != NT_CURRENT_PROCESS) ||
+	if (ProcessInformationClass == ProcessBasicInformation ||	/* AffinityMask and the parent: the kernel's */
 	    (ULONG)ProcessInformationClass == ABI_ProcessTimes ||	/* another process, or times: the kernel's */
 	    (ULONG)ProcessInformationClass == ABI_ProcessVmCounters)	/* and the memory counters (issue 21) */
 		return NTCALL(SYSCALL6(SYS_NtQueryInformationProcess, ProcessHandle, ProcessInformationClass,
 				       ProcessInformation, ProcessInformationLength, ReturnLength, 0));
-	if (ProcessInformationClass == ProcessBasicInformation) {
-		if (ProcessInformationLength != sizeof(PROCESS_BASIC_INFORMATION))
-			return STATUS_INFO_LENGTH_MISMATCH;
-		PROCESS_BASIC_INFORMATION pbi = {
-			.ExitStatus = STATUS_PENDING,
-			.PebBaseAddress = ldr_peb(),
-			.AffinityMask = 1,
-			.BasePriority = 8,
-			.UniqueProcessId = MmGetCurrentProcessId(),
-			.InheritedFromUniqueProcessId = 0,
-		};
-		memcpy(ProcessInformation, &pbi, sizeof(pbi));
-		if (ReturnLength)
-			*ReturnLength = sizeof(pbi);
-		return STATUS_SUCCESS;
-	}
 	if (ProcessInformationClass == ProcessQuotaLimits) {
 		if (ProcessInformationLength != sizeof(QUOTA_LIMITS) && ProcessInformationLength != sizeof(QUOTA_LIMITS_EX))
 			return STATUS_INFO_LENGTH_MISMATCH;
@@ -140,13 +123,17 @@ NTSTATUS NTAPI NtQueryInformationProcess(HANDLE ProcessHandle, PROCESSINFOCLASS 
 }
 
 /*
- * NtSetInformationProcess: ProcessQuotaLimits only (working-set minimum,
- * maximum and, with QUOTA_LIMITS_EX, the QUOTA_LIMITS_HARDWS_* flags).
+ * NtSetInformationProcess: ProcessQuotaLimits (working-set minimum,
+ * maximum and, with QUOTA_LIMITS_EX, the QUOTA_LIMITS_HARDWS_* flags) and
+ * ProcessAffinityMask (KAFFINITY, the kernel's system call 82).
  * Informational statuses (STATUS_WORKING_SET_LIMIT_RANGE) come back as is.
  */
 NTSTATUS NTAPI NtSetInformationProcess(HANDLE ProcessHandle, PROCESSINFOCLASS ProcessInformationClass,
 				       PVOID ProcessInformation, ULONG ProcessInformationLength)
 {
+	if ((ULONG)ProcessInformationClass == ABI_ProcessAffinityMask)
+		return NTCALL(SYSCALL6(SYS_NtSetInformationProcess, ProcessHandle, ProcessInformationClass,
+				       ProcessInformation, ProcessInformationLength, 0, 0));
 	if (ProcessInformationClass != ProcessQuotaLimits)
 		return STATUS_INVALID_INFO_CLASS;
 	if (ProcessInformationLength != sizeof(QUOTA_LIMITS) && ProcessInformationLength != sizeof(QUOTA_LIMITS_EX))
@@ -222,4 +209,10 @@ NTSTATUS NTAPI RtlCloneUserProcess(ULONG ProcessFlags, PVOID ProcessSecurityDesc
 		ProcessInformation->ClientId.UniqueThread = (HANDLE)(ULONG_PTR)pid;
 	}
 	return st;
+}
+
+/* NtFlushProcessWriteBuffers: every CPU running a thread of this process has made its stores visible. */
+VOID NTAPI NtFlushProcessWriteBuffers(void)
+{
+	SYSCALL0(SYS_NtFlushProcessWriteBuffers);
 }

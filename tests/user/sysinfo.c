@@ -16,8 +16,9 @@ int main(void)
 	CHECK_EQ((ULONG_PTR)si.lpMaximumApplicationAddress, 0x7FFFFFFEFFFFULL);
 	CHECK_EQ(si.wProcessorArchitecture, PROCESSOR_ARCHITECTURE_AMD64);
 	CHECK_EQ(si.dwProcessorType, PROCESSOR_AMD_X8664);
-	CHECK_EQ(si.dwNumberOfProcessors, 1);
-	CHECK_EQ(si.dwActiveProcessorMask, 1);
+	CHECK(si.dwNumberOfProcessors >= 1 && si.dwNumberOfProcessors <= 64);	/* the CPUs the kernel started */
+	CHECK_EQ(si.dwActiveProcessorMask,
+		 si.dwNumberOfProcessors == 64 ? ~(DWORD_PTR)0 : ((DWORD_PTR)1 << si.dwNumberOfProcessors) - 1);
 	CHECK_EQ(nsi.dwPageSize, si.dwPageSize);
 	CHECK_EQ(nsi.wProcessorArchitecture, si.wProcessorArchitecture);
 	CHECK_EQ((ULONG_PTR)nsi.lpMaximumApplicationAddress, (ULONG_PTR)si.lpMaximumApplicationAddress);
