@@ -287,15 +287,16 @@ kernel-test16g: $(B)/test16g.iso
 
 TEST_TIMEOUT ?= 300
 test: setup
-	@$(MAKE) $(B)/test.iso $(B)/test64.iso $(B)/test16g.iso $(B)/powercut.iso $(HOST_TOOLS) $(PAGEFILE_IMG)
+	@$(MAKE) $(B)/test.iso $(B)/test64.iso $(B)/test16g.iso $(B)/powercut.iso $(B)/sqlite.iso $(HOST_TOOLS) $(PAGEFILE_IMG)
 	@$(MAKE) host-test
 	@$(MAKE) kernel-test
 	@$(MAKE) kernel-test64
 	@$(MAKE) kernel-test16g
 	@$(MAKE) svg-test
+	@$(MAKE) sqlite-test
 	@tools/summarize.sh $(B)/host.log:host $(B)/test.log:ktest $(B)/test.log:utest \
 		$(B)/test64.log:ktest $(B)/test64.log:utest $(B)/test16g.log:ktest $(B)/test16g.log:utest $(B)/svg.log:svg $(B)/fsck.log:fsck $(B)/fsck64.log:fsck \
-		$(B)/powercut.log:powercut
+		$(B)/powercut.log:powercut $(B)/sqlite.log:sqlite
 
 # The SVG pictures of the vmmap_info dump in test.log, checked (no extra boot).
 svg-test: $(HOST_TOOLS)

@@ -16,7 +16,7 @@ $(SQL_DIR)/stamp: tools/fetch-sqlite.sh
 	sh tools/fetch-sqlite.sh $(SQL_DIR)
 	touch $@
 
-$(SQL_DIR)/sqlite3.o: $(SQL_DIR)/stamp tests/sqlite.mk
+$(SQL_DIR)/sqlite3.o: $(SQL_DIR)/stamp
 	$(UCC) $(SQL_CFLAGS) -c $(SQL_SRC)/sqlite3.c -o $@
 
 # Our test: the project's flags (-Werror) for its own source, SQLite's object as it is.
@@ -28,3 +28,16 @@ $(SQL_DIR)/speedtest1.exe: $(SQL_DIR)/sqlite3.o
 
 .PHONY: sqlite
 sqlite: $(SQL_DIR)/sqlite_db.exe $(SQL_DIR)/speedtest1.exe
+
+# make test's SQLite boots (tools/sqlite-boots.sh): an ISO whose only program is
+# sqlite_db.exe, booted twice on one fresh disk ($(B)/sqlite-disk.img) with
+# test=fat_ utests (the FAT KTESTs, then the program under the leak oracle);
+# log $(B)/sqlite.log ("sqlite: N passed, N failed"), the boots' own logs beside it.
+# ($$(ISO_DEPS): the Makefile defines it after including this file.)
+$(B)/sqlite.iso: $$(ISO_DEPS) $(SQL_DIR)/sqlite_db.exe
+	tools/mkiso.sh $@ $(B)/kernel.elf "test=fat_ utests" $(DLL_FILES) $(SQL_DIR)/sqlite_db.exe
+
+.PHONY: sqlite-test
+sqlite-test: $(B)/sqlite.iso
+	-@TIMEOUT=$(TEST_TIMEOUT) DISK_SIZE=$(DISK_SIZE) tools/sqlite-boots.sh $(B)/sqlite.iso $(B)/sqlite-disk.img \
+		$(B)/sqlite-boot > $(B)/sqlite.log; cat $(B)/sqlite.log
