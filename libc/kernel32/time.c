@@ -1,6 +1,7 @@
 /*
  * libc/kernel32/time.c - FILETIME <-> SYSTEMTIME (the proleptic Gregorian
- * calendar from 1601-01-01, UTC), GetSystemTime, and the clock settings
+ * calendar from 1601-01-01, UTC), GetSystemTime, CompareFileTime, local time
+ * (the only time zone is UTC: local time is UTC), and the clock settings
  * (there is no settable clock: SetSystemTime fails with
  * ERROR_PRIVILEGE_NOT_HELD as for a user without SE_SYSTEMTIME_NAME).
  */
@@ -113,4 +114,34 @@ BOOL WINAPI GetSystemTimeAdjustment(PDWORD lpTimeAdjustment, PDWORD lpTimeIncrem
 	*lpTimeIncrement = (DWORD)TICKS_PER_MS;
 	*lpTimeAdjustmentDisabled = TRUE;
 	return TRUE;
+}
+
+/* CompareFileTime: -1, 0 or 1 as *lpFileTime1 is before, at or after *lpFileTime2. */
+LONG WINAPI CompareFileTime(const FILETIME *lpFileTime1, const FILETIME *lpFileTime2)
+{
+	ULONGLONG a = (ULONGLONG)lpFileTime1->dwHighDateTime << 32 | lpFileTime1->dwLowDateTime;
+	ULONGLONG b = (ULONGLONG)lpFileTime2->dwHighDateTime << 32 | lpFileTime2->dwLowDateTime;
+	return a < b ? -1 : a > b;
+}
+
+/*
+ * FileTimeToLocalFileTime / LocalFileTimeToFileTime: UTC <-> local time.  The
+ * system has no time zone but UTC (bias 0, no daylight saving), so both copy.
+ */
+BOOL WINAPI FileTimeToLocalFileTime(const FILETIME *lpFileTime, LPFILETIME lpLocalFileTime)
+{
+	*lpLocalFileTime = *lpFileTime;
+	return TRUE;
+}
+
+BOOL WINAPI LocalFileTimeToFileTime(const FILETIME *lpLocalFileTime, LPFILETIME lpFileTime)
+{
+	*lpFileTime = *lpLocalFileTime;
+	return TRUE;
+}
+
+/* GetLocalTime: the current local time (UTC here, as above). */
+VOID WINAPI GetLocalTime(LPSYSTEMTIME lpSystemTime)
+{
+	GetSystemTime(lpSystemTime);
 }
