@@ -89,6 +89,9 @@ $(B)/demo/tour.exe: $(TOUR_SRC) $(wildcard tests/demo/*.h) $(B)/lib/libmmtools.a
 # With bench_child.exe (process start) and dll_bench_image.dll (image mapping).
 BENCH_MODULES := $(B)/bench/bench.exe $(B)/bench/bench_child.exe $(B)/bench/dll_bench_image.dll
 BENCH_SRC := tests/bench/bench.c tests/bench/bench_process.c tests/bench/bench_files.c tests/bench/bench_thread.c
+# SQLite's speedtest1 rows: bench.exe starts speedtest1.exe (tests/sqlite.mk) as a child.
+BENCH_MODULES += $(B)/sqlite/speedtest1.exe
+BENCH_SRC += tests/bench/bench_sqlite.c
 $(B)/bench/bench.exe: $(BENCH_SRC) tests/bench/bench.h $(B)/lib/libmmtools.a
 	@mkdir -p $(dir $@)
 	$(UCC) $(UCFLAGS) -MF $(B)/bench/bench.d -o $@ $(BENCH_SRC) $(PROG_LIBS)

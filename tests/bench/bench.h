@@ -50,4 +50,7 @@ void bench_files(void);
 /* bench_thread.c: the thread rows (issue 17) */
 void bench_threads(void);
 
+/* bench_sqlite.c: SQLite's speedtest1 (issue 20) */
+void bench_sqlite(void);
+
 #endif
