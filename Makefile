@@ -105,9 +105,11 @@ $(B)/bench/dll_%.dll: tests/bench/dll_%.c
 
 # ---- the pagefile ----------------------------------------------------------------
 # A sparse raw image QEMU attaches as a virtio-blk disk (tools/qemu-run.sh), used by
-# the kernel only as its pagefile.  PAGEFILE=size (truncate(1) syntax: 256M, 1G);
+# the kernel only as its pagefile.  PAGEFILE=size (truncate(1) syntax: 256M, 1G) is
+# the pagefile's maximum size; it starts at 256 MiB (pagefile_initial=MiB on the
+# kernel command line) and grows when a commit would not fit (docs/pagefile.md).
 # PAGEFILE=0 boots without a disk.  The image is remade when the size changes.
-PAGEFILE ?= 256M
+PAGEFILE ?= 1G
 , := ,
 ifeq ($(PAGEFILE),0)
 PAGEFILE_IMG :=

@@ -53,29 +53,40 @@ static void print_memory_map(const struct boot_info *bi)
 		kprintf("framebuffer: %lx %ux%u bpp %u\n", bi->fb.addr, bi->fb.width, bi->fb.height, bi->fb.bpp);
 }
 
+/* The number in MiB of key=N on the command line, or dflt when absent. */
+static uint64_t cmdline_mib(const char *key, uint64_t dflt)
+{
+	char arg[32];
+	if (!cmdline_get(boot_info.cmdline, key, arg, sizeof(arg)))
+		return dflt;
+	uint64_t mib = 0;
+	for (const char *c = arg; *c >= '0' && *c <= '9'; c++)
+		mib = mib * 10 + (uint64_t)(*c - '0');
+	return mib;
+}
+
 /*
  * The commit limit: the frames free now, less a reserve for page tables and
- * kernel structures, plus the pagefile's slots (mm/swap.c: pages are paged
- * out to them under pressure, so every committed page is either in a frame
- * or in a slot).  commit_limit=MiB on the command line lowers it.
+ * kernel structures, plus the pagefile's current size (mm/swap.c: pages are
+ * paged out to its slots under pressure, so every committed page is either in
+ * a frame or in a slot).  It grows with the pagefile up to RAM's share plus
+ * the pagefile's maximum (docs/pagefile.md).  commit_limit=MiB on the command
+ * line sets a lower, fixed limit.
  */
 static void commit_init(void)
 {
 	struct frame_stats s;
 	frame_stats(&s);
-	uint64_t reserve = s.free / 16, ram = s.free - reserve, limit = ram + swap_slots_total();
-	char arg[32];
-	if (cmdline_get(boot_info.cmdline, "commit_limit", arg, sizeof(arg))) {
-		uint64_t mib = 0;
-		for (const char *c = arg; *c >= '0' && *c <= '9'; c++)
-			mib = mib * 10 + (uint64_t)(*c - '0');
-		if (mib * 256 < limit)
-			limit = mib * 256;
-	}
-	vm_commit_init(limit);
+	uint64_t paging = swap_slots_total() ? pagefile_slots() : 0;	/* no swap tables: no paging */
+	uint64_t reserve = s.free / 16, ram = s.free - reserve, limit = ram + paging, max = ram + swap_slots_total();
+	uint64_t fixed = cmdline_mib("commit_limit", ~0ULL >> 8) * 256;
+	if (fixed < limit)
+		vm_commit_init(limit = max = fixed);
+	else
+		vm_commit_init_growable(limit, max);
 	pt_set_table_limit(s.total / 2);	/* half of RAM at most in page tables */
-	kprintf("commit limit: %lu pages (%lu MiB: %lu MiB of RAM, %lu MiB of pagefile)\n", limit, limit >> 8, ram >> 8,
-		swap_slots_total() >> 8);
+	kprintf("commit limit: %lu pages (%lu MiB: %lu MiB of RAM, %lu MiB of pagefile), up to %lu MiB\n", limit,
+		limit >> 8, ram >> 8, paging >> 8, max >> 8);
 }
 
 /*
@@ -178,7 +189,7 @@ void kmain(uint32_t magic, uint32_t info_phys)
 	timer_init();
 	deadline_init(boot_info.cmdline);
 	fpu_init();
-	pagefile_init();
+	pagefile_init(cmdline_mib("pagefile_initial", PAGEFILE_INITIAL_MIB) * 256);
 	swap_init();
 	commit_init();
 	proc_init();

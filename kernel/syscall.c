@@ -327,11 +327,15 @@ static ntstatus_t sys_memory_status(struct trap_frame *tf)
 		.commit_limit = c.limit,
 		.commit_charged = c.charged,
 		.process_charge = vm->charge,
-		.commit_limit_ram = c.limit > swap_slots_total() ? c.limit - swap_slots_total() : 0,
+		.commit_limit_ram = c.limit > pagefile_slots() ? c.limit - pagefile_slots() : 0,
 		.pagefile_total = pagefile_slots(),
 		.pagefile_free = pagefile_free_slots(),
 		.user_va_total = USER_MAX_ADDR + 1 - USER_MIN_ADDR,
 		.user_va_free = USER_MAX_ADDR + 1 - USER_MIN_ADDR - reserved,
+		.commit_peak = c.peak,
+		.commit_limit_max = c.limit_max,
+		.pagefile_initial = pagefile_initial_slots(),
+		.pagefile_max = pagefile_max_slots(),
 	};
 	return copy_to_user(tf->rdi, &out, sizeof(out)) ? STATUS_ACCESS_VIOLATION : STATUS_SUCCESS;
 }

@@ -387,8 +387,11 @@ struct abi_frame_run {
 
 /*
  * Memory status (NtQueryMemoryStatus), in 4 KiB pages; GlobalMemoryStatusEx is
- * built on it.  commit_limit is the limit the kernel enforces: usable RAM less
- * a kernel reserve (commit_limit_ram) plus the pagefile slots paging uses.
+ * built on it.  commit_limit is the limit the kernel enforces now: usable RAM
+ * less a kernel reserve (commit_limit_ram) plus the pagefile's current size
+ * (pagefile_total).  The pagefile grows from pagefile_initial up to
+ * pagefile_max when a commit would not fit, and commit_limit with it, up to
+ * commit_limit_max (docs/pagefile.md).
  */
 struct abi_memory_status {
 	unsigned long long total_phys, avail_phys;	/* frames managed, frames free */
@@ -396,6 +399,8 @@ struct abi_memory_status {
 	unsigned long long commit_limit_ram;	/* the part of commit_limit backed by RAM */
 	unsigned long long pagefile_total, pagefile_free;	/* slots */
 	unsigned long long user_va_total, user_va_free;	/* bytes of this process's user range */
+	unsigned long long commit_peak, commit_limit_max;	/* highest charge since boot; the limit at the maximum */
+	unsigned long long pagefile_initial, pagefile_max;	/* slots */
 };
 
 /*

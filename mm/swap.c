@@ -9,8 +9,6 @@
 #include "kernel/lock.h"
 #include "kernel/panic.h"
 
-#define SWAP_MAX_SLOTS (1ULL << 20)	/* 4 GiB of pagefile: each table is one kmalloc block (4 MiB) */
-
 /*
  * swap_lock (spin; taken under a VM lock or a section's, before pf_lock):
  * slot_refs, slot_frame, the counters, and swap_slot of a frame in the swap
@@ -24,7 +22,7 @@ static uint64_t nslots, used, paged_out;
 
 void swap_init(void)
 {
-	uint64_t n = pagefile_slots() < SWAP_MAX_SLOTS ? pagefile_slots() : SWAP_MAX_SLOTS;
+	uint64_t n = pagefile_max_slots();	/* tables for the maximum size: growing allocates nothing */
 	if (!n)
 		return;
 	slot_refs = kmalloc(n * sizeof(uint32_t));
@@ -48,10 +46,6 @@ uint64_t swap_slot_new(void)
 	if (!nslots)
 		return PAGEFILE_NO_SLOT;
 	uint64_t s = pagefile_slot_alloc();
-	if (s != PAGEFILE_NO_SLOT && s >= nslots) {	/* beyond the tables (a pagefile over 4 GiB) */
-		pagefile_slot_free(s);
-		return PAGEFILE_NO_SLOT;
-	}
 	if (s != PAGEFILE_NO_SLOT) {
 		spin_lock(&swap_lock);
 		used++;
@@ -176,6 +170,25 @@ uint64_t swap_cache_reclaim(uint64_t want)
 	for (uint64_t n = 0; n < nslots && freed < want && cached_alone; n++, hand = hand + 1 == nslots ? 0 : hand + 1) {
 		if (cache_only(hand)) {	/* no entry needs these bytes */
 			cache_drop_locked((uint64_t)slot_frame[hand] << PAGE_SHIFT);
+			freed++;
+		}
+	}
+	spin_unlock(&swap_lock);
+	return freed;
+}
+
+uint64_t swap_cache_only_slots(void)
+{
+	return __atomic_load_n(&cached_alone, __ATOMIC_RELAXED);
+}
+
+uint64_t swap_cache_reclaim_from(uint64_t first)
+{
+	uint64_t freed = 0;
+	spin_lock(&swap_lock);
+	for (uint64_t s = first; s < nslots && cached_alone; s++) {
+		if (cache_only(s)) {
+			cache_drop_locked((uint64_t)slot_frame[s] << PAGE_SHIFT);
 			freed++;
 		}
 	}

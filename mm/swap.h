@@ -39,7 +39,7 @@ static inline uint64_t swap_entry_slot(uint64_t e)
 /* Size the slot tables after pagefile_init (kmalloc).  Without a pagefile nothing is ever paged out. */
 void swap_init(void);
 
-/* Slots paging can use (0: no pagefile, nothing is ever paged out). */
+/* Slots the tables cover: the pagefile's maximum size (0: no pagefile, nothing is ever paged out). */
 uint64_t swap_slots_total(void);
 
 /* A free slot with no reference yet, or PAGEFILE_NO_SLOT. */
@@ -68,6 +68,10 @@ uint64_t swap_cache_find(uint64_t slot);
  * a frame is free or such a slot exists.  Returns the number freed.
  */
 uint64_t swap_cache_reclaim(uint64_t want);
+/* Free every slot from first on that only the swap cache holds (the pagefile is to shrink); returns how many. */
+uint64_t swap_cache_reclaim_from(uint64_t first);
+/* Slots only the swap cache holds (resident pages' second copies). */
+uint64_t swap_cache_only_slots(void);
 
 /* Drop one reference to a user frame (frame_unref), leaving the swap cache with the last; true when freed. */
 bool user_frame_put(uint64_t phys);

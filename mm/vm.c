@@ -6,6 +6,7 @@
 #include "paging.h"
 #include "phys.h"
 #include "placeholder.h"
+#include "pagefile.h"
 #include "prot.h"
 #include "section.h"
 #include "swap.h"
@@ -22,14 +23,29 @@
 #define PAGE_DOWN(a) ((a) & ~(PAGE_SIZE - 1))
 #define PAGE_UP(a)   (((a) + PAGE_SIZE - 1) & ~(PAGE_SIZE - 1))
 
-/* commit_lock (spin, a leaf): the system-wide commit ledger.  vm->charge is under vm->lock. */
+/*
+ * commit_lock (spin; only pf_lock under it, for growing and shrinking the
+ * pagefile): the system-wide commit ledger.  vm->charge is under vm->lock.
+ * grown: the pagefile slots added to the limit by growth (what a shrink may
+ * take back).
+ */
 static struct spinlock commit_lock = SPINLOCK_INIT("commit");
 static struct vm_commit_info commit;
+static uint64_t grown;
 
 void vm_commit_init(uint64_t limit_pages)
 {
+	vm_commit_init_growable(limit_pages, limit_pages);
+}
+
+void vm_commit_init_growable(uint64_t limit_pages, uint64_t max_pages)
+{
+	spin_lock(&commit_lock);
 	commit.limit = limit_pages;
-	commit.charged = 0;
+	commit.limit_max = max_pages > limit_pages ? max_pages : limit_pages;
+	commit.charged = commit.peak = 0;
+	grown = 0;
+	spin_unlock(&commit_lock);
 }
 
 void vm_commit_get(struct vm_commit_info *out)
@@ -59,19 +75,63 @@ static void uncharge(struct vm_space *vm, uint64_t pages)
 bool vm_charge_system(uint64_t pages)
 {
 	spin_lock(&commit_lock);
-	bool ok = pages <= commit.limit - commit.charged;
-	if (ok)
+	uint64_t room = commit.limit > commit.charged ? commit.limit - commit.charged : 0;
+	if (pages > room && pages - room <= commit.limit_max - commit.limit) {
+		/* The system-managed pagefile grows (in chunks, up to its maximum) rather than refusing. */
+		uint64_t added = pagefile_grow(pages - room);
+		commit.limit += added;
+		grown += added;
+		room += added;
+	}
+	bool ok = pages <= room;
+	if (ok) {
 		commit.charged += pages;
+		if (commit.charged > commit.peak)
+			commit.peak = commit.charged;
+	}
 	spin_unlock(&commit_lock);
 	return ok;
 }
 
+/*
+ * The extension may go: the charge fits the limit without it.  Caller holds
+ * commit_lock.  True when it went (or there is none).
+ */
+static bool try_shrink(void)
+{
+	lock_assert_held(&commit_lock);
+	if (!grown || commit.charged > commit.limit - grown)
+		return true;
+	uint64_t gone = pagefile_shrink();
+	ASSERT(gone == 0 || gone == grown);
+	commit.limit -= gone;
+	grown -= gone;
+	return gone != 0;
+}
+
 void vm_uncharge_system(uint64_t pages)
 {
+	static uint64_t tried_at = ~0ULL;	/* extension_state() at the last reclaim */
 	spin_lock(&commit_lock);
 	ASSERT(pages <= commit.charged);
 	commit.charged -= pages;
+	/* The extension goes once the charge fits without it and no page lives in it (pagefile_shrink checks). */
+	uint64_t state = pagefile_used_past_initial() ^ (swap_cache_only_slots() << 32);
+	bool blocked = !try_shrink(), reclaim = blocked && state != tried_at;
+	if (reclaim)
+		tried_at = state;
 	spin_unlock(&commit_lock);
+	/*
+	 * Slots in the extension that only the swap cache holds (resident pages
+	 * read back since) are dropped so that it can go; a page living only
+	 * there keeps it until that page is freed.  Once per change of the
+	 * counts (slots past the initial size, slots only the cache holds).
+	 */
+	if (reclaim && swap_cache_reclaim_from(pagefile_initial_slots())) {
+		spin_lock(&commit_lock);
+		try_shrink();
+		spin_unlock(&commit_lock);
+	}
 }
 
 ntstatus_t vm_space_init(struct vm_space *vm)

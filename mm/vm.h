@@ -50,11 +50,23 @@ struct vm_basic_info {
 };
 _Static_assert(sizeof(struct vm_basic_info) == 48, "MEMORY_BASIC_INFORMATION is 48 bytes");
 
-/* System-wide commit accounting, in pages. */
+/*
+ * System-wide commit accounting, in pages.  limit is the current limit;
+ * limit_max what it reaches with the pagefile at its maximum size (limit when
+ * it cannot grow); peak the highest charge since boot.
+ */
 struct vm_commit_info {
-	uint64_t limit, charged;
+	uint64_t limit, charged, peak, limit_max;
 };
+/* A fixed limit (tests; commit_limit= on the command line): the charge starts at 0. */
 void vm_commit_init(uint64_t limit_pages);
+/*
+ * A limit that grows with the pagefile: limit_pages now (RAM's share plus the
+ * pagefile's current size), up to max_pages.  A charge that does not fit grows
+ * the pagefile (pagefile_grow) and the limit with it; once the charge fits the
+ * initial size again and nothing lives past it, both shrink back.
+ */
+void vm_commit_init_growable(uint64_t limit_pages, uint64_t max_pages);
 void vm_commit_get(struct vm_commit_info *out);
 /* Put back a state saved with vm_commit_get (tests that lower the limit). */
 void vm_commit_restore(const struct vm_commit_info *saved);

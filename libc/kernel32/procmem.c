@@ -121,36 +121,89 @@ BOOL WINAPI K32QueryWorkingSetEx(HANDLE hProcess, PVOID pv, DWORD cb)
 }
 
 /*
+ * A snapshot of NtQuerySystemInformation(SystemProcessInformation) in a
+ * VirtualAlloc'd buffer (the caller releases it), or NULL with *st the
+ * failure.
+ */
+static char *process_snapshot(NTSTATUS *st)
+{
+	ULONG len = 0;
+	*st = NtQuerySystemInformation((SYSTEM_INFORMATION_CLASS)ABI_SystemProcessInformation, NULL, 0, &len);
+	char *buf = NULL;
+	for (int tries = 0; tries < 8 && *st == STATUS_INFO_LENGTH_MISMATCH; tries++) {
+		if (buf)
+			VirtualFree(buf, 0, MEM_RELEASE);
+		len += 4096;	/* room for processes that start meanwhile */
+		if (!(buf = VirtualAlloc(NULL, len, MEM_COMMIT, PAGE_READWRITE))) {
+			*st = STATUS_NO_MEMORY;
+			return NULL;
+		}
+		*st = NtQuerySystemInformation((SYSTEM_INFORMATION_CLASS)ABI_SystemProcessInformation, buf, len, &len);
+	}
+	if (NT_SUCCESS(*st))
+		return buf;
+	if (buf)
+		VirtualFree(buf, 0, MEM_RELEASE);
+	return NULL;
+}
+
+/*
  * K32EnumProcesses: the ids of the running processes from
  * NtQuerySystemInformation(SystemProcessInformation), as many as cb bytes
  * hold; *lpcbNeeded the bytes stored.
  */
 BOOL WINAPI K32EnumProcesses(DWORD *lpidProcess, DWORD cb, LPDWORD lpcbNeeded)
 {
-	ULONG len = 0;
-	NTSTATUS st = NtQuerySystemInformation((SYSTEM_INFORMATION_CLASS)ABI_SystemProcessInformation, NULL, 0, &len);
-	char *buf = NULL;
-	for (int tries = 0; tries < 8 && st == STATUS_INFO_LENGTH_MISMATCH; tries++) {
-		if (buf)
-			VirtualFree(buf, 0, MEM_RELEASE);
-		len += 4096;	/* room for processes that start meanwhile */
-		if (!(buf = VirtualAlloc(NULL, len, MEM_COMMIT, PAGE_READWRITE)))
-			return FALSE;
-		st = NtQuerySystemInformation((SYSTEM_INFORMATION_CLASS)ABI_SystemProcessInformation, buf, len, &len);
-	}
+	NTSTATUS st;
+	char *buf = process_snapshot(&st);
+	if (!buf)
+		return k32_status(st);
 	DWORD n = 0;
-	if (NT_SUCCESS(st)) {
-		for (char *e = buf; e; ) {
-			if (n < cb / sizeof(DWORD))
-				lpidProcess[n++] = (DWORD)*(ULONG_PTR *)(e + 0x50);	/* UniqueProcessId */
-			ULONG next = *(ULONG *)e;
-			e = next ? e + next : NULL;
-		}
+	for (char *e = buf; e; ) {
+		if (n < cb / sizeof(DWORD))
+			lpidProcess[n++] = (DWORD)*(ULONG_PTR *)(e + 0x50);	/* UniqueProcessId */
+		ULONG next = *(ULONG *)e;
+		e = next ? e + next : NULL;
 	}
-	if (buf)
-		VirtualFree(buf, 0, MEM_RELEASE);
-	if (!k32_status(st))
-		return FALSE;
+	VirtualFree(buf, 0, MEM_RELEASE);
 	*lpcbNeeded = n * sizeof(DWORD);
+	return TRUE;
+}
+
+/*
+ * K32GetPerformanceInfo (psapi's GetPerformanceInfo), in pages as Windows:
+ * the system commit charge, the current commit limit (it rises as the
+ * pagefile grows: docs/pagefile.md) and the peak charge; physical memory; the
+ * process, thread and handle counts from SystemProcessInformation.
+ * SystemCache and the Kernel* pool figures are 0: the kernel has no pools
+ * (NtQueryMemoryStatus does not report its heap).  cb smaller than the
+ * structure: ERROR_BAD_LENGTH.
+ */
+BOOL WINAPI K32GetPerformanceInfo(PPERFORMANCE_INFORMATION pPerformanceInformation, DWORD cb)
+{
+	if (cb < sizeof(PERFORMANCE_INFORMATION)) {
+		SetLastError(ERROR_BAD_LENGTH);
+		return FALSE;
+	}
+	struct abi_memory_status m;
+	if (!k32_status(MmQueryMemoryStatus(&m)))
+		return FALSE;
+	NTSTATUS st;
+	char *buf = process_snapshot(&st);
+	if (!buf)
+		return k32_status(st);
+	PERFORMANCE_INFORMATION pi = { .cb = sizeof(pi), .CommitTotal = m.commit_charged,
+				       .CommitLimit = m.commit_limit, .CommitPeak = m.commit_peak,
+				       .PhysicalTotal = m.total_phys, .PhysicalAvailable = m.avail_phys,
+				       .PageSize = 4096 };
+	for (char *e = buf; e; ) {
+		pi.ProcessCount++;
+		pi.ThreadCount += *(ULONG *)(e + 0x04);	/* NumberOfThreads */
+		pi.HandleCount += *(ULONG *)(e + 0x60);	/* HandleCount */
+		ULONG next = *(ULONG *)e;
+		e = next ? e + next : NULL;
+	}
+	VirtualFree(buf, 0, MEM_RELEASE);
+	*pPerformanceInformation = pi;
 	return TRUE;
 }

@@ -13,6 +13,8 @@
 #include "mm/kheap.h"
 #include "mm/pagefile.h"
 #include "mm/phys.h"
+#include "mm/vm.h"
+#include "mm/vm_ext.h"
 
 static void fill(uint64_t phys, uint64_t seed)
 {
@@ -200,4 +202,78 @@ KTEST(bench_pagefile)
 	for (unsigned i = 0; i < 128; i++)
 		frame_free(phys[i], 0);
 	kfree(slots);
+}
+
+/*
+ * The system-managed size (docs/pagefile.md): growth by whole chunks, slots
+ * from the initial part first, the extension only once it is full, and no
+ * shrink while a slot past the initial size is in use.  At boot (nothing
+ * grown yet); the commit ledger is not involved.
+ */
+KTEST(pagefile_grows_in_chunks_and_shrinks_when_empty)
+{
+	if (!pagefile_present() || pagefile_max_slots() <= pagefile_slots() || pagefile_slots() != pagefile_initial_slots())
+		return;
+	uint64_t init = pagefile_slots(), room = pagefile_max_slots() - init, free0 = pagefile_free_slots();
+	KT_EQ(pagefile_shrink(), 0);	/* nothing to give back */
+	uint64_t added = pagefile_grow(1);
+	KT_EQ(added, room < PAGEFILE_CHUNK ? room : PAGEFILE_CHUNK);
+	KT_EQ(pagefile_slots(), init + added);
+	KT_EQ(pagefile_free_slots(), free0 + added);
+	uint64_t *got = kmalloc(free0 * 8);
+	KT_ASSERT(got);
+	for (uint64_t i = 0; i < free0; i++) {
+		got[i] = pagefile_slot_alloc();
+		KT_ASSERT(got[i] < init);	/* the initial part first */
+	}
+	KT_EQ(pagefile_used_past_initial(), 0);
+	uint64_t s = pagefile_slot_alloc();
+	KT_ASSERT(s >= init && s < init + added);
+	KT_EQ(pagefile_used_past_initial(), 1);
+	KT_EQ(pagefile_shrink(), 0);	/* a slot in the extension is in use */
+	KT_EQ(pagefile_slots(), init + added);
+	pagefile_slot_free(s);
+	KT_EQ(pagefile_shrink(), added);
+	KT_EQ(pagefile_slots(), init);
+	KT_EQ(pagefile_slot_alloc(), PAGEFILE_NO_SLOT);	/* the initial part is full, and the extension gone */
+	for (uint64_t i = 0; i < free0; i++)
+		pagefile_slot_free(got[i]);
+	kfree(got);
+	KT_EQ(pagefile_free_slots(), free0);
+}
+
+/* The commit ledger grows the pagefile instead of refusing, up to its maximum, and shrinks it back. */
+KTEST(commit_limit_grows_with_the_pagefile)
+{
+	if (!pagefile_present() || pagefile_max_slots() <= pagefile_slots() || pagefile_slots() != pagefile_initial_slots())
+		return;
+	struct vm_commit_info saved, now;
+	vm_commit_get(&saved);
+	uint64_t room = pagefile_max_slots() - pagefile_slots();
+	vm_commit_init_growable(16, 16 + room);	/* the count starts at 0 */
+	KT_ASSERT(vm_charge_system(16));
+	KT_ASSERT(vm_charge_system(1));	/* one more grows the pagefile by a chunk */
+	vm_commit_get(&now);
+	uint64_t chunk = room < PAGEFILE_CHUNK ? room : PAGEFILE_CHUNK;
+	KT_EQ(now.limit, 16 + chunk);
+	KT_EQ(pagefile_slots(), pagefile_initial_slots() + chunk);
+	KT_EQ(now.peak, 17);
+	KT_ASSERT(!vm_charge_system(room + 1));	/* past the maximum: refused, nothing changes */
+	vm_commit_get(&now);
+	KT_EQ(now.charged, 17);
+	KT_ASSERT(vm_charge_system(room - 1));	/* exactly to the maximum */
+	vm_commit_get(&now);
+	KT_EQ(now.limit, now.limit_max);
+	KT_EQ(now.charged, now.limit);
+	KT_EQ(pagefile_slots(), pagefile_max_slots());
+	vm_uncharge_system(room - 1);
+	vm_commit_get(&now);
+	KT_EQ(now.limit, now.limit_max);	/* 17 pages charged do not fit 16: the extension stays */
+	vm_uncharge_system(1);
+	vm_commit_get(&now);
+	KT_EQ(now.limit, 16);	/* now they fit without it: it went */
+	KT_EQ(pagefile_slots(), pagefile_initial_slots());
+	vm_uncharge_system(16);
+	vm_commit_init(saved.limit);
+	vm_commit_restore(&saved);
 }
