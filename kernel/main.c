@@ -20,6 +20,7 @@
 #include "mm/section.h"
 #include "mm/vm.h"
 #include "cpu.h"
+#include "ipi.h"
 #include "proc.h"
 #include "smp.h"
 #include "time.h"
@@ -193,6 +194,7 @@ void kmain(uint32_t magic, uint32_t info_phys)
 	swap_init();
 	commit_init();
 	proc_init();
+	ipi_init();
 	smp_init(&boot_info);	/* after sched_init: the APs run sched_ap_main */
 	file_init();
 

@@ -409,13 +409,19 @@ void proc_exit(int64_t status)
 	struct thread *self = current_thread();
 	for (struct thread *t = p->threads, *next; t; t = next) {	/* the others first, wherever they are */
 		next = t->proc_next;
-		if (t != self)
+		if (t != self && !t->kill_requested)
 			thread_kill(t, status, false);
 	}
 	thread_finish(self, status, false);
-	/* Leave the address space before tearing it down; views go before the handles to their sections. */
-	sched_load_cr3(kernel_root);
-	proc_end(p, status);
+	/*
+	 * Threads still running on other CPUs end at their next kernel entry;
+	 * the last of them ends the process (thread_exit_requested).
+	 */
+	if (!p->threads) {
+		/* Leave the address space before tearing it down; views go before the handles to their sections. */
+		sched_load_cr3(kernel_root);
+		proc_end(p, status);
+	}
 	sched_block();
 	panic("a zombie was scheduled");
 }
@@ -425,8 +431,13 @@ void proc_terminate(struct process *p, int64_t status)
 	ASSERT(p != current_process());
 	if (p->state == PROC_ZOMBIE)
 		return;
-	while (p->threads)
-		thread_kill(p->threads, status, false);
+	for (struct thread *t = p->threads, *next; t; t = next) {
+		next = t->proc_next;
+		if (!t->kill_requested)
+			thread_kill(t, status, false);
+	}
+	if (p->threads)
+		return;	/* some run on other CPUs: the last of them ends the process (thread_exit_requested) */
 	struct kheap_context old = kheap_context_set(NULL, POOL_FORCE);
 	proc_end(p, status);
 	kheap_context_restore(old);

@@ -10,8 +10,9 @@
  * preemptible: a thread leaves the CPU in the kernel only by blocking
  * (sched_block), ending, or being preempted on its way back to user mode.
  *
- * Lock: one CPU, interrupts off in the kernel (none needed yet); issue 18
- * gives each CPU a run queue with its own spinlock.
+ * Several CPUs (issue 18): one set of run queues under the kernel lock
+ * (kernel/klock.h); a thread made ready goes to an idle CPU it may run on
+ * (woken by IPI), or preempts the lowest-priority one below it.
  */
 #ifndef KERNEL_SCHED_H
 #define KERNEL_SCHED_H
@@ -38,8 +39,7 @@ struct cpu {
 	struct thread idle;		/* the CPU's boot stack context: the idle loop */
 	bool need_resched;		/* a higher-priority thread is ready (set by other CPUs too) */
 	bool online;			/* started and scheduling */
-	bool tlb_stale;			/* its TLB may hold entries of cr3 that changed while it idled (mm/tlb.c) */
-	uint64_t cr3;			/* the page table loaded (other CPUs read it under the kernel lock) */
+	bool klock_waiting;		/* in klock_enter (a debug check against nesting) */
 };
 extern struct cpu cpus[MAX_CPUS];
 extern unsigned cpu_count;		/* CPUs found (started or not) */
@@ -66,6 +66,37 @@ void sched_init(void);
 
 /* Load page table root (no-op when it is loaded). */
 void sched_load_cr3(uint64_t root);
+
+/*
+ * The other CPUs are there: how to send them an IPI, and the vectors of
+ * the reschedule and TLB-shootdown interrupts (kernel/ipi.c).
+ */
+void sched_set_ipi(void (*send)(unsigned cpu, uint8_t vector), uint8_t resched, uint8_t tlb);
+
+/* An AP's scheduling loop, after its start-up (kernel/smp.c); never returns. */
+void sched_ap_main(void) __attribute__((noreturn));
+
+/*
+ * Kernel entry from user mode (system call, exception, interrupt): take the
+ * kernel lock, then carry out what other CPUs asked of this thread while
+ * it ran (a kill, a suspend).  Kernel exit: give way if asked, give the
+ * lock back.
+ */
+void sched_enter_from_user(void);
+void sched_leave_to_user(void);
+/* The kill/suspend requests alone (after the kernel lock was taken again inside a call). */
+void sched_entry_checks(void);
+/* A new thread's first way out to user mode (kernel/switch.S). */
+void sched_first_entry(void);
+
+/*
+ * t runs on another CPU: make that CPU enter the kernel soon (IPI), where t
+ * finds the request the caller stored in it (kill_requested,
+ * suspend_count).  False (nothing sent) when t is not running elsewhere.
+ */
+bool sched_request(struct thread *t);
+/* Wait until t is off its CPU (suspended, blocked, ended): GetThreadContext of a suspended thread. */
+void sched_wait_off_cpu(struct thread *t);
 
 /* t is runnable (READY); queued unless suspended. */
 void sched_make_ready(struct thread *t);

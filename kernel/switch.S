@@ -22,9 +22,16 @@ context_switch:
 	popq	%rbp
 	ret
 
-/* A new process's first switch returns here with rsp at its trap frame. */
+/*
+ * A new thread's first switch returns here with rsp at its trap frame; it
+ * gives the kernel lock back (sched_first_entry) and leaves for user mode.
+ */
 	.global proc_first_entry
 proc_first_entry:
+	mov	%rsp, %rbx
+	and	$-16, %rsp
+	call	sched_first_entry
+	mov	%rbx, %rsp
 	jmp	trap_return
 
 /*

@@ -7,6 +7,7 @@
 #include "console.h"
 #include "multiboot.h"
 #include "proc.h"
+#include "klock.h"
 #include "sched.h"
 #include "wait.h"
 #include "syscall_abi.h"
@@ -506,6 +507,7 @@ static int dispatch(struct trap_frame *tf)
  */
 static __attribute__((noinline)) int syscall_exit_slow(struct trap_frame *tf, struct thread *t, int r)
 {
+	sched_entry_checks();	/* killed or suspended from another CPU while this call waited for it (sched_wait_off_cpu) */
 	sched_check_resched();
 	if (t->full_restore) {
 		*tf = t->pending;
@@ -527,6 +529,7 @@ void syscall_cpu_init(void)
 
 int syscall_dispatch(struct trap_frame *tf)
 {
+	sched_enter_from_user();	/* the kernel lock (kernel/klock.h) */
 	struct cpu *c = this_cpu();
 	struct process *p = c->proc;
 	struct thread *t = c->thread;	/* a system call comes from a thread, never the idle loop */
@@ -541,9 +544,10 @@ int syscall_dispatch(struct trap_frame *tf)
 	    (st == STATUS_NO_MEMORY || st == STATUS_INSUFFICIENT_RESOURCES))
 		tf->rax = (uint64_t)(int64_t)refused;
 	kheap_context_restore(outer);
-	if (__builtin_expect(this_cpu()->need_resched | t->full_restore, 0))
+	if (__builtin_expect(this_cpu()->need_resched | t->full_restore | t->kill_requested | (t->suspend_count != 0), 0))
 		r = syscall_exit_slow(tf, t, r);
 	t->kernel_cycles += rdtsc() - t->kernel_entry;
 	t->kernel_entry = 0;
+	klock_leave();
 	return r;
 }

@@ -262,14 +262,39 @@ void thread_exit(int64_t status)
 	panic("an ended thread ran");
 }
 
-void thread_kill(struct thread *t, int64_t status, bool free_stack)
+bool thread_kill(struct thread *t, int64_t status, bool free_stack)
 {
 	ASSERT(t != current_thread() && t->state != THREAD_TERMINATED);
-	/* It stopped at a kernel entry or at the top of a system call's wait: it holds no lock (one CPU). */
+	if (t->state == THREAD_RUNNING) {
+		/* In user mode on another CPU, or waiting there for the kernel lock: it ends itself. */
+		if (!t->kill_requested) {
+			t->kill_requested = true;
+			t->kill_status = status;
+			t->kill_free_stack = free_stack;
+		}
+		sched_request(t);
+		return false;
+	}
+	/* It stopped at a kernel entry or at the top of a system call's wait: it holds no lock. */
 	ASSERT(t->locks.depth == 0);
 	wait_drop_refs(t);
 	thread_finish(t, status, free_stack);
 	thread_free_kstack(t);
+	return true;
+}
+
+void thread_exit_requested(struct thread *t)
+{
+	ASSERT(t == current_thread() && t->kill_requested);
+	struct process *p = t->proc;
+	if (p->thread_count == 1)
+		proc_exit(t->kill_status);	/* the last one: the process ends (ExitProcess, TerminateProcess) */
+	bool free_stack = t->kill_free_stack;
+	thread_finish(t, t->kill_status, free_stack);
+	if (!free_stack)
+		release_region(p, t->teb);	/* as TerminateThread: the TEB goes, the stack stays (sys_terminate_thread) */
+	sched_block();
+	panic("an ended thread ran");
 }
 
 ntstatus_t thread_suspend(struct thread *t, uint32_t *previous)
@@ -282,7 +307,7 @@ ntstatus_t thread_suspend(struct thread *t, uint32_t *previous)
 	if (t == current_thread()) {
 		t->state = THREAD_READY;	/* runnable once resumed: sched_make_ready leaves it out of the queues */
 		sched_block();
-	} else {
+	} else if (!sched_request(t)) {	/* running elsewhere: it stops at its next kernel entry */
 		sched_dequeue(t);
 	}
 	return STATUS_SUCCESS;

@@ -49,6 +49,10 @@ struct thread {
 	uint64_t affinity;		/* CPUs it may run on (never 0; inside its process's mask: kernel/affinity.h) */
 	uint32_t ideal_cpu;		/* SetThreadIdealProcessor's choice (a hint) */
 	uint32_t suspend_count;
+	uint32_t cpu;			/* the CPU it runs on, or last ran on */
+	bool kill_requested;		/* killed while running on another CPU: it ends at its next kernel entry */
+	bool kill_free_stack;		/* ... releasing its TEB and stack (thread_kill's free_stack) */
+	int64_t kill_status;
 	bool queued;			/* in a run queue */
 	bool full_restore;		/* NtSetContextThread in a system call: leave with `pending` by iretq */
 	struct trap_frame pending;
@@ -107,9 +111,14 @@ __attribute__((noreturn)) void thread_exit(int64_t status);
  * End thread t (not the current one) wherever it is: out of its run queue
  * or wait, its mutants abandoned, its object signaled; with free_stack its
  * user stack and TEB are freed (not when the whole address space goes).
- * Its kernel stack goes at once (it is not running).
+ * Its kernel stack goes at once when it is not running.  Running on another
+ * CPU, it is asked to end (sched_request) and ends at its next kernel entry
+ * (thread_exit_requested): returns false then, true when t ended now.
  */
-void thread_kill(struct thread *t, int64_t status, bool free_stack);
+bool thread_kill(struct thread *t, int64_t status, bool free_stack);
+
+/* The current thread carries out a kill another CPU asked for (sched_entry_checks).  Never returns. */
+__attribute__((noreturn)) void thread_exit_requested(struct thread *t);
 
 /*
  * What every end of a thread does (thread_exit, thread_kill, proc_exit):

@@ -18,16 +18,28 @@ static volatile uint64_t ticks;
  */
 static void timer_irq(struct trap_frame *tf)
 {
-	ticks++;
+	if (this_cpu()->index == 0)
+		ticks++;	/* every CPU ticks; the count is the boot CPU's */
 	apic_timer_eoi();	/* counts this CPU's tick */
 	deadline_tick(tf);	/* past the run's time limit: reported, and no return */
 	if (!(tf->cs & 3))
 		return;	/* the kernel is not preemptible; the idle loop looks at the timed waits itself */
-	struct thread *t = current_thread();
-	uint64_t now = rdtsc();
+	/*
+	 * From user mode, without the kernel lock so far (a handler registered
+	 * with trap_set_handler_nolock): most ticks change nothing, and every
+	 * CPU ticks.  The lock only when the slice is over, a higher priority
+	 * waits, or a timed wait ended.
+	 */
+	struct cpu *c = this_cpu();
+	struct thread *t = c->thread;
+	uint64_t now = rdtsc(), slice = TIMER_SLICE_MS * time_tsc_per_ms();
+	if (!c->need_resched && now - t->slice_start < slice && !wait_timer_due(now))
+		return;
+	sched_enter_from_user();
 	wait_expire(now);	/* a timed wait that ended may have a higher priority */
-	if (t && (this_cpu()->need_resched || now - t->slice_start >= TIMER_SLICE_MS * time_tsc_per_ms()))
+	if (this_cpu()->need_resched || now - t->slice_start >= slice)
 		sched_preempt();
+	sched_leave_to_user();
 }
 
 /*
@@ -52,7 +64,7 @@ void timer_init(void)
 	outb(0xa1, 0xff);
 	apic_init();
 	ioapic_init();
-	trap_set_handler(IRQ_BASE + 0, timer_irq);
+	trap_set_handler_nolock(IRQ_BASE + 0, timer_irq);	/* it takes the kernel lock itself, only when needed */
 	apic_timer_start();
 }
 

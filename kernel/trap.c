@@ -5,6 +5,7 @@
 #include "gdt.h"
 #include "panic.h"
 #include "proc.h"
+#include "sched.h"
 #include "layout.h"
 #include "uaccess.h"
 #include "mm/vm.h"
@@ -20,6 +21,7 @@ struct idt_entry {
 
 static struct idt_entry idt[256];
 static irq_handler handlers[256];
+static bool handler_nolock[256];
 extern const char isr_stubs[];
 extern const struct extable_entry __extable_start[], __extable_end[];
 
@@ -65,6 +67,13 @@ void idt_load(void)
 void trap_set_handler(int vector, irq_handler h)
 {
 	handlers[vector] = h;
+	handler_nolock[vector] = false;
+}
+
+void trap_set_handler_nolock(int vector, irq_handler h)
+{
+	handlers[vector] = h;
+	handler_nolock[vector] = true;
 }
 
 const struct extable_entry *extable_find(uint64_t rip)
@@ -303,7 +312,14 @@ static bool page_fault(struct trap_frame *tf)
 	return true;
 }
 
-void trap_dispatch(struct trap_frame *tf)
+/*
+ * From user mode the CPU takes the kernel lock first (kernel/klock.h) and
+ * gives it back on the way out.  From kernel mode an exception comes from
+ * code that holds it already; an interrupt comes only while the CPU idles
+ * or waits for the lock (the kernel runs with interrupts off), and its
+ * handler must not need it (the timer's and the IPIs' do not).
+ */
+static void dispatch(struct trap_frame *tf)
 {
 	if (tf->vector < 32) {
 		if (tf->vector == 14 && page_fault(tf))
@@ -318,4 +334,15 @@ void trap_dispatch(struct trap_frame *tf)
 		handlers[tf->vector](tf);
 	else
 		kprintf("trap: spurious interrupt %lu\n", tf->vector);
+}
+
+void trap_dispatch(struct trap_frame *tf)
+{
+	if (!(tf->cs & 3) || handler_nolock[tf->vector & 255]) {
+		dispatch(tf);
+		return;
+	}
+	sched_enter_from_user();
+	dispatch(tf);
+	sched_leave_to_user();
 }

@@ -22,6 +22,12 @@ void trap_dispatch(struct trap_frame *tf);
 /* Install a handler for an interrupt vector (32..255). */
 typedef void (*irq_handler)(struct trap_frame *tf);
 void trap_set_handler(int vector, irq_handler h);
+/*
+ * A handler that runs without the kernel lock even when the interrupt came
+ * from user mode, and returns straight there (the TLB shootdown IPI: its
+ * sender holds the lock and waits for it).
+ */
+void trap_set_handler_nolock(int vector, irq_handler h);
 
 /*
  * Exception fixups: a kernel instruction that may fault (a user copy, a probe)

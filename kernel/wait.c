@@ -18,6 +18,8 @@
 #define container_of(p, type, member) ((type *)((char *)(p) - offsetof(type, member)))
 
 static struct thread *timed_head;	/* threads in a wait with a deadline (unsorted: few) */
+/* The earliest wake_tsc on timed_head (0: none), maybe earlier than the truth; read without the kernel lock. */
+static uint64_t next_due;
 
 void dispatcher_init(struct dispatcher *d, enum dispatcher_kind kind, int32_t signal)
 {
@@ -217,6 +219,8 @@ static ntstatus_t block(struct thread *t, uint64_t deadline)
 		t->wake_tsc = deadline ? deadline : 1;
 		t->timed_next = timed_head;
 		timed_head = t;
+		if (!next_due || t->wake_tsc < next_due)
+			__atomic_store_n(&next_due, t->wake_tsc, __ATOMIC_RELAXED);
 	}
 	sched_block();
 	return t->wait_status;
@@ -286,7 +290,14 @@ uint64_t wait_expire(uint64_t now)
 			next = t->wake_tsc;
 		t = after;
 	}
+	__atomic_store_n(&next_due, next, __ATOMIC_RELAXED);
 	return next;
+}
+
+bool wait_timer_due(uint64_t now)
+{
+	uint64_t due = __atomic_load_n(&next_due, __ATOMIC_RELAXED);
+	return due && due <= now;
 }
 
 ntstatus_t wait_on_address(struct vm_space *vm, uint64_t addr, uint64_t compare, uint32_t size, uint64_t deadline)

@@ -120,6 +120,8 @@ void wait_cancel(struct thread *t);
 
 /* The timed waits whose deadline has passed end with STATUS_TIMEOUT; returns the next deadline (0: none). */
 uint64_t wait_expire(uint64_t now);
+/* Without the kernel lock: a timed wait may have ended by `now` (wait_expire has work). */
+bool wait_timer_due(uint64_t now);
 
 /* Events, mutants, semaphores (NtCreateEvent, NtSetEvent, NtReleaseMutant ...): statuses as syscall_abi.h says. */
 ntstatus_t event_create(bool synchronization, bool signaled, struct event **out);

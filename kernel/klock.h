@@ -1,0 +1,41 @@
+/*
+ * kernel/klock.h - the kernel lock: one CPU at a time runs kernel code that
+ * touches shared state (issue 18, first step of SMP).
+ *
+ * User code runs on every CPU at once; a CPU takes the kernel lock when it
+ * enters the kernel from user mode (system call, exception, interrupt) and
+ * gives it back on its way out.  A CPU keeps it across a thread switch (the
+ * next thread goes on with it), the idle loop gives it back before `hlt`
+ * and takes it again after.  So every structure that was safe on one CPU
+ * with interrupts off in the kernel (run queues, dispatcher objects, the
+ * VM, the page cache, handles) stays safe, and the finer locks of
+ * docs/locking.md nest inside it.
+ *
+ * What runs without it, on any CPU: the wait for it (interrupts are enabled
+ * while a CPU spins, so it answers TLB shootdowns), the interrupt handlers
+ * for interrupts that arrive in the idle loop or during that wait (the
+ * timer's and the IPIs': they touch only their CPU's data and the
+ * shootdown's acknowledgement), and user mode.
+ *
+ * Each time the lock changes hands, the kernel-heap context (whose quota a
+ * kmalloc charges) follows the thread that runs: klock_leave saves it in
+ * the running thread, klock_enter restores it.
+ */
+#ifndef KERNEL_KLOCK_H
+#define KERNEL_KLOCK_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include "lock.h"
+
+/* Take the kernel lock (interrupts off on entry and on return; on while it waits). */
+void klock_enter(void);
+/* Give it back (interrupts stay off: the caller leaves to user mode or halts). */
+void klock_leave(void);
+/* This CPU holds it. */
+bool klock_held(void);
+/* Debug builds: panic unless this CPU holds it. */
+void klock_assert_held_at(const char *site);
+#define klock_assert_held() klock_assert_held_at(__FILE__ ":" LOCK_STR(__LINE__))
+
+#endif
