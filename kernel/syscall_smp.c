@@ -10,6 +10,7 @@
 #include "proc.h"
 #include "sched.h"
 #include "syscall.h"
+#include "mm/tlb.h"
 #include "syscall_abi.h"
 #include "thread.h"
 #include "uaccess.h"
@@ -74,13 +75,13 @@ ntstatus_t affinity_set_ideal(struct thread *t, uint32_t n, uint32_t *old)
 
 /*
  * NtFlushProcessWriteBuffers: the caller's own stores are ordered by the
- * fence.  TODO(lead, issue 18): IPI every other CPU running a thread of
- * the caller's process (its address space's CPU mask) and wait until each
- * has executed a serializing instruction.
+ * fence; every other CPU running a thread of the caller's process takes an
+ * interrupt (serializing) before this returns (mm/tlb.c, one IPI round).
  */
 static ntstatus_t sys_flush_write_buffers(void)
 {
 	__asm__ volatile("mfence" ::: "memory");
+	tlb_sync_root(current_process()->vm.root);
 	return STATUS_SUCCESS;
 }
 

@@ -261,16 +261,21 @@ static ntstatus_t context_begin(uint64_t h, uint64_t uctx, struct thread **t, ui
 		return STATUS_DATATYPE_MISALIGNMENT;
 	if (copy_from_user(ctx, uctx, ABI_CONTEXT_SIZE))
 		return STATUS_ACCESS_VIOLATION;
+	if ((*t)->suspend_count)
+		sched_wait_off_cpu(*t);	/* suspended while it ran on another CPU: it stops at its next kernel entry */
+	if ((*t)->state == THREAD_TERMINATED)
+		return STATUS_UNSUCCESSFUL;
 	memcpy(flags, ctx + ABI_CONTEXT_FLAGS, 4);
 	context_from_frame(full, (*t)->full_restore ? &(*t)->pending : thread_frame(*t));
 	return STATUS_SUCCESS;
 }
 
-/* One CONTEXT image pair for both calls (one CPU, the kernel is not preempted between its uses). */
-static uint8_t ctx_user[ABI_CONTEXT_SIZE] __attribute__((aligned(16)));
-static uint8_t ctx_full[ABI_CONTEXT_SIZE] __attribute__((aligned(16)));
-
-static ntstatus_t sys_get_context(struct trap_frame *tf)
+/*
+ * The CONTEXT images of one call (the caller's and the thread's), from the
+ * kernel heap: a call may block in a page-in while another thread makes the
+ * same call.
+ */
+static ntstatus_t get_context(struct trap_frame *tf, uint8_t *ctx_user, uint8_t *ctx_full)
 {
 	struct thread *t;
 	uint32_t flags;
@@ -285,7 +290,7 @@ static ntstatus_t sys_get_context(struct trap_frame *tf)
 	return copy_to_user(tf->rsi, ctx_user, ABI_CONTEXT_SIZE) ? STATUS_ACCESS_VIOLATION : STATUS_SUCCESS;
 }
 
-static ntstatus_t sys_set_context(struct trap_frame *tf)
+static ntstatus_t set_context(struct trap_frame *tf, uint8_t *ctx_user, uint8_t *ctx_full)
 {
 	struct thread *t;
 	uint32_t flags;
@@ -314,6 +319,26 @@ static ntstatus_t sys_set_context(struct trap_frame *tf)
 		*thread_frame(t) = next;	/* preempted by an interrupt: it leaves through iretq anyway */
 	}
 	return STATUS_SUCCESS;
+}
+
+static ntstatus_t with_context_images(struct trap_frame *tf, ntstatus_t (*call)(struct trap_frame *, uint8_t *, uint8_t *))
+{
+	uint8_t *images = kmalloc(2 * ABI_CONTEXT_SIZE);
+	if (!images)
+		return STATUS_NO_MEMORY;
+	ntstatus_t st = call(tf, images, images + ABI_CONTEXT_SIZE);
+	kfree(images);
+	return st;
+}
+
+static ntstatus_t sys_get_context(struct trap_frame *tf)
+{
+	return with_context_images(tf, get_context);
+}
+
+static ntstatus_t sys_set_context(struct trap_frame *tf)
+{
+	return with_context_images(tf, set_context);
 }
 
 static ntstatus_t query_info(uint64_t ubuf, uint64_t len, uint64_t uret, const void *data, uint32_t size)
