@@ -123,7 +123,7 @@ static bool trampoline_setup(const struct boot_info *bi)
 	return true;
 }
 
-/* Start CPU c (its apic_id set): true once it is online. */
+/* Start CPU c (its apic_id set, INIT sent at least 10 ms ago): true once it is online. */
 static bool start_ap(struct cpu *c)
 {
 	uint64_t stack = kstack_alloc();
@@ -136,8 +136,6 @@ static bool start_ap(struct cpu *c)
 	smp_boot_cpu = c;
 	ap_alive = false;
 	__atomic_thread_fence(__ATOMIC_SEQ_CST);
-	apic_send_init(c->apic_id);
-	delay_ms(10);
 	for (int sipi = 0; sipi < 2 && !ap_alive; sipi++) {
 		apic_send_sipi(c->apic_id, AP_TRAMPOLINE >> 12);
 		wait_for(&ap_alive, sipi == 0 ? 1 : 500);
@@ -186,8 +184,15 @@ unsigned smp_init(const struct boot_info *bi)
 			cpu_count - 1);
 		cpu_count = 1;
 	}
+	/* INIT to every AP, one 10 ms wait for all, then STARTUP to one AP at a time. */
+	uint64_t t0 = rdtsc();
+	for (unsigned i = 1; i < cpu_count; i++)
+		apic_send_init(cpus[i].apic_id);
+	if (cpu_count > 1)
+		delay_ms(10);
 	for (unsigned i = 1; i < cpu_count; i++)
 		start_ap(&cpus[i]);
+	uint64_t start_ms = (rdtsc() - t0) / time_tsc_per_ms();
 	char ids[MAX_CPUS * 11 + 1];
 	size_t n = 0;
 	for (unsigned i = 0; i < cpu_count; i++) {
@@ -203,8 +208,8 @@ unsigned smp_init(const struct boot_info *bi)
 	}
 	ids[n] = 0;
 	unsigned online = smp_online_count();
-	kprintf("smp: %u CPUs (%s), APIC IDs%s, trampoline 0x%x", online, apic_x2apic ? "x2apic" : "xapic", ids,
-		AP_TRAMPOLINE);
+	kprintf("smp: %u CPUs (%s), APIC IDs%s, trampoline 0x%x, %lu ms", online, apic_x2apic ? "x2apic" : "xapic",
+		ids, AP_TRAMPOLINE, start_ms);
 	if (online != cpu_count || skipped)
 		kprintf("; %u found, %u did not start, %u not usable", cpu_count + skipped, cpu_count - online, skipped);
 	kprintf("\n");
