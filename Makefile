@@ -92,6 +92,9 @@ BENCH_SRC := tests/bench/bench.c tests/bench/bench_process.c tests/bench/bench_f
 # SQLite's speedtest1 rows: bench.exe starts speedtest1.exe (tests/sqlite.mk) as a child.
 BENCH_MODULES += $(B)/sqlite/speedtest1.exe
 BENCH_SRC += tests/bench/bench_sqlite.c
+# Mapped-file rows and process start from C:\ (issue 20): bench_child.exe is on the bench disk too.
+BENCH_SRC += tests/bench/bench_fmap.c
+bench-run: DISK_ROOT = $(B)/bench/bench_child.exe
 $(B)/bench/bench.exe: $(BENCH_SRC) tests/bench/bench.h $(B)/lib/libmmtools.a
 	@mkdir -p $(dir $@)
 	$(UCC) $(UCFLAGS) -MF $(B)/bench/bench.d -o $@ $(BENCH_SRC) $(PROG_LIBS)
@@ -144,6 +147,11 @@ else
 DISK_IMG := $(DISK)
 endif
 export DISK_IMG
+# Our DLLs go to C:\Windows\System32 on every fresh C: (tools/mkdisk.sh), where the loader
+# finds them (mm/image.h; the boot modules are the fallback of a boot without them);
+# DISK_ROOT files go to C:\ (`make run PROG=` puts the program there and starts it from it).
+export DISK_SYSTEM32 = $(DLL_FILES)
+export DISK_ROOT
 .PHONY: disk-image
 disk-image:
 ifeq ($(DISK),)
@@ -189,6 +197,7 @@ run: setup $(B)/winmm.iso $(HOST_TOOLS) $(PAGEFILE_IMG) disk-image
 	 exit $$rc
 else
 # Build output goes to stderr: stdout carries only the program's own output.
+run: DISK_ROOT = $(PROG_EXE)
 run:
 	@$(MAKE) -s setup $(B)/kernel.elf $(DLL_FILES) $(PROG_EXE) $(B)/prog/cmdline.txt $(PAGEFILE_IMG) disk-image >&2
 	@tools/mkiso.sh $(B)/prog.iso $(B)/kernel.elf "run=$(PROG_NAME)" $(DLL_FILES) $(PROG_EXE) $(B)/prog/cmdline.txt
@@ -240,6 +249,9 @@ $(B)/test.iso: $(ISO_DEPS) $(B)/demo/tour.exe $(USER_TEST_PROGS) $(USER_TEST_DLL
 
 # The 512M boot's C: goes through QEMU's blkdebug (tools/ioerr-disk.sh): reads and writes of one
 # page each of two files in C:\IOERR fail, which files_ioerr.exe checks (its "checked" line must be there).
+# The image tests' files on every test C: (tests/user/img_disk.c starts and loads them by path).
+IMG_DISK_FILES = $(B)/user/child_imgdisk.exe $(B)/user/dll_imgpath.dll
+kernel-test kernel-test64: DISK_ROOT = $(IMG_DISK_FILES)
 kernel-test: $(B)/test.iso
 	-@tools/ioerr-disk.sh $(B)/test-disk.img $(B)/ioerr.conf $(DISK_SIZE); \
 	 DISK_DRIVE=file=blkdebug:$(B)/ioerr.conf:$(B)/test-disk.img,format=raw,cache=writeback \

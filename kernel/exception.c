@@ -169,6 +169,10 @@ void proc_user_exception(struct trap_frame *tf, uint32_t code, uint64_t access, 
 	img.rec.nparams = has_addr ? 2 : code == (uint32_t)STATUS_BREAKPOINT ? 1 : 0;
 	img.rec.info[0] = has_addr ? access : 0;
 	img.rec.info[1] = has_addr ? addr : 0;
+	/* An in-page error also gives the I/O's NTSTATUS (mm/section.h). */
+	img.rec.info[2] = code == STATUS_IN_PAGE_ERROR_CODE ? (uint32_t)section_in_page_status() : 0;
+	if (code == STATUS_IN_PAGE_ERROR_CODE)
+		img.rec.nparams = 3;
 	context_fields(img.ctx, tf);
 	/* CONTEXT.FltSave is the FXSAVE image: the process's x87/SSE registers, live in the CPU now. */
 	fpu_save(img.ctx + ABI_CONTEXT_FLTSAVE);

@@ -5,6 +5,7 @@
 #include "deadline.h"
 #include "ktest.h"
 #include "file.h"
+#include "image_file.h"
 #include "layout.h"
 #include "multiboot.h"
 #include "panic.h"
@@ -186,6 +187,7 @@ void kmain(uint32_t magic, uint32_t info_phys)
 	acpi_init(&boot_info);	/* through the boot direct map, before frames reuse any of it */
 	frame_init(&boot_info, info_phys);
 	kpaging_init(&boot_info);
+	image_file_init();	/* before any address space: each copies the window's PML4 entry */
 	time_init();
 	timer_init();
 	deadline_init(boot_info.cmdline);

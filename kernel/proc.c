@@ -176,7 +176,8 @@ static uint64_t widen(uint8_t *buf, uint64_t off, const char *s, uint64_t n)
 static ntstatus_t build_parameters(struct process *p, const char *name, const char *cmd, uint64_t cmd_len,
 				   uint64_t *out)
 {
-	uint64_t name_len = strlen(name), path_len = 3 + name_len;
+	const char *prefix = name[0] && name[1] == ':' ? "" : "C:\\";	/* a bare name is in C:\ */
+	uint64_t name_len = strlen(name), prefix_len = strlen(prefix), path_len = prefix_len + name_len;
 	uint64_t cur = PP_SIZE, path = cur + MAX_PATH_BYTES, line = path + 2 * path_len + 2;
 	uint64_t env = (line + 2 * cmd_len + 2 + 15) & ~15ULL, size = env + 16;
 	uint8_t *buf = kmalloc(size);
@@ -190,8 +191,8 @@ static ntstatus_t build_parameters(struct process *p, const char *name, const ch
 		put32(buf, PP_FLAGS, 1);
 		widen(buf, cur, "C:\\", 3);
 		put_ustring(buf, PP_CURDIR, base + cur, 6, MAX_PATH_BYTES);
-		widen(buf, path, "C:\\", 3);
-		widen(buf, path + 6, name, name_len);
+		widen(buf, path, prefix, prefix_len);
+		widen(buf, path + 2 * prefix_len, name, name_len);
 		put_ustring(buf, PP_IMAGE_PATH, base + path, 2 * path_len, 2 * path_len + 2);
 		widen(buf, line, cmd, cmd_len);
 		put_ustring(buf, PP_COMMAND_LINE, base + line, 2 * cmd_len, 2 * cmd_len + 2);
@@ -280,8 +281,7 @@ static ntstatus_t pe_start(struct process *p, const char *name, const char *cmd,
 struct process *proc_create(const char *name, const char *cmdline, uint64_t cmdline_len, struct process *parent,
 			    int64_t *status)
 {
-	const struct boot_module *m = module_find(name);
-	if (!m) {
+	if (!image_source_exists(name)) {	/* a file of C: or a boot module (mm/image.h) */
 		*status = STATUS_OBJECT_NAME_NOT_FOUND;
 		return NULL;
 	}
@@ -293,7 +293,11 @@ struct process *proc_create(const char *name, const char *cmdline, uint64_t cmdl
 		*status = STATUS_INVALID_PARAMETER;
 		return NULL;
 	}
-	struct process *p = proc_new(m->name, status);
+	const char *base = name;	/* the process's name: the file's, without its directory */
+	for (const char *c = name; *c; c++)
+		if (*c == '\\' || *c == '/' || *c == ':')
+			base = c + 1;
+	struct process *p = proc_new(base, status);
 	if (!p)
 		return NULL;
 	p->pid = (int)id_next();
@@ -301,7 +305,7 @@ struct process *proc_create(const char *name, const char *cmdline, uint64_t cmdl
 	/* What loading the program costs is the new process's (at the caller's level of checking). */
 	struct kheap_context outer = kheap_context_set(NULL, POOL_FORCE);
 	kheap_context_set(p->quota, outer.level);
-	ntstatus_t st = pe_start(p, m->name, cmdline, cmdline_len, &t);
+	ntstatus_t st = pe_start(p, name, cmdline, cmdline_len, &t);
 	kheap_context_restore(outer);
 	if (st) {
 		proc_discard(p);

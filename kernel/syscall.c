@@ -12,6 +12,7 @@
 #include "wait.h"
 #include "syscall_abi.h"
 #include "syscall.h"
+#include "syscall_image.h"
 #include "file.h"
 #include "time.h"
 #include "uaccess.h"
@@ -197,11 +198,14 @@ static ntstatus_t sys_continue(struct trap_frame *tf)
  */
 static ntstatus_t sys_create_process(struct trap_frame *tf)
 {
-	char name[64];
+	char name[260];	/* MAX_PATH: a program on C: by path */
 	uint32_t pid = 0;
 	uint64_t cmd_len = tf->r8;
 	if (tf->rsi == 0 || tf->rsi >= sizeof(name) || cmd_len > PROC_CMDLINE_MAX)
 		return STATUS_INVALID_PARAMETER;
+	ntstatus_t hst = proc_handles_probe(tf->r9);	/* CreateProcess's handles (kernel/syscall_image.h) */
+	if (hst)
+		return hst;
 	if (MISALIGNED(tf->rdx, 4))
 		return STATUS_DATATYPE_MISALIGNMENT;
 	if (copy_from_user(name, tf->rdi, tf->rsi) || copy_from_user(&pid, tf->rdx, 4) || copy_to_user(tf->rdx, &pid, 4))
@@ -225,7 +229,7 @@ static ntstatus_t sys_create_process(struct trap_frame *tf)
 		return (ntstatus_t)st;
 	pid = p->pid;
 	copy_to_user(tf->rdx, &pid, 4);
-	return STATUS_SUCCESS;
+	return proc_handles_publish(p, tf->r9);
 }
 
 static ntstatus_t sys_wait(struct trap_frame *tf)

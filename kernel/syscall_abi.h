@@ -24,7 +24,9 @@ enum syscall_number {
 	SYS_NtGetTickCount = 7,		 /* () -> milliseconds since boot (not an NTSTATUS) */
 	SYS_NtDelayExecution = 8,	 /* (ULONG milliseconds) */
 	SYS_NtCreateProcess = 9,	 /* (const char *module_name, SIZE_T name_len, ULONG *pid, const char *cmdline,
-					    SIZE_T cmdline_len): start a boot module (.exe); cmdline_len 0: the name */
+					    SIZE_T cmdline_len, struct abi_process_handles *out or NULL): start a program
+					    (a path on C:, or a bare name: C:\NAME, then a boot module); cmdline_len 0: the
+					    name; *out handles to it and its main thread, made before it runs */
 	SYS_NtWaitForProcess = 10,	 /* (ULONG pid, NTSTATUS *exit_status): wait for a child to end */
 	SYS_NtQueryFrameStats = 11,	 /* (struct abi_frame_stats *out) */
 	SYS_NtFlushInstructionCache = 12, /* (HANDLE, PVOID base, SIZE_T size) */
@@ -302,6 +304,12 @@ struct abi_kernel_user_times {		/* KERNEL_USER_TIMES: FILETIME-like, 100 ns unit
 #define ABI_STATUS_ABANDONED_WAIT_0  0x00000080
 #define ABI_STATUS_TIMEOUT           0x00000102
 #define ABI_STATUS_NO_YIELD_PERFORMED 0x40000024
+
+/* SYS_NtCreateProcess's optional output: handles (all access) to the new process and its main thread. */
+struct abi_process_handles {
+	unsigned long long process, thread;
+	unsigned int tid, pad;
+};
 
 /* SYS_NtQueryImages: one mapped image. */
 struct abi_image_info {

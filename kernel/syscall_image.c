@@ -1,5 +1,8 @@
 /* kernel/syscall_image.c - NtLoadImage, NtQueryImages, NtUnloadImage: the kernel half of LoadLibrary (docs/loader.md). */
+#include "syscall_image.h"
 #include "proc.h"
+#include "thread.h"
+#include "image_file.h"
 #include "syscall.h"
 #include "uaccess.h"
 #include "mm/image.h"
@@ -10,10 +13,10 @@
 
 #define STATUS_BUFFER_TOO_SMALL ((ntstatus_t)0xC0000023)
 
-/* NtLoadImage(name, name_len, base): map a DLL and what it needs; *base its image base. */
+/* NtLoadImage(name, name_len, base): map a DLL (a bare name, or a path on C:) and what it needs; *base its image base. */
 ntstatus_t sys_load_image(struct trap_frame *tf)
 {
-	char name[IMAGE_NAME_MAX];
+	char name[IMAGE_PATH_MAX];
 	uint64_t base = 0, len = tf->rsi;
 	if (len == 0 || len >= sizeof(name))
 		return STATUS_INVALID_PARAMETER;
@@ -72,4 +75,37 @@ ntstatus_t sys_unload_image(struct trap_frame *tf)
 {
 	struct process *p = current_process();
 	return image_unload(&p->vm, &p->images, tf->rdi);
+}
+
+ntstatus_t proc_handles_probe(uint64_t u)
+{
+	struct abi_process_handles h;
+	if (!u)
+		return STATUS_SUCCESS;
+	if (MISALIGNED(u, 8))
+		return STATUS_DATATYPE_MISALIGNMENT;
+	if (copy_from_user(&h, u, sizeof(h)) || copy_to_user(u, &h, sizeof(h)))
+		return STATUS_ACCESS_VIOLATION;
+	return STATUS_SUCCESS;
+}
+
+ntstatus_t proc_handles_publish(struct process *p, uint64_t u)
+{
+	struct handle_table *table = &current_process()->handles;
+	struct abi_process_handles out = { .tid = p->threads ? p->threads->tid : 0 };
+	if (!u)
+		return STATUS_SUCCESS;
+	if (!p->threads)
+		return (ntstatus_t)0xC000010A;	/* STATUS_PROCESS_IS_TERMINATING: cannot happen, nothing ran since it started */
+	uint64_t ph, th;
+	ntstatus_t st = handle_create(table, &p->obj, obj_map_access(KOBJ_PROCESS, W_PROCESS_ALL_ACCESS), &ph);
+	if (st)
+		return st;
+	if ((st = handle_create(table, &p->threads->obj, obj_map_access(KOBJ_THREAD, W_THREAD_ALL_ACCESS), &th))) {
+		handle_close(table, ph);
+		return st;
+	}
+	out.process = ph;
+	out.thread = th;
+	return copy_to_user(u, &out, sizeof(out)) ? STATUS_ACCESS_VIOLATION : STATUS_SUCCESS;	/* probed */
 }

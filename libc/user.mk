@@ -18,7 +18,10 @@ UCC   := $(MINGW)gcc
 
 UCFLAGS := -std=gnu11 -O2 -g -Wall -Wextra -Werror -fno-stack-protector -Ilibc/include -I. -MMD -MP
 # Our DLLs: no C runtime start-up or default libraries; ASLR-capable, NX.
-DLL_LDFLAGS := -shared -nostdlib -Wl,--dynamicbase,--high-entropy-va,--nxcompat -Wl,--disable-auto-image-base
+# 4 KiB file alignment: each section's pages are the file's pages unchanged, so the
+# read-only ones map the page cache's frames in every process (mm/image.c).
+DLL_LDFLAGS := -shared -nostdlib -Wl,--dynamicbase,--high-entropy-va,--nxcompat -Wl,--disable-auto-image-base \
+	-Wl,--file-alignment=4096
 # What a program adds to MinGW's default link.
 PROG_LIBS := -L$(B)/lib -lmmtools -lntdll
 

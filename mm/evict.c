@@ -168,8 +168,8 @@ static unsigned scan_sections(struct victim *out, unsigned room, bool *wrapped)
 				continue;
 			}
 			uint64_t phys = *e;
-			if (!phys || (phys & PTE_SW_SWAP))
-				continue;
+			if (!phys || (phys & PTE_SW_SWAP) || frame_get(phys)->refcount > 1)
+				continue;	/* > 1: the page cache's frame an image shares (mm/image.c), read again from the file */
 			bool accessed = false;
 			for (struct vad *v = s->views; v; v = v->view_next) {
 				pte_t *pte = view_entry(v, section_index, phys);

@@ -1,5 +1,6 @@
 /* mm/image.c - image sections: build, map as MEM_IMAGE, relocate, bind imports; the per-process image list. */
-#include "image.h"
+#include "tlb.h"
+#include "image_internal.h"
 #include "frame.h"
 #include "kheap.h"
 #include "pagefile.h"
@@ -10,6 +11,8 @@
 #include "swap.h"
 #include "vm_ext.h"
 #include "kernel/console.h"
+#include "kernel/cpu.h"
+#include "kernel/image_file.h"
 #include "kernel/layout.h"
 #include "kernel/modules.h"
 #include "kernel/multiboot.h"
@@ -28,58 +31,6 @@
 #define FWD_DEPTH   8			/* forwarder chains longer than this are refused */
 
 static struct image *images;	/* live image sections */
-
-/* Files registered by tests in addition to the boot modules. */
-#define TEST_FILES 4
-static struct {
-	char name[IMAGE_NAME_MAX];
-	const void *data;
-	uint64_t size;
-} test_files[TEST_FILES];
-
-static int lower(int c)
-{
-	return c >= 'A' && c <= 'Z' ? c + 32 : c;
-}
-
-/* Module names compare case-insensitively, as Windows file names. */
-static bool name_eq(const char *a, const char *b)
-{
-	for (; *a && lower(*a) == lower(*b); a++, b++)
-		;
-	return lower(*a) == lower(*b);
-}
-
-void image_test_file(const char *name, const void *data, uint64_t size);	/* tests/kernel: register/remove a file */
-void image_test_file(const char *name, const void *data, uint64_t size)
-{
-	for (int i = 0; i < TEST_FILES; i++) {
-		if (data ? test_files[i].data == NULL : name_eq(test_files[i].name, name)) {
-			strncpy(test_files[i].name, name, IMAGE_NAME_MAX - 1);
-			test_files[i].data = data;
-			test_files[i].size = size;
-			return;
-		}
-	}
-}
-
-/* The file of module name: a boot module, or a test's. */
-static bool find_file(const char *name, const void **data, uint64_t *size)
-{
-	for (int i = 0; i < TEST_FILES; i++) {
-		if (test_files[i].data && name_eq(test_files[i].name, name)) {
-			*data = test_files[i].data;
-			*size = test_files[i].size;
-			return true;
-		}
-	}
-	const struct boot_module *m = module_find(name);
-	if (!m)
-		return false;
-	*data = phys_to_virt(m->start);
-	*size = m->end - m->start;
-	return true;
-}
 
 uint64_t image_live_count(void)
 {
@@ -111,13 +62,41 @@ static uint64_t sec_frame(struct section *s, uint64_t i)
 	return f;
 }
 
+/*
+ * The frame of section page i, to be written: a page that is the file's own
+ * frame (shared with the page cache) first becomes a copy of the section's
+ * own, unmapped from every view that mapped the file's frame.  0 when out of
+ * memory.
+ */
+static uint64_t sec_frame_own(struct section *s, uint64_t i)
+{
+	uint64_t e = sec_frame(s, i);
+	if (!e || frame_get(e)->refcount == 1)
+		return e;	/* the section's own frame */
+	uint64_t f = frame_alloc(0, FRAME_SECTION);
+	if (!f)
+		return 0;
+	page_copy(phys_to_virt(f), phys_to_virt(e));
+	for (struct vad *v = s->views; v; v = v->view_next) {
+		uint64_t va = v->start + i * PAGE_SIZE - v->section_offset;
+		pte_t *pte = va < v->end ? pt_walk(v->view_space->root, va, false) : NULL;
+		if (pte && (*pte & (PTE_P | PTE_SW_FRAME)) && (*pte & PTE_ADDR) == e) {
+			*pte = 0;	/* the view maps the section's frame on its next access */
+			tlb_shootdown_page(v->view_space->root, va);
+		}
+	}
+	*section_entry(s, i) = f;
+	frame_unref(e);
+	return f;
+}
+
 /* Copy len bytes between the section's frames at byte offset off and buf (to the frames when write). */
 static ntstatus_t sec_rw(struct section *s, uint64_t off, void *buf, uint64_t len, bool write)
 {
 	uint8_t *b = buf;
 	while (len) {
 		uint64_t in = off % PAGE_SIZE, n = PAGE_SIZE - in < len ? PAGE_SIZE - in : len;
-		uint64_t f = sec_frame(s, off / PAGE_SIZE);
+		uint64_t f = write ? sec_frame_own(s, off / PAGE_SIZE) : sec_frame(s, off / PAGE_SIZE);
 		if (!f)
 			return STATUS_NO_MEMORY;
 		uint8_t *p = (uint8_t *)phys_to_virt(f) + in;
@@ -126,95 +105,6 @@ static ntstatus_t sec_rw(struct section *s, uint64_t off, void *buf, uint64_t le
 		else
 			memcpy(b, p, n);
 		off += n, b += n, len -= n;
-	}
-	return STATUS_SUCCESS;
-}
-
-/* ---- a process's view of an image ---- */
-
-/* Make page of view v resident in vm and return its entry (a frame attached), or NULL. */
-static pte_t *view_resident(struct vm_space *vm, struct vad *v, uint64_t page)
-{
-	pte_t *pte = pt_walk(vm->root, page, true);
-	if (!pte)
-		return NULL;
-	uint32_t prot = vad_run_at(v, page)->protect;
-	if ((*pte & PTE_SW_SWAP) && swap_in(vm, v, page, pte, prot) != VM_FAULT_RESOLVED)
-		return NULL;
-	if (!(*pte & (PTE_P | PTE_SW_FRAME)) && view_fault(vm, v, page, pte, prot, VM_ACCESS_READ) != VM_FAULT_RESOLVED)
-		return NULL;
-	return pte;
-}
-
-/* Give page of view v a private frame of its own (a copy of what it maps), keeping its protection. */
-static uint8_t *view_private(struct vm_space *vm, struct vad *v, uint64_t page)
-{
-	pte_t *pte = view_resident(vm, v, page);
-	if (!pte)
-		return NULL;
-	uint64_t phys = *pte & PTE_ADDR;
-	struct frame *f = frame_get(phys);
-	uint64_t flags = prot_pte_flags(vad_run_at(v, page)->protect) | PTE_A | PTE_D;
-	if (f->owner == FRAME_SECTION || f->refcount > 1) {
-		uint64_t copy = vm_page_frame(vm, FRAME_USER, false);
-		if (!copy)
-			return NULL;
-		page_copy(phys_to_virt(copy), phys_to_virt(phys));
-		if (f->owner != FRAME_SECTION)
-			user_frame_put(phys);
-		phys = copy;
-	} else {
-		swap_cache_drop(phys);	/* its bytes are about to change */
-	}
-	*pte = phys | flags;
-	tlb_flush_page(page);
-	return phys_to_virt(phys);
-}
-
-/* Read (or, privately, write) len bytes of view v at va. */
-static ntstatus_t view_rw(struct vm_space *vm, struct vad *v, uint64_t va, void *buf, uint64_t len, bool write)
-{
-	uint8_t *b = buf;
-	while (len) {
-		uint64_t page = va & ~(PAGE_SIZE - 1), in = va - page, n = PAGE_SIZE - in < len ? PAGE_SIZE - in : len;
-		uint8_t *p;
-		if (write) {
-			p = view_private(vm, v, page);
-		} else {
-			pte_t *pte = view_resident(vm, v, page);
-			p = pte ? phys_to_virt(*pte & PTE_ADDR) : NULL;
-		}
-		if (!p)
-			return STATUS_NO_MEMORY;
-		if (write)
-			memcpy(p + in, b, n);
-		else
-			memcpy(b, p + in, n);
-		va += n, b += n, len -= n;
-	}
-	return STATUS_SUCCESS;
-}
-
-ntstatus_t vm_poke(struct vm_space *vm, uint64_t va, const void *src, uint64_t len)
-{
-	const uint8_t *b = src;
-	while (len) {
-		uint64_t page = va & ~(PAGE_SIZE - 1), in = va - page, n = PAGE_SIZE - in < len ? PAGE_SIZE - in : len;
-		struct vad *v = va < USER_END ? vad_find(&vm->tree, page) : NULL;
-		if (!v)
-			return STATUS_ACCESS_VIOLATION;
-		uint8_t *p = NULL;
-		if (v->section) {
-			p = view_private(vm, v, page);
-		} else if (vm_fault(vm, page, VM_ACCESS_WRITE) == VM_FAULT_RESOLVED) {
-			pte_t *pte = pt_walk(vm->root, page, false);
-			if (pte && (*pte & PTE_P) && (*pte & PTE_W))
-				p = phys_to_virt(*pte & PTE_ADDR);
-		}
-		if (!p)
-			return STATUS_ACCESS_VIOLATION;
-		memcpy(p + in, b, n);
-		va += n, b += n, len -= n;
 	}
 	return STATUS_SUCCESS;
 }
@@ -294,39 +184,97 @@ static ntstatus_t no_import(void *ctx, const struct pe_import *imp)
 	return STATUS_SUCCESS;
 }
 
-/* The live image section of module name (referenced), or a new one. */
-static ntstatus_t image_get(const char *name, struct image **out)
+/* The file offset whose page holds the image page at rva (page aligned) unchanged, or -1: none can. */
+static int64_t file_page_of(const struct pe_image *pe, uint32_t rva)
 {
-	const void *data;
-	uint64_t size;
-	if (!find_file(name, &data, &size))
-		return STATUS_DLL_NOT_FOUND;
-	for (struct image *i = images; i; i = i->next) {
-		if (i->pe.file == data) {
-			obj_ref(&i->section->obj);
-			*out = i;
-			return STATUS_SUCCESS;
-		}
+	if (rva < PG_UP(pe->size_of_headers))
+		return rva;
+	for (uint32_t i = 0; i < pe->nsections; i++) {
+		const struct pe_section *ps = &pe->sections[i];
+		if (rva < ps->rva || rva - ps->rva >= ps->vsize)
+			continue;
+		uint64_t off = (uint64_t)ps->raw_off + (rva - ps->rva);
+		return ps->raw_len && !(off % PAGE_SIZE) ? (int64_t)off : -1;
 	}
-	struct image *img = kmalloc(sizeof(*img));
-	if (!img)
-		return STATUS_NO_MEMORY;
-	strncpy(img->name, name, IMAGE_NAME_MAX - 1);
+	return -1;
+}
+
+/*
+ * Pages of an image from a file of C: that hold exactly the file's page
+ * (aligned raw data, not relocated) give up their own frame and take the
+ * page cache's: every process, and ReadFile, then share one frame.
+ */
+static void share_file_pages(struct image *img)
+{
+	const struct image_file *f = img->file;
+	struct section *s = img->section;
+	for (uint64_t i = 0; i < s->pages; i++) {
+		uint64_t *e = section_entry(s, i);
+		int64_t off = file_page_of(&img->pe, (uint32_t)(i * PAGE_SIZE));
+		if (!*e || (*e & PTE_SW_SWAP) || off < 0 || (uint64_t)off >= f->size)
+			continue;
+		uint64_t cached = f->phys[off / PAGE_SIZE];
+		if (memcmp(phys_to_virt(*e), f->data + off, PAGE_SIZE) || !frame_ref(cached))
+			continue;
+		frame_unref(*e);
+		*e = cached;
+	}
+}
+
+/* A new image of the file or module (img->name, img->path set): parse, build, fill. */
+static ntstatus_t image_build(struct image *img, const void *data, uint64_t size)
+{
 	ntstatus_t st = pe_parse(data, size, &img->pe);
 	if (!st)	/* everything the loader walks is checked before anything is built */
 		st = pe_walk_relocs(&img->pe, NULL, NULL);
 	if (!st)
 		st = pe_walk_imports(&img->pe, no_import, NULL);
-	if (st) {
-		kfree(img);
+	if (st)
 		return st;
-	}
 	img->base = choose_base(img);
-	st = section_create_image(img->pe.size_of_image / PAGE_SIZE, img, &img->section);
+	return section_create_image(img->pe.size_of_image / PAGE_SIZE, img, &img->section);
+}
+
+/* The live image section of module name (referenced), or a new one; app_dir: the program's directory. */
+static ntstatus_t image_get(const char *name, const char *app_dir, struct image **out)
+{
+	const void *data = NULL;
+	uint64_t size = 0;
+	struct image_file *file;
+	char *path = kmalloc(IMAGE_PATH_MAX);
+	if (!path)
+		return STATUS_NO_MEMORY;
+	ntstatus_t st = image_locate(name, app_dir, &file, &data, &size, path);
+	for (struct image *i = images; i && !st; i = i->next) {
+		if (file ? i->file && i->file->node == file->node : !i->file && i->pe.file == data) {
+			if (file)
+				image_file_close(file);
+			kfree(path);
+			obj_ref(&i->section->obj);
+			*out = i;
+			return STATUS_SUCCESS;
+		}
+	}
+	struct image *img = st ? NULL : kmalloc(sizeof(*img));
+	if (!st && !img)
+		st = STATUS_NO_MEMORY;
+	if (!st && file && !(st = image_file_map(file))) {
+		data = file->data;
+		size = file->size;
+	}
+	if (!st) {
+		strncpy(img->name, base_name(name), IMAGE_NAME_MAX - 1);
+		strcpy(img->path, path);
+		st = image_build(img, data, size);
+	}
+	kfree(path);
 	if (st) {
+		if (file)
+			image_file_close(file);
 		kfree(img);
 		return st;
 	}
+	img->file = file;	/* from here on the section owns it (image_section_gone) */
 	img->next = images;
 	images = img;
 	st = image_fill(img);
@@ -334,6 +282,8 @@ static ntstatus_t image_get(const char *name, struct image **out)
 		obj_unref(&img->section->obj);	/* frees img too (image_section_gone) */
 		return st;
 	}
+	if (file)
+		share_file_pages(img);
 	*out = img;
 	return STATUS_SUCCESS;
 }
@@ -346,6 +296,8 @@ void image_section_gone(struct image *img)
 			break;
 		}
 	}
+	if (img->file)
+		image_file_close(img->file);
 	kfree(img);
 }
 
@@ -357,6 +309,7 @@ struct loader {
 	bool report, reported;
 	struct image_map *mapped[LOAD_MAX];	/* mapped by this load, in the order mapped */
 	unsigned n;
+	char dir[IMAGE_PATH_MAX];	/* the program's directory: bare names are looked for there first */
 };
 
 /* The one console line about a failed start. */
@@ -388,6 +341,7 @@ static const char *status_name(ntstatus_t st)
 
 static struct image_map *find_map(const struct loader *L, const char *name)
 {
+	name = base_name(name);
 	for (struct image_map *m = L->list->head; m; m = m->next)
 		if (name_eq(m->img->name, name))
 			return m;
@@ -529,7 +483,7 @@ static ntstatus_t load(struct loader *L, const char *name, const char *importer,
 		return STATUS_SUCCESS;
 	}
 	struct image *img;
-	ntstatus_t st = image_get(name, &img);
+	ntstatus_t st = image_get(name, L->dir, &img);
 	if (!st && !!(img->pe.characteristics & PE_FILE_DLL) == exe) {	/* a program imported, or a DLL started */
 		obj_unref(&img->section->obj);
 		st = STATUS_INVALID_IMAGE_FORMAT;
@@ -591,6 +545,7 @@ ntstatus_t image_load(struct vm_space *vm, struct image_list *list, const char *
 		return STATUS_NO_MEMORY;
 	*L = (struct loader){ .vm = vm, .list = list, .report = report_failure };
 	image_list_prune(vm, list);
+	image_program_dir(list, exe ? name : NULL, L->dir);
 	ntstatus_t st = load(L, name, NULL, exe, out);
 	if (st) {
 		/* Undo: the new entries are the list's tail, or not in it yet. */

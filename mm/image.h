@@ -23,10 +23,13 @@
 
 #define IMAGE_NAME_MAX 64
 
+struct image_file;
 struct image {
 	struct section *section;	/* the frames; section->image is this image */
-	char name[IMAGE_NAME_MAX];	/* the boot module's name */
-	struct pe_image pe;		/* the validated headers, reading the module */
+	char name[IMAGE_NAME_MAX];	/* the file's name (no directory) */
+	char path[260];			/* "C:\DIR\NAME" for a file of C:; "" for a boot module */
+	struct image_file *file;	/* the file of C: (kernel/image_file.h), or NULL for a boot module */
+	struct pe_image pe;		/* the validated headers, reading the file's mapping or the module */
 	uint64_t base;			/* where the frames are relocated to */
 	bool bound;			/* the frames' IAT holds bound addresses */
 	struct image *next;		/* every live image */
@@ -46,7 +49,11 @@ struct image_list {
 };
 
 /*
- * Map image `name` (a boot module, case-insensitive) into vm with every DLL
+ * Map image `name` into vm.  A name with a directory ("C:\DIR\X.DLL") is
+ * that file of C:; a bare name is looked for, case-insensitively, in the
+ * program's directory (the EXE's, or C:\ for a program started by bare
+ * name), then C:\Windows\System32, then among the boot modules (the
+ * fallback of a boot without those files on C:).  Map it with every DLL
  * it imports, recursively, that list does not hold yet; relocate where
  * needed; bind every import (by name, hint first, or by ordinal; forwarders
  * followed, loading their DLLs).  The new images are appended to list in
@@ -86,6 +93,9 @@ void image_section_gone(struct image *img);
  * in (TEB, PEB).  STATUS_ACCESS_VIOLATION when a page cannot be written.
  */
 ntstatus_t vm_poke(struct vm_space *vm, uint64_t va, const void *src, uint64_t len);
+
+/* Is there an image `name` to start (a path on C:, a bare name in C:\ or among the boot modules)? */
+bool image_source_exists(const char *name);
 
 /* Live image sections (tests). */
 uint64_t image_live_count(void);

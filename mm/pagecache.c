@@ -125,6 +125,15 @@ static void page_free(struct pc_page *p)
 	kfree(p);
 }
 
+void pagecache_drop_clean(struct pc_file *f, uint64_t first, uint64_t last)
+{
+	for (uint64_t i = first; i <= last; i++) {
+		struct pc_page *p = lookup(f, i);
+		if (p && !p->dirty && frame_get(p->phys)->refcount == 1)
+			page_free(p);
+	}
+}
+
 /*
  * The page index of f, read from the file if it is not cached; with
  * read-ahead of the following missing pages up to `last` when sequential.

@@ -90,6 +90,9 @@ void pagecache_truncate(struct pc_file *f, uint64_t size);
 /* Drop every page (written first unless discard). */
 ntstatus_t pagecache_drop(struct pc_file *f, bool discard);
 
+/* Drop the clean pages of [first, last] no one else holds (an image file closed: kernel/image_file.c). */
+void pagecache_drop_clean(struct pc_file *f, uint64_t first, uint64_t last);
+
 /* 0: not cached, 1: clean, 2: dirty. */
 int pagecache_state(struct pc_file *f, uint64_t index);
 

@@ -11,6 +11,7 @@
 #include "vm_ext.h"
 #include "image.h"
 #include "kernel/layout.h"
+#include "kernel/sched.h"
 #include "kernel/panic.h"
 
 #include <stddef.h>
@@ -19,8 +20,12 @@
 #define GRANULE  0x10000ULL
 #define USER_END (USER_MAX_ADDR + 1)
 #define PAGE_UP(a) (((a) + PAGE_SIZE - 1) & ~(PAGE_SIZE - 1))
-/* At most 2 GiB (Windows has larger ones; 2 GiB was the limit of the old flat page array). */
-#define SECTION_MAX_PAGES ((2ULL << 30) / PAGE_SIZE)
+/*
+ * At most 16 GiB: the directory of leaves is one kmalloc block (8 bytes a
+ * leaf of 504 pages: 66 KiB for 16 GiB), and a SEC_RESERVE section costs only
+ * it until pages are committed.  Windows has no such limit below the commit.
+ */
+#define SECTION_MAX_PAGES ((16ULL << 30) / PAGE_SIZE)
 
 /* What a page protection needs: read, write, execute (NT's view of access). */
 #define ACC_R 1u
@@ -143,8 +148,6 @@ static void section_destroy(struct kobject *o)
 {
 	struct section *s = (struct section *)o;
 	ASSERT(!s->views);
-	if (s->image)
-		image_section_gone(s->image);
 	if (s->file) {
 		section_file_destroy(s);	/* its entries are the page cache's frames */
 		section_free(s);
@@ -163,6 +166,8 @@ static void section_destroy(struct kobject *o)
 			frame_unref(*e);
 	}
 	vm_uncharge_system(s->charged);
+	if (s->image)
+		image_section_gone(s->image);	/* after the entries: the image's file holds the cache pages they share */
 	section_free(s);
 }
 
@@ -429,6 +434,22 @@ ntstatus_t view_protect_check(struct vm_space *vm, struct vad *v, uint64_t start
 	return charge_copies(vm, v, protect);
 }
 
+/* Each CPU's last failed page-in status, for the exception the fault raises next (section_in_page_status). */
+static ntstatus_t in_page_status[MAX_CPUS];
+
+static enum vm_fault_result in_page_error(ntstatus_t st)
+{
+	in_page_status[this_cpu()->index] = st;
+	return VM_FAULT_IN_PAGE_ERROR;
+}
+
+ntstatus_t section_in_page_status(void)
+{
+	ntstatus_t *slot = &in_page_status[this_cpu()->index], st = *slot;
+	*slot = 0;
+	return st ? st : (ntstatus_t)0xC0000006;	/* not a view's page: STATUS_IN_PAGE_ERROR itself */
+}
+
 enum vm_fault_result view_fault(struct vm_space *vm, struct vad *v, uint64_t page, uint64_t *pte, uint32_t prot,
 				unsigned access)
 {
@@ -437,17 +458,20 @@ enum vm_fault_result view_fault(struct vm_space *vm, struct vad *v, uint64_t pag
 	uint64_t shared = *entry;
 	if (!shared && s->file) {	/* the page cache's frame, read from the file when absent */
 		ntstatus_t st = section_file_page(s, page_index(v, page), entry);
+		if (st == STATUS_NO_MEMORY)
+			return VM_FAULT_NO_MEMORY;
 		if (st)
-			return st == STATUS_NO_MEMORY ? VM_FAULT_NO_MEMORY : VM_FAULT_IN_PAGE_ERROR;
+			return in_page_error(st);
 		shared = *entry;
 	}
 	if (shared & PTE_SW_SWAP) {	/* paged out: read it back for every view */
 		uint64_t f = vm_page_frame(vm, FRAME_SECTION, false);
 		if (!f)
 			return VM_FAULT_NO_MEMORY;
-		if (pagefile_read(swap_entry_slot(shared), f)) {
+		ntstatus_t st = pagefile_read(swap_entry_slot(shared), f);
+		if (st) {
 			frame_free(f, 0);
-			return VM_FAULT_IN_PAGE_ERROR;
+			return in_page_error(st);
 		}
 		swap_slot_unref(swap_entry_slot(shared));
 		*entry = shared = f;

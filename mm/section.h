@@ -207,6 +207,14 @@ ntstatus_t view_protect_check(struct vm_space *vm, struct vad *v, uint64_t start
 enum vm_fault_result view_fault(struct vm_space *vm, struct vad *v, uint64_t page, uint64_t *pte, uint32_t prot,
 				unsigned access);
 
+/*
+ * The NTSTATUS of the page-in that made the last VM_FAULT_IN_PAGE_ERROR of a
+ * view on this CPU (the disk's: STATUS_DEVICE_DATA_ERROR, ...), or
+ * STATUS_IN_PAGE_ERROR when none was noted; cleared.  kernel/exception.c puts
+ * it in EXCEPTION_IN_PAGE_ERROR's ExceptionInformation[2], as Windows.
+ */
+ntstatus_t section_in_page_status(void);
+
 /* Unmap view v entirely: entries, private copies, charge, the section reference; v is freed. */
 void view_destroy(struct vm_space *vm, struct vad *v);
 

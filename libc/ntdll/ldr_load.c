@@ -74,7 +74,32 @@ static struct ldr_module *find_named(const UNICODE_STRING *name, char *buf, size
 }
 
 /*
- * LdrLoadDll: loads DllName (path ignored: every DLL is a boot module) and
+ * The path the kernel gets for a DllName with a directory ("C:\DIR\X" ->
+ * "C:\DIR\X.dll" when the name has no extension, as ldr_module_name):
+ * FALSE for a bare name (the kernel searches the program's directory, then
+ * C:\Windows\System32) or one that is not ASCII or too long (the bare name
+ * is tried then).
+ */
+static BOOL dll_path(const UNICODE_STRING *in, const char *base_name, char *out)
+{
+	size_t n = in->Length / sizeof(WCHAR), dir = 0;
+	for (size_t i = 0; i < n; i++)
+		if (in->Buffer[i] == '\\' || in->Buffer[i] == '/' || in->Buffer[i] == ':')
+			dir = i + 1;
+	if (!dir || dir + strlen(base_name) >= MAX_PATH)
+		return FALSE;
+	for (size_t i = 0; i < dir; i++) {
+		if (in->Buffer[i] == 0 || in->Buffer[i] > 0x7f)
+			return FALSE;
+		out[i] = (char)in->Buffer[i];
+	}
+	strcpy(out + dir, base_name);
+	return TRUE;
+}
+
+/*
+ * LdrLoadDll: loads DllName (a bare name from the program's directory or
+ * C:\Windows\System32, a path from that file: the kernel looks) and
  * what it imports, runs their initialization, stores the base.  A loaded DLL
  * gets one more reference.  STATUS_DLL_NOT_FOUND, STATUS_ENTRYPOINT_NOT_FOUND,
  * STATUS_INVALID_IMAGE_FORMAT from the kernel; STATUS_DLL_INIT_FAILED when a
@@ -97,7 +122,8 @@ static NTSTATUS load_dll(PWSTR SearchPath, PULONG DllCharacteristics, PUNICODE_S
 		return STATUS_SUCCESS;
 	}
 	ULONG64 base = 0;
-	st = mm_load_image(name, &base);
+	char path[MAX_PATH];
+	st = mm_load_image(dll_path(DllName, name, path) ? path : name, &base);
 	if (!NT_SUCCESS(st))
 		return st;
 	m = ldr_find_by_base((PVOID)base);

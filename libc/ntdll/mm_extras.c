@@ -25,6 +25,20 @@ NTSTATUS NTAPI MmCreateProcess(const char *ModuleName, const char *CommandLine, 
 			       CommandLine ? strlen(CommandLine) : 0, 0));
 }
 
+/*
+ * MmCreateProcessEx: MmCreateProcess, and *Handles handles to the new
+ * process and its main thread (CreateProcess's PROCESS_INFORMATION), made
+ * before it runs.  ModuleName a path on C: or a bare name.
+ */
+NTSTATUS NTAPI MmCreateProcessEx(const char *ModuleName, const char *CommandLine, PULONG ProcessId,
+				 struct abi_process_handles *Handles)
+{
+	if (!ModuleName)
+		return STATUS_INVALID_PARAMETER_1;
+	return NTCALL(SYSCALL6(SYS_NtCreateProcess, ModuleName, strlen(ModuleName), ProcessId, CommandLine,
+			       CommandLine ? strlen(CommandLine) : 0, Handles));
+}
+
 /* MmWaitForProcess: waits for process ProcessId to end; *ExitStatus its exit code (or exception code). */
 NTSTATUS NTAPI MmWaitForProcess(ULONG ProcessId, PNTSTATUS ExitStatus)
 {

@@ -599,6 +599,7 @@ int main(void)
 	bench_reserve_scaling(1000);
 	bench_reserve_scaling(100000);
 	bench_files();
+	bench_fmap();
 	bench_sqlite();
 	bench_threads();
 	printf("info total_bench_tsc %llu\n", rdtsc_s() - T0);

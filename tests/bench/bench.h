@@ -46,6 +46,8 @@ void bench_reserve_scaling(unsigned N);
 
 /* bench_files.c */
 void bench_files(void);
+/* bench_fmap.c: the mapped-file rows (issue 20) and process start from C:\. */
+void bench_fmap(void);
 
 /* bench_thread.c: the thread rows (issue 17) */
 void bench_threads(void);
