@@ -86,9 +86,12 @@ $(B)/demo/tour.exe: $(TOUR_SRC) $(wildcard tests/demo/*.h) $(B)/lib/libmmtools.a
 -include $(B)/demo/tour.d
 
 # The benchmark program `make bench` runs after the in-kernel bench_* tests.
-# With bench_child.exe (process start) and dll_bench_image.dll (image mapping).
-BENCH_MODULES := $(B)/bench/bench.exe $(B)/bench/bench_child.exe $(B)/bench/dll_bench_image.dll
-BENCH_SRC := tests/bench/bench.c tests/bench/bench_process.c tests/bench/bench_files.c tests/bench/bench_thread.c
+# With bench_child.exe (process start), dll_bench_image.dll (image mapping) and
+# bench_heap_mi.exe (mimalloc's row: tests/mimalloc.mk).
+BENCH_MODULES := $(B)/bench/bench.exe $(B)/bench/bench_child.exe $(B)/bench/dll_bench_image.dll \
+	$(B)/bench/bench_heap_mi.exe
+BENCH_SRC := tests/bench/bench.c tests/bench/bench_process.c tests/bench/bench_files.c tests/bench/bench_thread.c \
+	tests/bench/bench_heap.c
 # SQLite's speedtest1 rows: bench.exe starts speedtest1.exe (tests/sqlite.mk) as a child.
 BENCH_MODULES += $(B)/sqlite/speedtest1.exe
 BENCH_SRC += tests/bench/bench_sqlite.c
@@ -264,7 +267,7 @@ kernel-test: $(B)/test.iso
 
 # The same kernel on a small machine (-m 64M): the in-kernel tests and every user
 # program but ww_write_watch (it commits 64 MiB at once); log in $(B)/test64.log.
-TEST64_PROGS := $(filter-out $(B)/user/ww_write_watch.exe,$(USER_TEST_PROGS))
+TEST64_PROGS := $(filter-out $(B)/user/ww_write_watch.exe $(MI_512M_ONLY),$(USER_TEST_PROGS))
 $(B)/test64.iso: $(ISO_DEPS) $(TEST64_PROGS) $(USER_TEST_DLLS) $(BAD_IMAGES_STAMP)
 	tools/mkiso.sh $@ $(B)/kernel.elf "test=all" $(DLL_FILES) $(TEST64_PROGS) $(USER_TEST_DLLS) $(BAD_IMAGES)
 

@@ -602,6 +602,7 @@ int main(void)
 	bench_fmap();
 	bench_sqlite();
 	bench_threads();
+	bench_heap();
 	printf("info total_bench_tsc %llu\n", rdtsc_s() - T0);
 	printf("info bench done\n");
 	return 0;

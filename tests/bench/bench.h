@@ -52,6 +52,9 @@ void bench_fmap(void);
 /* bench_thread.c: the thread rows (issue 17) */
 void bench_threads(void);
 
+/* bench_heap.c: the heap rows (issue 22) */
+void bench_heap(void);
+
 /* bench_sqlite.c: SQLite's speedtest1 (issue 20) */
 void bench_sqlite(void);
 
