@@ -331,7 +331,12 @@ $(B)/bench.iso: $(ISO_DEPS) $(BENCH_MODULES)
 bench: setup
 	@$(MAKE) B=build/bench MM_DEBUG=0 UBSAN=0 DISK_SIZE=1G bench-run
 
-bench-run: $(B)/bench.iso $(PAGEFILE_IMG) disk-image
+# The multi-CPU rows (issue 18): tests/bench/bench_smp.c booted with 2 and 4 CPUs, beside the
+# anchor's TSV (../shared/peer/linux-bench-smp); its rows carry _2cpu and _4cpu.
+$(B)/bench_smp.iso: $(ISO_DEPS) $(B)/bench/bench_smp.exe
+	tools/mkiso.sh $@ $(B)/kernel.elf "run=bench_smp.exe" $(DLL_FILES) $(B)/bench/bench_smp.exe
+
+bench-run: $(B)/bench.iso $(B)/bench_smp.iso $(PAGEFILE_IMG) disk-image
 	@for cpu in max max,erms=off,pku=off; do \
 	  echo "# -cpu $$cpu"; \
 	  QEMU_CPU=$$cpu QEMU_EXTRA="$(BENCH_QEMU)" TIMEOUT=300 tools/qemu-run.sh $(B)/bench.iso $(B)/bench-$$cpu.log quiet; \
@@ -346,6 +351,20 @@ bench-run: $(B)/bench.iso $(PAGEFILE_IMG) disk-image
 	    awk '{ print "bench", $$1, $$2, $$3 }' $$files > $(B)/files-anchor-$$cpu.txt; \
 	    echo "files, ours vs Linux, -cpu $$cpu ($$files):"; echo; \
 	    tools/bench-compare.sh $(B)/bench-$$cpu.log $(B)/files-anchor-$$cpu.txt; echo; \
+	  fi; \
+	done
+	@for cpu in max max,erms=off,pku=off; do \
+	  echo "# -cpu $$cpu, 2 and 4 CPUs"; : > $(B)/bench-smp-$$cpu.log; \
+	  for n in 2 4; do \
+	    QEMU_SMP=$$n QEMU_CPU=$$cpu QEMU_EXTRA="$(BENCH_QEMU)" TIMEOUT=600 tools/qemu-run.sh $(B)/bench_smp.iso \
+	      $(B)/bench-smp$$n-$$cpu.log quiet; \
+	    tr -d '\r' < $(B)/bench-smp$$n-$$cpu.log | grep -E '^(bench|info skip|info FATAL) ' | tee -a $(B)/bench-smp-$$cpu.log; \
+	  done; \
+	  tsv=../shared/peer/linux-bench-smp/data/linux-6.1-smp-icount$$([ $$cpu = max ] || echo -erms-off-pku-off).tsv; \
+	  if [ -f $$tsv ]; then \
+	    awk '!/^#/ && NF == 3 { print "bench", $$1, $$2, $$3 }' $$tsv > $(B)/smp-anchor-$$cpu.txt; \
+	    echo; echo "SMP, ours vs Linux, -cpu $$cpu ($$tsv):"; echo; \
+	    tools/bench-compare.sh $(B)/bench-smp-$$cpu.log $(B)/smp-anchor-$$cpu.txt; echo; \
 	  fi; \
 	done
 

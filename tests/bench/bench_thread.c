@@ -38,32 +38,13 @@
  * info line, so the other rows still come out.
  */
 #include "bench.h"
+#include "bench_raw.h"
 
 #define TC_N 50
 #define TC_STACK (64 * KiB)
 #define PP_N 200
 #define PP_WARM 20
 #define LOCK_N 1000
-
-static inline long long raw_syscall(long long n, long long a1, long long a2, long long a3)
-{
-	long long ret = n;
-	__asm__ volatile("syscall" : "+a"(ret), "+D"(a1), "+S"(a2), "+d"(a3) : : "rcx", "r8", "r9", "r10", "r11",
-			 "memory", "cc");
-	return ret;
-}
-
-/* The raw thread: NtTerminateThread(NtCurrentThread, 0), nothing else. */
-_Static_assert(SYS_NtTerminateThread == 50, "bench_raw_thread hard-codes the number");
-__asm__(".text\n"
-	".globl bench_raw_thread\n"
-	"bench_raw_thread:\n"
-	"	movl $50, %eax\n"
-	"	movq $-2, %rdi\n"
-	"	xorl %esi, %esi\n"
-	"	syscall\n"
-	"	ud2\n");
-extern char bench_raw_thread[];
 
 static DWORD WINAPI noop_thread(void *a)
 {
@@ -81,21 +62,6 @@ static int create_join(void)
 	return 1;
 }
 
-static int clone_join(void)
-{
-	struct abi_create_thread a;
-	memset(&a, 0, sizeof a);
-	a.start = (unsigned long long)bench_raw_thread;
-	a.stack_reserve = TC_STACK;
-	a.stack_commit = PAGE;
-	HANDLE h = NULL;
-	if (raw_syscall(SYS_NtCreateThread, -1, (long long)&a, (long long)&h) != 0)
-		return 0;
-	raw_syscall(SYS_NtWaitForSingleObject, (long long)h, 0, 0);
-	raw_syscall(SYS_NtClose, (long long)h, 0, 0);
-	return 1;
-}
-
 /*
  * Where a raw thread's cycles go (an info line, medians of REPS x TC_N): the
  * creation call (suspended), resume + run + exit + the wait that sees it
@@ -107,15 +73,9 @@ static void clone_split(void)
 	for (int rep = 0; rep < REPS; rep++) {
 		unsigned long long sc = 0, sr = 0, sx = 0;
 		for (int i = 0; i < TC_N; i++) {
-			struct abi_create_thread a;
-			memset(&a, 0, sizeof a);
-			a.start = (unsigned long long)bench_raw_thread;
-			a.stack_reserve = TC_STACK;
-			a.stack_commit = PAGE;
-			a.flags = ABI_THREAD_CREATE_SUSPENDED;
 			HANDLE h = NULL;
 			unsigned long long t0 = rdtsc_s();
-			if (raw_syscall(SYS_NtCreateThread, -1, (long long)&a, (long long)&h) != 0)
+			if (raw_thread_create(&h, ABI_THREAD_CREATE_SUSPENDED) != 0)
 				return;
 			unsigned long long t1 = rdtsc_s();
 			raw_syscall(SYS_NtResumeThread, (long long)h, 0, 0);
@@ -271,7 +231,7 @@ void bench_threads(void)
 {
 	bench_locks();
 	bench_create("thread_create_join_1cpu", create_join);
-	bench_create("thread_clone_join_1cpu", clone_join);
+	bench_create("thread_clone_join_1cpu", raw_clone_join);
 	clone_split();
 	printf("info thread_create_join_1cpu one CPU: the new thread runs on the creator's CPU\n");
 	if (find_address_waits())
