@@ -4,6 +4,7 @@
 #include "cpu.h"
 #include "gdt.h"
 #include "panic.h"
+#include "apic.h"
 #include "proc.h"
 #include "sched.h"
 #include "layout.h"
@@ -330,10 +331,13 @@ static void dispatch(struct trap_frame *tf)
 			kernel_exception(tf);
 		return;
 	}
-	if (handlers[tf->vector])
+	if (handlers[tf->vector]) {
 		handlers[tf->vector](tf);
-	else
+	} else {
 		kprintf("trap: spurious interrupt %lu\n", tf->vector);
+		if (tf->vector != APIC_VEC_SPURIOUS)
+			apic_eoi();	/* else its in-service bit would block every vector of its class and below */
+	}
 }
 
 void trap_dispatch(struct trap_frame *tf)
