@@ -8,6 +8,7 @@
 #include "mm/kheap.h"
 #include "mm/pagecache.h"
 #include "mm/paging.h"
+#include "mm/tlb.h"
 #include "mm/phys.h"
 
 #include <string.h>
@@ -80,8 +81,11 @@ ntstatus_t image_file_open(const char *path, struct image_file **out)
 	return STATUS_SUCCESS;
 }
 
-/* Free the page tables of slot s (its page directory and the tables under it). */
-static void slot_free_tables(unsigned s)
+/*
+ * Unlink the page tables of slot s (its page directory and the tables under
+ * it); the caller frees them after the shootdown (*n frames in frames[]).
+ */
+static void slot_unlink_tables(unsigned s, uint64_t *frames, unsigned *n)
 {
 	pte_t *pml4 = phys_to_virt(kernel_root);
 	pte_t *pdpt = phys_to_virt(pml4[(IMAGE_FILE_BASE >> 39) & 511] & PTE_ADDR);
@@ -91,24 +95,35 @@ static void slot_free_tables(unsigned s)
 	pte_t *pd = phys_to_virt(*e & PTE_ADDR);
 	for (int i = 0; i < 512; i++)
 		if (pd[i] & PTE_P)
-			frame_free(pd[i] & PTE_ADDR, 0);
-	frame_free(*e & PTE_ADDR, 0);
+			frames[(*n)++] = pd[i] & PTE_ADDR;
+	frames[(*n)++] = *e & PTE_ADDR;
 	*e = 0;
-	tlb_flush_all();	/* the paging-structure caches may hold the freed tables */
 }
 
-/* Unmap the pages mapped so far and drop their references. */
+/*
+ * Unmap the pages mapped so far and drop their references, with one
+ * shootdown for the whole slot on every CPU (kernel mappings: mm/tlb.h)
+ * before any frame or page table goes.
+ */
 static void unmap_pages(struct image_file *f)
 {
 	uint64_t base = IMAGE_FILE_BASE + (uint64_t)f->slot * SLOT_SIZE;
 	for (uint64_t i = 0; i < f->pages; i++) {
-		if (!f->phys[i])
-			continue;
-		pt_unmap(kernel_root, base + i * PAGE_SIZE);
-		frame_unref(f->phys[i]);
+		pte_t *pte = f->phys[i] ? pt_walk(kernel_root, base + i * PAGE_SIZE, false) : NULL;
+		if (pte)
+			*pte = 0;
+	}
+	static uint64_t tables[513];	/* the kernel lock serialises image_file_close */
+	unsigned n = 0;
+	slot_unlink_tables(f->slot, tables, &n);
+	tlb_shootdown(kernel_root, base, SLOT_SIZE);	/* also the paging-structure caches of the unlinked tables */
+	for (uint64_t i = 0; i < f->pages; i++) {
+		if (f->phys[i])
+			frame_unref(f->phys[i]);
 		f->phys[i] = 0;
 	}
-	slot_free_tables(f->slot);
+	for (unsigned i = 0; i < n; i++)
+		frame_free(tables[i], 0);
 }
 
 ntstatus_t image_file_map(struct image_file *f)
