@@ -31,7 +31,10 @@ uint64_t affinity_system(void);
 /* p's mask (0 in the structure means every CPU). */
 uint64_t affinity_process(const struct process *p);
 
-/* ThreadAffinityMask: mask not 0 and inside t's process's mask, else STATUS_INVALID_PARAMETER. */
+/*
+ * ThreadAffinityMask: mask less the CPUs the system lacks; then 0 or CPUs
+ * outside t's process's mask: STATUS_INVALID_PARAMETER.
+ */
 ntstatus_t affinity_set_thread(struct thread *t, uint64_t mask);
 
 /* ProcessAffinityMask: mask not 0 and inside the system's, else STATUS_INVALID_PARAMETER; every thread takes it. */

@@ -266,7 +266,8 @@ struct abi_create_thread {
 #define ABI_ThreadBasicInformation 0
 #define ABI_ThreadTimes            1
 #define ABI_ThreadBasePriority     3
-#define ABI_ThreadAffinityMask     4	/* set: KAFFINITY; 0 or CPUs outside the process's mask: STATUS_INVALID_PARAMETER */
+#define ABI_ThreadAffinityMask     4	/* set: KAFFINITY, less CPUs the system lacks; then 0 or CPUs outside the
+					   process's mask: STATUS_INVALID_PARAMETER */
 #define ABI_ThreadIdealProcessor   13	/* set: ULONG (> 64: STATUS_INVALID_PARAMETER; 64: no change); the status is
 					   the previous ideal processor */
 #define ABI_ThreadIdealProcessorEx 33	/* query: PROCESSOR_NUMBER (4 bytes); set: the same, the previous one

@@ -40,6 +40,7 @@ uint64_t affinity_process(const struct process *p)
 
 ntstatus_t affinity_set_thread(struct thread *t, uint64_t mask)
 {
+	mask &= affinity_system();	/* CPUs the system lacks are dropped (Windows 7 on, and Wine) */
 	if (mask == 0 || (mask & ~affinity_process(t->proc)))
 		return STATUS_INVALID_PARAMETER;
 	if (t->affinity == mask)
