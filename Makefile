@@ -307,7 +307,7 @@ kernel-test16g: $(B)/test16g.iso
 	 tools/qemu-run.sh $(B)/test16g.iso $(B)/test16g.log quiet; \
 	 tr -d '\r' < $(B)/test16g.log | grep -E '^(ktest|utest): (PASS|FAIL|[0-9])|PANIC|EXCEPTION' | sed 's/^/[16G] /' || true
 
-TEST_TIMEOUT ?= 300
+TEST_TIMEOUT ?= 600
 test: setup
 	@$(MAKE) $(B)/test.iso $(B)/test64.iso $(B)/test16g.iso $(B)/powercut.iso $(B)/sqlite.iso $(HOST_TOOLS) $(PAGEFILE_IMG)
 	@$(MAKE) host-test
