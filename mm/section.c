@@ -205,16 +205,18 @@ ntstatus_t section_create_common(uint64_t size, uint32_t protect, uint32_t attri
 			return STATUS_OBJECT_NAME_EXISTS;
 		}
 	}
+	/* The commit first: a section past the limit fails with that, before its leaves cost pool quota. */
+	bool charged = charge && attributes == W_SEC_COMMIT;
+	if (charged && !vm_charge_system(pages))
+		return STATUS_COMMITMENT_LIMIT;
 	struct section *s = section_alloc(pages, attributes == W_SEC_COMMIT);	/* SEC_RESERVE: leaves on commit */
-	if (!s)
+	if (!s) {
+		if (charged)
+			vm_uncharge_system(pages);
 		return STATUS_NO_MEMORY;
-	if (charge && attributes == W_SEC_COMMIT) {
-		if (!vm_charge_system(pages)) {
-			section_free(s);
-			return STATUS_COMMITMENT_LIMIT;
-		}
-		s->charged = pages;
 	}
+	if (charged)
+		s->charged = pages;
 	obj_init(&s->obj, KOBJ_SECTION, section_destroy);
 	s->size = size;
 	s->protect = protect;
