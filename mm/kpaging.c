@@ -99,6 +99,7 @@ void kpaging_init(const struct boot_info *bi)
 	kernel_root = frame_alloc_zeroed(0, FRAME_PAGETABLE);
 	if (!kernel_root)
 		panic("kpaging: no frame for the PML4");
+	tlb_set_kernel_root(kernel_root);
 	/* Every kernel PML4 slot we use exists now, so all address spaces can share them. */
 	const uint64_t slots[] = { DIRECT_MAP_BASE, MMIO_BASE, KSTACK_BASE, KERNEL_VMA };
 	for (unsigned i = 0; i < sizeof(slots) / sizeof(slots[0]); i++) {

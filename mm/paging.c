@@ -325,23 +325,3 @@ void pt_prune(uint64_t root, uint64_t va, uint64_t len)
 		unlinked_free();
 }
 
-void tlb_flush_page(uint64_t va)
-{
-	__asm__ volatile("invlpg (%0)" : : "r"(va) : "memory");
-}
-
-void tlb_flush_all(void)
-{
-	write_cr3(read_cr3());
-}
-
-void tlb_flush_range(uint64_t va, uint64_t len)
-{
-	uint64_t pages = (len + PAGE_SIZE - 1) / PAGE_SIZE;
-	if (pages > TLB_FLUSH_PAGES_MAX) {
-		tlb_flush_all();
-		return;
-	}
-	for (uint64_t i = 0; i < pages; i++)
-		tlb_flush_page(va + i * PAGE_SIZE);
-}

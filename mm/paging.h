@@ -10,6 +10,7 @@
 
 #include <stdbool.h>
 #include <stdint.h>
+#include "tlb.h"	/* the layer below: flushing translations */
 
 typedef uint64_t pte_t;
 
@@ -96,17 +97,6 @@ void pt_destroy_root(uint64_t root);
 /* Remove the 2 MiB mapping of va (2 MiB aligned); returns the old entry (0 if none).  Flushes the TLB entry. */
 pte_t pt_unmap_large(uint64_t root, uint64_t va);
 
-/* This CPU only (mm/tlb.h flushes every CPU that may cache a translation). */
-void tlb_flush_page(uint64_t va);
-void tlb_flush_all(void);	/* non-global entries (reload CR3) */
-
-/*
- * One flush batch for [va, va+len) after entries of the current address space
- * changed: invlpg per 4 KiB page up to TLB_FLUSH_PAGES_MAX pages, a CR3 reload
- * (all non-global entries) above.  len 0 flushes nothing.
- */
-#define TLB_FLUSH_PAGES_MAX 32
-void tlb_flush_range(uint64_t va, uint64_t len);
 
 /* The kernel's own page table (set up by kpaging_init). */
 extern uint64_t kernel_root;

@@ -1,12 +1,30 @@
 /* mm/tlb.c - TLB shootdown across CPUs (mm/tlb.h). */
 #include "tlb.h"
 #include "frame.h"
-#include "paging.h"
 #include "kernel/cpu.h"
 #include "kernel/layout.h"
 #include "kernel/panic.h"
 
 #define TLB_CR4_PGE (1ULL << 7)
+#define ROOT_MASK 0x000ffffffffff000ULL	/* CR3's page-table address bits */
+#define PTE_ADDR ROOT_MASK
+
+static uint64_t kernel_root;
+
+void tlb_set_kernel_root(uint64_t root)
+{
+	kernel_root = root;
+}
+
+void tlb_flush_page(uint64_t va)
+{
+	__asm__ volatile("invlpg (%0)" : : "r"(va) : "memory");
+}
+
+void tlb_flush_all(void)
+{
+	write_cr3(read_cr3());
+}
 
 /* Per-CPU records; written by their own CPU under the kernel lock (or, for a root drop, by its IPI handler while the requester waits). */
 static struct tlb_cpu {

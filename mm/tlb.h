@@ -27,6 +27,14 @@
 #include <stdint.h>
 
 #define TLB_MAX_CPUS 16
+#define TLB_FLUSH_PAGES_MAX 32	/* a range of more pages is flushed whole */
+
+/* This CPU only. */
+void tlb_flush_page(uint64_t va);
+void tlb_flush_all(void);	/* non-global entries (reload CR3) */
+
+/* The kernel's page table (kpaging_init): its mappings are flushed on every CPU. */
+void tlb_set_kernel_root(uint64_t root);
 
 /* Called once by the kernel: how to send the shootdown IPI to a CPU, and this CPU's index. */
 void tlb_set_ipi(void (*send)(unsigned cpu), unsigned (*self)(void));
