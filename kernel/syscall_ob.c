@@ -101,10 +101,11 @@ ntstatus_t sys_map_view(struct trap_frame *tf)
 	struct abi_map_view a;
 	struct kobject *o;
 	uint32_t access;
-	struct process *p = current_process();
-	if (!is_current(tf->rsi))
-		return STATUS_INVALID_HANDLE;
-	ntstatus_t st = handle_get(&p->handles, tf->rdi, KOBJ_SECTION, &o, &access);
+	struct vm_space *vm;	/* any process: PROCESS_VM_OPERATION (issue 21) */
+	ntstatus_t st = proc_vm_from_handle(tf->rsi, W_PROCESS_VM_OPERATION, &vm);
+	if (st)
+		return st;
+	st = handle_get(&current_process()->handles, tf->rdi, KOBJ_SECTION, &o, &access);
 	if (st)
 		return st;
 	if (MISALIGNED(tf->rdx, 8))
@@ -112,7 +113,7 @@ ntstatus_t sys_map_view(struct trap_frame *tf)
 	if (copy_from_user(&a, tf->rdx, sizeof(a)) || copy_to_user(tf->rdx, &a, sizeof(a)))
 		return STATUS_ACCESS_VIOLATION;
 	uint64_t base = a.base, size = a.size;
-	st = section_map(&p->vm, (struct section *)o, access, &base, a.offset, &size, a.alloc_type, a.protect);
+	st = section_map(vm, (struct section *)o, access, &base, a.offset, &size, a.alloc_type, a.protect);
 	if (st)
 		return st;
 	a.base = base;
@@ -123,12 +124,14 @@ ntstatus_t sys_map_view(struct trap_frame *tf)
 
 ntstatus_t sys_unmap_view(struct trap_frame *tf)
 {
-	if (!is_current(tf->rdi))
-		return STATUS_INVALID_HANDLE;
+	struct vm_space *vm;	/* any process: PROCESS_VM_OPERATION (issue 21) */
+	ntstatus_t st = proc_vm_from_handle(tf->rdi, W_PROCESS_VM_OPERATION, &vm);
+	if (st)
+		return st;
 	if ((uint32_t)tf->rdx == ABI_VIEW_FLUSH)
-		return section_flush_view(&current_process()->vm, tf->rsi, tf->r10);	/* FlushViewOfFile */
-	vm_unlock_view(&current_process()->vm, tf->rsi);	/* unmapping unlocks (no-op when not a view) */
-	return section_unmap(&current_process()->vm, tf->rsi);
+		return section_flush_view(vm, tf->rsi, tf->r10);	/* FlushViewOfFile */
+	vm_unlock_view(vm, tf->rsi);	/* unmapping unlocks (no-op when not a view) */
+	return section_unmap(vm, tf->rsi);
 }
 
 ntstatus_t sys_close(struct trap_frame *tf)

@@ -1,8 +1,8 @@
 /*
- * libc/kernel32/va2.c - VirtualAlloc2, MapViewOfFile3, UnmapViewOfFile2 and
- * UnmapViewOfFileEx (Windows 10 1803's memory API, placeholders: docs/api.md)
- * over ntdll's *Ex calls.  A NULL process handle is the calling process, as
- * VirtualAlloc2 documents.
+ * libc/kernel32/va2.c - VirtualAlloc2, MapViewOfFile3, MapViewOfFile2,
+ * MapViewOfFileNuma2, UnmapViewOfFile2 and UnmapViewOfFileEx (Windows 10's
+ * memory API, placeholders: docs/api.md) over ntdll's *Ex calls.  A NULL
+ * process handle is the calling process, as VirtualAlloc2 documents.
  */
 #include "k32_private.h"
 
@@ -63,6 +63,31 @@ PVOID WINAPI MapViewOfFile3FromApp(HANDLE FileMapping, HANDLE Process, PVOID Bas
 {
 	return MapViewOfFile3(FileMapping, Process, BaseAddress, Offset, ViewSize, AllocationType, PageProtection,
 			      ExtendedParameters, ParameterCount);
+}
+
+/*
+ * MapViewOfFileNuma2: a view of FileMappingHandle in ProcessHandle (any
+ * process handle with PROCESS_VM_OPERATION; the mapping handle's access
+ * decides the protections allowed, as for MapViewOfFile).  PreferredNode
+ * NUMA_NO_PREFERRED_NODE or 0 (the only node); another node: 87.
+ */
+PVOID WINAPI MapViewOfFileNuma2(HANDLE FileMappingHandle, HANDLE ProcessHandle, ULONG64 Offset, PVOID BaseAddress,
+				SIZE_T ViewSize, ULONG AllocationType, ULONG PageProtection, ULONG PreferredNode)
+{
+	if (PreferredNode != NUMA_NO_PREFERRED_NODE && PreferredNode != 0) {
+		SetLastError(ERROR_INVALID_PARAMETER);
+		return NULL;
+	}
+	return MapViewOfFile3(FileMappingHandle, ProcessHandle, BaseAddress, Offset, ViewSize, AllocationType,
+			      PageProtection, NULL, 0);
+}
+
+/* MapViewOfFile2: MapViewOfFileNuma2 with no preferred node (an inline in Windows' SDK, exported here for MinGW). */
+PVOID WINAPI MapViewOfFile2(HANDLE FileMappingHandle, HANDLE ProcessHandle, ULONG64 Offset, PVOID BaseAddress,
+			    SIZE_T ViewSize, ULONG AllocationType, ULONG PageProtection)
+{
+	return MapViewOfFileNuma2(FileMappingHandle, ProcessHandle, Offset, BaseAddress, ViewSize, AllocationType,
+				  PageProtection, NUMA_NO_PREFERRED_NODE);
 }
 
 /* UnmapViewOfFile2: the view holding BaseAddress in Process; MEM_PRESERVE_PLACEHOLDER leaves a placeholder. */
