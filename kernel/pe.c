@@ -99,6 +99,12 @@ ntstatus_t pe_parse(const void *file, uint64_t size, struct pe_image *img)
 	img->dll_characteristics = rd16(oh + 70);
 	img->stack_reserve = rd64(oh + 72);
 	img->stack_commit = rd64(oh + 80);
+	img->machine = rd16(fh);
+	img->size_of_code = rd32(oh + 4);
+	img->os_version = rd16(oh + 40) | (uint32_t)rd16(oh + 42) << 16;
+	img->subsystem_version = rd16(oh + 50) | (uint32_t)rd16(oh + 48) << 16;
+	img->checksum = rd32(oh + 64);
+	img->loader_flags = rd32(oh + 104);
 	uint32_t ndirs = rd32(oh + 108);
 	if (sect_align != PG || file_align < 512 || file_align > PG || (file_align & (file_align - 1)))
 		return STATUS_INVALID_IMAGE_FORMAT;

@@ -73,6 +73,11 @@ struct pe_image {
 	uint32_t entry_rva;	/* 0: none */
 	uint16_t characteristics, dll_characteristics, subsystem;
 	uint64_t stack_reserve, stack_commit;
+	/* Reported by NtQuerySection(SectionImageInformation), not used by the loader: */
+	uint16_t machine;
+	uint32_t os_version;		/* MajorOperatingSystemVersion | MinorOperatingSystemVersion << 16 */
+	uint32_t subsystem_version;	/* MinorSubsystemVersion | MajorSubsystemVersion << 16 */
+	uint32_t size_of_code, loader_flags, checksum;
 	uint32_t image_base_off;	/* file offset of OptionalHeader.ImageBase (8 bytes) */
 	uint32_t nsections;
 	struct pe_section sections[PE_MAX_SECTIONS];

@@ -60,6 +60,18 @@ ntstatus_t sys_load_image(struct trap_frame *tf);
 ntstatus_t sys_query_images(struct trap_frame *tf);
 ntstatus_t sys_unload_image(struct trap_frame *tf);
 
+/* kernel/syscall_section.c: NtQuerySection (83) and image sections over files (NtCreateSection SEC_IMAGE). */
+struct file_obj;
+struct section;
+ntstatus_t sys_query_section(struct trap_frame *tf);
+/*
+ * An image section over file f (attributes exactly SEC_IMAGE, no name): the
+ * live image section of that file or a new one (mm/image.h
+ * image_section_open), referenced in *out.  The handle must allow reading.
+ */
+ntstatus_t sys_create_image_section(struct file_obj *f, uint32_t protect, uint32_t attributes, const char *name,
+				    struct section **out);
+
 /* kernel/syscall_va2.c: NtAllocateVirtualMemoryEx, NtMapViewOfSectionEx, NtUnmapViewOfSectionEx (78-80). */
 ntstatus_t sys_va2_call(struct trap_frame *tf);
 

@@ -9,6 +9,7 @@
 #include "syscall.h"
 #include "uaccess.h"
 #include "mm/lock.h"
+#include "mm/image.h"
 #include "mm/section.h"
 #include "file.h"
 
@@ -68,8 +69,11 @@ ntstatus_t sys_create_section(struct trap_frame *tf)
 			return STATUS_ACCESS_VIOLATION;
 		if ((st = handle_get(&current_process()->handles, a.file, KOBJ_FILE, &o, &access)))
 			return st;
-		st = file_create_section((struct file_obj *)o, a.size, (uint32_t)tf->r8, attributes & ~W_SEC_FILE, name,
-					 &s);
+		st = attributes & W_SEC_IMAGE
+			     ? sys_create_image_section((struct file_obj *)o, (uint32_t)tf->r8, attributes & ~W_SEC_FILE,
+							name, &s)
+			     : file_create_section((struct file_obj *)o, a.size, (uint32_t)tf->r8,
+						   attributes & ~W_SEC_FILE, name, &s);
 	} else
 		st = section_create(tf->r10, (uint32_t)tf->r8, attributes, name, &s);
 	if (!NT_SUCCESS(st))
@@ -113,13 +117,17 @@ ntstatus_t sys_map_view(struct trap_frame *tf)
 	if (copy_from_user(&a, tf->rdx, sizeof(a)) || copy_to_user(tf->rdx, &a, sizeof(a)))
 		return STATUS_ACCESS_VIOLATION;
 	uint64_t base = a.base, size = a.size;
-	st = section_map(vm, (struct section *)o, access, &base, a.offset, &size, a.alloc_type, a.protect);
-	if (st)
+	struct section *s = (struct section *)o;
+	if (s->image)	/* SEC_IMAGE: the whole image, laid out and relocated */
+		st = access & W_SECTION_MAP_READ ? image_section_map(vm, s, &base, &size) : STATUS_ACCESS_DENIED;
+	else
+		st = section_map(vm, s, access, &base, a.offset, &size, a.alloc_type, a.protect);
+	if (!NT_SUCCESS(st))
 		return st;
 	a.base = base;
 	a.size = size;
 	copy_to_user(tf->rdx, &a, sizeof(a));	/* probed */
-	return STATUS_SUCCESS;
+	return st;	/* STATUS_IMAGE_NOT_AT_BASE too */
 }
 
 ntstatus_t sys_unmap_view(struct trap_frame *tf)

@@ -301,6 +301,52 @@ void image_section_gone(struct image *img)
 	kfree(img);
 }
 
+/* ---- image sections a program makes itself (CreateFileMapping SEC_IMAGE, NtCreateSection) ---- */
+
+ntstatus_t image_section_open(const char *path, struct section **out)
+{
+	struct image *img;
+	ntstatus_t st = image_get(path, NULL, &img);
+	if (!st)
+		*out = img->section;	/* image_get's reference */
+	return st;
+}
+
+static ntstatus_t set_protections(struct vad *v, const struct pe_image *pe);
+
+ntstatus_t image_section_map(struct vm_space *vm, struct section *s, uint64_t *base, uint64_t *size)
+{
+	struct image *img = s->image;
+	uint64_t len = img->pe.size_of_image, at = *base;
+	if (at && (at & (GRANULE - 1)))
+		return STATUS_MAPPED_ALIGNMENT;
+	if (!at) {
+		at = img->base;
+		if (!vad_range_free(&vm->tree, at, at + len))
+			at = vad_find_gap(&vm->tree, len, GRANULE, USER_MIN_ADDR, USER_END, false);
+		if (!at)
+			return STATUS_NO_MEMORY;
+	}
+	if (at != img->base && (img->pe.characteristics & PE_FILE_RELOCS_STRIPPED))
+		return STATUS_CONFLICTING_ADDRESSES;	/* it cannot move */
+	struct vad *v;
+	ntstatus_t st = section_map_image(vm, s, at, &v);
+	if (st)
+		return st;
+	st = set_protections(v, &img->pe);
+	if (!st && at != img->base) {
+		struct reloc_ctx r = { .vm = vm, .v = v, .delta = at - img->base };
+		st = pe_walk_relocs(&img->pe, reloc_one, &r);
+	}
+	if (st) {
+		section_unmap(vm, at);
+		return st;
+	}
+	*base = at;
+	*size = len;
+	return at == img->pe.image_base ? STATUS_SUCCESS : STATUS_IMAGE_NOT_AT_BASE;
+}
+
 /* ---- loading into a process ---- */
 
 struct loader {

@@ -22,6 +22,7 @@
 #include "kernel/pe.h"
 
 #define IMAGE_NAME_MAX 64
+#define STATUS_IMAGE_NOT_AT_BASE ((ntstatus_t)0x40000003)	/* a success: the view is not at its ImageBase */
 
 struct image_file;
 struct image {
@@ -34,6 +35,28 @@ struct image {
 	bool bound;			/* the frames' IAT holds bound addresses */
 	struct image *next;		/* every live image */
 };
+
+/*
+ * NtCreateSection(SEC_IMAGE) over the file at path ("C:\\DIR\\X.DLL"): the
+ * live image section of that file (referenced), or a new one as the loader
+ * builds it (laid out, relocated to its section base; imports not bound
+ * unless a loader bound them).  STATUS_INVALID_IMAGE_FORMAT for a file that
+ * is no PE32+ image, the file's open errors (STATUS_SHARING_VIOLATION while
+ * another open writes it), STATUS_NO_MEMORY, STATUS_COMMITMENT_LIMIT.
+ */
+ntstatus_t image_section_open(const char *path, struct section **out);
+
+/*
+ * NtMapViewOfSection of image section s into vm: the whole image at *base
+ * (0: the section's base when free, else where there is room), MEM_IMAGE
+ * with each PE section's protection, relocated privately when not at the
+ * section's base.  *base and *size are the view.  STATUS_SUCCESS at the
+ * image's preferred base, STATUS_IMAGE_NOT_AT_BASE (a success) elsewhere;
+ * STATUS_CONFLICTING_ADDRESSES (taken, or an image without relocations
+ * that must move), STATUS_MAPPED_ALIGNMENT, STATUS_NO_MEMORY,
+ * STATUS_COMMITMENT_LIMIT: nothing mapped then.
+ */
+ntstatus_t image_section_map(struct vm_space *vm, struct section *s, uint64_t *base, uint64_t *size);
 
 /* One image mapped in a process. */
 struct image_map {

@@ -99,6 +99,9 @@ struct section {
 ntstatus_t section_create(uint64_t size, uint32_t protect, uint32_t attributes, const char *name,
 			  struct section **out);
 
+/* Is protect one a section may be created with (PAGE_READONLY ... PAGE_EXECUTE_WRITECOPY, no modifiers)? */
+bool section_protect_ok(uint32_t protect);
+
 /*
  * section_create's body: checks, the name (STATUS_OBJECT_NAME_EXISTS and *out
  * the existing section), a new section of attributes (W_SEC_COMMIT or
