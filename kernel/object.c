@@ -126,7 +126,7 @@ ntstatus_t handle_create(struct handle_table *t, struct kobject *o, uint32_t acc
 	struct handle_entry *e = slot(t, i);
 	t->free_head = e->access;
 	obj_ref(o);
-	*e = (struct handle_entry){ o, access };
+	*e = (struct handle_entry){ o, access, 0 };
 	t->count++;
 	*handle = (uint64_t)(i + 1) * 4;
 	return STATUS_SUCCESS;
@@ -150,8 +150,11 @@ ntstatus_t handle_close(struct handle_table *t, uint64_t handle)
 	struct handle_entry *e = entry(t, handle);
 	if (!e)
 		return STATUS_INVALID_HANDLE;
+	if (e->flags & W_HANDLE_FLAG_PROTECT_FROM_CLOSE)
+		return STATUS_HANDLE_NOT_CLOSABLE;
 	struct kobject *o = e->obj;
 	e->obj = NULL;
+	e->flags = 0;
 	e->access = t->free_head;	/* the slot is reused first (LIFO, as NT's free list) */
 	t->free_head = (uint32_t)(handle / 4);
 	/*
@@ -169,20 +172,29 @@ ntstatus_t handle_close(struct handle_table *t, uint64_t handle)
 void handle_close_all(struct handle_table *t)
 {
 	for (uint32_t i = 0; i < t->n * HANDLE_LEAF && t->count; i++)
-		if (slot(t, i)->obj)
+		if (slot(t, i)->obj) {
+			slot(t, i)->flags = 0;	/* protected from close or not, it goes */
 			handle_close(t, (uint64_t)(i + 1) * 4);
+		}
 	table_free(t);
 }
 
-ntstatus_t handle_inherit(struct handle_table *dst, const struct handle_table *src)
+/* Is entry e copied into a child (every open handle, or the marked ones only)? */
+static bool copied(const struct handle_entry *e, bool marked_only)
+{
+	return e->obj && (!marked_only || (e->flags & W_HANDLE_FLAG_INHERIT));
+}
+
+/* handle_inherit and handle_inherit_marked. */
+static ntstatus_t table_copy(struct handle_table *dst, const struct handle_table *src, bool marked_only)
 {
 	ASSERT(!dst->n);
 	if (!src->count)
 		return STATUS_SUCCESS;	/* an empty table (kept with its one leaf): nothing to copy */
-	/* The leaves up to the last one with an open handle: trailing free leaves are not copied. */
+	/* The leaves up to the last one with a handle copied: trailing free leaves are not copied. */
 	uint32_t n = 0;
 	for (uint32_t i = 0; i < src->n * HANDLE_LEAF; i++)
-		if (slot(src, i)->obj)
+		if (copied(slot(src, i), marked_only))
 			n = i / HANDLE_LEAF + 1;
 	if (!n)
 		return STATUS_SUCCESS;
@@ -205,14 +217,35 @@ ntstatus_t handle_inherit(struct handle_table *dst, const struct handle_table *s
 	/* References for the copies, and the free slots listed again, lowest first. */
 	for (uint32_t i = n * HANDLE_LEAF; i-- > 0;) {
 		struct handle_entry *e = slot(dst, i);
-		if (e->obj) {
+		if (copied(e, marked_only)) {
 			obj_ref(e->obj);
 			dst->count++;
 		} else {
-			e->access = dst->free_head;
+			*e = (struct handle_entry){ NULL, dst->free_head, 0 };
 			dst->free_head = i + 1;
 		}
 	}
+	return STATUS_SUCCESS;
+}
+
+ntstatus_t handle_inherit(struct handle_table *dst, const struct handle_table *src)
+{
+	return table_copy(dst, src, false);
+}
+
+ntstatus_t handle_inherit_marked(struct handle_table *dst, const struct handle_table *src)
+{
+	return table_copy(dst, src, true);
+}
+
+ntstatus_t handle_flags(struct handle_table *t, uint64_t handle, uint32_t mask, uint32_t value, uint32_t *old)
+{
+	struct handle_entry *e = entry(t, handle);
+	if (!e)
+		return STATUS_INVALID_HANDLE;
+	if (old)
+		*old = e->flags;
+	e->flags = (e->flags & ~mask) | (value & mask);
 	return STATUS_SUCCESS;
 }
 

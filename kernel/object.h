@@ -50,7 +50,12 @@ void obj_set_name(struct kobject *o, const char *name);
 struct handle_entry {
 	struct kobject *obj;	/* NULL: free slot */
 	uint32_t access;	/* granted access mask; a free slot: the next free index + 1 (0: none) */
+	uint32_t flags;		/* W_HANDLE_FLAG_INHERIT, W_HANDLE_FLAG_PROTECT_FROM_CLOSE (0 when made) */
 };
+
+#define W_HANDLE_FLAG_INHERIT            0x1u	/* HANDLE_FLAG_INHERIT: copied at process creation */
+#define W_HANDLE_FLAG_PROTECT_FROM_CLOSE 0x2u	/* HANDLE_FLAG_PROTECT_FROM_CLOSE: NtClose refuses it */
+#define STATUS_HANDLE_NOT_CLOSABLE       ((ntstatus_t)0xC0000235)
 
 /*
  * A process's handles: leaves of HANDLE_LEAF entries (2 KiB each) allocated
@@ -86,7 +91,10 @@ ntstatus_t handle_create(struct handle_table *t, struct kobject *o, uint32_t acc
 ntstatus_t handle_get(struct handle_table *t, uint64_t handle, enum kobject_type type, struct kobject **o,
 		      uint32_t *access);
 
-/* Close handle (dropping its reference): STATUS_INVALID_HANDLE when it is not open. */
+/*
+ * Close handle (dropping its reference): STATUS_INVALID_HANDLE when it is not
+ * open, STATUS_HANDLE_NOT_CLOSABLE when it is protected from close.
+ */
 ntstatus_t handle_close(struct handle_table *t, uint64_t handle);
 
 /* Close every handle and free the table (process exit); it is empty again. */
@@ -94,6 +102,15 @@ void handle_close_all(struct handle_table *t);
 
 /* Copy every handle of src into the empty table dst, same values (fork); STATUS_NO_MEMORY leaves dst empty. */
 ntstatus_t handle_inherit(struct handle_table *dst, const struct handle_table *src);
+/* The same for the handles of src marked W_HANDLE_FLAG_INHERIT only (CreateProcess with bInheritHandles). */
+ntstatus_t handle_inherit_marked(struct handle_table *dst, const struct handle_table *src);
+
+/*
+ * The flags of handle (W_HANDLE_FLAG_*): *old (may be NULL) gets them, then
+ * the bits in mask become those of value (mask 0: a query).
+ * STATUS_INVALID_HANDLE when it is not open.
+ */
+ntstatus_t handle_flags(struct handle_table *t, uint64_t handle, uint32_t mask, uint32_t value, uint32_t *old);
 
 #define STATUS_OBJECT_TYPE_MISMATCH ((ntstatus_t)0xC0000024)
 #define STATUS_ACCESS_DENIED        ((ntstatus_t)0xC0000022)

@@ -281,6 +281,12 @@ static ntstatus_t pe_start(struct process *p, const char *name, const char *cmd,
 struct process *proc_create(const char *name, const char *cmdline, uint64_t cmdline_len, struct process *parent,
 			    int64_t *status)
 {
+	return proc_create_ex(name, cmdline, cmdline_len, parent, false, status);
+}
+
+struct process *proc_create_ex(const char *name, const char *cmdline, uint64_t cmdline_len, struct process *parent,
+			       bool inherit_handles, int64_t *status)
+{
 	if (!image_source_exists(name)) {	/* a file of C: or a boot module (mm/image.h) */
 		*status = STATUS_OBJECT_NAME_NOT_FOUND;
 		return NULL;
@@ -305,7 +311,10 @@ struct process *proc_create(const char *name, const char *cmdline, uint64_t cmdl
 	/* What loading the program costs is the new process's (at the caller's level of checking). */
 	struct kheap_context outer = kheap_context_set(NULL, POOL_FORCE);
 	kheap_context_set(p->quota, outer.level);
-	ntstatus_t st = pe_start(p, name, cmdline, cmdline_len, &t);
+	/* Inherited handles first, at their values, before anything of the child's own (issue 21). */
+	ntstatus_t st = inherit_handles && parent ? handle_inherit_marked(&p->handles, &parent->handles) : STATUS_SUCCESS;
+	if (!st)
+		st = pe_start(p, name, cmdline, cmdline_len, &t);
 	kheap_context_restore(outer);
 	if (st) {
 		proc_discard(p);

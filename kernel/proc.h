@@ -71,6 +71,9 @@ void proc_init(void);
  */
 struct process *proc_create(const char *name, const char *cmdline, uint64_t cmdline_len, struct process *parent,
 			    int64_t *status);
+/* proc_create, and with inherit_handles the parent's handles marked HANDLE_FLAG_INHERIT copied first, same values. */
+struct process *proc_create_ex(const char *name, const char *cmdline, uint64_t cmdline_len, struct process *parent,
+			       bool inherit_handles, int64_t *status);
 
 #define PROC_CMDLINE_MAX 32766	/* characters: a UNICODE_STRING holds 32767 with the NUL */
 

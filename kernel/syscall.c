@@ -206,6 +206,9 @@ static ntstatus_t sys_create_process(struct trap_frame *tf)
 	ntstatus_t hst = proc_handles_probe(tf->r9);	/* CreateProcess's handles (kernel/syscall_image.h) */
 	if (hst)
 		return hst;
+	struct abi_process_handles in = { 0 };	/* in.flags: ABI_CREATE_INHERIT_HANDLES (issue 21) */
+	if (tf->r9)
+		copy_from_user(&in, tf->r9, sizeof(in));	/* probed */
 	if (MISALIGNED(tf->rdx, 4))
 		return STATUS_DATATYPE_MISALIGNMENT;
 	if (copy_from_user(name, tf->rdi, tf->rsi) || copy_from_user(&pid, tf->rdx, 4) || copy_to_user(tf->rdx, &pid, 4))
@@ -223,7 +226,8 @@ static ntstatus_t sys_create_process(struct trap_frame *tf)
 		}
 	}
 	int64_t st;
-	struct process *p = proc_create(name, cmd, cmd_len, current_process(), &st);
+	struct process *p = proc_create_ex(name, cmd, cmd_len, current_process(), in.flags & ABI_CREATE_INHERIT_HANDLES,
+					   &st);
 	kfree(cmd);
 	if (!p)
 		return (ntstatus_t)st;
@@ -455,7 +459,6 @@ static int dispatch(struct trap_frame *tf)
 	case SYS_NtCreateSection: st = sys_create_section(tf); break;
 	case SYS_NtOpenSection: st = sys_open_section(tf); break;
 	case SYS_NtMapViewOfSection: st = sys_map_view(tf); break;
-	case SYS_NtQuerySection: st = sys_query_section(tf); break;
 	case SYS_NtAllocateVirtualMemoryEx:
 	case SYS_NtMapViewOfSectionEx:
 	case SYS_NtUnmapViewOfSectionEx: st = sys_va2_call(tf); break;

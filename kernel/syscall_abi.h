@@ -188,7 +188,7 @@ enum syscall_number {
 					    (kernel32's WriteProcessMemory re-protects execute pages around the call) */
 	SYS_NtDuplicateObject = 76,	 /* (HANDLE source_process, HANDLE source, HANDLE target_process (NULL: none),
 					    HANDLE *target or NULL, ACCESS_MASK access, ULONG options
-					    (ABI_DUPLICATE_*)): Windows' HandleAttributes is dropped (no inheritance yet);
+					    (ABI_DUPLICATE_*)): Windows' HandleAttributes OBJ_INHERIT is ABI_DUPLICATE_INHERIT;
 					    both process handles need PROCESS_DUP_HANDLE; DUPLICATE_CLOSE_SOURCE closes
 					    the source whatever else happens once the source process is known */
 	SYS_NtQuerySystemInformation = 77, /* (ULONG class, void *buf, ULONG len, ULONG *ret_len or NULL):
@@ -209,11 +209,12 @@ enum syscall_number {
 	SYS_NtSetInformationProcess = 82, /* (HANDLE process, ULONG class, const void *buf, ULONG len):
 					     ABI_ProcessAffinityMask (KAFFINITY, 8 bytes: 0 or CPUs the system does not
 					     have: STATUS_INVALID_PARAMETER; every thread of the process takes it) */
-	/* issue 20 (kernel/syscall_section.c): */
-	SYS_NtQuerySection = 83,	 /* (HANDLE section (SECTION_QUERY), ULONG class (ABI_SectionBasicInformation,
-					    ABI_SectionImageInformation), void *buf, SIZE_T len, SIZE_T *ret_len or NULL):
-					    Windows' structures (struct abi_section_basic / abi_section_image) */
-	SYS_COUNT = 84			 /* above the highest number; unset numbers give STATUS_INVALID_SYSTEM_SERVICE */
+	/* issue 21 (kernel/syscall_procmem.c): */
+	SYS_NtHandleFlags = 84,		 /* (HANDLE h, ULONG mask, ULONG flags, ULONG *old or NULL): HANDLE_FLAG_INHERIT /
+					    _PROTECT_FROM_CLOSE of h; the bits in mask become flags' (mask 0: a query),
+					    *old the flags before (NtQueryObject / NtSetInformationObject class
+					    ObjectHandleFlagInformation) */
+	SYS_COUNT = 85			 /* above the highest number; unset numbers give STATUS_INVALID_SYSTEM_SERVICE */
 };
 
 /* SYS_NtAllocateVirtualMemoryEx's extended parameters (0 each: not given). */
@@ -263,6 +264,7 @@ struct abi_create_thread {
 #define ABI_DUPLICATE_CLOSE_SOURCE    1
 #define ABI_DUPLICATE_SAME_ACCESS     2
 #define ABI_DUPLICATE_SAME_ATTRIBUTES 4
+#define ABI_DUPLICATE_INHERIT         0x10000	/* the new handle is inheritable (HandleAttributes' OBJ_INHERIT) */
 #define ABI_STATUS_PARTIAL_COPY 0x8000000D
 #define ABI_SystemBasicInformation   0	/* SYSTEM_BASIC_INFORMATION, 64 bytes (len must match) */
 #define ABI_SystemProcessInformation 5	/* SYSTEM_PROCESS_INFORMATION entries (with their threads) */
@@ -310,11 +312,17 @@ struct abi_kernel_user_times {		/* KERNEL_USER_TIMES: FILETIME-like, 100 ns unit
 #define ABI_STATUS_TIMEOUT           0x00000102
 #define ABI_STATUS_NO_YIELD_PERFORMED 0x40000024
 
-/* SYS_NtCreateProcess's optional output: handles (all access) to the new process and its main thread. */
+/*
+ * SYS_NtCreateProcess's optional output: handles (all access) to the new
+ * process and its main thread; flags in (ABI_CREATE_INHERIT_HANDLES: the
+ * caller's handles marked HANDLE_FLAG_INHERIT are copied into the child at
+ * the same values), 0 out.
+ */
 struct abi_process_handles {
 	unsigned long long process, thread;
-	unsigned int tid, pad;
+	unsigned int tid, flags;
 };
+#define ABI_CREATE_INHERIT_HANDLES 1u
 
 /* SYS_NtQueryImages: one mapped image. */
 struct abi_image_info {
@@ -331,26 +339,6 @@ struct abi_image_info {
 struct abi_section_file {
 	unsigned long long size;
 	unsigned long long file;
-};
-/* SYS_NtQuerySection's classes and structures: SECTION_BASIC_INFORMATION and SECTION_IMAGE_INFORMATION (x64). */
-#define ABI_SectionBasicInformation 0
-#define ABI_SectionImageInformation 1
-struct abi_section_basic {
-	unsigned long long base;	/* BaseAddress: NULL (no SEC_BASED sections) */
-	unsigned int attributes;	/* SEC_COMMIT / SEC_RESERVE, SEC_FILE for a file, SEC_FILE|SEC_IMAGE for an image */
-	unsigned int pad;
-	unsigned long long size;	/* MaximumSize: pages for the pagefile, bytes for a file, SizeOfImage */
-};
-struct abi_section_image {
-	unsigned long long transfer_address;	/* the entry point at the image's base */
-	unsigned int zero_bits, pad0;
-	unsigned long long max_stack, committed_stack;
-	unsigned int subsystem;
-	unsigned int subsystem_version;		/* minor | major << 16 */
-	unsigned int os_version;		/* major | minor << 16 */
-	unsigned short characteristics, dll_characteristics, machine;
-	unsigned char contains_code, flags;	/* flags: 4 = ImageDynamicallyRelocated */
-	unsigned int loader_flags, file_size, checksum;
 };
 #define ABI_VIEW_FLUSH 0x464c5348u	/* SYS_NtUnmapViewOfSection's op for FlushViewOfFile ("FLSH") */
 

@@ -177,6 +177,13 @@ static ntstatus_t sys_duplicate(struct trap_frame *tf)
 	if (!st && tgt) {
 		uint32_t want = (options & ABI_DUPLICATE_SAME_ACCESS) ? granted : obj_map_access(o->type, access);
 		st = handle_create(&tgt->handles, o, want, &out);
+		/* The new handle's inheritance: the source's (DUPLICATE_SAME_ATTRIBUTES) or OBJ_INHERIT's. */
+		uint32_t flags = (options & ABI_DUPLICATE_INHERIT) ? W_HANDLE_FLAG_INHERIT : 0;
+		if (!st && (options & ABI_DUPLICATE_SAME_ATTRIBUTES) &&
+		    handle_flags(&src->handles, hsrc, 0, 0, &flags) != STATUS_SUCCESS)
+			flags = 0;	/* a pseudo handle */
+		if (!st)
+			handle_flags(&tgt->handles, out, W_HANDLE_FLAG_INHERIT, flags, NULL);
 	}
 	bool real_source = !is_current(hsrc) && (int64_t)hsrc != ABI_CURRENT_THREAD;
 	if ((options & ABI_DUPLICATE_CLOSE_SOURCE) && sst == STATUS_SUCCESS && real_source) {
@@ -186,6 +193,29 @@ static ntstatus_t sys_duplicate(struct trap_frame *tf)
 	}
 	if (!st && tgt)
 		copy_to_user(uout, &out, 8);	/* probed */
+	return st;
+}
+
+/*
+ * NtHandleFlags(handle, mask, flags, old): HANDLE_FLAG_INHERIT and
+ * HANDLE_FLAG_PROTECT_FROM_CLOSE of one of the caller's handles (other bits
+ * in mask: STATUS_INVALID_PARAMETER); *old written after the change.
+ */
+static ntstatus_t sys_handle_flags(struct trap_frame *tf)
+{
+	uint32_t mask = (uint32_t)tf->rsi, value = (uint32_t)tf->rdx, old = 0;
+	uint64_t uold = tf->r10;
+	if (uold) {
+		if (MISALIGNED(uold, 4))
+			return STATUS_DATATYPE_MISALIGNMENT;
+		if (copy_from_user(&old, uold, 4) || copy_to_user(uold, &old, 4))
+			return STATUS_ACCESS_VIOLATION;
+	}
+	if (mask & ~(W_HANDLE_FLAG_INHERIT | W_HANDLE_FLAG_PROTECT_FROM_CLOSE))
+		return STATUS_INVALID_PARAMETER;
+	ntstatus_t st = handle_flags(&current_process()->handles, tf->rdi, mask, value, &old);
+	if (!st && uold)
+		copy_to_user(uold, &old, 4);	/* probed */
 	return st;
 }
 
@@ -414,6 +444,7 @@ ntstatus_t sys_procmem_call(struct trap_frame *tf)
 	case SYS_NtWriteVirtualMemory: return sys_rw_vm(tf, true);
 	case SYS_NtDuplicateObject: return sys_duplicate(tf);
 	case SYS_NtQuerySystemInformation: return sys_query_system(tf);
+	case SYS_NtHandleFlags: return sys_handle_flags(tf);
 	default: return sys_smp_call(tf);	/* 81, 82 (issue 18); unset numbers: STATUS_INVALID_SYSTEM_SERVICE */
 	}
 }

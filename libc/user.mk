@@ -66,6 +66,12 @@ advapi32_LIBS  := $(B)/implib/libkernel32.a $(B)/implib/libntdll.a -lgcc
 bcrypt_BASE    := 0x7ffc00440000
 bcrypt_ENTRY   := 0
 bcrypt_LIBS    := -lgcc
+# psapi.dll (issue 21): forwarders to kernel32's K32* calls only (libc/psapi/psapi.def, no code).
+DLLS += psapi
+DLL_FILES += $(B)/dll/psapi.dll
+psapi_BASE     := 0x7ffc00480000
+psapi_ENTRY    := 0
+psapi_LIBS     :=
 $(B)/u/libc/advapi32/%: UCFLAGS += -D_ADVAPI32_
 $(B)/dll/advapi32.dll: $(B)/implib/libkernel32.a $(B)/implib/libntdll.a
 # msvcrt defines what MinGW's headers declare dllimport (_CRTIMP empty), keeps its

@@ -33,7 +33,6 @@ HANDLE WINAPI CreateFileW(LPCWSTR lpFileName, DWORD dwDesiredAccess, DWORD dwSha
 			  LPSECURITY_ATTRIBUTES lpSecurityAttributes, DWORD dwCreationDisposition,
 			  DWORD dwFlagsAndAttributes, HANDLE hTemplateFile)
 {
-	(void)lpSecurityAttributes;
 	(void)hTemplateFile;
 	static const ULONG disp[] = { 0, FILE_CREATE, FILE_OVERWRITE_IF, FILE_OPEN, FILE_OPEN_IF, FILE_OVERWRITE };
 	if (dwCreationDisposition < CREATE_NEW || dwCreationDisposition > TRUNCATE_EXISTING) {
@@ -87,7 +86,7 @@ HANDLE WINAPI CreateFileW(LPCWSTR lpFileName, DWORD dwDesiredAccess, DWORD dwSha
 		SetLastError(ERROR_ALREADY_EXISTS);
 	else
 		SetLastError(0);
-	return h;
+	return k32_inherit_sa(h, lpSecurityAttributes);
 }
 
 HANDLE WINAPI CreateFileA(LPCSTR lpFileName, DWORD dwDesiredAccess, DWORD dwShareMode,

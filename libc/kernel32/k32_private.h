@@ -68,6 +68,11 @@ NTSTATUS NTAPI MmDosPathToNtPath(PCWSTR, PWSTR, ULONG, PULONG);
 ULONG NTAPI RtlGetCurrentDirectory_U(ULONG, PWSTR);
 NTSTATUS NTAPI RtlSetCurrentDirectory_U(PUNICODE_STRING);
 
+/* h made inheritable when inherit (libc/kernel32/process_handle.c); h returned, the last error kept. */
+HANDLE k32_inherit(HANDLE h, BOOL inherit);
+/* The same for a call's SECURITY_ATTRIBUTES (NULL: not inheritable). */
+#define k32_inherit_sa(h, sa) k32_inherit((h), (sa) && (sa)->bInheritHandle)
+
 #define K32_CURRENT_PROCESS ((HANDLE)(LONG_PTR)-1)
 #define K32_CURRENT_THREAD ((HANDLE)(LONG_PTR)-2)
 

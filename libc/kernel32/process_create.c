@@ -4,9 +4,11 @@
  * NtCreateProcess: a path is that file, a bare name is looked for in C:\,
  * then among the boot modules), and PROCESS_INFORMATION with handles to the
  * new process and its main thread (made by the kernel before the process
- * runs, so they exist even when it ends at once).  Not supported (ERROR_NOT_SUPPORTED):
- * CREATE_SUSPENDED, an environment block, a current directory other than
- * C:\ and handle inheritance; the start-up information is not passed on.
+ * runs, so they exist even when it ends at once).  bInheritHandles: the
+ * caller's handles marked HANDLE_FLAG_INHERIT are in the child at the same
+ * values.  Not supported (ERROR_NOT_SUPPORTED): CREATE_SUSPENDED, an
+ * environment block, a current directory other than C:\; the start-up
+ * information is not passed on.
  */
 #include "k32_thread.h"
 
@@ -60,12 +62,12 @@ BOOL WINAPI CreateProcessA(LPCSTR lpApplicationName, LPSTR lpCommandLine, LPSECU
 			   LPVOID lpEnvironment, LPCSTR lpCurrentDirectory, LPSTARTUPINFOA lpStartupInfo,
 			   LPPROCESS_INFORMATION lpProcessInformation)
 {
-	(void)lpProcessAttributes, (void)lpThreadAttributes, (void)lpStartupInfo;
+	(void)lpStartupInfo;
 	if (!lpProcessInformation || (!lpApplicationName && !lpCommandLine)) {
 		SetLastError(ERROR_INVALID_PARAMETER);
 		return FALSE;
 	}
-	if (bInheritHandles || (dwCreationFlags & CREATE_SUSPENDED) || lpEnvironment ||
+	if ((dwCreationFlags & CREATE_SUSPENDED) || lpEnvironment ||
 	    (lpCurrentDirectory && !is_c_root(lpCurrentDirectory))) {
 		SetLastError(ERROR_NOT_SUPPORTED);
 		return FALSE;
@@ -82,10 +84,11 @@ BOOL WINAPI CreateProcessA(LPCSTR lpApplicationName, LPSTR lpCommandLine, LPSECU
 		return FALSE;
 	}
 	ULONG pid = 0;
-	struct abi_process_handles h = { 0 };
+	struct abi_process_handles h = { .flags = bInheritHandles ? ABI_CREATE_INHERIT_HANDLES : 0 };
 	if (!k32_status(MmCreateProcessEx(name, lpCommandLine ? lpCommandLine : lpApplicationName, &pid, &h)))
 		return FALSE;
-	*lpProcessInformation = (PROCESS_INFORMATION){ (HANDLE)h.process, (HANDLE)h.thread, pid, h.tid };
+	*lpProcessInformation = (PROCESS_INFORMATION){ k32_inherit_sa((HANDLE)h.process, lpProcessAttributes),
+						       k32_inherit_sa((HANDLE)h.thread, lpThreadAttributes), pid, h.tid };
 	return TRUE;
 }
 

@@ -6,6 +6,14 @@
  */
 #include "k32_thread.h"
 
+NTSTATUS NTAPI NtSetInformationObject(HANDLE, OBJECT_INFORMATION_CLASS, PVOID, ULONG);
+
+/* OBJECT_HANDLE_FLAG_INFORMATION (ObjectHandleFlagInformation, 4). */
+typedef struct {
+	BOOLEAN Inherit;
+	BOOLEAN ProtectFromClose;
+} OBJECT_HANDLE_FLAG_INFO;
+
 /* The kernel's PROCESS_BASIC_INFORMATION of h; FALSE with the last error set (a non-process: ERROR_INVALID_HANDLE). */
 BOOL k32_process_info(HANDLE h, PROCESS_BASIC_INFORMATION *pbi)
 {
@@ -18,7 +26,6 @@ BOOL k32_process_info(HANDLE h, PROCESS_BASIC_INFORMATION *pbi)
 /* OpenProcess: a handle to process dwProcessId; ERROR_INVALID_PARAMETER when there is none (0 included). */
 HANDLE WINAPI OpenProcess(DWORD dwDesiredAccess, BOOL bInheritHandle, DWORD dwProcessId)
 {
-	(void)bInheritHandle;
 	if (!dwProcessId) {
 		SetLastError(ERROR_INVALID_PARAMETER);
 		return NULL;
@@ -27,7 +34,7 @@ HANDLE WINAPI OpenProcess(DWORD dwDesiredAccess, BOOL bInheritHandle, DWORD dwPr
 	HANDLE h = NULL;
 	if (!k32_status(NtOpenProcess(&h, dwDesiredAccess, NULL, &cid)))
 		return NULL;
-	return h;
+	return k32_inherit(h, bInheritHandle);
 }
 
 /* GetExitCodeProcess: STILL_ACTIVE (259) while it runs, then its exit code (or the exception's code). */
@@ -97,23 +104,55 @@ BOOL WINAPI DuplicateHandle(HANDLE hSourceProcessHandle, HANDLE hSourceHandle, H
 }
 
 /*
- * GetHandleInformation: no handle has HANDLE_FLAG_INHERIT or
- * PROTECT_FROM_CLOSE set here, so the flags are 0.  NULL fails with
- * ERROR_INVALID_HANDLE; any other value is taken as valid (the kernel has
- * no NtQueryObject to tell a stale handle).
+ * GetHandleInformation: HANDLE_FLAG_INHERIT and HANDLE_FLAG_PROTECT_FROM_CLOSE
+ * of hObject (NtQueryObject, ObjectHandleFlagInformation).  A handle that is
+ * not open: ERROR_INVALID_HANDLE; the console's handles have neither flag.
  */
 BOOL WINAPI GetHandleInformation(HANDLE hObject, LPDWORD lpdwFlags)
 {
-	if (!hObject) {
-		SetLastError(ERROR_INVALID_HANDLE);
-		return FALSE;
-	}
 	if (!lpdwFlags) {
 		SetLastError(ERROR_NOACCESS);
 		return FALSE;
 	}
-	*lpdwFlags = 0;
+	if (K32_IS_CONSOLE(hObject)) {
+		*lpdwFlags = 0;
+		return TRUE;
+	}
+	OBJECT_HANDLE_FLAG_INFO info;
+	if (!k32_status(NtQueryObject(hObject, (OBJECT_INFORMATION_CLASS)4, &info, sizeof info, NULL)))
+		return FALSE;
+	*lpdwFlags = (info.Inherit ? HANDLE_FLAG_INHERIT : 0) | (info.ProtectFromClose ? HANDLE_FLAG_PROTECT_FROM_CLOSE : 0);
 	return TRUE;
+}
+
+/*
+ * SetHandleInformation: the flags in dwMask (HANDLE_FLAG_INHERIT,
+ * HANDLE_FLAG_PROTECT_FROM_CLOSE; other bits ignored) become dwFlags'.
+ * The console's handles take nothing (success).
+ */
+BOOL WINAPI SetHandleInformation(HANDLE hObject, DWORD dwMask, DWORD dwFlags)
+{
+	if (K32_IS_CONSOLE(hObject))
+		return TRUE;
+	OBJECT_HANDLE_FLAG_INFO info;
+	if (!k32_status(NtQueryObject(hObject, (OBJECT_INFORMATION_CLASS)4, &info, sizeof info, NULL)))
+		return FALSE;
+	if (dwMask & HANDLE_FLAG_INHERIT)
+		info.Inherit = (dwFlags & HANDLE_FLAG_INHERIT) != 0;
+	if (dwMask & HANDLE_FLAG_PROTECT_FROM_CLOSE)
+		info.ProtectFromClose = (dwFlags & HANDLE_FLAG_PROTECT_FROM_CLOSE) != 0;
+	return k32_status(NtSetInformationObject(hObject, (OBJECT_INFORMATION_CLASS)4, &info, sizeof info));
+}
+
+/* k32_inherit: HANDLE_FLAG_INHERIT on h (not NULL or INVALID_HANDLE_VALUE) when inherit; h returned. */
+HANDLE k32_inherit(HANDLE h, BOOL inherit)
+{
+	if (h && h != INVALID_HANDLE_VALUE && inherit) {
+		DWORD err = GetLastError();	/* ERROR_ALREADY_EXISTS of a Create call stays */
+		SetHandleInformation(h, HANDLE_FLAG_INHERIT, HANDLE_FLAG_INHERIT);
+		SetLastError(err);
+	}
+	return h;
 }
 
 /* IsDebuggerPresent: PEB->BeingDebugged (never set: there is no debugger). */

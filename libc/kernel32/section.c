@@ -49,7 +49,6 @@ POBJECT_ATTRIBUTES k32_object_attributes(LPCWSTR name, WCHAR *buf, UNICODE_STRIN
 HANDLE WINAPI CreateFileMappingW(HANDLE hFile, LPSECURITY_ATTRIBUTES lpAttributes, DWORD flProtect,
 				 DWORD dwMaximumSizeHigh, DWORD dwMaximumSizeLow, LPCWSTR lpName)
 {
-	(void)lpAttributes;
 	if (!hFile || K32_IS_CONSOLE(hFile)) {
 		SetLastError(ERROR_INVALID_HANDLE);
 		return NULL;
@@ -72,7 +71,7 @@ HANDLE WINAPI CreateFileMappingW(HANDLE hFile, LPSECURITY_ATTRIBUTES lpAttribute
 		return NULL;
 	}
 	SetLastError(st == STATUS_OBJECT_NAME_EXISTS ? ERROR_ALREADY_EXISTS : ERROR_SUCCESS);
-	return h;
+	return k32_inherit_sa(h, lpAttributes);
 }
 
 /* CreateFileMappingA: the name through the ANSI code page. */
@@ -91,7 +90,6 @@ HANDLE WINAPI CreateFileMappingA(HANDLE hFile, LPSECURITY_ATTRIBUTES lpAttribute
 /* OpenFileMappingW: a named section (ERROR_FILE_NOT_FOUND when none has the name). */
 HANDLE WINAPI OpenFileMappingW(DWORD dwDesiredAccess, BOOL bInheritHandle, LPCWSTR lpName)
 {
-	(void)bInheritHandle;
 	if (!lpName) {
 		SetLastError(ERROR_INVALID_PARAMETER);
 		return NULL;
@@ -105,7 +103,7 @@ HANDLE WINAPI OpenFileMappingW(DWORD dwDesiredAccess, BOOL bInheritHandle, LPCWS
 	OBJECT_ATTRIBUTES oa;
 	HANDLE h = NULL;
 	NTSTATUS st = NtOpenSection(&h, dwDesiredAccess, k32_object_attributes(lpName, buf, &us, &oa));
-	return k32_status(st) ? h : NULL;
+	return k32_status(st) ? k32_inherit(h, bInheritHandle) : NULL;
 }
 
 HANDLE WINAPI OpenFileMappingA(DWORD dwDesiredAccess, BOOL bInheritHandle, LPCSTR lpName)
@@ -144,7 +142,7 @@ LPVOID WINAPI MapViewOfFileEx(HANDLE hFileMappingObject, DWORD dwDesiredAccess, 
 	LARGE_INTEGER offset = { .QuadPart = (LONGLONG)(((ULONG64)dwFileOffsetHigh << 32) | dwFileOffsetLow) };
 	NTSTATUS st = NtMapViewOfSection(hFileMappingObject, K32_CURRENT_PROCESS, &base, 0, 0, &offset, &size,
 					 1 /* ViewShare */, 0, protect);
-	return k32_nt_ok(st) ? base : NULL;	/* an image view not at its base: STATUS_IMAGE_NOT_AT_BASE */
+	return k32_status(st) ? base : NULL;
 }
 
 LPVOID WINAPI MapViewOfFile(HANDLE hFileMappingObject, DWORD dwDesiredAccess, DWORD dwFileOffsetHigh,

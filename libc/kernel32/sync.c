@@ -97,7 +97,6 @@ static HANDLE open_named(open_fn fn, DWORD access, LPCWSTR name)
 HANDLE WINAPI CreateEventExW(LPSECURITY_ATTRIBUTES lpEventAttributes, LPCWSTR lpName, DWORD dwFlags,
 			     DWORD dwDesiredAccess)
 {
-	(void)lpEventAttributes;
 	if (dwFlags & ~(DWORD)(CREATE_EVENT_MANUAL_RESET | CREATE_EVENT_INITIAL_SET)) {
 		SetLastError(ERROR_INVALID_PARAMETER);
 		return NULL;
@@ -108,7 +107,7 @@ HANDLE WINAPI CreateEventExW(LPSECURITY_ATTRIBUTES lpEventAttributes, LPCWSTR lp
 	HANDLE h = NULL;
 	ULONG type = (dwFlags & CREATE_EVENT_MANUAL_RESET) ? ABI_NOTIFICATION_EVENT : ABI_SYNCHRONIZATION_EVENT;
 	NTSTATUS st = NtCreateEvent(&h, dwDesiredAccess, &n.oa, type, (dwFlags & CREATE_EVENT_INITIAL_SET) != 0);
-	return created(st, h);
+	return k32_inherit_sa(created(st, h), lpEventAttributes);
 }
 
 HANDLE WINAPI CreateEventExA(LPSECURITY_ATTRIBUTES lpEventAttributes, LPCSTR lpName, DWORD dwFlags,
@@ -139,8 +138,7 @@ HANDLE WINAPI CreateEventA(LPSECURITY_ATTRIBUTES lpEventAttributes, BOOL bManual
 
 HANDLE WINAPI OpenEventW(DWORD dwDesiredAccess, BOOL bInheritHandle, LPCWSTR lpName)
 {
-	(void)bInheritHandle;
-	return open_named(NtOpenEvent, dwDesiredAccess, lpName);
+	return k32_inherit(open_named(NtOpenEvent, dwDesiredAccess, lpName), bInheritHandle);
 }
 
 HANDLE WINAPI OpenEventA(DWORD dwDesiredAccess, BOOL bInheritHandle, LPCSTR lpName)
@@ -174,13 +172,12 @@ BOOL WINAPI PulseEvent(HANDLE hEvent)
 HANDLE WINAPI CreateMutexExW(LPSECURITY_ATTRIBUTES lpMutexAttributes, LPCWSTR lpName, DWORD dwFlags,
 			     DWORD dwDesiredAccess)
 {
-	(void)lpMutexAttributes;
 	struct sync_name n;
 	if (!name_w(lpName, &n))
 		return NULL;
 	HANDLE h = NULL;
 	NTSTATUS st = NtCreateMutant(&h, dwDesiredAccess, &n.oa, (dwFlags & CREATE_MUTEX_INITIAL_OWNER) != 0);
-	return created(st, h);
+	return k32_inherit_sa(created(st, h), lpMutexAttributes);
 }
 
 HANDLE WINAPI CreateMutexExA(LPSECURITY_ATTRIBUTES lpMutexAttributes, LPCSTR lpName, DWORD dwFlags,
@@ -209,8 +206,7 @@ HANDLE WINAPI CreateMutexA(LPSECURITY_ATTRIBUTES lpMutexAttributes, BOOL bInitia
 
 HANDLE WINAPI OpenMutexW(DWORD dwDesiredAccess, BOOL bInheritHandle, LPCWSTR lpName)
 {
-	(void)bInheritHandle;
-	return open_named(NtOpenMutant, dwDesiredAccess, lpName);
+	return k32_inherit(open_named(NtOpenMutant, dwDesiredAccess, lpName), bInheritHandle);
 }
 
 HANDLE WINAPI OpenMutexA(DWORD dwDesiredAccess, BOOL bInheritHandle, LPCSTR lpName)
@@ -233,7 +229,6 @@ BOOL WINAPI ReleaseMutex(HANDLE hMutex)
 HANDLE WINAPI CreateSemaphoreExW(LPSECURITY_ATTRIBUTES lpSemaphoreAttributes, LONG lInitialCount,
 				 LONG lMaximumCount, LPCWSTR lpName, DWORD dwFlags, DWORD dwDesiredAccess)
 {
-	(void)lpSemaphoreAttributes;
 	if (dwFlags) {
 		SetLastError(ERROR_INVALID_PARAMETER);
 		return NULL;
@@ -243,7 +238,7 @@ HANDLE WINAPI CreateSemaphoreExW(LPSECURITY_ATTRIBUTES lpSemaphoreAttributes, LO
 		return NULL;
 	HANDLE h = NULL;
 	NTSTATUS st = NtCreateSemaphore(&h, dwDesiredAccess, &n.oa, lInitialCount, lMaximumCount);
-	return created(st, h);
+	return k32_inherit_sa(created(st, h), lpSemaphoreAttributes);
 }
 
 HANDLE WINAPI CreateSemaphoreExA(LPSECURITY_ATTRIBUTES lpSemaphoreAttributes, LONG lInitialCount,
@@ -274,8 +269,7 @@ HANDLE WINAPI CreateSemaphoreA(LPSECURITY_ATTRIBUTES lpSemaphoreAttributes, LONG
 
 HANDLE WINAPI OpenSemaphoreW(DWORD dwDesiredAccess, BOOL bInheritHandle, LPCWSTR lpName)
 {
-	(void)bInheritHandle;
-	return open_named(NtOpenSemaphore, dwDesiredAccess, lpName);
+	return k32_inherit(open_named(NtOpenSemaphore, dwDesiredAccess, lpName), bInheritHandle);
 }
 
 HANDLE WINAPI OpenSemaphoreA(DWORD dwDesiredAccess, BOOL bInheritHandle, LPCSTR lpName)

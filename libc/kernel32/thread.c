@@ -21,7 +21,6 @@ HANDLE WINAPI CreateRemoteThreadEx(HANDLE hProcess, LPSECURITY_ATTRIBUTES lpThre
 				   LPTHREAD_START_ROUTINE lpStartAddress, LPVOID lpParameter, DWORD dwCreationFlags,
 				   LPPROC_THREAD_ATTRIBUTE_LIST lpAttributeList, LPDWORD lpThreadId)
 {
-	(void)lpThreadAttributes;
 	(void)lpAttributeList;
 	if (hProcess != K32_CURRENT_PROCESS) {
 		PROCESS_BASIC_INFORMATION pbi;
@@ -50,7 +49,7 @@ HANDLE WINAPI CreateRemoteThreadEx(HANDLE hProcess, LPSECURITY_ATTRIBUTES lpThre
 	}
 	if (lpThreadId)
 		*lpThreadId = GetThreadId(h);
-	return h;
+	return k32_inherit_sa(h, lpThreadAttributes);
 }
 
 HANDLE WINAPI CreateRemoteThread(HANDLE hProcess, LPSECURITY_ATTRIBUTES lpThreadAttributes, SIZE_T dwStackSize,
@@ -123,15 +122,14 @@ DWORD WINAPI GetProcessIdOfThread(HANDLE Thread)
 	return basic_info(Thread, &tbi) ? (DWORD)tbi.unique_process : 0;
 }
 
-/* OpenThread: ERROR_INVALID_PARAMETER for an id no thread has (the handle is never inheritable here). */
+/* OpenThread: ERROR_INVALID_PARAMETER for an id no thread has. */
 HANDLE WINAPI OpenThread(DWORD dwDesiredAccess, BOOL bInheritHandle, DWORD dwThreadId)
 {
-	(void)bInheritHandle;
 	CLIENT_ID cid = { NULL, (HANDLE)(ULONG_PTR)dwThreadId };
 	HANDLE h = NULL;
 	if (!k32_status(NtOpenThread(&h, dwDesiredAccess, NULL, &cid)))
 		return NULL;
-	return h;
+	return k32_inherit(h, bInheritHandle);
 }
 
 /* SuspendThread: the previous suspend count, (DWORD)-1 on failure (past 127: ERROR_SIGNAL_REFUSED). */

@@ -29,13 +29,16 @@ NTSTATUS NTAPI NtWriteVirtualMemory(HANDLE ProcessHandle, PVOID BaseAddress, con
 }
 
 /*
- * NtDuplicateObject: HandleAttributes (OBJ_INHERIT) has no meaning yet (no
- * handle inheritance), so the system call drops it.
+ * NtDuplicateObject: HandleAttributes' OBJ_INHERIT makes the new handle
+ * inheritable (ABI_DUPLICATE_INHERIT); its other bits are ignored.
  */
 NTSTATUS NTAPI NtDuplicateObject(HANDLE SourceProcessHandle, HANDLE SourceHandle, HANDLE TargetProcessHandle,
 				 PHANDLE TargetHandle, ACCESS_MASK DesiredAccess, ULONG HandleAttributes, ULONG Options)
 {
-	(void)HandleAttributes;
+	if (Options & ABI_DUPLICATE_INHERIT)
+		return STATUS_INVALID_PARAMETER;	/* not one of Windows' options */
+	if (HandleAttributes & OBJ_INHERIT)
+		Options |= ABI_DUPLICATE_INHERIT;
 	return NTCALL(SYSCALL6(SYS_NtDuplicateObject, SourceProcessHandle, SourceHandle, TargetProcessHandle,
 			       TargetHandle, DesiredAccess, Options));
 }
