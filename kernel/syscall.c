@@ -459,6 +459,7 @@ static int dispatch(struct trap_frame *tf)
 	case SYS_NtCreateSection: st = sys_create_section(tf); break;
 	case SYS_NtOpenSection: st = sys_open_section(tf); break;
 	case SYS_NtMapViewOfSection: st = sys_map_view(tf); break;
+	case SYS_NtQuerySection: st = sys_query_section(tf); break;
 	case SYS_NtAllocateVirtualMemoryEx:
 	case SYS_NtMapViewOfSectionEx:
 	case SYS_NtUnmapViewOfSectionEx: st = sys_va2_call(tf); break;

@@ -209,6 +209,10 @@ enum syscall_number {
 	SYS_NtSetInformationProcess = 82, /* (HANDLE process, ULONG class, const void *buf, ULONG len):
 					     ABI_ProcessAffinityMask (KAFFINITY, 8 bytes: 0 or CPUs the system does not
 					     have: STATUS_INVALID_PARAMETER; every thread of the process takes it) */
+	/* issue 20 (kernel/syscall_section.c): */
+	SYS_NtQuerySection = 83,	 /* (HANDLE section (SECTION_QUERY), ULONG class (ABI_SectionBasicInformation,
+					    ABI_SectionImageInformation), void *buf, SIZE_T len, SIZE_T *ret_len or NULL):
+					    Windows' structures (struct abi_section_basic / abi_section_image) */
 	/* issue 21 (kernel/syscall_procmem.c): */
 	SYS_NtHandleFlags = 84,		 /* (HANDLE h, ULONG mask, ULONG flags, ULONG *old or NULL): HANDLE_FLAG_INHERIT /
 					    _PROTECT_FROM_CLOSE of h; the bits in mask become flags' (mask 0: a query),
@@ -339,6 +343,26 @@ struct abi_image_info {
 struct abi_section_file {
 	unsigned long long size;
 	unsigned long long file;
+};
+/* SYS_NtQuerySection's classes and structures: SECTION_BASIC_INFORMATION and SECTION_IMAGE_INFORMATION (x64). */
+#define ABI_SectionBasicInformation 0
+#define ABI_SectionImageInformation 1
+struct abi_section_basic {
+	unsigned long long base;	/* BaseAddress: NULL (no SEC_BASED sections) */
+	unsigned int attributes;	/* SEC_COMMIT / SEC_RESERVE, SEC_FILE for a file, SEC_FILE|SEC_IMAGE for an image */
+	unsigned int pad;
+	unsigned long long size;	/* MaximumSize: pages for the pagefile, bytes for a file, SizeOfImage */
+};
+struct abi_section_image {
+	unsigned long long transfer_address;	/* the entry point at the image's base */
+	unsigned int zero_bits, pad0;
+	unsigned long long max_stack, committed_stack;
+	unsigned int subsystem;
+	unsigned int subsystem_version;		/* minor | major << 16 */
+	unsigned int os_version;		/* major | minor << 16 */
+	unsigned short characteristics, dll_characteristics, machine;
+	unsigned char contains_code, flags;	/* flags: 4 = ImageDynamicallyRelocated */
+	unsigned int loader_flags, file_size, checksum;
 };
 #define ABI_VIEW_FLUSH 0x464c5348u	/* SYS_NtUnmapViewOfSection's op for FlushViewOfFile ("FLSH") */
 

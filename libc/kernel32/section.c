@@ -142,7 +142,7 @@ LPVOID WINAPI MapViewOfFileEx(HANDLE hFileMappingObject, DWORD dwDesiredAccess, 
 	LARGE_INTEGER offset = { .QuadPart = (LONGLONG)(((ULONG64)dwFileOffsetHigh << 32) | dwFileOffsetLow) };
 	NTSTATUS st = NtMapViewOfSection(hFileMappingObject, K32_CURRENT_PROCESS, &base, 0, 0, &offset, &size,
 					 1 /* ViewShare */, 0, protect);
-	return k32_status(st) ? base : NULL;
+	return k32_nt_ok(st) ? base : NULL;	/* an image view not at its base: STATUS_IMAGE_NOT_AT_BASE */
 }
 
 LPVOID WINAPI MapViewOfFile(HANDLE hFileMappingObject, DWORD dwDesiredAccess, DWORD dwFileOffsetHigh,
