@@ -313,6 +313,21 @@ void vm_balance(void)
 	}
 }
 
+uint64_t vm_reclaim(void)
+{
+	/* As vm_balance, but whatever the watermark: the caller's allocation failed. */
+	uint64_t total = 0;
+	while (frame_free_count() < EVICT_HIGH) {
+		uint64_t got = pagecache_evict(EVICT_BATCH);
+		if (frame_free_count() < EVICT_HIGH && swap_slots_total())
+			got += evict_batch();
+		if (!got)
+			break;
+		total += got;
+	}
+	return total;
+}
+
 uint64_t vm_evict_all(struct vm_space *vm)
 {
 	struct victim vs[EVICT_BATCH];

@@ -137,10 +137,33 @@ static enum vm_fault_result fault_locked(struct vm_space *vm, uint64_t addr, uns
 	return VM_FAULT_RESOLVED;
 }
 
+/*
+ * fault_locked, again after reclaiming while it fails for want of memory.
+ * The page is committed (or the fault would not get that far), so its frame
+ * and tables are charged (mm/ptcharge.h): memory for them exists, paged out
+ * or in the file cache, and the fault waits for it as NT's does (it pages
+ * out, then runs the fault again from the start; every step of the fault is
+ * redone or already done).  An allocation that fails on its own (an
+ * injected failure, mm/allocfail.h) is absorbed the same way.  After
+ * FAULT_RETRIES tries, or when nothing more can be paged out,
+ * VM_FAULT_NO_MEMORY goes to the thread.
+ */
+#define FAULT_RETRIES 8
+static enum vm_fault_result fault_retrying(struct vm_space *vm, uint64_t addr, unsigned access, uint64_t guarantee)
+{
+	enum vm_fault_result r = fault_locked(vm, addr, access, guarantee);
+	for (int i = 0; r == VM_FAULT_NO_MEMORY && i < FAULT_RETRIES; i++) {
+		if (!vm_reclaim() && i > 0)
+			break;	/* nothing could go, and the plain retry failed too */
+		r = fault_locked(vm, addr, access, guarantee);
+	}
+	return r;
+}
+
 enum vm_fault_result vm_fault_locked(struct vm_space *vm, uint64_t addr, unsigned access)
 {
 	/* A stack guard needs the faulting thread's guarantee: callers for another thread keep off guard pages. */
-	enum vm_fault_result r = fault_locked(vm, addr, access, PAGE_SIZE);
+	enum vm_fault_result r = fault_retrying(vm, addr, access, PAGE_SIZE);
 	return r == FAULT_NEED_GUARANTEE ? VM_FAULT_ACCESS_VIOLATION : r;
 }
 
@@ -148,12 +171,12 @@ enum vm_fault_result vm_fault(struct vm_space *vm, uint64_t addr, unsigned acces
 {
 	kmutex_lock(&vm->lock);
 	vm->faults++;
-	enum vm_fault_result r = fault_locked(vm, addr, access, 0);
+	enum vm_fault_result r = fault_retrying(vm, addr, access, 0);
 	if (r == FAULT_NEED_GUARANTEE) {
 		kmutex_unlock(&vm->lock);
 		uint64_t guarantee = vm_stack_guarantee(vm);	/* at least a page: never 0 */
 		kmutex_lock(&vm->lock);
-		r = fault_locked(vm, addr, access, guarantee);	/* the space may have changed meanwhile */
+		r = fault_retrying(vm, addr, access, guarantee);	/* the space may have changed meanwhile */
 	}
 	kmutex_unlock(&vm->lock);
 	return r;

@@ -14,6 +14,7 @@
  */
 #include "tlb.h"
 #include "vm_ext.h"
+#include "ptcharge.h"
 #include "frame.h"
 #include "kheap.h"
 #include "lock.h"
@@ -106,6 +107,11 @@ ntstatus_t vm_fork(struct vm_space *parent, struct vm_space *child)
 	vm_balance();	/* the child's page tables need frames: page out first if they run short */
 	if (!vm_charge(child, fork_charge(parent)))
 		return STATUS_COMMITMENT_LIMIT;
+	st = ptc_fork(child, parent);	/* the same page tables (mm/ptcharge.h) */
+	if (st) {	/* the caller destroys the child, which gives back what ptc_fork charged */
+		vm_uncharge(child, fork_charge(parent));
+		return st;
+	}
 	for (struct vad *v = vad_first(&parent->tree); v && !st; v = vad_next(v)) {
 		if (v->flags & VAD_PHYSICAL)
 			continue;	/* AWE regions are "not sharable, and therefore not inheritable" (Microsoft) */
@@ -123,6 +129,7 @@ ntstatus_t vm_fork(struct vm_space *parent, struct vm_space *child)
 	}
 	/* The parent's entries lost write access: no stale writable TLB entry may survive. */
 	tlb_shootdown(parent->root, USER_MIN_ADDR, USER_MAX_ADDR + 1 - USER_MIN_ADDR);
+	ptc_release(child, 0, USER_TOP);	/* the tables of what was not inherited (AWE regions) */
 	if (st)	/* the caller destroys the child, which gives back the charge of what it holds: the rest now */
 		vm_uncharge(child, fork_charge(parent) - fork_charge(child));
 	return st;

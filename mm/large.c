@@ -16,6 +16,7 @@
 #include "pat.h"
 #include "paging.h"
 #include "prot.h"
+#include "ptcharge.h"
 #include "kernel/layout.h"
 
 #define USER_END (USER_MAX_ADDR + 1)
@@ -61,7 +62,12 @@ ntstatus_t large_allocate(struct vm_space *vm, uint64_t *base, uint64_t *size, u
 		st = STATUS_COMMITMENT_LIMIT;
 		goto undo;
 	}
+	if ((st = ptc_charge(vm, start, end))) {	/* its page directories (mm/ptcharge.h) */
+		vm_uncharge(vm, len / PAGE_SIZE);
+		goto undo;
+	}
 	if (!pin_charge(vm, len / PAGE_SIZE)) {	/* the pinned-memory bounds (mm/lock.h) */
+		ptc_release(vm, start, end);
 		vm_uncharge(vm, len / PAGE_SIZE);
 		st = STATUS_INSUFFICIENT_RESOURCES;	/* ERROR_NO_SYSTEM_RESOURCES */
 		goto undo;
@@ -96,6 +102,7 @@ uncharge:
 	while (got)
 		frame_free(frames[--got], 9);
 	pin_uncharge(vm, len / PAGE_SIZE);
+	ptc_release(vm, start, end);	/* after the unmaps: the tables are pruned */
 	vm_uncharge(vm, len / PAGE_SIZE);
 undo:
 	kfree(frames);

@@ -11,10 +11,21 @@
 
 uint64_t kernel_root;
 static uint64_t table_limit = UINT64_MAX;	/* page-table pages allowed before user walks stop allocating */
+static uint64_t user_tables;	/* page-table pages below USER_TOP, roots not counted */
 
 void pt_set_table_limit(uint64_t pages)
 {
 	table_limit = pages;
+}
+
+uint64_t pt_table_limit(void)
+{
+	return table_limit;
+}
+
+uint64_t pt_user_tables(void)
+{
+	return user_tables;
 }
 
 static inline unsigned pt_index(uint64_t va, int level)	/* level 3 = PML4 .. 0 = PT */
@@ -36,11 +47,12 @@ static pte_t *walk_to(uint64_t root, uint64_t va, int stop, bool alloc)
 		if (!(*e & PTE_P)) {
 			if (!alloc)
 				return NULL;
-			if (va < USER_TOP && frame_owner_count(FRAME_PAGETABLE) >= table_limit)
+			if (va < USER_TOP && user_tables >= table_limit)
 				return NULL;	/* page tables cannot be paged out: they may not crowd out user pages */
 			uint64_t page = frame_alloc_zeroed(0, FRAME_PAGETABLE);
 			if (!page)
 				return NULL;
+			user_tables += va < USER_TOP;
 			*e = page | PTE_P | PTE_W | (va < USER_TOP ? PTE_U : 0);
 		} else if (*e & PTE_PS) {
 			return NULL;	/* covered by a large page */
@@ -213,6 +225,7 @@ static void free_tables(pte_t *table, int level)
 		if (level > 1)
 			free_tables(table_of(e), level - 1);
 		frame_free(e & PTE_ADDR, 0);
+		user_tables--;	/* only the user half is freed this way */
 	}
 }
 
@@ -225,6 +238,7 @@ void pt_destroy_root(uint64_t root)
 			continue;
 		free_tables(table_of(pml4[i]), 2);
 		frame_free(pml4[i] & PTE_ADDR, 0);
+		user_tables--;
 	}
 	frame_free(root, 0);
 }
@@ -272,6 +286,7 @@ static void unlinked_free(void)
 	tlb_shootdown(unlinked.root, 0, USER_TOP);	/* a full flush on every CPU that has root */
 	for (unsigned i = 0; i < unlinked.n; i++)
 		frame_free(unlinked.frames[i], 0);
+	user_tables -= unlinked.n;	/* pt_prune works on the user half only */
 	unlinked.n = 0;
 }
 

@@ -46,12 +46,18 @@ typedef uint64_t pte_t;
 pte_t *pt_walk(uint64_t root, uint64_t va, bool alloc);
 
 /*
- * Cap the page-table pages (all address spaces): beyond pages, walks of user
- * addresses allocate no more tables (the access fails with
- * STATUS_NO_MEMORY) so that page tables, which are never paged out, cannot
- * fill RAM and leave no frame for the pages they map.  No cap by default.
+ * Cap the page-table pages of user addresses (all address spaces): beyond
+ * pages, walks of user addresses allocate no more tables (the access fails
+ * with STATUS_NO_MEMORY) so that page tables, which are never paged out,
+ * cannot fill RAM and leave no frame for the pages they map.  A safety net:
+ * commits charge their tables under the same cap first (mm/ptcharge.h), so
+ * that a committed page never meets it.  No cap by default.
  */
 void pt_set_table_limit(uint64_t pages);
+/* The cap (pages); UINT64_MAX when none.  mm/ptcharge.c keeps the charged tables under it. */
+uint64_t pt_table_limit(void);
+/* Page-table pages of user addresses (every space, roots not counted): what the cap bounds. */
+uint64_t pt_user_tables(void);
 
 /* Map one 4 KiB page.  Returns 0, or -1 if a table could not be allocated. */
 int pt_map(uint64_t root, uint64_t va, uint64_t phys, uint64_t flags);

@@ -1,6 +1,7 @@
 /* mm/section.c - pagefile-backed sections and their views: create, map, commit, fault, unmap. */
 #include "tlb.h"
 #include "section.h"
+#include "ptcharge.h"
 #include "frame.h"
 #include "kheap.h"
 #include "paging.h"
@@ -171,7 +172,7 @@ static void section_destroy(struct kobject *o)
 	section_free(s);
 }
 
-bool section_protect_ok(uint32_t p)
+static bool section_protect_ok(uint32_t p)
 {
 	switch (p) {
 	case W_PAGE_READONLY:
@@ -275,6 +276,12 @@ ntstatus_t section_map_image(struct vm_space *vm, struct section *s, uint64_t ba
 		vad_delete(v);
 		return STATUS_COMMITMENT_LIMIT;
 	}
+	ntstatus_t st = ptc_charge(vm, base, base + len);	/* its page tables (mm/ptcharge.h) */
+	if (st) {
+		vm_uncharge(vm, len / PAGE_SIZE);
+		vad_delete(v);
+		return st;
+	}
 	v->cow_charge = len / PAGE_SIZE;
 	obj_ref(&s->obj);
 	v->section = s;
@@ -350,6 +357,12 @@ ntstatus_t section_map(struct vm_space *vm, struct section *s, uint32_t access, 
 			return STATUS_COMMITMENT_LIMIT;
 		}
 		v->cow_charge = len / PAGE_SIZE;
+	}
+	ntstatus_t st = ptc_charge(vm, start, start + len);	/* its page tables (mm/ptcharge.h) */
+	if (st) {
+		vm_uncharge(vm, v->cow_charge);
+		vad_delete(v);
+		return st;
 	}
 	obj_ref(&s->obj);
 	v->section = s;
@@ -519,6 +532,7 @@ void view_destroy(struct vm_space *vm, struct vad *v)
 	vad_remove(&vm->tree, v);
 	vad_delete(v);
 	pt_prune(vm->root, start, len);
+	ptc_release(vm, start, start + len);
 	obj_unref(&s->obj);
 }
 

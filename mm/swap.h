@@ -95,6 +95,15 @@ enum vm_fault_result swap_in(struct vm_space *vm, const struct vad *v, uint64_t 
 void vm_balance(void);
 
 /*
+ * After an allocation failed in the fault path of committed memory: page
+ * out (file cache first, then the clock) until EVICT_HIGH frames are free
+ * or nothing more can go, whatever the watermark says.  Returns the pages
+ * written or dropped (0: nothing could go).  Never while a caller holds a
+ * page-table entry pointer.
+ */
+uint64_t vm_reclaim(void);
+
+/*
  * Page out every page of vm that can be (tests and the benchmark; accessed
  * bits are ignored).  Returns the number of pages written or dropped.
  */

@@ -8,6 +8,7 @@
 #include "placeholder.h"
 #include "pagefile.h"
 #include "prot.h"
+#include "ptcharge.h"
 #include "section.h"
 #include "swap.h"
 #include "vm_ext.h"
@@ -277,6 +278,7 @@ void vm_space_destroy(struct vm_space *vm)
 		vad_delete(v);
 	}
 	awe_destroy(vm);
+	ptc_destroy(vm);	/* the page tables' charge (freed with the root below) */
 	pin_uncharge(vm, vm->locked);	/* the lock bitmaps went with their VADs */
 	vm->locked = 0;
 	ASSERT(vm->charge == 0 && vm->pinned == 0);
@@ -310,6 +312,11 @@ static ntstatus_t commit_range(struct vm_space *vm, struct vad *v, uint64_t star
 		return STATUS_NO_MEMORY;
 	if (!charge(vm, fresh))
 		return STATUS_COMMITMENT_LIMIT;
+	ntstatus_t st = ptc_charge(vm, start, end);	/* and the page tables the range needs */
+	if (st) {
+		uncharge(vm, fresh);
+		return st;
+	}
 	/* Re-committed pages take the new protection; new pages are demand-zero (no frame yet). */
 	vm_reprotect_entries(vm, start, end, protect);
 	vad_runs_set(v, start, end, W_MEM_COMMIT, protect);
@@ -377,11 +384,19 @@ ntstatus_t vm_allocate_locked(struct vm_space *vm, uint64_t *base, uint64_t *siz
 			vad_delete(v);
 			return STATUS_NO_MEMORY;
 		}
+		if (commit_now && !charge(vm, (end - start) / PAGE_SIZE)) {
+			vad_delete(v);
+			return STATUS_COMMITMENT_LIMIT;
+		}
+		/* The page tables a committed range or an AWE region will need (mm/ptcharge.h). */
+		ntstatus_t st = commit_now || (type & W_MEM_PHYSICAL) ? ptc_charge(vm, start, end) : STATUS_SUCCESS;
+		if (st) {
+			if (commit_now)
+				uncharge(vm, (end - start) / PAGE_SIZE);
+			vad_delete(v);
+			return st;
+		}
 		if (commit_now) {
-			if (!charge(vm, (end - start) / PAGE_SIZE)) {
-				vad_delete(v);
-				return STATUS_COMMITMENT_LIMIT;
-			}
 			vad_runs_set(v, start, end, W_MEM_COMMIT, protect);	/* one run: cannot need memory */
 		}
 		vad_insert(&vm->tree, v);
@@ -452,6 +467,7 @@ ntstatus_t vm_free_locked(struct vm_space *vm, uint64_t *base, uint64_t *size, u
 		vad_remove(&vm->tree, v);
 		vad_delete(v);
 		pt_prune(vm->root, start, end - start);	/* page tables nothing else uses any more */
+		ptc_release(vm, start, end);	/* and their charge */
 	} else {
 		if (v->flags & (VAD_LARGE | VAD_PHYSICAL))
 			return STATUS_UNABLE_TO_FREE_VM;	/* large pages and AWE regions are only released whole (87) */
@@ -464,6 +480,7 @@ ntstatus_t vm_free_locked(struct vm_space *vm, uint64_t *base, uint64_t *size, u
 		uncharge(vm, committed_pages(v, start, end));
 		vad_runs_set(v, start, end, W_MEM_RESERVE, 0);
 		pt_prune(vm->root, start, end - start);
+		ptc_release(vm, start, end);
 	}
 	*base = start;
 	*size = end - start;

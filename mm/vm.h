@@ -38,6 +38,9 @@ struct vm_space {
 	uint64_t peak_charge;	/* most pages charged at once */
 	uint64_t faults;	/* page faults taken (vm_fault calls) */
 	uint64_t peak_ws, peak_virtual;	/* the most seen by vm_counters (pages, bytes) */
+	/* Page-table pages charged to the system commit (mm/ptcharge.h): the ledger and the count */
+	struct ptc_ledger *ptc;
+	uint64_t pt_charge;
 };
 
 /* MEMORY_BASIC_INFORMATION, 48 bytes, as Windows x64 lays it out. */
