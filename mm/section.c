@@ -172,7 +172,7 @@ static void section_destroy(struct kobject *o)
 	section_free(s);
 }
 
-static bool section_protect_ok(uint32_t p)
+bool section_protect_ok(uint32_t p)
 {
 	switch (p) {
 	case W_PAGE_READONLY:
