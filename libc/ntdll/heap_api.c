@@ -31,15 +31,6 @@ static inline void unlock(struct heap *h, ULONG flags)
 		RtlLeaveCriticalSection(&h->lock);
 }
 
-/* The heap behind a handle, or NULL for a handle that is not one (never reads an unaligned or NULL one). */
-static struct heap *heap_of(PVOID handle)
-{
-	struct heap *h = handle;
-	if (!h || ((uintptr_t)h & (HEAP_GRANULE - 1)) || h->signature != HEAP_SIGNATURE)
-		return NULL;
-	return h;
-}
-
 /* See heap_internal.h. */
 void heap_corrupt(struct heap *h, const void *p)
 {
@@ -47,8 +38,8 @@ void heap_corrupt(struct heap *h, const void *p)
 		h->bad = p ? p : (const void *)h;
 }
 
-/* Raises STATUS_HEAP_CORRUPTION for p in h (noncontinuable; parameters: the heap, the address). */
-static void raise_corruption(struct heap *h, const void *p)
+/* See heap_internal.h (noncontinuable; parameters: the heap, the address). */
+void heap_raise_corruption(struct heap *h, const void *p)
 {
 	EXCEPTION_RECORD rec = { .ExceptionCode = (DWORD)STATUS_HEAP_CORRUPTION,
 				 .ExceptionFlags = EXCEPTION_NONCONTINUABLE, .NumberParameters = 2 };
@@ -63,7 +54,7 @@ static void raise_recorded(struct heap *h)
 	const void *p = h->bad;
 	if (p) {
 		h->bad = NULL;
-		raise_corruption(h, p);
+		heap_raise_corruption(h, p);
 	}
 }
 
@@ -182,6 +173,11 @@ PVOID NTAPI RtlCreateHeap(ULONG Flags, PVOID HeapBase, SIZE_T ReserveSize, SIZE_
 	for (unsigned i = 0; i < NBINS; i++)
 		InitializeListHead(&h->bins[i]);
 	lfh_init(h);
+	h->segtab.seq = 0;
+	h->segtab.n = 0;
+	h->cache_area = NULL;
+	for (unsigned i = 0; i < HEAP_CPUS; i++)
+		h->cache[i] = NULL;
 	if (!NT_SUCCESS(seg_create_locked(h, base, reserve, commit, header)))
 		goto fail;
 	RtlEnterCriticalSection(&heaps_lock);
@@ -203,6 +199,7 @@ PVOID NTAPI RtlDestroyHeap(PVOID HeapHandle)
 	RtlEnterCriticalSection(&heaps_lock);
 	RemoveEntryList(&h->all);
 	RtlLeaveCriticalSection(&heaps_lock);
+	cache_release(h);
 	seg_release_all(h);
 	h->signature = 0;
 	PVOID base = h;
@@ -231,14 +228,14 @@ static void *alloc_locked(struct heap *h, SIZE_T size, SIZE_T big_reserve)
 	return hblk_data(b);
 }
 
-/* RtlAllocateHeap: a 16-byte aligned block of Size bytes (0 gives a unique block); HEAP_ZERO_MEMORY zeroes it. */
-PVOID NTAPI RtlAllocateHeap(PVOID HeapHandle, ULONG Flags, SIZE_T Size)
+/* See heap_internal.h: RtlAllocateHeap past the processor's cache (heap_cache.c); h sound. */
+void *heap_alloc_slow(struct heap *h, ULONG Flags, SIZE_T Size)
 {
-	struct heap *h = heap_of(HeapHandle);
-	if (!h)
-		return NULL;
+	void *p;
 	lock(h, Flags);
-	void *p = alloc_locked(h, Size, 0);
+	if (h->lfh && Size <= LFH_MAX_SIZE)
+		cache_make_locked(h);
+	p = alloc_locked(h, Size, 0);
 	unlock(h, Flags);
 	raise_recorded(h);
 	if (!p)
@@ -259,19 +256,14 @@ static void free_locked(struct heap *h, struct hseg *s, struct hblk *b)
 		seg_free_locked(h, s, b);
 }
 
-/* RtlFreeHeap: frees block p (NULL: TRUE, nothing done); a pointer that is not a live block raises STATUS_HEAP_CORRUPTION. */
-BOOLEAN NTAPI RtlFreeHeap(PVOID HeapHandle, ULONG Flags, PVOID p)
+/* See heap_internal.h: RtlFreeHeap past the processor's cache (heap_cache.c); h sound, p not NULL. */
+BOOLEAN heap_free_slow(struct heap *h, ULONG Flags, PVOID p)
 {
-	if (!p)
-		return TRUE;
-	struct heap *h = heap_of(HeapHandle);
-	if (!h) {
-		RtlSetLastWin32Error(ERROR_INVALID_HANDLE);
-		return FALSE;
-	}
 	lock(h, Flags);
 	struct hseg *s;
 	struct hblk *b = heap_lookup(h, p, &s);
+	if (b && (b->flags & HB_LFH))
+		cache_make_locked(h);
 	if (b)
 		free_locked(h, s, b);
 	else
@@ -308,8 +300,7 @@ static BOOLEAN resize_in_place(struct heap *h, struct hseg *s, struct hblk *b, S
 			return FALSE;
 		if (!(flags & HEAP_REALLOC_IN_PLACE_ONLY) && lfh_class(size) != lfh_sub_of(b)->cls)
 			return FALSE;
-		b->unused = (uint16_t)(cap - size);
-		hblk_seal(b, h->key);
+		slot_set(b, h->key, b->flags, (uint16_t)(cap - size));
 		return TRUE;
 	}
 	if (size >= HEAP_BIG_THRESHOLD && (h->flags & HEAP_GROWABLE) && !(flags & HEAP_REALLOC_IN_PLACE_ONLY))
@@ -349,7 +340,13 @@ PVOID NTAPI RtlReAllocateHeap(PVOID HeapHandle, ULONG Flags, PVOID p, SIZE_T Siz
 		if (resize_in_place(h, s, b, Size, Flags)) {
 			q = p;
 		} else if (!(Flags & HEAP_REALLOC_IN_PLACE_ONLY)) {
-			SIZE_T reserve = Size >= HEAP_BIG_THRESHOLD ? Size + Size / 2 : 0;
+			/*
+			 * A block HeapReAlloc moves into the big range is a growing
+			 * buffer: its reservation (address space, no commit) is 8x
+			 * its size plus the header's granule, so it grows in place
+			 * (commit only) until it is 8x bigger, copying once per 8x.
+			 */
+			SIZE_T reserve = Size >= HEAP_BIG_THRESHOLD && Size <= ((SIZE_T)1 << 40) ? Size * 8 + HEAP_GRANULE : 0;
 			q = alloc_locked(h, Size, reserve);
 			if (q) {
 				memcpy(q, p, old < Size ? old : Size);
@@ -430,6 +427,8 @@ DWORD NTAPI RtlSetHeapInformation(PVOID HeapHandle, HEAP_INFORMATION_CLASS Class
 		return STATUS_INVALID_HANDLE;
 	if (Class == 3) {
 		SIZE_T largest;
+		if (h->lfh)
+			cache_flush_all(h);
 		RtlEnterCriticalSection(&h->lock);
 		seg_compact_locked(h, &largest);
 		RtlLeaveCriticalSection(&h->lock);

@@ -62,6 +62,7 @@ static inline BOOLEAN IsListEmpty(const LIST_ENTRY *l)
 #define HB_DECOMMIT 0x0010	/* free: interior pages may be decommitted */
 #define HB_SUBSEG   0x0020	/* busy backend block holding an LFH subsegment */
 #define HB_MOVEABLE 0x0040	/* kernel32 Local/Global moveable data (HEAP_SETTABLE_USER_FLAG1 analogue) */
+#define HB_CACHED   0x0080	/* LFH slot, free, held in a processor's cache (heap_cache.c), not in its run's list */
 
 struct hblk {
 	uint32_t size;		/* this block in units, header included (LFH: the slot's) */
@@ -103,6 +104,7 @@ struct hbig {
 _Static_assert(sizeof(struct hbig) == 64, "big payloads at +64");
 
 /* The low-fragmentation front end's classes. */
+#define SUB_SIGNATURE 0x5346484cu	/* "LHFS", XORed with the key in lfh_sub.signature */
 #define LFH_MAX_SIZE 4096
 #define LFH_CLASSES  56
 
@@ -124,6 +126,37 @@ struct lfh_sub {
 };
 _Static_assert(sizeof(struct lfh_sub) % HEAP_UNIT == 0, "slots stay 16-byte aligned");
 
+/*
+ * A processor's cache of free front-end slots (heap_cache.c): per class a
+ * stack of up to CACHE_DEPTH slots (HB_CACHED), taken and given back under
+ * the cache's own lock (one xchg), never the heap lock.  One page each.
+ */
+#define HEAP_CPUS   64		/* caches per heap: the processor number modulo this */
+#define CACHE_DEPTH 8
+struct lfh_cache {
+	volatile LONG lock;		/* 0 free, 1 held (only ever tried, never waited for on the fast path) */
+	uint8_t n[LFH_CLASSES];		/* slots held per class */
+	uint32_t pad;
+	struct hblk *slot[LFH_CLASSES][CACHE_DEPTH];
+};
+_Static_assert(sizeof(struct lfh_cache) <= HEAP_PAGE, "a cache is one page");
+
+/*
+ * The segments' address ranges, read without the heap lock by the fast
+ * free path (seg_find_fast): changed under the heap lock between two
+ * increments of seq (odd while changing), so a reader that sees seq even and
+ * unchanged around its reads saw a consistent table.
+ */
+#define SEGTAB 64
+struct segtab {
+	volatile uint32_t seq;
+	volatile uint32_t n;
+	struct {
+		char *lo, *hi;
+		struct hseg *seg;
+	} e[SEGTAB];
+};
+
 struct heap {
 	uint32_t signature;
 	uint32_t flags;			/* HEAP_* creation flags (HEAP_GROWABLE for growable heaps) */
@@ -141,16 +174,42 @@ struct heap {
 	uint64_t bitmap[(NBINS + 63) / 64];	/* bins that are not empty */
 	LIST_ENTRY bins[NBINS];
 	struct lfh_bin lfh_bins[LFH_CLASSES];
+	struct segtab segtab;		/* segments beyond SEGTAB are found by seg_find alone */
+	char *cache_area;		/* HEAP_CPUS pages reserved, each committed at its processor's first use */
+	struct lfh_cache *volatile cache[HEAP_CPUS];
 };
+
+/* A header's two 8-byte halves, read and written whole (may alias its fields). */
+typedef uint64_t __attribute__((may_alias)) hblk_word;
+
+/*
+ * The check word's first step: a header's first 8 bytes w0 (size, prev) at
+ * address at, under key.  With hblk_fin, one multiply: the word is the high
+ * half of (w0 ^ key ^ at ^ w1 << 24) * an odd constant, so a change to any
+ * bit of the header changes it but for a 2^-32 chance (a product's bit i
+ * depends on the factors' bits 0..i, the high half on all 64).
+ */
+static inline uint64_t hblk_pre(uint64_t w0, const void *at, uint64_t key)
+{
+	return w0 ^ key ^ (uint64_t)(uintptr_t)at;
+}
+
+/* The check word from hblk_pre's x and the header's next 4 bytes w1 (flags, unused). */
+static inline uint32_t hblk_fin(uint64_t x, uint32_t w1)
+{
+	return (uint32_t)(((x ^ ((uint64_t)w1 << 24)) * 0x9E3779B97F4A7C15ULL) >> 32);
+}
+
+/* The check word of a header whose first 8 bytes are w0 and next 4 (flags, unused) w1, at address at, under key. */
+static inline uint32_t hblk_hash(uint64_t w0, uint32_t w1, const void *at, uint64_t key)
+{
+	return hblk_fin(hblk_pre(w0, at, key), w1);
+}
 
 /* The check word of header b at its address under key. */
 static inline uint32_t hblk_sum(const struct hblk *b, uint64_t key)
 {
-	uint64_t w0 = ((uint64_t)b->prev << 32) | b->size;
-	uint64_t w1 = ((uint64_t)b->unused << 16) | b->flags;
-	uint64_t x = (w0 ^ key ^ (uint64_t)(uintptr_t)b) * 0x9E3779B97F4A7C15ULL;
-	x ^= (w1 + (x >> 29)) * 0xBF58476D1CE4E5B9ULL;
-	return (uint32_t)(x >> 32);
+	return hblk_hash(((uint64_t)b->prev << 32) | b->size, ((uint32_t)b->unused << 16) | b->flags, b, key);
 }
 
 static inline void hblk_seal(struct hblk *b, uint64_t key)
@@ -158,9 +217,24 @@ static inline void hblk_seal(struct hblk *b, uint64_t key)
 	b->check = hblk_sum(b, key);
 }
 
+/*
+ * TRUE when b's check word matches its fields.  The header is read as two
+ * 8-byte loads, so a front-end slot's header that another thread rewrites
+ * at the same time (slot_set) is seen whole, before or after.
+ */
 static inline int hblk_ok(const struct hblk *b, uint64_t key)
 {
-	return b->check == hblk_sum(b, key);
+	const volatile hblk_word *q = (const volatile hblk_word *)b;
+	uint64_t w0 = q[0], w1 = q[1];
+	return (uint32_t)(w1 >> 32) == hblk_hash(w0, (uint32_t)w1, b, key);
+}
+
+/* Sets a front-end slot's flags and unused bytes and seals it with one 8-byte store (its size and index never change). */
+static inline void slot_set(struct hblk *b, uint64_t key, uint16_t flags, uint16_t unused)
+{
+	uint32_t w1 = ((uint32_t)unused << 16) | flags;
+	uint64_t w0 = ((uint64_t)b->prev << 32) | b->size;
+	((volatile hblk_word *)b)[1] = w1 | ((uint64_t)hblk_hash(w0, w1, b, key) << 32);
 }
 
 static inline struct hblk *hblk_of(const void *p)
@@ -183,13 +257,40 @@ static inline int heap_serialized(const struct heap *h, ULONG flags)
 	return !((h->flags | flags) & HEAP_NO_SERIALIZE);
 }
 
+/* The heap behind a handle, or NULL for a handle that is not one (never reads an unaligned or NULL one). */
+static inline struct heap *heap_of(PVOID handle)
+{
+	struct heap *h = handle;
+	if (!h || ((uintptr_t)h & (HEAP_GRANULE - 1)) || h->signature != HEAP_SIGNATURE)
+		return NULL;
+	return h;
+}
+
+/* The front-end class of a size up to LFH_MAX_SIZE: 16-byte steps to 512, then four per power of two. */
+static inline int lfh_class(SIZE_T size)
+{
+	if (size <= 512)
+		return size ? (int)((size + 15) / 16) - 1 : 0;
+	if (size <= 1024)
+		return 32 + (int)((size - 513) / 64);
+	if (size <= 2048)
+		return 40 + (int)((size - 1025) / 128);
+	return 48 + (int)((size - 2049) / 256);
+}
+
+/* TRUE when the page of segment s holding p is committed. */
+static inline int seg_page_committed(const struct hseg *s, const void *p)
+{
+	SIZE_T pg = ((uintptr_t)p - (uintptr_t)s->base) / HEAP_PAGE;
+	return pg < s->npages && (s->committed[pg / 64] & (1ULL << (pg % 64)));
+}
+
 /* heap_seg.c: the backend (segments, bins, big blocks). */
 NTSTATUS seg_create_locked(struct heap *h, char *base, SIZE_T reserve, SIZE_T commit, SIZE_T header);
 struct hblk *seg_alloc_locked(struct heap *h, SIZE_T units);
 void seg_free_locked(struct heap *h, struct hseg *s, struct hblk *b);
 BOOLEAN seg_resize_locked(struct heap *h, struct hseg *s, struct hblk *b, SIZE_T units);
 struct hseg *seg_find(struct heap *h, const void *p);
-int seg_page_committed(const struct hseg *s, const void *p);
 void seg_compact_locked(struct heap *h, SIZE_T *largest);
 void seg_release_all(struct heap *h);
 void *big_alloc_locked(struct heap *h, SIZE_T size, SIZE_T reserve);
@@ -203,7 +304,6 @@ static inline struct hbig *big_of(struct hblk *b)
 
 /* heap_lfh.c: the front end. */
 void lfh_init(struct heap *h);
-int lfh_class(SIZE_T size);
 void *lfh_alloc_locked(struct heap *h, int cls, SIZE_T size);
 void lfh_free_locked(struct heap *h, struct hblk *b);
 struct lfh_sub *lfh_sub_of(struct hblk *slot);
@@ -211,7 +311,19 @@ SIZE_T lfh_slot_bytes(const struct heap *h, int cls);
 BOOLEAN lfh_validate_run(struct heap *h, struct lfh_sub *s);
 struct hblk *lfh_run_slots(struct heap *h, struct lfh_sub *s, SIZE_T *stride);
 
+/* heap_cache.c: the processors' caches in front of the front end (RtlAllocateHeap, RtlFreeHeap). */
+void cache_make_locked(struct heap *h);
+void cache_flush_all(struct heap *h);
+void cache_release(struct heap *h);
+void segtab_add_locked(struct heap *h, struct hseg *s);
+void segtab_remove_locked(struct heap *h, struct hseg *s);
+
 /* heap_api.c */
+/* RtlAllocateHeap / RtlFreeHeap when the processor's cache cannot serve them (h a sound heap, p not NULL). */
+void *heap_alloc_slow(struct heap *h, ULONG Flags, SIZE_T Size);
+BOOLEAN heap_free_slow(struct heap *h, ULONG Flags, PVOID p);
+/* Raises STATUS_HEAP_CORRUPTION for p in h (no lock held). */
+void heap_raise_corruption(struct heap *h, const void *p);
 /* The header of p when p is a live block of h (its own and its successor's headers sound), else NULL; *seg its segment (NULL: big). */
 struct hblk *heap_lookup(struct heap *h, const void *p, struct hseg **seg);
 /* Records corruption found at p while the lock is held; the API call raises STATUS_HEAP_CORRUPTION once it is dropped. */

@@ -16,22 +16,6 @@
  */
 #include "heap_internal.h"
 
-#define SUB_SIGNATURE 0x5346484cu	/* "LHFS" */
-
-/* See heap_internal.h: the class of a size the front end serves, -1 above LFH_MAX_SIZE. */
-int lfh_class(SIZE_T size)
-{
-	if (size <= 512)
-		return size ? (int)((size + 15) / 16) - 1 : 0;
-	if (size <= 1024)
-		return 32 + (int)((size - 513) / 64);
-	if (size <= 2048)
-		return 40 + (int)((size - 1025) / 128);
-	if (size <= LFH_MAX_SIZE)
-		return 48 + (int)((size - 2049) / 256);
-	return -1;
-}
-
 /* The payload bytes of class cls's slots. */
 static SIZE_T class_payload(int cls)
 {
@@ -157,7 +141,7 @@ void *lfh_alloc_locked(struct heap *h, int cls, SIZE_T size)
 		s = bin->cur;
 	}
 	struct hblk *b = s->free;
-	if (!hblk_ok(b, h->key) || (b->flags & HB_BUSY)) {
+	if (!hblk_ok(b, h->key) || b->flags != HB_LFH) {
 		heap_corrupt(h, hblk_data(b));
 		return NULL;
 	}
@@ -168,20 +152,16 @@ void *lfh_alloc_locked(struct heap *h, int cls, SIZE_T size)
 	}
 	s->free = next;
 	s->nfree--;
-	b->flags = HB_BUSY | HB_LFH;
-	b->unused = (uint16_t)((SIZE_T)(b->size - 1) * HEAP_UNIT - size);
-	hblk_seal(b, h->key);
+	slot_set(b, h->key, HB_BUSY | HB_LFH, (uint16_t)((SIZE_T)(b->size - 1) * HEAP_UNIT - size));
 	return hblk_data(b);
 }
 
-/* Frees slot b (a live, checked LFH block); an emptied run goes back to the backend unless it is its class's only one. */
+/* Frees slot b (a live, checked LFH block, or a slot back from a cache); an emptied run goes back to the backend unless it is its class's only one. */
 void lfh_free_locked(struct heap *h, struct hblk *b)
 {
 	struct lfh_sub *s = lfh_sub_of(b);
 	struct lfh_bin *bin = &h->lfh_bins[s->cls];
-	b->flags = HB_LFH;
-	b->unused = 0;
-	hblk_seal(b, h->key);
+	slot_set(b, h->key, HB_LFH, 0);
 	*link_of(b) = (uint64_t)(uintptr_t)s->free ^ h->key;
 	s->free = b;
 	s->nfree++;
@@ -216,14 +196,14 @@ BOOLEAN lfh_validate_run(struct heap *h, struct lfh_sub *s)
 		struct hblk *t = (struct hblk *)((char *)first_slot(s) + i * units * HEAP_UNIT);
 		if (!hblk_ok(t, h->key) || t->size != units || t->prev != i || !(t->flags & HB_LFH))
 			return FALSE;
-		if (!(t->flags & HB_BUSY))
+		if (!(t->flags & (HB_BUSY | HB_CACHED)))
 			nfree++;
 	}
 	if (nfree != s->nfree)
 		return FALSE;
 	SIZE_T walked = 0;
 	for (struct hblk *t = s->free; t; walked++) {
-		if (walked > s->count || !link_sane(h, s, t) || (t->flags & HB_BUSY))
+		if (walked > s->count || !link_sane(h, s, t) || t->flags != HB_LFH)
 			return FALSE;
 		t = (struct hblk *)(uintptr_t)(*link_of(t) ^ h->key);
 	}

@@ -131,13 +131,6 @@ static void decommit_interior(struct hseg *s, struct hblk *b)
 	b->flags |= HB_DECOMMIT;
 }
 
-/* See heap_internal.h: TRUE when the page holding p is committed. */
-int seg_page_committed(const struct hseg *s, const void *p)
-{
-	SIZE_T pg = ((uintptr_t)p - (uintptr_t)s->base) / HEAP_PAGE;
-	return pg < s->npages && (s->committed[pg / 64] & (1ULL << (pg % 64)));
-}
-
 /*
  * Makes a segment: base (the heap's first reservation, header bytes at its
  * start already used by the heap structure) or a new reservation of reserve
@@ -193,6 +186,7 @@ NTSTATUS seg_create_locked(struct heap *h, char *base, SIZE_T reserve, SIZE_T co
 	hblk_seal(b, h->key);
 	bin_insert(h, b);
 	InsertTailList(&h->segments, &s->link);
+	segtab_add_locked(h, s);
 	return STATUS_SUCCESS;
 }
 
@@ -288,6 +282,7 @@ struct hblk *seg_alloc_locked(struct heap *h, SIZE_T units)
 static void seg_release(struct hseg *s)
 {
 	RemoveEntryList(&s->link);
+	segtab_remove_locked(s->heap, s);
 	PVOID at = s->base;
 	SIZE_T len = 0;
 	NtFreeVirtualMemory(NT_CURRENT_PROCESS, &at, &len, MEM_RELEASE);
@@ -425,8 +420,13 @@ void *big_alloc_locked(struct heap *h, SIZE_T size, SIZE_T reserve)
 	reserve = round_up(reserve, HEAP_GRANULE);
 	PVOID at = NULL;
 	SIZE_T len = reserve;
-	if (!NT_SUCCESS(NtAllocateVirtualMemory(NT_CURRENT_PROCESS, &at, 0, &len, MEM_RESERVE, h->protect)))
-		return NULL;
+	if (!NT_SUCCESS(NtAllocateVirtualMemory(NT_CURRENT_PROCESS, &at, 0, &len, MEM_RESERVE, h->protect))) {
+		reserve = round_up(commit, HEAP_GRANULE);	/* no room for the headroom asked: just the block */
+		at = NULL;
+		len = reserve;
+		if (!NT_SUCCESS(NtAllocateVirtualMemory(NT_CURRENT_PROCESS, &at, 0, &len, MEM_RESERVE, h->protect)))
+			return NULL;
+	}
 	PVOID c = at;
 	SIZE_T clen = commit;
 	if (!NT_SUCCESS(NtAllocateVirtualMemory(NT_CURRENT_PROCESS, &c, 0, &clen, MEM_COMMIT, h->protect))) {

@@ -53,14 +53,6 @@ BOOLEAN heap_validate_all_locked(struct heap *h)
 	return free_bytes == h->free_bytes;
 }
 
-static struct heap *heap_of(PVOID handle)
-{
-	struct heap *h = handle;
-	if (!h || ((uintptr_t)h & (HEAP_GRANULE - 1)) || h->signature != HEAP_SIGNATURE)
-		return NULL;
-	return h;
-}
-
 /* RtlValidateHeap: p NULL checks the whole heap, otherwise block p alone; TRUE when sound.  Never raises. */
 BOOLEAN NTAPI RtlValidateHeap(PVOID HeapHandle, ULONG Flags, PVOID p)
 {
@@ -88,6 +80,8 @@ SIZE_T NTAPI RtlCompactHeap(PVOID HeapHandle, ULONG Flags)
 	if (!h)
 		return 0;
 	SIZE_T largest;
+	if (h->lfh)
+		cache_flush_all(h);
 	if (heap_serialized(h, Flags))
 		RtlEnterCriticalSection(&h->lock);
 	seg_compact_locked(h, &largest);

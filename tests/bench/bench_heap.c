@@ -15,9 +15,16 @@
  *                               segments do not weigh on the other rows: each
  *                               repetition is one child (a warm-up loop, then
  *                               the timed one), its exit code the cycles
- *   malloc_free_small_4threads  the first row in 4 threads at once, each its
- *                               own N pairs on the process heap: the wall
- *                               cycles of the slowest / N; only with 4 CPUs
+ *   malloc_free_small_4threads  the first row in 4 threads at once on 4
+ *                               CPUs, each REPS x N pairs on the process heap:
+ *                               the slowest thread's cycles / (4 x REPS x N).
+ *                               Under -icount the clock counts the
+ *                               instructions of ALL CPUs (one clock, vCPUs in
+ *                               turn), so this is the work per pair: equal to
+ *                               the single-thread row when threads never meet
+ *                               (perfect scaling), above it by what lock
+ *                               contention costs (spins, waits, system calls).
+ *                               Only with 4 CPUs (make bench boots one: info skip)
  *   realloc_grow_64m            HeapAlloc(16), then HeapReAlloc to 32, 64,
  *                               ... 64 MiB (22 calls), a 1-byte store at the
  *                               new end after each; cycles for the sequence,
@@ -156,7 +163,7 @@ static void threads_row(void)
 			die("malloc_free_small_4threads: an allocation failed");
 		worst = thread_result[i] > worst ? thread_result[i] : worst;
 	}
-	report("malloc_free_small_4threads", per(worst, (unsigned long long)REPS * PAIRS), "cycles/pair");
+	report("malloc_free_small_4threads", per(worst, 4ULL * REPS * PAIRS), "cycles/pair");
 }
 
 static void realloc_row(void)
