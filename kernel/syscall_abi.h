@@ -218,7 +218,11 @@ enum syscall_number {
 					    _PROTECT_FROM_CLOSE of h; the bits in mask become flags' (mask 0: a query),
 					    *old the flags before (NtQueryObject / NtSetInformationObject class
 					    ObjectHandleFlagInformation) */
-	SYS_COUNT = 85			 /* above the highest number; unset numbers give STATUS_INVALID_SYSTEM_SERVICE */
+	SYS_NtSetInformationVirtualMemory = 85, /* (HANDLE process (PROCESS_VM_OPERATION), ULONG class, ULONG_PTR count,
+					    const struct abi_memory_range *ranges, const void *info, ULONG info_len):
+					    ABI_VmPrefetchInformation (info: ULONG flags, 0), ABI_VmDiscardInformation
+					    (info NULL, 0: DiscardVirtualMemory of each range) */
+	SYS_COUNT = 86			 /* above the highest number; unset numbers give STATUS_INVALID_SYSTEM_SERVICE */
 };
 
 /* SYS_NtAllocateVirtualMemoryEx's extended parameters (0 each: not given). */
@@ -327,6 +331,14 @@ struct abi_process_handles {
 	unsigned int tid, flags;
 };
 #define ABI_CREATE_INHERIT_HANDLES 1u
+
+/* SYS_NtSetInformationVirtualMemory: MEMORY_RANGE_ENTRY, and the classes (Windows' 0; 0x100 the project's). */
+struct abi_memory_range {
+	unsigned long long address, bytes;
+};
+#define ABI_VmPrefetchInformation 0
+#define ABI_VmDiscardInformation  0x100
+#define ABI_VM_RANGES_MAX         1024	/* entries per call */
 
 /* SYS_NtQueryImages: one mapped image. */
 struct abi_image_info {

@@ -25,6 +25,10 @@
 #define STATUS_INVALID_INFO_CLASS_PM ((ntstatus_t)0xC0000003)
 #define STATUS_INVALID_SYSTEM_SERVICE_PM ((ntstatus_t)0xC000001C)
 #define COPY_CHUNK (16 * 1024)	/* bytes moved per hold of the target's lock */
+#define STATUS_INVALID_PARAMETER_3_PM ((ntstatus_t)0xC00000F1)
+#define STATUS_INVALID_PARAMETER_4_PM ((ntstatus_t)0xC00000F2)
+#define STATUS_INVALID_PARAMETER_5_PM ((ntstatus_t)0xC00000F3)
+#define USER_END_PM (USER_MAX_ADDR + 1)
 
 #define container_of(p, type, member) ((type *)((char *)(p) - offsetof(type, member)))
 
@@ -216,6 +220,58 @@ static ntstatus_t sys_handle_flags(struct trap_frame *tf)
 	ntstatus_t st = handle_flags(&current_process()->handles, tf->rdi, mask, value, &old);
 	if (!st && uold)
 		copy_to_user(uold, &old, 4);	/* probed */
+	return st;
+}
+
+/*
+ * NtSetInformationVirtualMemory(process, class, count, ranges, info, len):
+ * checked in order (handle, class, info, count, then each range copied in
+ * and checked - page-rounded, inside user space - before any is acted on).
+ * Prefetch skips what cannot be brought in; discard stops at the first range
+ * it refuses (vm_reset's statuses).
+ */
+static ntstatus_t sys_set_vm_info(struct trap_frame *tf)
+{
+	struct vm_space *vm;
+	uint32_t cls = (uint32_t)tf->rsi, flags = 0;
+	uint64_t count = tf->rdx, uranges = tf->r10, uinfo = tf->r8, len = (uint32_t)tf->r9;
+	ntstatus_t st = proc_vm_from_handle(tf->rdi, W_PROCESS_VM_OPERATION, &vm);
+	if (st)
+		return st;
+	if (cls == ABI_VmPrefetchInformation) {
+		if (len != 4)
+			return STATUS_INFO_LENGTH_MISMATCH;
+		if (copy_from_user(&flags, uinfo, 4))
+			return STATUS_ACCESS_VIOLATION;
+		if (flags)
+			return STATUS_INVALID_PARAMETER_5_PM;
+	} else if (cls == ABI_VmDiscardInformation) {
+		if (uinfo || len)
+			return STATUS_INVALID_PARAMETER_5_PM;
+	} else {
+		return STATUS_INVALID_INFO_CLASS_PM;
+	}
+	if (count == 0 || count > ABI_VM_RANGES_MAX)
+		return STATUS_INVALID_PARAMETER_3_PM;
+	struct abi_memory_range *r = kmalloc(count * sizeof(*r));
+	if (!r)
+		return STATUS_INSUFFICIENT_RESOURCES;
+	st = copy_from_user(r, uranges, count * sizeof(*r)) ? STATUS_ACCESS_VIOLATION : STATUS_SUCCESS;
+	for (uint64_t i = 0; !st && i < count; i++) {
+		uint64_t start = r[i].address & ~(uint64_t)(PAGE_SIZE - 1);
+		uint64_t end = (r[i].address + r[i].bytes + PAGE_SIZE - 1) & ~(uint64_t)(PAGE_SIZE - 1);
+		if (!r[i].bytes || r[i].address + r[i].bytes < r[i].address || end > USER_END_PM || start < USER_MIN_ADDR)
+			st = STATUS_INVALID_PARAMETER_4_PM;
+		r[i].address = start;
+		r[i].bytes = end - start;
+	}
+	for (uint64_t i = 0; !st && i < count; i++) {
+		if (cls == ABI_VmPrefetchInformation)
+			vm_prefetch(vm, r[i].address, r[i].address + r[i].bytes);
+		else
+			st = vm_discard(vm, r[i].address, r[i].address + r[i].bytes);
+	}
+	kfree(r);
 	return st;
 }
 
@@ -445,6 +501,7 @@ ntstatus_t sys_procmem_call(struct trap_frame *tf)
 	case SYS_NtDuplicateObject: return sys_duplicate(tf);
 	case SYS_NtQuerySystemInformation: return sys_query_system(tf);
 	case SYS_NtHandleFlags: return sys_handle_flags(tf);
+	case SYS_NtSetInformationVirtualMemory: return sys_set_vm_info(tf);
 	default: return sys_smp_call(tf);	/* 81, 82 (issue 18); unset numbers: STATUS_INVALID_SYSTEM_SERVICE */
 	}
 }

@@ -244,6 +244,9 @@ ntstatus_t vm_set_working_set(struct vm_space *vm, uint64_t min_bytes, uint64_t 
 	    (flags & (LOCK_WS_MAX_ENABLE | LOCK_WS_MAX_DISABLE)) == (LOCK_WS_MAX_ENABLE | LOCK_WS_MAX_DISABLE))
 		return STATUS_INVALID_PARAMETER;
 	if (min_bytes == UINT64_MAX && max_bytes == UINT64_MAX) {
+		kmutex_lock(&vm->lock);
+		vm_reclaim_reset(vm);	/* MEM_RESET (offered) pages still clean go unwritten (issue 21) */
+		kmutex_unlock(&vm->lock);
 		vm_evict_all(vm);	/* empty the working set: every page that can go goes to the pagefile */
 		return STATUS_SUCCESS;
 	}

@@ -1,6 +1,7 @@
 /*
  * mm/procmem.c - copies into and out of another address space through its
- * frames, under its lock (mm/procmem.h).  Nothing here loads the target's
+ * frames, under its lock (mm/procmem.h), its working set, and the prefetch
+ * and discard of its pages.  Nothing here loads the target's
  * page table: the frames are reached through the direct map.
  */
 #include "procmem.h"
@@ -144,4 +145,33 @@ uint64_t vm_working_set_ex(struct vm_space *vm, uint64_t va)
 	}
 	kmutex_unlock(&vm->lock);
 	return block;
+}
+
+uint64_t vm_prefetch(struct vm_space *vm, uint64_t start, uint64_t end)
+{
+	uint64_t brought = 0;
+	for (uint64_t page = start; page < end; page += PAGE_SIZE) {
+		kmutex_lock(&vm->lock);	/* per page: a page-in may wait for the disk */
+		uint64_t size = 0, phys;
+		if (vm->root)
+			pt_query(vm->root, page, &size);
+		if (vm->root && !size && page_frame(vm, page, false, &phys))
+			brought++;
+		bool gone = !vm->root;
+		kmutex_unlock(&vm->lock);
+		if (gone)
+			break;
+	}
+	return brought;
+}
+
+ntstatus_t vm_discard(struct vm_space *vm, uint64_t start, uint64_t end)
+{
+	uint64_t base = start, size = end - start;
+	kmutex_lock(&vm->lock);
+	ntstatus_t st = vm->root ? vm_reset(vm, &base, &size, false) : STATUS_INVALID_PARAMETER;
+	if (!st)
+		vm_reclaim_reset_range(vm, base, base + size);
+	kmutex_unlock(&vm->lock);
+	return st;
 }

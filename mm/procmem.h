@@ -45,3 +45,18 @@ void vm_counters(struct vm_space *vm, struct vm_counters *out);
  * at most 7), Win32Protection, Shared, Locked, LargePage; 0 otherwise.
  */
 uint64_t vm_working_set_ex(struct vm_space *vm, uint64_t va);
+
+/*
+ * PrefetchVirtualMemory: bring the committed, accessible pages of
+ * [start, end) of vm that are not resident in, as a read of the process
+ * would but without counting page faults; guard and no-access pages are
+ * left alone.  Returns the pages brought in.
+ */
+uint64_t vm_prefetch(struct vm_space *vm, uint64_t start, uint64_t end);
+
+/*
+ * DiscardVirtualMemory: MEM_RESET of [start, end) (vm_reset's checks and
+ * statuses), then the range's clean reset pages lose their frames at once:
+ * they read zero, stay committed, and MEM_RESET_UNDO reports them lost.
+ */
+ntstatus_t vm_discard(struct vm_space *vm, uint64_t start, uint64_t end);

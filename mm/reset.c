@@ -109,32 +109,51 @@ ntstatus_t vm_reset(struct vm_space *vm, uint64_t *base, uint64_t *size, bool un
 	return STATUS_SUCCESS;
 }
 
+/* vm_reclaim_reset over pages [first, last) of v; *lo / *hi widened to what was unmapped. */
+static uint64_t reclaim_pages(struct vm_space *vm, struct vad *v, uint64_t first, uint64_t last, uint64_t *lo,
+			      uint64_t *hi)
+{
+	uint64_t freed = 0;
+	for (uint64_t i = first; i < last; i++) {
+		if (!bit_test(v->reset_bits, i) || bit_test(lost_bits(v), i))
+			continue;
+		uint64_t va = v->start + i * PAGE_SIZE;
+		pte_t *pte = pt_walk(vm->root, va, false);
+		if (!pte || !(*pte & (PTE_P | PTE_SW_FRAME)))
+			continue;	/* no frame: it reads zero either way */
+		if (*pte & PTE_D) {
+			bit_clear(v->reset_bits, i);	/* written since the reset: live data */
+			continue;
+		}
+		uint64_t phys = *pte & PTE_ADDR;
+		*pte = 0;
+		freed += user_frame_put(phys);	/* a frame still shared with a forked process stays theirs */
+		bit_set(lost_bits(v), i);
+		*lo = va < *lo ? va : *lo;
+		*hi = va + PAGE_SIZE > *hi ? va + PAGE_SIZE : *hi;
+	}
+	return freed;
+}
+
 uint64_t vm_reclaim_reset(struct vm_space *vm)
 {
 	uint64_t freed = 0, lo = ~0ULL, hi = 0;
-	for (struct vad *v = vad_first(&vm->tree); v; v = vad_next(v)) {
-		if (!v->reset_bits)
-			continue;
-		for (uint64_t i = 0; i < vad_pages(v); i++) {
-			if (!bit_test(v->reset_bits, i) || bit_test(lost_bits(v), i))
-				continue;
-			uint64_t va = v->start + i * PAGE_SIZE;
-			pte_t *pte = pt_walk(vm->root, va, false);
-			if (!pte || !(*pte & (PTE_P | PTE_SW_FRAME)))
-				continue;	/* no frame: it reads zero either way */
-			if (*pte & PTE_D) {
-				bit_clear(v->reset_bits, i);	/* written since the reset: live data */
-				continue;
-			}
-			uint64_t phys = *pte & PTE_ADDR;
-			*pte = 0;
-			freed += user_frame_put(phys);	/* a frame still shared with a forked process stays theirs */
-			bit_set(lost_bits(v), i);
-			lo = va < lo ? va : lo;
-			hi = va + PAGE_SIZE > hi ? va + PAGE_SIZE : hi;
-		}
-	}
+	for (struct vad *v = vad_first(&vm->tree); v; v = vad_next(v))
+		if (v->reset_bits)
+			freed += reclaim_pages(vm, v, 0, vad_pages(v), &lo, &hi);
 	if (freed)
+		tlb_shootdown(vm->root, lo, hi - lo);
+	return freed;
+}
+
+uint64_t vm_reclaim_reset_range(struct vm_space *vm, uint64_t start, uint64_t end)
+{
+	uint64_t lo = ~0ULL, hi = 0;
+	struct vad *v = vad_find(&vm->tree, start);
+	if (!v || !v->reset_bits || end > v->end)
+		return 0;
+	uint64_t freed = reclaim_pages(vm, v, (start - v->start) / PAGE_SIZE, (end - v->start) / PAGE_SIZE, &lo, &hi);
+	if (hi)
 		tlb_shootdown(vm->root, lo, hi - lo);
 	return freed;
 }

@@ -133,6 +133,13 @@ ntstatus_t vm_reset(struct vm_space *vm, uint64_t *base, uint64_t *size, bool un
 /* Decommit: forget the reset state of [start, end) of v. */
 void reset_forget(struct vad *v, uint64_t start, uint64_t end);
 
+/*
+ * vm_reclaim_reset for [start, end) of one VAD only (DiscardVirtualMemory):
+ * its reset pages still clean lose their frames now; the frames freed.
+ * vm->lock held.
+ */
+uint64_t vm_reclaim_reset_range(struct vm_space *vm, uint64_t start, uint64_t end);
+
 /* ---- large.c ---- */
 
 /*

@@ -50,3 +50,17 @@ NTSTATUS NTAPI NtQuerySystemInformation(SYSTEM_INFORMATION_CLASS SystemInformati
 	return NTCALL(SYSCALL6(SYS_NtQuerySystemInformation, SystemInformationClass, SystemInformation,
 			       SystemInformationLength, ReturnLength, 0, 0));
 }
+
+/*
+ * NtSetInformationVirtualMemory: VmPrefetchInformation (0; VmInformation a
+ * ULONG of flags, 0) over NumberOfEntries MEMORY_RANGE_ENTRY, and the
+ * project's ABI_VmDiscardInformation (0x100, no information) for
+ * DiscardVirtualMemory.  Other classes: STATUS_INVALID_INFO_CLASS.
+ */
+NTSTATUS NTAPI NtSetInformationVirtualMemory(HANDLE ProcessHandle, ULONG VmInformationClass,
+					      ULONG_PTR NumberOfEntries, PVOID VirtualAddresses, PVOID VmInformation,
+					      ULONG VmInformationLength)
+{
+	return NTCALL(SYSCALL6(SYS_NtSetInformationVirtualMemory, ProcessHandle, VmInformationClass, NumberOfEntries,
+			       VirtualAddresses, VmInformation, VmInformationLength));
+}
