@@ -124,6 +124,8 @@ static ntstatus_t sys_query(struct trap_frame *tf)
 		return st;
 	if (tf->rdx == ABI_MemoryWorkingSetExInformation)
 		return procmem_query_ws_ex(vm, tf->r10, tf->r8, tf->r9);
+	if (tf->rdx == ABI_MemoryRegionInformation || tf->rdx == ABI_MemoryMappedFilenameInformation)
+		return procmem_query_region(vm, tf);	/* kernel/syscall_procmem_info.c (issue 21) */
 	if (tf->rdx == 0)
 		len = sizeof(info.basic);
 	else if (tf->rdx == ABI_MEMORY_FRAMES_INFORMATION)

@@ -105,5 +105,7 @@ ntstatus_t sys_procmem_call(struct trap_frame *tf);
 ntstatus_t procmem_query_process(struct trap_frame *tf, struct process *p);
 /* NtQueryVirtualMemory(ABI_MemoryWorkingSetExInformation): the array at ubuf, len bytes, *uret (SIZE_T) or 0. */
 ntstatus_t procmem_query_ws_ex(struct vm_space *vm, uint64_t ubuf, uint64_t len, uint64_t uret);
+/* kernel/syscall_procmem_info.c: NtQueryVirtualMemory(ABI_MemoryRegionInformation / _MappedFilenameInformation). */
+ntstatus_t procmem_query_region(struct vm_space *vm, struct trap_frame *tf);
 
 #endif

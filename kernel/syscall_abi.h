@@ -291,6 +291,9 @@ struct abi_create_thread {
 #define ABI_ProcessTimes            4
 #define ABI_ProcessVmCounters       3	/* VM_COUNTERS (88 bytes) or VM_COUNTERS_EX (96): GetProcessMemoryInfo (issue 21) */
 #define ABI_MemoryWorkingSetExInformation 4	/* NtQueryVirtualMemory: MEMORY_WORKING_SET_EX_INFORMATION[] in/out */
+#define ABI_MemoryMappedFilenameInformation 2	/* UNICODE_STRING + the name: \Device\HarddiskVolume1\... */
+#define ABI_MemoryRegionInformation 3		/* MEMORY_REGION_INFORMATION: 0x20 bytes, or 0x30 (partition, node) */
+#define ABI_VOLUME_DEVICE_NAME "\\Device\\HarddiskVolume1"	/* C:'s NT device name */
 
 struct abi_thread_basic_info {		/* THREAD_BASIC_INFORMATION, 48 bytes */
 	int exit_status;		/* STATUS_PENDING (STILL_ACTIVE) while it runs */

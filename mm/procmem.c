@@ -11,8 +11,11 @@
 #include "prot.h"
 #include "section.h"
 #include "vm_ext.h"
+#include "kernel/layout.h"
 
 #include <string.h>
+
+#define STATUS_INVALID_ADDRESS_PM ((ntstatus_t)0xC0000141)
 
 /*
  * The physical address of page `page` of vm, present and (write) writable,
@@ -174,4 +177,41 @@ ntstatus_t vm_discard(struct vm_space *vm, uint64_t start, uint64_t end)
 		vm_reclaim_reset_range(vm, base, base + size);
 	kmutex_unlock(&vm->lock);
 	return st;
+}
+
+ntstatus_t vm_region_info(struct vm_space *vm, uint64_t addr, struct vm_region_info *out, struct section **file)
+{
+	if (file)
+		*file = NULL;
+	if (addr > USER_MAX_ADDR)
+		return STATUS_INVALID_PARAMETER;
+	kmutex_lock(&vm->lock);
+	struct vad *v = vm->root ? vad_find(&vm->tree, addr & ~(PAGE_SIZE - 1)) : NULL;
+	if (!v || (v->flags & VAD_PLACEHOLDER)) {
+		kmutex_unlock(&vm->lock);
+		return STATUS_INVALID_ADDRESS_PM;
+	}
+	*out = (struct vm_region_info){ .base = v->start, .alloc_protect = v->alloc_protect, .size = v->end - v->start };
+	if (v->type == W_MEM_IMAGE)
+		out->type = VM_REGION_MAPPED_IMAGE;
+	else if (v->section)
+		out->type = v->section->file ? VM_REGION_MAPPED_FILE : VM_REGION_MAPPED_PAGEFILE;
+	else
+		out->type = VM_REGION_PRIVATE;
+	if (v->section) {
+		for (uint64_t va = v->start; va < v->end;) {	/* runs of one commit state */
+			uint64_t end = view_commit_span(v, va, v->end);
+			if (view_committed(v, va))
+				out->commit += end - va;
+			va = end;
+		}
+		if (file && v->section->file && v->type != W_MEM_IMAGE) {
+			obj_ref(&v->section->obj);
+			*file = v->section;
+		}
+	} else {
+		out->commit = vm_committed_pages(v, v->start, v->end) * PAGE_SIZE;
+	}
+	kmutex_unlock(&vm->lock);
+	return STATUS_SUCCESS;
 }

@@ -47,6 +47,26 @@ void vm_counters(struct vm_space *vm, struct vm_counters *out);
 uint64_t vm_working_set_ex(struct vm_space *vm, uint64_t va);
 
 /*
+ * MEMORY_REGION_INFORMATION of the allocation holding addr (NtQueryVirtualMemory
+ * class MemoryRegionInformation): its base, protection at allocation, type
+ * flags (VM_REGION_*), size and committed bytes.  *file (may be NULL): for a
+ * view of a file-backed section, the section, referenced (the caller drops
+ * it with obj_unref), else NULL.  STATUS_INVALID_ADDRESS when addr is free
+ * (or a placeholder), STATUS_INVALID_PARAMETER outside user space.
+ */
+#define VM_REGION_PRIVATE        0x1
+#define VM_REGION_MAPPED_FILE    0x2
+#define VM_REGION_MAPPED_IMAGE   0x4
+#define VM_REGION_MAPPED_PAGEFILE 0x8
+struct vm_region_info {
+	uint64_t base;
+	uint32_t alloc_protect, type;
+	uint64_t size, commit;
+};
+struct section;
+ntstatus_t vm_region_info(struct vm_space *vm, uint64_t addr, struct vm_region_info *out, struct section **file);
+
+/*
  * PrefetchVirtualMemory: bring the committed, accessible pages of
  * [start, end) of vm that are not resident in, as a read of the process
  * would but without counting page faults; guard and no-access pages are

@@ -1,7 +1,8 @@
 /*
  * libc/kernel32/procmem_ws.c - the whole working set of a process, psapi's
  * QueryWorkingSet (K32QueryWorkingSet), and EmptyWorkingSet
- * (K32EmptyWorkingSet).  QueryWorkingSet walks the committed regions with
+ * (K32EmptyWorkingSet); a region's information (QueryVirtualMemoryInformation)
+ * and a view's file name (K32GetMappedFileNameA/W).  QueryWorkingSet walks the committed regions with
  * NtQueryVirtualMemory(MemoryBasicInformation) and asks
  * MemoryWorkingSetExInformation which of their pages are resident, a batch
  * at a time: a snapshot that is exact when the process does not change
@@ -9,6 +10,9 @@
  */
 #include "k32_thread.h"
 #include <psapi.h>
+
+PVOID NTAPI RtlAllocateHeap(PVOID, ULONG, SIZE_T);	/* HeapAlloc is ntdll's (kernel32.def forwards it) */
+BOOLEAN NTAPI RtlFreeHeap(PVOID, ULONG, PVOID);
 
 #define BATCH 256	/* pages asked per MemoryWorkingSetExInformation call */
 
@@ -98,4 +102,79 @@ BOOL WINAPI K32QueryWorkingSet(HANDLE hProcess, PVOID pv, DWORD cb)
 BOOL WINAPI K32EmptyWorkingSet(HANDLE hProcess)
 {
 	return SetProcessWorkingSetSize(hProcess, (SIZE_T)-1, (SIZE_T)-1);
+}
+
+/*
+ * QueryVirtualMemoryInformation: class MemoryRegionInfo (0) only, the
+ * allocation holding VirtualAddress as WIN32_MEMORY_REGION_INFORMATION
+ * (NtQueryVirtualMemory, MemoryRegionInformation); other classes
+ * ERROR_INVALID_PARAMETER.
+ */
+BOOL WINAPI QueryVirtualMemoryInformation(HANDLE Process, const VOID *VirtualAddress, ULONG MemoryInformationClass,
+					  PVOID MemoryInformation, SIZE_T MemoryInformationSize, PSIZE_T ReturnSize)
+{
+	if (MemoryInformationClass != 0 /* MemoryRegionInfo */) {
+		SetLastError(ERROR_INVALID_PARAMETER);
+		return FALSE;
+	}
+	return k32_status(NtQueryVirtualMemory(Process, (PVOID)VirtualAddress, ABI_MemoryRegionInformation,
+					       MemoryInformation, MemoryInformationSize, ReturnSize));
+}
+
+/*
+ * K32GetMappedFileNameW: the NT name of the file mapped at lpv in hProcess
+ * (\Device\HarddiskVolume1\...).  Returns the characters copied (the name
+ * and a NUL when it fits; else nSize characters, ERROR_INSUFFICIENT_BUFFER);
+ * 0 on failure (not a file view: ERROR_FILE_INVALID).
+ */
+DWORD WINAPI K32GetMappedFileNameW(HANDLE hProcess, LPVOID lpv, LPWSTR lpFilename, DWORD nSize)
+{
+	SIZE_T size = sizeof(UNICODE_STRING) + (MAX_PATH + 64) * sizeof(WCHAR), need = 0;
+	for (int tries = 0; tries < 2; tries++) {
+		UNICODE_STRING *u = RtlAllocateHeap(GetProcessHeap(), 0, size);
+		if (!u) {
+			SetLastError(ERROR_NOT_ENOUGH_MEMORY);
+			return 0;
+		}
+		NTSTATUS st = NtQueryVirtualMemory(hProcess, lpv, ABI_MemoryMappedFilenameInformation, u, size, &need);
+		if (st == STATUS_BUFFER_OVERFLOW && need > size) {
+			RtlFreeHeap(GetProcessHeap(), 0, u);
+			size = need;
+			continue;
+		}
+		DWORD n = 0;
+		if (k32_status(st)) {
+			n = u->Length / sizeof(WCHAR);
+			if (n < nSize) {
+				memcpy(lpFilename, u->Buffer, n * sizeof(WCHAR));
+				lpFilename[n] = 0;
+			} else {
+				memcpy(lpFilename, u->Buffer, nSize * sizeof(WCHAR));
+				n = nSize;
+				SetLastError(ERROR_INSUFFICIENT_BUFFER);
+			}
+		}
+		RtlFreeHeap(GetProcessHeap(), 0, u);
+		return n;
+	}
+	SetLastError(ERROR_FILE_INVALID);
+	return 0;
+}
+
+/* K32GetMappedFileNameA: the same, the name in ASCII (the kernel's names are). */
+DWORD WINAPI K32GetMappedFileNameA(HANDLE hProcess, LPVOID lpv, LPSTR lpFilename, DWORD nSize)
+{
+	WCHAR w[MAX_PATH + 64];
+	DWORD n = K32GetMappedFileNameW(hProcess, lpv, w, MAX_PATH + 64);
+	if (!n)
+		return 0;
+	DWORD i = 0;
+	for (; i < n && i < nSize; i++)
+		lpFilename[i] = (char)w[i];
+	if (i < nSize) {
+		lpFilename[i] = 0;
+		return i;
+	}
+	SetLastError(ERROR_INSUFFICIENT_BUFFER);
+	return nSize;
 }

@@ -55,6 +55,7 @@ static const struct status_map status_table[] = {
 	{ 0xC0000008, 6 },	/* INVALID_HANDLE */
 	{ 0xC0000024, 6 },	/* OBJECT_TYPE_MISMATCH -> INVALID_HANDLE */
 	{ 0xC0000235, 6 },	/* HANDLE_NOT_CLOSABLE -> INVALID_HANDLE (a handle protected from close) */
+	{ 0xC0000098, 1006 },	/* FILE_INVALID (GetMappedFileName of memory that is no file view) */
 	{ 0xC0000034, 2 },	/* OBJECT_NAME_NOT_FOUND -> FILE_NOT_FOUND */
 	{ 0xC0000033, 123 },	/* OBJECT_NAME_INVALID -> INVALID_NAME */
 	{ 0xC0000035, 183 },	/* OBJECT_NAME_COLLISION -> ALREADY_EXISTS */
