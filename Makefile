@@ -97,6 +97,8 @@ BENCH_MODULES += $(B)/sqlite/speedtest1.exe
 BENCH_SRC += tests/bench/bench_sqlite.c
 # Mapped-file rows and process start from C:\ (issue 20): bench_child.exe is on the bench disk too.
 BENCH_SRC += tests/bench/bench_fmap.c
+# Another process's memory and the ring buffer's placeholders (issue 21).
+BENCH_SRC += tests/bench/bench_procmem.c
 bench-run: DISK_ROOT = $(B)/bench/bench_child.exe
 $(B)/bench/bench.exe: $(BENCH_SRC) tests/bench/bench.h $(B)/lib/libmmtools.a
 	@mkdir -p $(dir $@)

@@ -603,6 +603,7 @@ int main(void)
 	bench_sqlite();
 	bench_threads();
 	bench_heap();
+	bench_procmem();
 	printf("info total_bench_tsc %llu\n", rdtsc_s() - T0);
 	printf("info bench done\n");
 	return 0;

@@ -55,6 +55,9 @@ void bench_threads(void);
 /* bench_heap.c: the heap rows (issue 22) */
 void bench_heap(void);
 
+/* bench_procmem.c: another process's memory, the ring buffer's placeholders (issue 21) */
+void bench_procmem(void);
+
 /* bench_sqlite.c: SQLite's speedtest1 (issue 20) */
 void bench_sqlite(void);
 
