@@ -20,6 +20,7 @@ static const struct {
 	{ "write watch", step_write_watch },
 	{ "a write-combining mapping", step_write_combining },
 	{ "two processes share one image", step_image_share },
+	{ "a ring buffer from placeholders", step_ring_buffer },
 };
 #define NSTEPS ((int)(sizeof(steps) / sizeof(steps[0])))
 

@@ -39,6 +39,7 @@ int step_write_combining(struct tour *t);
 int step_write_copy(struct tour *t);
 int step_fork(struct tour *t);
 int step_image_share(struct tour *t);
+int step_ring_buffer(struct tour *t);
 /* tour.exe --instance: the second process of step_image_share. */
 int step_image_share_instance(void);
 
