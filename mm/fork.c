@@ -112,9 +112,12 @@ ntstatus_t vm_fork(struct vm_space *parent, struct vm_space *child)
 		vm_uncharge(child, fork_charge(parent));
 		return st;
 	}
+	bool skipped = false;
 	for (struct vad *v = vad_first(&parent->tree); v && !st; v = vad_next(v)) {
-		if (v->flags & VAD_PHYSICAL)
+		if (v->flags & VAD_PHYSICAL) {
+			skipped = true;
 			continue;	/* AWE regions are "not sharable, and therefore not inheritable" (Microsoft) */
+		}
 		if (v->section) {
 			st = view_fork(parent, v, child);
 			continue;
@@ -129,7 +132,8 @@ ntstatus_t vm_fork(struct vm_space *parent, struct vm_space *child)
 	}
 	/* The parent's entries lost write access: no stale writable TLB entry may survive. */
 	tlb_shootdown(parent->root, USER_MIN_ADDR, USER_MAX_ADDR + 1 - USER_MIN_ADDR);
-	ptc_release(child, 0, USER_TOP);	/* the tables of what was not inherited (AWE regions) */
+	if (skipped)
+		ptc_release(child, 0, USER_TOP);	/* the tables of what was not inherited (AWE regions) */
 	if (st)	/* the caller destroys the child, which gives back the charge of what it holds: the rest now */
 		vm_uncharge(child, fork_charge(parent) - fork_charge(child));
 	return st;
