@@ -271,7 +271,7 @@ kernel-test: $(B)/test.iso
 
 # The same kernel on a small machine (-m 64M): the in-kernel tests and every user
 # program but ww_write_watch (it commits 64 MiB at once); log in $(B)/test64.log.
-TEST64_PROGS := $(filter-out $(B)/user/ww_write_watch.exe $(MI_512M_ONLY),$(USER_TEST_PROGS))
+TEST64_PROGS := $(filter-out $(B)/user/ww_write_watch.exe,$(USER_TEST_PROGS))
 $(B)/test64.iso: $(ISO_DEPS) $(TEST64_PROGS) $(USER_TEST_DLLS) $(BAD_IMAGES_STAMP)
 	tools/mkiso.sh $@ $(B)/kernel.elf "test=all" $(DLL_FILES) $(TEST64_PROGS) $(USER_TEST_DLLS) $(BAD_IMAGES)
 
@@ -311,15 +311,17 @@ kernel-test16g: $(B)/test16g.iso
 
 TEST_TIMEOUT ?= 600
 test: setup
-	@$(MAKE) $(B)/test.iso $(B)/test64.iso $(B)/test16g.iso $(B)/powercut.iso $(B)/sqlite.iso $(HOST_TOOLS) $(PAGEFILE_IMG)
+	@$(MAKE) $(B)/test.iso $(B)/test64.iso $(B)/test16g.iso $(B)/testmi.iso $(B)/powercut.iso $(B)/sqlite.iso $(HOST_TOOLS) $(PAGEFILE_IMG)
 	@$(MAKE) host-test
 	@$(MAKE) kernel-test
 	@$(MAKE) kernel-test64
 	@$(MAKE) kernel-test16g
+	@$(MAKE) kernel-testmi
 	@$(MAKE) svg-test
 	@$(MAKE) sqlite-test
 	@tools/summarize.sh $(B)/host.log:host $(B)/test.log:ktest $(B)/test.log:utest \
-		$(B)/test64.log:ktest $(B)/test64.log:utest $(B)/test16g.log:ktest $(B)/test16g.log:utest $(B)/svg.log:svg $(B)/fsck.log:fsck $(B)/fsck64.log:fsck \
+		$(B)/test64.log:ktest $(B)/test64.log:utest $(B)/test16g.log:ktest $(B)/test16g.log:utest \
+		$(B)/testmi.log:ktest $(B)/testmi.log:utest $(B)/svg.log:svg $(B)/fsck.log:fsck $(B)/fsck64.log:fsck \
 		$(B)/powercut.log:powercut $(B)/sqlite.log:sqlite
 
 # The SVG pictures of the vmmap_info dump in test.log, checked (no extra boot).
