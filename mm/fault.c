@@ -149,15 +149,24 @@ static enum vm_fault_result fault_locked(struct vm_space *vm, uint64_t addr, uns
  * VM_FAULT_NO_MEMORY goes to the thread.
  */
 #define FAULT_RETRIES 8
-static enum vm_fault_result fault_retrying(struct vm_space *vm, uint64_t addr, unsigned access, uint64_t guarantee)
+static __attribute__((noinline)) enum vm_fault_result fault_retry(struct vm_space *vm, uint64_t addr, unsigned access,
+								  uint64_t guarantee)
 {
-	enum vm_fault_result r = fault_locked(vm, addr, access, guarantee);
+	enum vm_fault_result r = VM_FAULT_NO_MEMORY;
 	for (int i = 0; r == VM_FAULT_NO_MEMORY && i < FAULT_RETRIES; i++) {
 		if (!vm_reclaim() && i > 0)
 			break;	/* nothing could go, and the plain retry failed too */
 		r = fault_locked(vm, addr, access, guarantee);
 	}
 	return r;
+}
+
+/* The first try inline (the common case costs nothing more), the retries out of line. */
+static inline __attribute__((always_inline)) enum vm_fault_result fault_retrying(struct vm_space *vm, uint64_t addr,
+										   unsigned access, uint64_t guarantee)
+{
+	enum vm_fault_result r = fault_locked(vm, addr, access, guarantee);
+	return __builtin_expect(r == VM_FAULT_NO_MEMORY, 0) ? fault_retry(vm, addr, access, guarantee) : r;
 }
 
 enum vm_fault_result vm_fault_locked(struct vm_space *vm, uint64_t addr, unsigned access)
