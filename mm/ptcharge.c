@@ -207,6 +207,8 @@ void ptc_release(struct vm_space *vm, uint64_t start, uint64_t end)
 		total -= freed;
 		vm_uncharge_system(freed);
 	}
+	if (!vm->pt_charge)
+		ptc_destroy(vm);	/* nothing charged: the ledger's own page goes too */
 }
 
 void ptc_destroy(struct vm_space *vm)

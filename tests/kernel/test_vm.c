@@ -56,7 +56,7 @@ KTEST(vm_commit_limit_refuses_and_changes_nothing)
 	vm_commit_get(&saved);
 	struct vm_space vm;
 	KT_EQ(vm_space_init(&vm), STATUS_SUCCESS);
-	vm_commit_init(saved.charged + 16);	/* room for 16 more pages */
+	vm_commit_init(saved.charged + 16 + 3);	/* room for 16 more pages and their PT, PD and PDPT (mm/ptcharge.h) */
 	uint64_t base = 0, size = 64 * PAGE_SIZE;
 	KT_EQ(vm_allocate(&vm, &base, &size, W_MEM_RESERVE, W_PAGE_READWRITE), STATUS_SUCCESS);
 	uint64_t b = base, s = 17 * PAGE_SIZE;
