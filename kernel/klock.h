@@ -27,10 +27,47 @@
 #include <stdbool.h>
 #include <stdint.h>
 #include "lock.h"
+#include "sched.h"
 
-/* Take the kernel lock (interrupts off on entry and on return; on while it waits). */
+/* The lock word; only this header and kernel/klock.c touch it. */
+struct klock_word {
+	uint32_t locked;	/* 1 while a CPU holds it */
+	int32_t owner;		/* CPU index + 1, 0 when free */
+};
+extern struct klock_word klock_word;
+
+/* Wait for the lock and take it (klock_acquire's contended path). */
+void klock_acquire_slow(void);
+/* Debug builds: the checks of klock_acquire / klock_release (nesting, a release by a CPU not holding it). */
+void klock_check_acquire(void);
+void klock_check_release(void);
+
+/*
+ * Take the kernel lock, nothing else: the system call path's fast way in
+ * (interrupts off on entry and on return; on while it waits).  The kernel
+ * heap's context is the caller's to set (klock_enter sets the thread's).
+ */
+static inline void klock_acquire(void)
+{
+	if (LOCKDEP)
+		klock_check_acquire();
+	if (__builtin_expect(__atomic_exchange_n(&klock_word.locked, 1, __ATOMIC_ACQUIRE) != 0, 0))
+		klock_acquire_slow();
+	klock_word.owner = (int32_t)this_cpu()->index + 1;
+}
+
+/* Give the lock back, nothing else (interrupts stay off). */
+static inline void klock_release(void)
+{
+	if (LOCKDEP)
+		klock_check_release();
+	klock_word.owner = 0;
+	__atomic_store_n(&klock_word.locked, 0, __ATOMIC_RELEASE);
+}
+
+/* Take the kernel lock and restore the running thread's kernel-heap context. */
 void klock_enter(void);
-/* Give it back (interrupts stay off: the caller leaves to user mode or halts). */
+/* Save the running thread's kernel-heap context and give the lock back (the caller leaves to user mode or halts). */
 void klock_leave(void);
 /* This CPU holds it. */
 bool klock_held(void);

@@ -538,15 +538,26 @@ void syscall_cpu_init(void)
 	wrmsr(MSR_EFER, rdmsr(MSR_EFER) | EFER_SCE);
 }
 
+/*
+ * The way in and out of every system call, kept short (it is the
+ * syscall_getppid row): the kernel lock alone (klock_acquire), the entry
+ * checks only when a kill or suspend request is pending, the kernel heap
+ * charging the process (POOL_CHECKED) during the call, and the thread's own
+ * saved heap context put back as it was (a switch inside the call saves the
+ * call's context there).
+ */
 int syscall_dispatch(struct trap_frame *tf)
 {
-	sched_enter_from_user();	/* the kernel lock (kernel/klock.h) */
+	klock_acquire();	/* the kernel lock (kernel/klock.h) */
 	struct cpu *c = this_cpu();
 	struct process *p = c->proc;
 	struct thread *t = c->thread;	/* a system call comes from a thread, never the idle loop */
+	if (__builtin_expect(t->kill_requested | (t->suspend_count != 0), 0))
+		sched_entry_checks();
 	t->kernel_entry = rdtsc();	/* kernel time: from here, less any time switched out (sched.c) */
 	uint64_t nr = tf->rax;
-	struct kheap_context outer = kheap_context_set(p->quota, POOL_CHECKED);
+	struct kheap_context saved = t->kctx;
+	kheap_context_set(p->quota, POOL_CHECKED);
 	kheap_take_refusal();
 	int r = dispatch(tf);
 	ntstatus_t refused = kheap_take_refusal();
@@ -554,11 +565,13 @@ int syscall_dispatch(struct trap_frame *tf)
 	if (!r && refused && nr != SYS_NtGetTickCount && nr != SYS_NtGetCurrentProcessId &&
 	    (st == STATUS_NO_MEMORY || st == STATUS_INSUFFICIENT_RESOURCES))
 		tf->rax = (uint64_t)(int64_t)refused;
-	kheap_context_restore(outer);
+	kheap_context_restore(saved);
 	if (__builtin_expect(this_cpu()->need_resched | t->full_restore | t->kill_requested | (t->suspend_count != 0), 0))
 		r = syscall_exit_slow(tf, t, r);
 	t->kernel_cycles += rdtsc() - t->kernel_entry;
 	t->kernel_entry = 0;
-	klock_leave();
+	t->kctx = saved;	/* klock_leave's save, without the store and reload */
+	kheap_context_set(NULL, POOL_FORCE);
+	klock_release();
 	return r;
 }

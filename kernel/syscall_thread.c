@@ -195,6 +195,13 @@ static ntstatus_t sys_suspend_resume(struct trap_frame *tf, bool resume)
 	st = resume ? thread_resume(t, &prev) : thread_suspend(t, &prev);
 	if (!st)
 		put_long(tf->rsi, (int32_t)prev);
+	/*
+	 * Windows' suspend is asynchronous (GetThreadContext waits for it); here
+	 * it returns once the thread has stopped, so a program that reads the
+	 * thread's state right after SuspendThread sees it still, on any CPU.
+	 */
+	if (!st && !resume && t != current_thread())
+		sched_wait_off_cpu(t);
 	return st;
 }
 

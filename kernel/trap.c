@@ -3,6 +3,7 @@
 #include "console.h"
 #include "cpu.h"
 #include "gdt.h"
+#include "klock.h"
 #include "panic.h"
 #include "apic.h"
 #include "proc.h"
@@ -346,7 +347,15 @@ void trap_dispatch(struct trap_frame *tf)
 		dispatch(tf);
 		return;
 	}
-	sched_enter_from_user();
+	/*
+	 * The kill and suspend requests (sched_entry_checks) after the handler: an
+	 * interrupt's handler ends it (EOI) first.  Acted on before, a thread
+	 * ended or suspended by the reschedule IPI that brought the request would
+	 * leave that IPI in service, and its in-service bit would block every
+	 * later IPI to this CPU (reschedules and TLB shootdowns alike).
+	 */
+	klock_enter();
 	dispatch(tf);
+	sched_entry_checks();
 	sched_leave_to_user();
 }

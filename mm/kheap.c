@@ -29,14 +29,14 @@ struct slab {
  * heap_lock (spin, taken before the frame lock): the partial-slab lists, every
  * slab header and free list, large blocks' quota fields, the quotas' page
  * counts and the live count.  Never held across anything else but frame
- * allocation (docs/locking.md).  ctx and refusal are the running thread's
- * (the scheduler saves ctx per thread).
+ * allocation (docs/locking.md).  ctx and refusal (kheap_ctx, kheap_refusal) are the running thread's
+ * (the scheduler saves kheap_ctx per thread).
  */
 static struct spinlock heap_lock = SPINLOCK_INIT("kheap");
 static struct slab *system_partial[NCLASSES];
 static size_t live;
-static struct kheap_context ctx;	/* who pays for the next kmalloc */
-static ntstatus_t refusal;
+struct kheap_context kheap_ctx;	/* who pays for the next kmalloc */
+ntstatus_t kheap_refusal;
 static uint64_t per_quota_limit = UINT64_MAX, system_limit = UINT64_MAX, system_used;
 
 static struct slab **partial_list(struct pool_quota *q, unsigned shift)
@@ -76,18 +76,18 @@ static void list_push(struct slab *s)
 	*head = s;
 }
 
-/* Charge n frames to q under the current level; false (nothing charged, refusal set) when refused. */
+/* Charge n frames to q under the current level; false (nothing charged, kheap_refusal set) when refused. */
 static bool charge(struct pool_quota *q, uint64_t n)
 {
 	if (!q)
 		return true;
-	if (ctx.level == POOL_CHECKED) {
+	if (kheap_ctx.level == POOL_CHECKED) {
 		if (n > q->limit - q->pages || q->pages > q->limit) {
-			refusal = STATUS_QUOTA_EXCEEDED;
+			kheap_refusal = STATUS_QUOTA_EXCEEDED;
 			return false;
 		}
 		if (n > system_limit - system_used || system_used > system_limit) {
-			refusal = STATUS_INSUFFICIENT_RESOURCES;
+			kheap_refusal = STATUS_INSUFFICIENT_RESOURCES;
 			return false;
 		}
 	}
@@ -201,7 +201,7 @@ void *kmalloc(size_t size)
 	if (allocfail_hit())
 		return NULL;	/* injected (tests/kernel/test_allocfail.c) */
 	spin_lock(&heap_lock);
-	void *p = kmalloc_locked(size, ctx.quota);
+	void *p = kmalloc_locked(size, kheap_ctx.quota);
 	spin_unlock(&heap_lock);
 	return p;
 }
@@ -254,25 +254,6 @@ void kfree(void *p)
 size_t kheap_live(void)
 {
 	return live;
-}
-
-struct kheap_context kheap_context_set(struct pool_quota *quota, enum pool_level level)
-{
-	struct kheap_context old = ctx;
-	ctx = (struct kheap_context){ quota, level };
-	return old;
-}
-
-void kheap_context_restore(struct kheap_context saved)
-{
-	ctx = saved;
-}
-
-ntstatus_t kheap_take_refusal(void)
-{
-	ntstatus_t r = refusal;
-	refusal = 0;
-	return r;
 }
 
 /* The default limits, from the RAM the frame allocator manages: an eighth per quota, half for all. */

@@ -61,16 +61,38 @@ struct kheap_context {
 	enum pool_level level;
 };
 
+/*
+ * The running thread's context (who pays for the next kmalloc) and the last
+ * refusal: kheap.c's, read and written only through the inlines below (they
+ * are on every system call's path).  The scheduler saves the context per thread.
+ */
+extern struct kheap_context kheap_ctx;
+extern ntstatus_t kheap_refusal;
+
 /* Make (quota, level) the context of later kmallocs; returns the previous one (for kheap_context_restore). */
-struct kheap_context kheap_context_set(struct pool_quota *quota, enum pool_level level);
-void kheap_context_restore(struct kheap_context saved);
+static inline struct kheap_context kheap_context_set(struct pool_quota *quota, enum pool_level level)
+{
+	struct kheap_context old = kheap_ctx;
+	kheap_ctx = (struct kheap_context){ quota, level };
+	return old;
+}
+
+static inline void kheap_context_restore(struct kheap_context saved)
+{
+	kheap_ctx = saved;
+}
 
 /*
  * The status of the last charge refused since the last call (0 when none),
  * cleared: STATUS_QUOTA_EXCEEDED (the quota's limit), STATUS_INSUFFICIENT_RESOURCES
  * (the system pool limit).
  */
-ntstatus_t kheap_take_refusal(void);
+static inline ntstatus_t kheap_take_refusal(void)
+{
+	ntstatus_t r = kheap_refusal;
+	kheap_refusal = 0;
+	return r;
+}
 
 /* A new quota with the default per-process limit; NULL when out of memory. */
 struct pool_quota *pool_quota_new(void);
