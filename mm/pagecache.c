@@ -517,6 +517,26 @@ ntstatus_t pagecache_map_page(struct pc_file *f, uint64_t index, uint64_t last, 
 	return STATUS_SUCCESS;
 }
 
+bool pagecache_map_cached(struct pc_file *f, uint64_t index, uint64_t *phys)
+{
+	struct pc_page *p = lookup(f, index);
+	if (!p || !frame_ref(p->phys))
+		return false;
+	p->referenced = true;
+	*phys = p->phys;
+	return true;
+}
+
+bool pagecache_sequential(const struct pc_file *f, uint64_t index)
+{
+	return index == f->ra_next;
+}
+
+void pagecache_note_sequential(struct pc_file *f, uint64_t index)
+{
+	f->ra_next = index + 1;
+}
+
 void pagecache_set_dirty(struct pc_file *f, uint64_t index)
 {
 	struct pc_page *p = lookup(f, index);

@@ -128,6 +128,12 @@ uint64_t pagecache_write_some(uint64_t max);
  * and the frame the cache's for as long as it holds it.
  */
 ntstatus_t pagecache_map_page(struct pc_file *f, uint64_t index, uint64_t last, uint64_t *phys);
+/* pagecache_map_page for a page that is cached already (false otherwise): no I/O, no allocation. */
+bool pagecache_map_cached(struct pc_file *f, uint64_t index, uint64_t *phys);
+/* Is index the page a sequential reader of f reads next (the read-ahead's own test)? */
+bool pagecache_sequential(const struct pc_file *f, uint64_t index);
+/* A reader of f went as far as page index: the next sequential page is index + 1. */
+void pagecache_note_sequential(struct pc_file *f, uint64_t index);
 /* Page index of f, when cached, becomes dirty (a view wrote it). */
 void pagecache_set_dirty(struct pc_file *f, uint64_t index);
 

@@ -1,6 +1,7 @@
 /* mm/section.c - pagefile-backed sections and their views: create, map, commit, fault, unmap. */
 #include "tlb.h"
 #include "section.h"
+#include "pagecache.h"
 #include "ptcharge.h"
 #include "frame.h"
 #include "kheap.h"
@@ -471,6 +472,7 @@ enum vm_fault_result view_fault(struct vm_space *vm, struct vad *v, uint64_t pag
 	struct section *s = v->section;
 	uint64_t *entry = section_entry(s, page_index(v, page));	/* committed: its leaf exists */
 	uint64_t shared = *entry;
+	bool around = s->file && access != VM_ACCESS_WRITE && pagecache_sequential(s->file, page_index(v, page));
 	if (!shared && s->file) {	/* the page cache's frame, read from the file when absent */
 		ntstatus_t st = section_file_page(s, page_index(v, page), entry);
 		if (st == STATUS_NO_MEMORY)
@@ -514,6 +516,8 @@ enum vm_fault_result view_fault(struct vm_space *vm, struct vad *v, uint64_t pag
 	}
 	*pte = shared | prot_pte_flags(prot);	/* write-copy pages map read-only */
 	tlb_shootdown_page(vm->root, page);
+	if (around)
+		section_file_fault_around(vm, v, page, pte);
 	return VM_FAULT_RESOLVED;
 }
 

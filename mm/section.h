@@ -112,6 +112,19 @@ ntstatus_t section_create_common(uint64_t size, uint32_t protect, uint32_t attri
 				 struct section **out);
 
 /* ---- mm/section_file.c: file-backed sections ---- */
+
+/*
+ * Fault-around (as Linux's, for a reader going through the file in order):
+ * after a read fault on page of file view v resolved into *pte, and when
+ * that page is the one after the file's last (pagecache_sequential), the
+ * other pages of the aligned FAULT_AROUND-page window around it (inside v)
+ * whose entries are empty and whose file pages are cached already get
+ * mapped too, with their own protection (none for no-access and guard
+ * pages), so a view read page by page takes one fault per window and a
+ * reader that jumps about pays for one page a fault.  No I/O, no allocation.
+ */
+#define FAULT_AROUND 16
+void section_file_fault_around(struct vm_space *vm, struct vad *v, uint64_t page, uint64_t *pte);
 struct pc_file;
 /*
  * A section of size bytes (the file is at least that long) over file f with

@@ -133,6 +133,41 @@ ntstatus_t section_file_page(struct section *s, uint64_t index, uint64_t *entry)
 	return STATUS_SUCCESS;
 }
 
+void section_file_fault_around(struct vm_space *vm, struct vad *v, uint64_t page, uint64_t *pte)
+{
+	(void)vm;
+	struct section *s = v->section;
+	uint64_t lo = page & ~(FAULT_AROUND * PAGE_SIZE - 1), hi = lo + FAULT_AROUND * PAGE_SIZE;
+	if (lo < v->start)
+		lo = v->start;
+	if (hi > v->end)
+		hi = v->end;
+	uint64_t *base = pte - (page - lo) / PAGE_SIZE;	/* one table: the window is inside 2 MiB */
+	uint64_t first = (v->section_offset + (lo - v->start)) / PAGE_SIZE, ahead = 0;
+	const struct vad_run *r = NULL;
+	uint64_t flags = 0;
+	for (uint64_t p = lo, index = first; p < hi && index < s->pages; p += PAGE_SIZE, index++) {
+		if (!r || p >= r->end) {	/* the run's protection, once per run */
+			r = vad_run_at(v, p);
+			uint32_t prot = r->protect;
+			flags = prot_readable(prot) && !(prot & W_PAGE_GUARD) ? prot_pte_flags(prot) : 0;
+		}
+		uint64_t *e = base + (p - lo) / PAGE_SIZE;
+		if (!flags || *e || p == page)
+			continue;	/* no access; or mapped, paged out, a frame behind no-access: the fault's own business */
+		uint64_t *entry = section_entry(s, index);
+		if (!entry || (*entry & PTE_SW_SWAP))
+			continue;
+		if (!*entry && !pagecache_map_cached(s->file, index, entry))
+			continue;	/* not cached: no I/O here, its own fault reads it */
+		*e = *entry | flags;	/* not present before: nothing to flush */
+		if (p > page)
+			ahead = index;
+	}
+	if (ahead)	/* the reader's next page is past what was mapped ahead of it */
+		pagecache_note_sequential(s->file, ahead);
+}
+
 /* s's entry for page index when it holds frame phys; NULL otherwise. */
 static uint64_t *held_entry(struct section *s, uint64_t index, uint64_t phys)
 {

@@ -23,19 +23,25 @@ $(SQL_DIR)/sqlite3.o: $(SQL_DIR)/stamp
 $(SQL_DIR)/sqlite_db.exe: tests/sqlite/sqlite_db.c tests/user/utest.h $(SQL_DIR)/sqlite3.o $(B)/lib/libmmtools.a
 	$(UCC) $(filter-out -MMD -MP,$(UCFLAGS)) -I$(SQL_SRC) -o $@ $< $(SQL_DIR)/sqlite3.o $(PROG_LIBS)
 
+# Data written through a file view survives a reboot (issue 20): booted beside sqlite_db.exe.
+$(SQL_DIR)/fmap_persist.exe: tests/sqlite/fmap_persist.c tests/user/utest.h $(B)/lib/libmmtools.a
+	@mkdir -p $(dir $@)
+	$(UCC) $(filter-out -MMD -MP,$(UCFLAGS)) -o $@ $< $(PROG_LIBS)
+
 $(SQL_DIR)/speedtest1.exe: $(SQL_DIR)/sqlite3.o
 	$(UCC) $(SQL_CFLAGS) -o $@ $(SQL_SRC)/test/speedtest1.c $(SQL_DIR)/sqlite3.o
 
 .PHONY: sqlite
 sqlite: $(SQL_DIR)/sqlite_db.exe $(SQL_DIR)/speedtest1.exe
 
-# make test's SQLite boots (tools/sqlite-boots.sh): an ISO whose only program is
-# sqlite_db.exe, booted twice on one fresh disk ($(B)/sqlite-disk.img) with
+# make test's SQLite boots (tools/sqlite-boots.sh): an ISO whose programs are
+# sqlite_db.exe and fmap_persist.exe, booted twice on one fresh disk ($(B)/sqlite-disk.img) with
 # test=fat_ utests (the FAT KTESTs, then the program under the leak oracle);
 # log $(B)/sqlite.log ("sqlite: N passed, N failed"), the boots' own logs beside it.
 # ($$(ISO_DEPS): the Makefile defines it after including this file.)
-$(B)/sqlite.iso: $$(ISO_DEPS) $(SQL_DIR)/sqlite_db.exe
-	tools/mkiso.sh $@ $(B)/kernel.elf "test=fat_ utests" $(DLL_FILES) $(SQL_DIR)/sqlite_db.exe
+$(B)/sqlite.iso: $$(ISO_DEPS) $(SQL_DIR)/sqlite_db.exe $(SQL_DIR)/fmap_persist.exe
+	tools/mkiso.sh $@ $(B)/kernel.elf "test=fat_ utests" $(DLL_FILES) $(SQL_DIR)/sqlite_db.exe \
+		$(SQL_DIR)/fmap_persist.exe
 
 .PHONY: sqlite-test
 sqlite-test: $(B)/sqlite.iso

@@ -1,10 +1,12 @@
 #!/bin/sh
 # tools/sqlite-boots.sh ISO IMG LOGBASE - SQLite's two boots on one C: disk (issue 20,
 # docs/sqlite.md).  Makes IMG a fresh C: volume and boots ISO (test=fat_ utests:
-# the FAT KTESTs, then sqlite_db.exe under the kernel's leak oracle) on it twice:
+# the FAT KTESTs, then sqlite_db.exe and fmap_persist.exe under the kernel's leak
+# oracle) on it twice:
 # the first boot finds no C:\SQLDB\test.db and creates it (rows, the mapped read,
 # WAL with a child process; a last transaction left in the -wal file), the second
-# finds it, reopens it and checks every row, then removes C:\SQLDB.  After each
+# finds it, reopens it and checks every row, then removes C:\SQLDB; fmap_persist.exe
+# writes C:\PERSIST\view.bin through a view in boot 1 and reads it back in boot 2.  After each
 # boot fsck.fat -n must find the volume clean, and mtools shows what is on it.
 # Logs: LOGBASE-1.log, LOGBASE-2.log.  Prints "sqlite: PASS|FAIL ..." lines and
 # "sqlite: N passed, N failed".
@@ -28,6 +30,13 @@ boot() {
 		tr -d '\r' < "$log" | grep -E '^(sqlite_db|  |utest: FAIL|PANIC|timeout)' | tail -n 15 | sed 's/^/  /'
 	fi
 	tr -d '\r' < "$log" | grep -E '^sqlite_db: ' | grep -v 'checks,' | sed 's/^/  /'
+	# fmap_persist.exe: boot 1 writes a file through a view, boot 2 reads it back (no flush between)
+	if has "$log" "^fmap_persist: .*, $2\$" && has "$log" '^utest: PASS fmap_persist.exe$'; then
+		ok "boot $1: fmap_persist.exe $2 ($(tr -d '\r' < "$log" | grep -E "^fmap_persist: .*, $2\$" | sed 's/^fmap_persist: //; s/, [a-z]*$//'))"
+	else
+		bad "boot $1: fmap_persist.exe $2 (log $log)"
+		tr -d '\r' < "$log" | grep -E '^(fmap_persist|  check|utest: FAIL fmap)' | tail -n 8 | sed 's/^/  /'
+	fi
 	out=$(fsck.fat -n "$img" 2>&1)
 	if [ $? = 0 ]; then ok "fsck.fat -n clean after boot $1"; else bad "fsck.fat -n after boot $1"; echo "$out" | sed 's/^/  /'; fi
 }
@@ -40,7 +49,13 @@ else
 	else
 		bad "C:\\SQLDB\\test.db or test.db-wal missing after boot 1"
 	fi
+	if mdir -i "$img" ::/PERSIST/view.bin > /dev/null 2>&1; then
+		ok "C:\\PERSIST\\view.bin on the disk between the boots ($(mdir -i "$img" ::/PERSIST/view.bin | awk '/view/ { print $3 }') bytes)"
+	else
+		bad "C:\\PERSIST\\view.bin missing after boot 1"
+	fi
 	boot 2 check
+	if mdir -i "$img" ::/PERSIST > /dev/null 2>&1; then bad "C:\\PERSIST left after boot 2"; else ok "C:\\PERSIST removed by boot 2"; fi
 	if mdir -i "$img" ::/SQLDB > /dev/null 2>&1; then bad "C:\\SQLDB left after boot 2"; else ok "C:\\SQLDB removed by boot 2"; fi
 fi
 echo "sqlite: $pass passed, $fail failed"

@@ -6,8 +6,8 @@
  * WriteFiles, each page holding its page number, flushed, every page cached.
  *   file_mmap_soft_fault         a 2 MiB read-only view (untimed), then a read of
  *                                8 bytes from each of its 512 pages: cycles per
- *                                page made accessible (we map one page per fault;
- *                                the peer's fault-around maps 16), median of 9
+ *                                page made accessible (a sequential reader: both
+ *                                kernels fault around, 16 pages a fault), median of 9
  *   file_mmap_soft_fault_1page   per fault: a fresh 64 KiB view (the allocation
  *                                granularity; the peer maps 1 page) holding page
  *                                37*i mod 16384, one timed read, unmap; median of 201
