@@ -103,6 +103,11 @@ bench-run: DISK_ROOT = $(B)/bench/bench_child.exe
 $(B)/bench/bench.exe: $(BENCH_SRC) tests/bench/bench.h $(B)/lib/libmmtools.a
 	@mkdir -p $(dir $@)
 	$(UCC) $(UCFLAGS) -MF $(B)/bench/bench.d -o $@ $(BENCH_SRC) $(PROG_LIBS)
+$(B)/bench/bench_smp.exe: tests/bench/bench_smp.c tests/bench/bench_smp_pool.c tests/bench/bench_smp.h \
+		tests/bench/bench_raw.h $(B)/lib/libmmtools.a
+	@mkdir -p $(dir $@)
+	$(UCC) $(UCFLAGS) -MF $(B)/bench/bench_smp.d -o $@ tests/bench/bench_smp.c tests/bench/bench_smp_pool.c \
+		$(PROG_LIBS)
 $(B)/bench/%.exe: tests/bench/%.c $(B)/lib/libmmtools.a
 	@mkdir -p $(dir $@)
 	$(UCC) $(UCFLAGS) -o $@ $< $(PROG_LIBS)
