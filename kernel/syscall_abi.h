@@ -51,7 +51,7 @@ enum syscall_number {
 					    abi_section_file (issue 20) */
 	SYS_NtOpenSection = 19,		 /* (HANDLE *out, ACCESS_MASK access, const char *name, SIZE_T name_len) */
 	SYS_NtMapViewOfSection = 20,	 /* (HANDLE section, HANDLE process, struct abi_map_view *args): Windows' ten
-					    arguments, less ZeroBits/CommitSize/InheritDisposition, in one structure */
+					    arguments, less CommitSize/InheritDisposition, in one structure */
 	SYS_NtUnmapViewOfSection = 21,	 /* (HANDLE process, PVOID address anywhere in the view, ULONG op, SIZE_T len):
 					    op ABI_VIEW_FLUSH writes [address, address+len) (len 0: to the view's
 					    end) of a file view to its file and keeps the view (FlushViewOfFile);
@@ -387,7 +387,8 @@ struct abi_map_view {
 	unsigned long long offset;	/* in: byte offset in the section, a multiple of 64 KiB */
 	unsigned long long size;	/* in: bytes (0: to the end of the section); out: the view's size */
 	unsigned int alloc_type;	/* 0 or MEM_TOP_DOWN */
-	unsigned int protect;		/* PAGE_READONLY, PAGE_READWRITE, PAGE_WRITECOPY or an execute variant */
+	unsigned int protect;		/* PAGE_READONLY, PAGE_READWRITE, PAGE_WRITECOPY, an execute variant, PAGE_NOACCESS */
+	unsigned long long zero_bits;	/* NtMapViewOfSection's ZeroBits (spec 19.2.1; 0: none; system call 20 only) */
 };
 
 /* SYS_NtWorkingSetLimits: QUOTA_LIMITS_EX's working-set fields (bytes; flags QUOTA_LIMITS_HARDWS_*). */

@@ -121,7 +121,7 @@ ntstatus_t sys_map_view(struct trap_frame *tf)
 	if (s->image)	/* SEC_IMAGE: the whole image, laid out and relocated */
 		st = access & W_SECTION_MAP_READ ? image_section_map(vm, s, &base, &size) : STATUS_ACCESS_DENIED;
 	else
-		st = section_map(vm, s, access, &base, a.offset, &size, a.alloc_type, a.protect);
+		st = section_map_zero_bits(vm, s, access, &base, a.offset, &size, a.alloc_type, a.protect, a.zero_bits);
 	if (!NT_SUCCESS(st))
 		return st;
 	a.base = base;

@@ -12,6 +12,7 @@
 #include "syscall_abi.h"
 #include "syscall_abi_file.h"
 #include "uaccess.h"
+#include "mm/image.h"
 #include "mm/kheap.h"
 #include "mm/procmem.h"
 #include "mm/section.h"
@@ -40,7 +41,7 @@ struct ustring {
 	uint64_t buffer;
 };
 
-/* Write the name of file view section s at ubuf (len bytes): *ret the bytes it needs. */
+/* Write the name of file or image view section s at ubuf (len bytes): *ret the bytes it needs. */
 static ntstatus_t put_filename(struct section *s, uint64_t ubuf, uint64_t len, uint64_t *ret)
 {
 	static const char dev[] = ABI_VOLUME_DEVICE_NAME;
@@ -50,8 +51,11 @@ static ntstatus_t put_filename(struct section *s, uint64_t ubuf, uint64_t len, u
 		return STATUS_INSUFFICIENT_RESOURCES;
 	for (uint32_t i = 0; i < devlen; i++)
 		w[i] = (uint8_t)dev[i];
-	struct fat_node *n = container_of(s->file, struct fat_node, pc);
-	uint32_t units = devlen + file_node_path(n, w + devlen, ABI_FILE_PATH_MAX);
+	uint32_t units = devlen;
+	if (s->image)	/* an image view: the image's file (mm/image.h) */
+		units += image_file_name(s->image, w + devlen, ABI_FILE_PATH_MAX);
+	else
+		units += file_node_path(container_of(s->file, struct fat_node, pc), w + devlen, ABI_FILE_PATH_MAX);
 	w[units] = 0;
 	ntstatus_t st = STATUS_SUCCESS;
 	uint64_t bytes = (uint64_t)units * 2;

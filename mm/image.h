@@ -47,6 +47,15 @@ struct image {
 ntstatus_t image_section_open(const char *path, struct section **out);
 
 /*
+ * The name of img's file on C: without the drive ("\DIR\X.DLL"; a boot
+ * module: "\Windows\System32\X.DLL", or "\X.EXE" for a program, where the
+ * loader's FullDllName puts it) in UTF-16 units at w, at most max of them,
+ * not terminated.  Returns the units written (MemoryMappedFilenameInformation
+ * of an image view, kernel/syscall_procmem_info.c).
+ */
+uint32_t image_file_name(const struct image *img, uint16_t *w, uint32_t max);
+
+/*
  * NtMapViewOfSection of image section s into vm: the whole image at *base
  * (0: the section's base when free, else where there is room), MEM_IMAGE
  * with each PE section's protection, relocated privately when not at the

@@ -140,3 +140,20 @@ void image_program_dir(const struct image_list *list, const char *exe_name, char
 	dir[n] = '\0';
 }
 
+/* See image.h. */
+uint32_t image_file_name(const struct image *img, uint16_t *w, uint32_t max)
+{
+	char buf[IMAGE_PATH_MAX + 32];
+	const char *path = img->path;
+	if (!path[0]) {	/* a boot module: where the loader says it is (its FullDllName) */
+		bool dll = img->pe.characteristics & 0x2000;	/* IMAGE_FILE_DLL */
+		fmt_snprintf(buf, sizeof(buf), "%s\\%s", dll ? SYSTEM_DIR : "C:", img->name);
+		path = buf;
+	}
+	if (path[0] && path[1] == ':')
+		path += 2;	/* the drive letter: the caller names the volume */
+	uint32_t n = 0;
+	for (; path[n] && n < max; n++)
+		w[n] = (uint8_t)path[n];
+	return n;
+}

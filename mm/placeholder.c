@@ -158,16 +158,25 @@ ntstatus_t vm_allocate_ex(struct vm_space *vm, uint64_t *base, uint64_t *size, u
 #define STATUS_INVALID_PARAMETER_3_ ((ntstatus_t)0xC00000F1)
 
 /* See placeholder.h. */
-ntstatus_t vm_allocate_zero_bits(struct vm_space *vm, uint64_t *base, uint64_t *size, uint32_t type,
-				 uint32_t protect, uint64_t zero_bits)
+ntstatus_t zero_bits_limit(uint64_t zero_bits, uint64_t *limit)
 {
 	if (zero_bits > 21 && zero_bits < 32)
 		return STATUS_INVALID_PARAMETER_3_;
-	if (type & (W_MEM_RESERVE_PLACEHOLDER | W_MEM_REPLACE_PLACEHOLDER))
-		return STATUS_INVALID_PARAMETER;	/* NtAllocateVirtualMemoryEx's alone */
 	/* The highest address allowed, from the leading zero bits (a mask's on 64-bit). */
 	unsigned bits = zero_bits < 32 ? 32 - (unsigned)zero_bits : 64 - (unsigned)__builtin_clzll(zero_bits);
-	uint64_t limit = bits >= 64 ? ~0ull : (1ull << bits) - 1;
+	*limit = bits >= 64 ? ~0ull : (1ull << bits) - 1;
+	return STATUS_SUCCESS;
+}
+
+/* See placeholder.h. */
+ntstatus_t vm_allocate_zero_bits(struct vm_space *vm, uint64_t *base, uint64_t *size, uint32_t type,
+				 uint32_t protect, uint64_t zero_bits)
+{
+	uint64_t limit;
+	if (zero_bits_limit(zero_bits, &limit))
+		return STATUS_INVALID_PARAMETER_3_;
+	if (type & (W_MEM_RESERVE_PLACEHOLDER | W_MEM_REPLACE_PLACEHOLDER))
+		return STATUS_INVALID_PARAMETER;	/* NtAllocateVirtualMemoryEx's alone */
 	struct vm_alloc_req req = { 0 };
 	if (limit < USER_MAX_ADDR)
 		req.highest = limit;

@@ -51,6 +51,15 @@ ntstatus_t vm_allocate_ex(struct vm_space *vm, uint64_t *base, uint64_t *size, u
 			  const struct vm_alloc_req *req);
 
 /*
+ * The highest address ZeroBits allows (spec 19.2.1), shared by
+ * NtAllocateVirtualMemory and NtMapViewOfSection: 1..21 the address has
+ * that many leading zero bits above bit 31 (*limit = 2^(32-ZeroBits) - 1),
+ * 22..31 are refused with STATUS_INVALID_PARAMETER_3 (the view call
+ * reports parameter 4), 32 and up a mask whose leading zeros the address has.
+ */
+ntstatus_t zero_bits_limit(uint64_t zero_bits, uint64_t *limit);
+
+/*
  * NtAllocateVirtualMemory with a nonzero ZeroBits (spec 19.2.1): 1..21 are
  * the zero bits the address has above bit 31 (no room: STATUS_NO_MEMORY),
  * 22..31 STATUS_INVALID_PARAMETER_3, 32 and up a mask whose leading zeros

@@ -205,7 +205,7 @@ ntstatus_t vm_region_info(struct vm_space *vm, uint64_t addr, struct vm_region_i
 				out->commit += end - va;
 			va = end;
 		}
-		if (file && v->section->file && v->type != W_MEM_IMAGE) {
+		if (file && (v->type == W_MEM_IMAGE ? v->section->image != NULL : v->section->file != NULL)) {
 			obj_ref(&v->section->obj);
 			*file = v->section;
 		}

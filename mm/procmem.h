@@ -50,7 +50,7 @@ uint64_t vm_working_set_ex(struct vm_space *vm, uint64_t va);
  * MEMORY_REGION_INFORMATION of the allocation holding addr (NtQueryVirtualMemory
  * class MemoryRegionInformation): its base, protection at allocation, type
  * flags (VM_REGION_*), size and committed bytes.  *file (may be NULL): for a
- * view of a file-backed section, the section, referenced (the caller drops
+ * view of a file-backed section or an image view, the section, referenced (the caller drops
  * it with obj_unref), else NULL.  STATUS_INVALID_ADDRESS when addr is free
  * (or a placeholder), STATUS_INVALID_PARAMETER outside user space.
  */

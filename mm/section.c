@@ -12,6 +12,7 @@
 #include "swap.h"
 #include "vm_ext.h"
 #include "image.h"
+#include "placeholder.h"
 #include "kernel/layout.h"
 #include "kernel/sched.h"
 #include "kernel/panic.h"
@@ -23,11 +24,16 @@
 #define USER_END (USER_MAX_ADDR + 1)
 #define PAGE_UP(a) (((a) + PAGE_SIZE - 1) & ~(PAGE_SIZE - 1))
 /*
- * At most 16 GiB: the directory of leaves is one kmalloc block (8 bytes a
- * leaf of 504 pages: 66 KiB for 16 GiB), and a SEC_RESERVE section costs only
- * it until pages are committed.  Windows has no such limit below the commit.
+ * The largest section the directory of leaves allows: it is one kmalloc
+ * block (8 bytes a leaf of 504 pages), at most a 4 MiB frame block, so
+ * 512 Ki leaves, about 1008 GiB.  A SEC_RESERVE section costs only its
+ * directory until pages are committed; a SEC_COMMIT one is refused by the
+ * commit limit long before (spec 19.2.8).  Past it (or when the directory
+ * cannot be allocated) STATUS_INSUFFICIENT_RESOURCES, as Windows when its
+ * prototype PTEs do not fit in paged pool (a smaller directory that cannot
+ * be had: STATUS_NO_MEMORY); past the user address space STATUS_SECTION_TOO_BIG.
  */
-#define SECTION_MAX_PAGES ((16ULL << 30) / PAGE_SIZE)
+#define SECTION_MAX_PAGES (((PAGE_SIZE << FRAME_MAX_ORDER) / sizeof(uint64_t)) * SECTION_LEAF_PAGES)
 
 /* What a page protection needs: read, write, execute (NT's view of access). */
 #define ACC_R 1u
@@ -195,7 +201,7 @@ ntstatus_t section_create_common(uint64_t size, uint32_t protect, uint32_t attri
 	if (size == 0)
 		return STATUS_INVALID_PARAMETER;	/* a pagefile-backed section needs a size */
 	uint64_t pages = PAGE_UP(size) / PAGE_SIZE;
-	if (size > USER_END || pages > SECTION_MAX_PAGES)
+	if (size > USER_END)
 		return STATUS_SECTION_TOO_BIG;
 	if (name[0]) {
 		struct kobject *o = obj_lookup(name);
@@ -211,11 +217,12 @@ ntstatus_t section_create_common(uint64_t size, uint32_t protect, uint32_t attri
 	bool charged = charge && attributes == W_SEC_COMMIT;
 	if (charged && !vm_charge_system(pages))
 		return STATUS_COMMITMENT_LIMIT;
-	struct section *s = section_alloc(pages, attributes == W_SEC_COMMIT);	/* SEC_RESERVE: leaves on commit */
+	/* SEC_RESERVE: leaves on commit; a directory larger than one block is a resource limit. */
+	struct section *s = pages <= SECTION_MAX_PAGES ? section_alloc(pages, attributes == W_SEC_COMMIT) : NULL;
 	if (!s) {
 		if (charged)
 			vm_uncharge_system(pages);
-		return STATUS_NO_MEMORY;
+		return pages > SECTION_MAX_PAGES ? STATUS_INSUFFICIENT_RESOURCES : STATUS_NO_MEMORY;
 	}
 	if (charged)
 		s->charged = pages;
@@ -321,14 +328,28 @@ static bool rights_allow(uint32_t access, uint32_t protect)
 ntstatus_t section_map(struct vm_space *vm, struct section *s, uint32_t access, uint64_t *base, uint64_t offset,
 		       uint64_t *size, uint32_t type, uint32_t protect)
 {
+	return section_map_zero_bits(vm, s, access, base, offset, size, type, protect, 0);
+}
+
+ntstatus_t section_map_zero_bits(struct vm_space *vm, struct section *s, uint32_t access, uint64_t *base,
+				 uint64_t offset, uint64_t *size, uint32_t type, uint32_t protect, uint64_t zero_bits)
+{
+	uint64_t high = USER_END;	/* where a view may end */
+	if (zero_bits) {
+		uint64_t limit;
+		if (zero_bits_limit(zero_bits, &limit))
+			return STATUS_INVALID_PARAMETER_4;	/* ZeroBits is NtMapViewOfSection's 4th */
+		if (limit < USER_END)
+			high = limit + 1;
+	}
 	if (type & ~W_MEM_TOP_DOWN)
 		return STATUS_INVALID_PARAMETER;
-	if (!section_protect_ok(protect))
-		return STATUS_INVALID_PAGE_PROTECTION;
+	if (protect != W_PAGE_NOACCESS && !section_protect_ok(protect))
+		return STATUS_INVALID_PAGE_PROTECTION;	/* a PAGE_NOACCESS view: access 0 or execute only (spec 19.1) */
 	if (!rights_allow(access, protect))
 		return STATUS_ACCESS_DENIED;
 	if ((prot_access(s->protect) & prot_access(protect)) != prot_access(protect))
-		return STATUS_ACCESS_DENIED;	/* e.g. a write view of a read-only section */
+		return STATUS_SECTION_PROTECTION;	/* a write view of a read-only section, execute of non-execute */
 	if (offset & (GRANULE - 1))
 		return STATUS_MAPPED_ALIGNMENT;
 	if (offset >= s->size || *size > s->size - offset)
@@ -343,7 +364,9 @@ ntstatus_t section_map(struct vm_space *vm, struct section *s, uint32_t access, 
 		if (!vad_range_free(&vm->tree, start, start + len))
 			return STATUS_CONFLICTING_ADDRESSES;
 	} else {
-		start = vad_find_gap(&vm->tree, len, GRANULE, USER_MIN_ADDR, USER_END, type & W_MEM_TOP_DOWN);
+		start = high >= USER_MIN_ADDR + GRANULE
+				? vad_find_gap(&vm->tree, len, GRANULE, USER_MIN_ADDR, high, type & W_MEM_TOP_DOWN)
+				: 0;
 		if (!start)
 			return STATUS_NO_MEMORY;
 	}

@@ -184,13 +184,27 @@ ntstatus_t section_open(const char *name, struct section **out);
 
 /*
  * NtMapViewOfSection: map [offset, offset + *size) of s into vm with page
- * protection protect (PAGE_READONLY, PAGE_READWRITE, PAGE_WRITECOPY or an
- * execute variant), through a handle granting access.  *size 0 maps to the
- * end of the section.  *base 0 picks a 64 KiB-aligned address (the highest
- * with MEM_TOP_DOWN in type).  On success *base and *size are the view.
+ * protection protect (PAGE_READONLY, PAGE_READWRITE, PAGE_WRITECOPY, an
+ * execute variant, or PAGE_NOACCESS: mapped, every access faults, spec
+ * 19.1), through a handle granting access (SECTION_MAP_READ or _WRITE, and
+ * what the protection needs: else STATUS_ACCESS_DENIED).  A protection the
+ * section's own does not allow (a write or execute view of a read-only or
+ * non-execute section) is STATUS_SECTION_PROTECTION (spec 19.2.5).  *size 0
+ * maps to the end of the section.  *base 0 picks a 64 KiB-aligned address
+ * (the highest with MEM_TOP_DOWN in type).  On success *base and *size are
+ * the view.
  */
 ntstatus_t section_map(struct vm_space *vm, struct section *s, uint32_t access, uint64_t *base, uint64_t offset,
 		       uint64_t *size, uint32_t type, uint32_t protect);
+
+/*
+ * section_map with NtMapViewOfSection's ZeroBits (zero_bits_limit,
+ * mm/placeholder.h): with *base 0 the view ends below the limit it sets
+ * (none that low: STATUS_NO_MEMORY); 22..31 STATUS_INVALID_PARAMETER_4; an
+ * explicit *base is taken as it is.  zero_bits 0 is section_map.
+ */
+ntstatus_t section_map_zero_bits(struct vm_space *vm, struct section *s, uint32_t access, uint64_t *base,
+				 uint64_t offset, uint64_t *size, uint32_t type, uint32_t protect, uint64_t zero_bits);
 
 /* NtUnmapViewOfSection: the view containing addr.  STATUS_NOT_MAPPED_VIEW when addr is not in one. */
 ntstatus_t section_unmap(struct vm_space *vm, uint64_t addr);

@@ -117,31 +117,47 @@ HANDLE WINAPI OpenFileMappingA(DWORD dwDesiredAccess, BOOL bInheritHandle, LPCST
 }
 
 /*
- * MapViewOfFileEx: the view's page protection from the access: write wins
- * (FILE_MAP_ALL_ACCESS has the copy bit too), then copy, then read;
- * FILE_MAP_EXECUTE makes it the execute variant.
+ * The view protection MapViewOfFile gives a desired access (spec 19.1, every
+ * combination of FILE_MAP_COPY/WRITE/READ, SECTION_MAP_EXECUTE and
+ * FILE_MAP_EXECUTE): write wins over read, read over copy, and copy counts
+ * only when neither is asked and SECTION_MAP_EXECUTE is not; FILE_MAP_EXECUTE
+ * makes the execute variant, SECTION_MAP_EXECUTE never does.  Nothing left
+ * (access 0, execute only, copy with SECTION_MAP_EXECUTE): PAGE_NOACCESS, a
+ * view that is mapped and faults on every access.
+ */
+static DWORD view_protect(DWORD access)
+{
+	DWORD p;
+	if (access & FILE_MAP_WRITE)
+		p = PAGE_READWRITE;
+	else if (access & FILE_MAP_READ)
+		p = PAGE_READONLY;
+	else if ((access & FILE_MAP_COPY) && !(access & SECTION_MAP_EXECUTE))
+		p = PAGE_WRITECOPY;
+	else
+		return PAGE_NOACCESS;
+	return access & FILE_MAP_EXECUTE ? p << 4 : p;	/* PAGE_EXECUTE_READWRITE, _READ, _WRITECOPY */
+}
+
+/*
+ * MapViewOfFileEx: a view with view_protect(dwDesiredAccess).  A protection
+ * the section does not allow is ERROR_ACCESS_DENIED (on Windows
+ * CreateFileMapping's handle lacks the right; NtMapViewOfSection's
+ * STATUS_SECTION_PROTECTION, 87 by RtlNtStatusToDosError, does not reach
+ * MapViewOfFile's callers).
  */
 LPVOID WINAPI MapViewOfFileEx(HANDLE hFileMappingObject, DWORD dwDesiredAccess, DWORD dwFileOffsetHigh,
 			      DWORD dwFileOffsetLow, SIZE_T dwNumberOfBytesToMap, LPVOID lpBaseAddress)
 {
-	DWORD protect;
-	if (dwDesiredAccess & FILE_MAP_WRITE)
-		protect = PAGE_READWRITE;
-	else if (dwDesiredAccess & FILE_MAP_COPY)
-		protect = PAGE_WRITECOPY;
-	else if (dwDesiredAccess & (FILE_MAP_READ | FILE_MAP_EXECUTE))
-		protect = PAGE_READONLY;
-	else {
-		SetLastError(ERROR_INVALID_PARAMETER);
-		return NULL;
-	}
-	if (dwDesiredAccess & FILE_MAP_EXECUTE)
-		protect <<= 4;	/* PAGE_EXECUTE_READ, _READWRITE, _WRITECOPY */
 	PVOID base = lpBaseAddress;
 	SIZE_T size = dwNumberOfBytesToMap;
 	LARGE_INTEGER offset = { .QuadPart = (LONGLONG)(((ULONG64)dwFileOffsetHigh << 32) | dwFileOffsetLow) };
 	NTSTATUS st = NtMapViewOfSection(hFileMappingObject, K32_CURRENT_PROCESS, &base, 0, 0, &offset, &size,
-					 1 /* ViewShare */, 0, protect);
+					 1 /* ViewShare */, 0, view_protect(dwDesiredAccess));
+	if (st == STATUS_SECTION_PROTECTION) {
+		SetLastError(ERROR_ACCESS_DENIED);
+		return NULL;
+	}
 	return k32_nt_ok(st) ? base : NULL;	/* an image view not at its base: STATUS_IMAGE_NOT_AT_BASE */
 }
 

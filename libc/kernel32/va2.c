@@ -42,7 +42,8 @@ PVOID WINAPI VirtualAlloc2FromApp(HANDLE Process, PVOID BaseAddress, SIZE_T Size
 
 /*
  * MapViewOfFile3: a view of FileMapping in Process with protection
- * PageProtection; AllocationType 0, MEM_TOP_DOWN or MEM_REPLACE_PLACEHOLDER
+ * PageProtection (PAGE_NOACCESS too; one the section does not allow: 5);
+ * AllocationType 0, MEM_TOP_DOWN or MEM_REPLACE_PLACEHOLDER
  * (BaseAddress and ViewSize then exactly a placeholder).
  */
 PVOID WINAPI MapViewOfFile3(HANDLE FileMapping, HANDLE Process, PVOID BaseAddress, ULONG64 Offset, SIZE_T ViewSize,
@@ -54,6 +55,10 @@ PVOID WINAPI MapViewOfFile3(HANDLE FileMapping, HANDLE Process, PVOID BaseAddres
 	LARGE_INTEGER offset = { .QuadPart = (LONGLONG)Offset };
 	NTSTATUS st = NtMapViewOfSectionEx(FileMapping, process_or_current(Process), &base, &offset, &size,
 					   AllocationType, PageProtection, ExtendedParameters, ParameterCount);
+	if (st == STATUS_SECTION_PROTECTION) {
+		SetLastError(ERROR_ACCESS_DENIED);	/* as MapViewOfFileEx (libc/kernel32/section.c) */
+		return NULL;
+	}
 	return k32_status(st) ? base : NULL;
 }
 

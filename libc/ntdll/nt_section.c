@@ -81,10 +81,12 @@ NTSTATUS NTAPI NtOpenSection(PHANDLE SectionHandle, ACCESS_MASK DesiredAccess, P
 }
 
 /*
- * NtMapViewOfSection: ZeroBits must be 0 and CommitSize is ignored (sections
- * are pagefile-backed and committed as SEC_COMMIT/SEC_RESERVE say);
- * InheritDisposition ViewShare (1) or ViewUnmap (2) (fork always shares views).
- * BaseAddress and ViewSize are in/out as on Windows.
+ * NtMapViewOfSection: CommitSize is ignored (sections are committed as
+ * SEC_COMMIT/SEC_RESERVE say); ZeroBits as NtAllocateVirtualMemory's (the
+ * kernel checks it: 22-31 STATUS_INVALID_PARAMETER_4); InheritDisposition
+ * ViewShare (1) or ViewUnmap (2) (fork always shares views).  Win32Protect
+ * PAGE_NOACCESS maps a view every access of which faults.  BaseAddress and
+ * ViewSize are in/out as on Windows.
  */
 NTSTATUS NTAPI NtMapViewOfSection(HANDLE SectionHandle, HANDLE ProcessHandle, PVOID *BaseAddress, ULONG_PTR ZeroBits,
 				  SIZE_T CommitSize, PLARGE_INTEGER SectionOffset, PSIZE_T ViewSize,
@@ -93,8 +95,6 @@ NTSTATUS NTAPI NtMapViewOfSection(HANDLE SectionHandle, HANDLE ProcessHandle, PV
 	(void)CommitSize;
 	if (!BaseAddress || !ViewSize)
 		return STATUS_ACCESS_VIOLATION;
-	if (ZeroBits)
-		return STATUS_INVALID_PARAMETER_4;
 	if (InheritDisposition != 1 && InheritDisposition != 2)
 		return STATUS_INVALID_PARAMETER_8;
 	struct abi_map_view a = {
@@ -103,6 +103,7 @@ NTSTATUS NTAPI NtMapViewOfSection(HANDLE SectionHandle, HANDLE ProcessHandle, PV
 		.size = *ViewSize,
 		.alloc_type = AllocationType,
 		.protect = Win32Protect,
+		.zero_bits = ZeroBits,
 	};
 	NTSTATUS st = NTCALL(SYSCALL3(SYS_NtMapViewOfSection, SectionHandle, ProcessHandle, &a));
 	if (NT_SUCCESS(st)) {

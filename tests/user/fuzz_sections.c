@@ -45,6 +45,7 @@
 #define PG         0x1000ULL
 #define GRAN       0x10000ULL
 #define USER_END   0x7FFFFFFF0000ULL
+#define SEC_MAX_RESERVE ((4ULL << 20) / 8 * 504 * 4096)	/* a section's directory: one 4 MiB block (mm/section.c) */
 #define WIN        0x200000000000ULL	/* the window for fixed-address views: 32 TiB up */
 #define NGRAN      32
 #define PRIV       (WIN + NGRAN * GRAN)	/* a block of private memory just after it */
@@ -129,8 +130,12 @@ static void do_create(void)
 		want = ERROR_INVALID_PARAMETER;
 	else if (size == 0)
 		want = ERROR_INVALID_PARAMETER;	/* spec §13.2: a pagefile-backed section needs a size */
-	else if (size > (2ULL << 30))
+	else if (size > USER_END)
 		want = ERROR_NOT_ENOUGH_MEMORY;	/* STATUS_SECTION_TOO_BIG */
+	else if (size > (2ULL << 30) && existing < 0)	/* spec 19.2.8: a name that exists is opened first */
+		want = attr == SEC_RESERVE && size > SEC_MAX_RESERVE ? ERROR_NO_SYSTEM_RESOURCES	/* its directory */
+		       : attr == SEC_RESERVE			     ? 0
+								     : ERROR_COMMITMENT_LIMIT;	/* past the commit */
 	if (want == 0 && existing < 0) {
 		for (int i = 0; i < NSEC && si < 0; i++)
 			if (!W.s[i].live)
@@ -231,13 +236,20 @@ static void do_close(void)
 
 /* ---- views --------------------------------------------------------------------------- */
 
-/* MapViewOfFileEx's page protection for a FILE_MAP_* access (libc/kernel32.c), 0 when there is none. */
+/*
+ * MapViewOfFileEx's page protection for a FILE_MAP_* access (spec 19.1):
+ * write wins over read, read over copy, copy only without
+ * SECTION_MAP_EXECUTE; FILE_MAP_EXECUTE makes the execute variant; nothing
+ * left (access 0, execute only) is a PAGE_NOACCESS view.
+ */
 static DWORD map_protect(DWORD acc)
 {
 	DWORD p = acc & FILE_MAP_WRITE ? PAGE_READWRITE
-		  : acc & FILE_MAP_COPY ? PAGE_WRITECOPY
-		  : acc & (FILE_MAP_READ | FILE_MAP_EXECUTE) ? PAGE_READONLY
-							      : 0;
+		  : acc & FILE_MAP_READ ? PAGE_READONLY
+		  : (acc & FILE_MAP_COPY) && !(acc & SECTION_MAP_EXECUTE) ? PAGE_WRITECOPY
+									   : 0;
+	if (!p)
+		return PAGE_NOACCESS;
 	return acc & FILE_MAP_EXECUTE ? p << 4 : p;
 }
 
@@ -246,8 +258,6 @@ static DWORD predict_map(int hi, DWORD acc, unsigned long long off, unsigned lon
 			 unsigned long long *len)
 {
 	DWORD prot = map_protect(acc);
-	if (!prot)
-		return ERROR_INVALID_PARAMETER;
 	if (hi < 0)
 		return ERROR_INVALID_HANDLE;
 	const struct hnd *h = &W.h[hi];
@@ -258,7 +268,7 @@ static DWORD predict_map(int hi, DWORD acc, unsigned long long off, unsigned lon
 	    !(h->access & (SECTION_MAP_READ | SECTION_MAP_WRITE)))
 		return ERROR_ACCESS_DENIED;	/* the handle's rights */
 	if ((prot_acc(s->prot) & need) != need)
-		return ERROR_ACCESS_DENIED;	/* spec §13.10: e.g. a write view of a read-only section */
+		return ERROR_ACCESS_DENIED;	/* §13.10, 19.2.5: STATUS_SECTION_PROTECTION, 5 from MapViewOfFile */
 	if (off & (GRAN - 1))
 		return ERROR_MAPPED_ALIGNMENT;
 	if (off >= s->size || size > s->size - off)

@@ -6,7 +6,8 @@
  * out), committing and writing there, the same bytes seen through
  * MapViewOfFile with a high offset word, a view past the end refused,
  * NtUnmapViewOfSection; commit is charged for the committed pages only and
- * everything comes back.  CreateFileMapping of 8 GiB the same way.
+ * everything comes back.  CreateFileMapping of 8 GiB the same way.  The
+ * limits of spec 19.2.8 (test_limits).
  */
 #define WIN32_NO_STATUS
 #include <windows.h>
@@ -109,10 +110,58 @@ static void test_create_file_mapping(void)
 		  ERROR_COMMITMENT_LIMIT);
 }
 
+/*
+ * Spec 19.2.8: pagefile-backed sections are limited by the commit and by what
+ * their page directory allows, not by a fixed size: 512 GiB SEC_COMMIT is past
+ * the commit limit, 8 TiB SEC_RESERVE past the directory (Windows: paged pool
+ * for its prototype PTEs), past the address space too big; 100 GiB
+ * SEC_RESERVE (over the 16 GiB this kernel once stopped at) works at its end.
+ */
+static void test_limits(void)
+{
+	unsigned long long f0 = utest_free_frames(), c0 = charged();
+	HANDLE s = NULL;
+	LARGE_INTEGER max;
+	max.QuadPart = (LONGLONG)(512 * GIB);
+	CHECK_STATUS(NtCreateSection(&s, SECTION_ALL_ACCESS, NULL, &max, PAGE_READWRITE, SEC_COMMIT, NULL),
+		     STATUS_COMMITMENT_LIMIT);
+	max.QuadPart = (LONGLONG)(8192 * GIB);
+	CHECK_STATUS(NtCreateSection(&s, SECTION_ALL_ACCESS, NULL, &max, PAGE_READWRITE, SEC_RESERVE, NULL),
+		     STATUS_INSUFFICIENT_RESOURCES);
+	CHECK_STATUS(NtCreateSection(&s, SECTION_ALL_ACCESS, NULL, &max, PAGE_READWRITE, SEC_COMMIT, NULL),
+		     STATUS_COMMITMENT_LIMIT);
+	CHECK_ERR(CreateFileMappingA(INVALID_HANDLE_VALUE, NULL, PAGE_READWRITE | SEC_RESERVE, 8192 >> 2, 0, NULL),
+		  ERROR_NO_SYSTEM_RESOURCES);
+	max.QuadPart = (LONGLONG)(1ULL << 48);	/* 256 TiB: more than a process's address space */
+	CHECK_STATUS(NtCreateSection(&s, SECTION_ALL_ACCESS, NULL, &max, PAGE_READWRITE, SEC_RESERVE, NULL),
+		     STATUS_SECTION_TOO_BIG);
+	CHECK(s == NULL);
+	max.QuadPart = (LONGLONG)(100 * GIB);
+	CHECK_STATUS(NtCreateSection(&s, SECTION_ALL_ACCESS, NULL, &max, PAGE_READWRITE, SEC_RESERVE, NULL),
+		     STATUS_SUCCESS);
+	CHECK_EQ(charged(), c0);
+	unsigned long long last = 100 * GIB - VIEW;
+	unsigned char *v = s ? MapViewOfFile(s, FILE_MAP_WRITE, (DWORD)(last >> 32), (DWORD)last, 0) : NULL;
+	CHECK(v != NULL);
+	if (v) {
+		CHECK(VirtualAlloc(v + VIEW - 4096, 4096, MEM_COMMIT, PAGE_READWRITE) != NULL);
+		v[VIEW - 1] = 0x42;	/* 100 GiB - 1 */
+		CHECK_EQ(charged(), c0 + 1);
+		unsigned char *r = MapViewOfFile(s, FILE_MAP_READ, (DWORD)(last >> 32), (DWORD)last, VIEW);
+		CHECK(r && r[VIEW - 1] == 0x42);
+		CHECK(r && UnmapViewOfFile(r));
+		CHECK(UnmapViewOfFile(v));
+	}
+	CHECK(s && CloseHandle(s));
+	CHECK_EQ(charged(), c0);
+	CHECK_EQ(utest_free_frames(), f0);
+}
+
 int main(void)
 {
 	utest_prefault_stack(16 * 1024);
 	test_nt_calls();
 	test_create_file_mapping();
+	test_limits();
 	return utest_done("sec_large");
 }

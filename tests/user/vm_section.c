@@ -190,7 +190,9 @@ static void errors(void)
 	CHECK_ERR(MapViewOfFile(rw, FILE_MAP_READ, 0, P, 0), ERROR_MAPPED_ALIGNMENT);
 	CHECK_ERR(MapViewOfFile(rw, FILE_MAP_READ, 0, 2 * G, 0), ERROR_ACCESS_DENIED);
 	CHECK_ERR(MapViewOfFile(rw, FILE_MAP_READ, 0, G, G + 1), ERROR_ACCESS_DENIED);
-	CHECK_ERR(MapViewOfFile(rw, 0, 0, 0, 0), ERROR_INVALID_PARAMETER);
+	char *none = MapViewOfFile(rw, 0, 0, G, 0);	/* access 0: a PAGE_NOACCESS view (spec 19.1) */
+	CHECK_VIEW(none, MEM_COMMIT, PAGE_NOACCESS, G, PAGE_NOACCESS);
+	CHECK(none && UnmapViewOfFile(none));
 	CHECK_ERR(MapViewOfFile((HANDLE)0x1004, FILE_MAP_READ, 0, 0, 0), ERROR_INVALID_HANDLE);
 	char *v = MapViewOfFile(rw, FILE_MAP_WRITE, 0, G, 0);	/* the second 64 KiB */
 	CHECK(v != NULL);
