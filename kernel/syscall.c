@@ -71,10 +71,19 @@ static ntstatus_t sys_allocate(struct trap_frame *tf)
 	return st ? st : put_inout(tf->rsi, tf->r10, base, size);
 }
 
+/*
+ * NtFreeVirtualMemory: FreeType is checked first, before the handle and the
+ * pointers (spec 19.2.3): MEM_DECOMMIT, MEM_RELEASE, or MEM_RELEASE with
+ * one of the placeholder flags; anything else STATUS_INVALID_PARAMETER_4.
+ */
 static ntstatus_t sys_free(struct trap_frame *tf)
 {
 	uint64_t base, size;
 	struct vm_space *vm;
+	uint32_t type = (uint32_t)tf->r10;
+	if (type != W_MEM_DECOMMIT && type != W_MEM_RELEASE && type != (W_MEM_RELEASE | W_MEM_PRESERVE_PLACEHOLDER) &&
+	    type != (W_MEM_RELEASE | W_MEM_COALESCE_PLACEHOLDERS))
+		return STATUS_INVALID_PARAMETER_4;
 	ntstatus_t st = proc_vm_from_handle(tf->rdi, W_PROCESS_VM_OPERATION, &vm);
 	if (!st)
 		st = get_inout(tf->rsi, tf->rdx, &base, &size);
@@ -99,8 +108,17 @@ static ntstatus_t sys_protect(struct trap_frame *tf)
 	if (probe_user_write(tf->r8, 4))
 		return STATUS_ACCESS_VIOLATION;
 	st = vm_protect(vm, &base, &size, (uint32_t)tf->r10, &old);
-	if (st)
+	if (st) {
+		/*
+		 * Windows 8 and later store PAGE_NOACCESS as the old protection when
+		 * the change fails on the memory (free, reserved, not all committed:
+		 * spec 19.2.6), not when the arguments are refused.
+		 */
+		old = W_PAGE_NOACCESS;
+		if (st != STATUS_INVALID_PAGE_PROTECTION && st != STATUS_INVALID_PARAMETER)
+			copy_to_user(tf->r8, &old, 4);
 		return st;
+	}
 	if (copy_to_user(tf->r8, &old, 4))
 		return STATUS_ACCESS_VIOLATION;
 	return put_inout(tf->rsi, tf->rdx, base, size);

@@ -107,5 +107,10 @@ ntstatus_t procmem_query_process(struct trap_frame *tf, struct process *p);
 ntstatus_t procmem_query_ws_ex(struct vm_space *vm, uint64_t ubuf, uint64_t len, uint64_t uret);
 /* kernel/syscall_procmem_info.c: NtQueryVirtualMemory(ABI_MemoryRegionInformation / _MappedFilenameInformation). */
 ntstatus_t procmem_query_region(struct vm_space *vm, struct trap_frame *tf);
+/*
+ * kernel/syscall_procmem_perf.c: NtQuerySystemInformation(SystemPerformanceInformation)
+ * into ubuf (len bytes); *ret the bytes written, or needed (STATUS_INFO_LENGTH_MISMATCH).
+ */
+ntstatus_t procmem_query_perf(uint64_t ubuf, uint32_t len, uint32_t *ret);
 
 #endif

@@ -287,6 +287,8 @@ _Static_assert(sizeof(struct sys_basic_info) == 64, "SYSTEM_BASIC_INFORMATION is
 
 static ntstatus_t process_list(uint64_t ubuf, uint32_t len, uint32_t *ret);
 
+#define SYSTEM_PERFORMANCE_INFORMATION_CLASS 2	/* SystemPerformanceInformation */
+
 /* NtQuerySystemInformation(class, buf, len, ret_len): ret_len is written with the size the class needs. */
 static ntstatus_t sys_query_system(struct trap_frame *tf)
 {
@@ -322,6 +324,8 @@ static ntstatus_t sys_query_system(struct trap_frame *tf)
 			st = copy_to_user(tf->rsi, &b, sizeof(b)) ? STATUS_ACCESS_VIOLATION : STATUS_SUCCESS;
 	} else if (tf->rdi == ABI_SystemProcessInformation) {
 		st = process_list(tf->rsi, len, &ret);
+	} else if (tf->rdi == SYSTEM_PERFORMANCE_INFORMATION_CLASS) {
+		st = procmem_query_perf(tf->rsi, len, &ret);	/* kernel/syscall_procmem_perf.c */
 	} else {
 		return STATUS_INVALID_INFO_CLASS_PM;
 	}

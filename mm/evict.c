@@ -12,8 +12,10 @@
  * after fork gets one slot, found again through the swap cache by the
  * sharers that page it in, so sharing survives paging.  A section page is
  * written once and unmapped from every view; its frame array holds the swap
- * entry.  Locked pages (VirtualLock), large pages, AWE pages and the kernel
- * are never paged.
+ * entry.  An offered page (OfferVirtualMemory, MEM_RESET) not written since
+ * is dropped, never written (mm/reset.c: ReclaimVirtualMemory then says
+ * ERROR_BUSY).  Locked pages (VirtualLock), large pages, AWE pages and the
+ * kernel are never paged.
  */
 #include "tlb.h"
 #include "swap.h"
@@ -23,6 +25,7 @@
 #include "section.h"
 #include "vm_ext.h"
 #include "pagecache.h"
+#include "procmem.h"
 
 #include <stddef.h>
 
@@ -35,6 +38,7 @@ static struct vm_space *spaces, *space_hand;
 static uint64_t scan_left;	/* what is left of the current batch's EVICT_SCAN */
 static struct section *sections, *section_hand;
 static uint64_t section_index;
+static unsigned discarded;	/* offered pages the current batch dropped instead of paging out */
 
 struct victim {
 	struct vm_space *vm;	/* private page: its space, VAD, address and entry */
@@ -53,8 +57,20 @@ void evict_space_add(struct vm_space *vm)
 	spaces = vm;
 }
 
+/* Page faults of the spaces removed from the list (vm_fault_count_total). */
+static uint64_t faults_gone;
+
+uint64_t vm_fault_count_total(void)
+{
+	uint64_t n = faults_gone;
+	for (struct vm_space *vm = spaces; vm; vm = vm->evict_next)
+		n += __atomic_load_n(&vm->faults, __ATOMIC_RELAXED);
+	return n;
+}
+
 void evict_space_remove(struct vm_space *vm)
 {
+	faults_gone += vm->faults;
 	for (struct vm_space **pp = &spaces; *pp; pp = &(*pp)->evict_next)
 		if (*pp == vm) {
 			*pp = vm->evict_next;
@@ -126,6 +142,10 @@ static unsigned scan_space(struct vm_space *vm, struct victim *out, unsigned roo
 				scan_left -= scan_left > 0;
 				if (!evictable(v, a, pte, all))
 					continue;
+				if (v->reset_bits && reset_discard_page(vm, v, a, pte)) {
+					discarded++;	/* offered and clean: dropped, never written to the pagefile */
+					continue;
+				}
 				out[n++] = (struct victim){ .vm = vm, .v = v, .va = a, .pte = pte, .phys = *pte & PTE_ADDR };
 				if (n == room) {
 					vm->evict_hand = a + PAGE_SIZE;
@@ -277,8 +297,9 @@ static unsigned evict_batch(void)
 {
 	struct victim vs[EVICT_BATCH];
 	unsigned n = 0;
+	discarded = 0;
 	/* A second pass only when the first found nothing (it cleared accessed bits): never a page twice. */
-	for (int pass = 0; pass < 2 && n == 0; pass++) {
+	for (int pass = 0; pass < 2 && n == 0 && discarded == 0; pass++) {
 		scan_left = EVICT_SCAN;
 		struct vm_space *start = space_hand ? space_hand : spaces;
 		for (struct vm_space *vm = start; vm && n < EVICT_BATCH;) {
@@ -296,7 +317,7 @@ static unsigned evict_batch(void)
 		if (n < EVICT_BATCH)
 			n += scan_sections(vs + n, EVICT_BATCH - n, &wrapped);
 	}
-	return n ? page_out(vs, n) : 0;
+	return (n ? page_out(vs, n) : 0) + discarded;
 }
 
 void vm_balance(void)

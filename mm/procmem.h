@@ -26,6 +26,13 @@
  */
 uint64_t vm_copy(struct vm_space *vm, uint64_t addr, void *kbuf, uint64_t len, bool write, bool *gone);
 
+/*
+ * Page faults taken by every address space since boot (SYSTEM_PERFORMANCE_
+ * INFORMATION's PageFaultCount): the live spaces' counts plus those of the
+ * spaces gone (mm/evict.c keeps the list of spaces).
+ */
+uint64_t vm_fault_count_total(void);
+
 #endif
 
 /*

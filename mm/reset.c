@@ -135,6 +135,24 @@ static uint64_t reclaim_pages(struct vm_space *vm, struct vad *v, uint64_t first
 	return freed;
 }
 
+bool reset_discard_page(struct vm_space *vm, struct vad *v, uint64_t va, uint64_t *pte)
+{
+	uint64_t i = (va - v->start) / PAGE_SIZE;
+	if (!v->reset_bits || !bit_test(v->reset_bits, i) || bit_test(lost_bits(v), i))
+		return false;
+	/* Cleared first, then forgotten by every CPU: a write racing with this shows in the old entry's D bit. */
+	pte_t e = __atomic_exchange_n(pte, 0, __ATOMIC_SEQ_CST);
+	tlb_shootdown_page(vm->root, va);
+	if (e & PTE_D) {
+		*pte = e;	/* written since the offer: live data, paged out as any page */
+		bit_clear(v->reset_bits, i);
+		return false;
+	}
+	user_frame_put(e & PTE_ADDR);
+	bit_set(lost_bits(v), i);
+	return true;
+}
+
 uint64_t vm_reclaim_reset(struct vm_space *vm)
 {
 	uint64_t freed = 0, lo = ~0ULL, hi = 0;

@@ -175,6 +175,26 @@ struct vad *vad_copy(const struct vad *v)
 	return c;
 }
 
+#define VAD_STATE_RESERVE 0x2000	/* MEM_RESERVE */
+
+struct vad *vad_slice(const struct vad *v, uint64_t start, uint64_t end)
+{
+	struct vad *c = vad_new(start, end, VAD_STATE_RESERVE, 0, v->alloc_protect, v->type);
+	if (!c)
+		return NULL;
+	c->flags = v->flags;
+	for (const struct vad_run *r = vad_run_at(v, start); r && r->start < end; r = vad_run_next(v, r)) {
+		if (r->state == VAD_STATE_RESERVE)
+			continue;	/* already so */
+		if (vad_runs_reserve(c)) {
+			vad_delete(c);
+			return NULL;
+		}
+		vad_runs_set(c, r->start > start ? r->start : start, r->end < end ? r->end : end, r->state, r->protect);
+	}
+	return c;
+}
+
 /* ---- the region tree (mm/avl.c keyed by start, augmented) ------------------------- */
 
 /*

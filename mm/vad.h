@@ -96,6 +96,15 @@ void vad_delete(struct vad *v);	/* frees the VAD, its runs and bitmaps; must not
  */
 struct vad *vad_copy(const struct vad *v);
 
+/*
+ * A new VAD for [start, end) (page aligned, inside v) with v's
+ * alloc_protect, type, flags and the state and protection of those pages
+ * (a partial release splits an allocation into such slices).  Nothing else
+ * (bitmaps: the caller's).  NULL when out of memory.  Not yet in any tree.
+ * O(m log m) for the m runs in the range.
+ */
+struct vad *vad_slice(const struct vad *v, uint64_t start, uint64_t end);
+
 /* Insert (the range must not overlap any VAD of the tree) / remove.  O(log n). */
 void vad_insert(struct vad_tree *t, struct vad *v);
 void vad_remove(struct vad_tree *t, struct vad *v);

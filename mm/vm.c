@@ -457,8 +457,14 @@ ntstatus_t vm_free_locked(struct vm_space *vm, uint64_t *base, uint64_t *size, u
 			return STATUS_UNABLE_TO_FREE_VM;
 	}
 	if (type == W_MEM_RELEASE) {
-		if (start != v->start || end != v->end)
-			return len == 0 ? STATUS_FREE_VM_NOT_AT_BASE : STATUS_UNABLE_TO_FREE_VM;
+		if (start != v->start || end != v->end) {	/* len != 0 here: a part, the allocation splits */
+			ntstatus_t st = vm_release_part(vm, v, start, end);
+			if (st)
+				return st;
+			*base = start;
+			*size = end - start;
+			return STATUS_SUCCESS;
+		}
 		large_release(vm, v);
 		awe_release(vm, v);
 		lock_forget(vm, v, start, end);	/* release and decommit unlock */
@@ -473,9 +479,8 @@ ntstatus_t vm_free_locked(struct vm_space *vm, uint64_t *base, uint64_t *size, u
 			return STATUS_UNABLE_TO_FREE_VM;	/* large pages and AWE regions are only released whole (87) */
 		if (vad_runs_reserve(v))
 			return STATUS_NO_MEMORY;
-		drop_frames(vm, v, start, end);
-		watch_forget(v, start, end);	/* decommit clears the write-watch, reset and lock state */
-		reset_forget(v, start, end);
+		drop_frames(vm, v, start, end);	/* their dirty bits with them; captured writes stay (watch_latch) */
+		reset_forget(v, start, end);	/* decommit clears the reset and lock state */
 		lock_forget(vm, v, start, end);
 		uncharge(vm, committed_pages(v, start, end));
 		vad_runs_set(v, start, end, W_MEM_RESERVE, 0);
@@ -534,6 +539,7 @@ static ntstatus_t vm_protect_locked(struct vm_space *vm, uint64_t *base, uint64_
 		if (st)
 			return st;
 	} else {
+		watch_latch(vm, v, start, end);
 		vm_reprotect_entries(vm, start, end, protect);
 	}
 	vad_runs_set(v, start, end, W_MEM_COMMIT, protect);

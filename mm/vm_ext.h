@@ -30,6 +30,15 @@ void vm_uncharge(struct vm_space *vm, uint64_t pages);
 /* Number of committed pages of v in [start, end). */
 uint64_t vm_committed_pages(const struct vad *v, uint64_t start, uint64_t end);
 
+/*
+ * MEM_RELEASE of [start, end) (page aligned, inside the private VAD v, not
+ * all of it), vm->lock held: the pages go, the rest of v becomes one or two
+ * allocations (mm/vm_split.c).  STATUS_FREE_VM_NOT_AT_BASE for AWE,
+ * large-page and write-watched VADs, STATUS_INSUFFICIENT_RESOURCES when out
+ * of memory; nothing changed on failure.  v is freed on success.
+ */
+ntstatus_t vm_release_part(struct vm_space *vm, struct vad *v, uint64_t start, uint64_t end);
+
 /* Charge / give back pages on the system commit only (section pages: no process owns them). */
 bool vm_charge_system(uint64_t pages);
 void vm_uncharge_system(uint64_t pages);
@@ -115,8 +124,13 @@ int watch_init(struct vad *v);
  */
 void watch_note_pte(struct vad *v, uint64_t va, uint64_t pte);
 
-/* Decommit: forget the write-watch state of [start, end) (no-op for unwatched VADs). */
-void watch_forget(struct vad *v, uint64_t start, uint64_t end);
+/*
+ * VirtualProtect of [start, end) of v: the dirty bits of its pages go into
+ * the watch bitmap (Windows captures them there), so a page written and then
+ * re-protected stays reported across a decommit and a recommit, which drop
+ * only the entries' own dirty bits (spec 19.2.7).  No-op for unwatched VADs.
+ */
+void watch_latch(struct vm_space *vm, struct vad *v, uint64_t start, uint64_t end);
 
 /* ---- reset.c ---- */
 
@@ -129,6 +143,15 @@ void watch_forget(struct vad *v, uint64_t start, uint64_t end);
  * range some of whose reset pages were reclaimed (their contents are zero).
  */
 ntstatus_t vm_reset(struct vm_space *vm, uint64_t *base, uint64_t *size, bool undo);
+
+/*
+ * The evictor chose page va of v (*pte holds its frame): a MEM_RESET
+ * (offered) page not written since is dropped rather than paged out - its
+ * frame freed, the page lost (it reads zero; MEM_RESET_UNDO and
+ * ReclaimVirtualMemory report it).  True when dropped; false for any other
+ * page (one written since leaves the reset state and is paged out as usual).
+ */
+bool reset_discard_page(struct vm_space *vm, struct vad *v, uint64_t va, uint64_t *pte);
 
 /* Decommit: forget the reset state of [start, end) of v. */
 void reset_forget(struct vad *v, uint64_t start, uint64_t end);

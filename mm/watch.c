@@ -4,7 +4,10 @@
  *
  * A watched reservation has a bitmap, 1 bit per page, of writes the PTEs no
  * longer show (their D bit was cleared by MEM_RESET or the entry went away
- * without a decommit).  A page is "written" when its bit is set or its entry
+ * without a decommit) or that VirtualProtect captured.  A decommit drops the
+ * entries and their D bits but keeps the bitmap: as on Windows, a page
+ * written and then re-protected stays reported after a decommit and a
+ * recommit, a page only written does not (spec 12.7, 19.2.7).  A page is "written" when its bit is set or its entry
  * holds a frame with PTE_D.  A query reads both; a reset clears both and
  * flushes the TLB once for the whole call.  Writes never fault for the watch:
  * a present page is written at full speed and the CPU sets D.
@@ -35,12 +38,18 @@ void watch_note_pte(struct vad *v, uint64_t va, uint64_t pte)
 		bit_set(v->watch_bits, (va - v->start) / PAGE_SIZE);
 }
 
-void watch_forget(struct vad *v, uint64_t start, uint64_t end)
+void watch_latch(struct vm_space *vm, struct vad *v, uint64_t start, uint64_t end)
 {
 	if (!v->watch_bits)
 		return;
-	for (uint64_t va = start; va < end; va += PAGE_SIZE)
-		bit_clear(v->watch_bits, (va - v->start) / PAGE_SIZE);
+	for (uint64_t va = start, next; va < end; va = next) {
+		next = (va + PAGE_2M) & ~(PAGE_2M - 1);	/* one walk per page table */
+		if (next > end)
+			next = end;
+		pte_t *pte = pt_walk(vm->root, va, false);
+		for (; pte && va < next; va += PAGE_SIZE, pte++)
+			watch_note_pte(v, va, *pte);
+	}
 }
 
 /* The watched VAD holding all of [base, base+size) page-rounded, or NULL (STATUS_INVALID_PARAMETER). */

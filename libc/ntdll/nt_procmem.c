@@ -43,7 +43,7 @@ NTSTATUS NTAPI NtDuplicateObject(HANDLE SourceProcessHandle, HANDLE SourceHandle
 			       TargetHandle, DesiredAccess, Options));
 }
 
-/* NtQuerySystemInformation: SystemBasicInformation, SystemProcessInformation. */
+/* NtQuerySystemInformation: SystemBasicInformation, SystemPerformanceInformation, SystemProcessInformation. */
 NTSTATUS NTAPI NtQuerySystemInformation(SYSTEM_INFORMATION_CLASS SystemInformationClass, PVOID SystemInformation,
 					ULONG SystemInformationLength, PULONG ReturnLength)
 {

@@ -205,7 +205,7 @@ static void apply_alloc(unsigned long long start, unsigned long long end, DWORD 
 static NTSTATUS predict_free(unsigned long long addr, unsigned long long len, DWORD type, int *p0, int *p1)
 {
 	if (type != MEM_DECOMMIT && type != MEM_RELEASE)
-		return ST_PARAM;
+		return STATUS_INVALID_PARAMETER_4;	/* checked first, even before the handle (spec 19.2.3) */
 	if (addr >= USER_END || len > USER_END - addr)
 		return ST_PARAM;
 	unsigned long long start = addr & ~(PG - 1), end;
@@ -223,8 +223,7 @@ static NTSTATUS predict_free(unsigned long long addr, unsigned long long len, DW
 		if (end > pg_addr(e->end))
 			return STATUS_UNABLE_TO_FREE_VM;
 	}
-	if (type == MEM_RELEASE && (start != pg_addr(e->base) || end != pg_addr(e->end)))
-		return len == 0 ? STATUS_FREE_VM_NOT_AT_BASE : STATUS_UNABLE_TO_FREE_VM;
+	/* A MEM_RELEASE of part of the allocation releases those pages and splits it (spec 19.2.2). */
 	*p0 = (int)((start - WIN) / PG);
 	*p1 = (int)((end - WIN) / PG);
 	return 0;
@@ -232,6 +231,13 @@ static NTSTATUS predict_free(unsigned long long addr, unsigned long long len, DW
 
 static void apply_free(int p0, int p1, DWORD type)
 {
+	if (type == MEM_RELEASE) {	/* what is left below and above becomes allocations of their own */
+		int b = model[p0].base, e = model[p0].end;
+		for (int p = b; p < p0; p++)
+			model[p].end = p0;
+		for (int p = p1; p < e; p++)
+			model[p].base = p1;
+	}
 	for (int p = p0; p < p1; p++) {
 		if (type == MEM_RELEASE)
 			model[p] = (struct page){ 0, 0, -1, 0, 0, 0, 0 };
@@ -399,6 +405,8 @@ static void do_free(void)
 	unsigned long long len = chance(40) ? 0 : random_size(addr, &huge);
 	DWORD type = chance(95) ? (chance(50) ? MEM_DECOMMIT : MEM_RELEASE)
 				: (DWORD[]){ 0, MEM_DECOMMIT | MEM_RELEASE, MEM_COMMIT, (DWORD)rng() }[rnd(4)];
+	if (type == (MEM_RELEASE | 0x2) || type == (MEM_RELEASE | 0x1))
+		type = 0;	/* MEM_PRESERVE_PLACEHOLDER, MEM_COALESCE_PLACEHOLDERS: valid, not this model's */
 	int p0 = 0, p1 = 0;
 	NTSTATUS want = predict_free(addr, len, type, &p0, &p1);
 	if (want == -1) {
@@ -426,6 +434,9 @@ static void do_free(void)
 		if (badp || bad_handle) {
 			if (NT_OK(st))
 				FAIL("free with a bad pointer/handle succeeded");
+			else if (want == STATUS_INVALID_PARAMETER_4 && st != want)
+				FAIL("free type %x with a bad pointer/handle: %x, not STATUS_INVALID_PARAMETER_4", (unsigned)type,
+				     (unsigned)st);
 			return;
 		}
 		if (st != want)

@@ -83,7 +83,7 @@ static void region_rules(void)
 	DWORD old = 0x55;
 	CHECK_ERR(VirtualProtect(r, PG, PAGE_READONLY, &old), ERROR_INVALID_ADDRESS);
 	CHECK_ERR(VirtualProtect(r, PG, PAGE_READWRITE, &old), ERROR_INVALID_ADDRESS);
-	CHECK_EQ(old, 0x55);
+	CHECK_EQ(old, PAGE_NOACCESS);	/* a failure on the memory stores PAGE_NOACCESS (Windows 8+, spec 19.2.6) */
 	CHECK_ERR(VirtualFree(r, PG, MEM_DECOMMIT), ERROR_INVALID_PARAMETER);
 	CHECK_ERR(VirtualAlloc(r, PG, MEM_COMMIT, PAGE_READWRITE), ERROR_INVALID_ADDRESS);
 	CHECK_ERR(VirtualFree(r + PG, 0, MEM_RELEASE), ERROR_INVALID_ADDRESS);
