@@ -256,6 +256,15 @@ static void test_image_names(void)
 	check_image_name(k32, k32);
 	check_image_name(k32, (const void *)GetProcAddress(k32, "MapViewOfFile"));
 	check_image_name(nt, nt);
+	/* A DLL loaded from C: by its path (make test's disk has it; make run's has not): that file. */
+	if (GetFileAttributesA("C:\\dll_imgpath.dll") != INVALID_FILE_ATTRIBUTES) {
+		HMODULE d = LoadLibraryA("C:\\dll_imgpath.dll");
+		CHECK(d != NULL);
+		WCHAR got[MAX_PATH];
+		CHECK(d && GetMappedFileNameW(GetCurrentProcess(), d, got, MAX_PATH) > 0 &&
+		      _wcsicmp(got, L"\\Device\\HarddiskVolume1\\dll_imgpath.dll") == 0);
+		CHECK(d && FreeLibrary(d));	/* (its FullDllName says system32: the loader names every DLL so) */
+	}
 	/* Too small: the length it needs, truncated as GetMappedFileName does. */
 	WCHAR small[8];
 	CHECK_EQ(GetMappedFileNameW(GetCurrentProcess(), k32, small, 8), 8);
