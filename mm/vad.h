@@ -27,7 +27,8 @@ struct vad_run {
 };
 
 struct vad {
-	uint64_t start, end;		/* the reservation, page aligned; start is 64 KiB aligned for private memory */
+	uint64_t start, end;		/* the reservation, page aligned; start is 64 KiB aligned for private memory
+					   but for a part left by a partial MEM_RELEASE (mm/vm_split.c) */
 	uint32_t alloc_protect;		/* AllocationProtect, frozen at reservation */
 	uint32_t type;			/* MEM_PRIVATE / MEM_MAPPED / MEM_IMAGE */
 	uint32_t flags;			/* VAD_* below */

@@ -181,6 +181,14 @@ static void refused(void)
 	CHECK(awe != NULL);
 	CHECK_STATUS(release(awe + 2 * P, 2 * P, NULL, NULL), STATUS_FREE_VM_NOT_AT_BASE);
 	CHECK(VirtualFree(awe, 0, MEM_RELEASE));
+	char *lp = VirtualAlloc(NULL, 0x200000, MEM_RESERVE | MEM_COMMIT | MEM_LARGE_PAGES, PAGE_READWRITE);
+	if (lp) {	/* a free 2 MiB run of frames: not always there in the 64 MiB boot */
+		CHECK_STATUS(release(lp, P, NULL, NULL), STATUS_FREE_VM_NOT_AT_BASE);
+		CHECK_STATUS(release(lp + 0x100000, 0x100000, NULL, NULL), STATUS_FREE_VM_NOT_AT_BASE);
+		CHECK(VirtualFree(lp, 0, MEM_RELEASE));
+	} else {
+		printf("vm_release_part: no large page (%lu), its case not run\n", GetLastError());
+	}
 	HANDLE s = CreateFileMappingA(INVALID_HANDLE_VALUE, NULL, PAGE_READWRITE, 0, 4 * P, NULL);
 	char *v = s ? MapViewOfFile(s, FILE_MAP_WRITE, 0, 0, 0) : NULL;
 	CHECK(v != NULL);
