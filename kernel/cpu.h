@@ -26,16 +26,32 @@ static inline void wrmsr(uint32_t msr, uint64_t v)
 	__asm__ volatile("wrmsr" : : "c"(msr), "a"((uint32_t)v), "d"((uint32_t)(v >> 32)));
 }
 
-static inline void cpuid(uint32_t leaf, uint32_t sub, uint32_t r[4])
-{
-	__asm__ volatile("cpuid" : "=a"(r[0]), "=b"(r[1]), "=c"(r[2]), "=d"(r[3]) : "a"(leaf), "c"(sub));
-}
-
 static inline uint64_t rdtsc(void)
 {
 	uint32_t lo, hi;
 	__asm__ volatile("rdtsc" : "=a"(lo), "=d"(hi));
 	return ((uint64_t)hi << 32) | lo;
+}
+
+/* INVPCID types (CPUID.7.0:EBX bit 10; CR4.PCIDE need not be set). */
+#define INVPCID_ADDR        0	/* one address of one PCID (not global entries) */
+#define INVPCID_CONTEXT     1	/* everything of one PCID but global entries */
+#define INVPCID_ALL_GLOBAL  2	/* every PCID, global entries included */
+
+#ifdef HOST_TEST
+/* tests/host/test_tlb.c plays the CPU: these are its model's. */
+void cpuid(uint32_t leaf, uint32_t sub, uint32_t r[4]);
+uint64_t read_cr3(void);
+void write_cr3(uint64_t v);
+uint64_t read_cr4(void);
+void write_cr4(uint64_t v);
+void invlpg(uint64_t va);
+void invpcid(uint64_t type, uint64_t pcid, uint64_t va);
+#define pause() do { } while (0)	/* a macro: <unistd.h> has a pause() of its own */
+#else
+static inline void cpuid(uint32_t leaf, uint32_t sub, uint32_t r[4])
+{
+	__asm__ volatile("cpuid" : "=a"(r[0]), "=b"(r[1]), "=c"(r[2]), "=d"(r[3]) : "a"(leaf), "c"(sub));
 }
 
 #define DEFINE_CR(n)                                                                     \
@@ -52,10 +68,21 @@ DEFINE_CR(3)
 DEFINE_CR(4)
 #undef DEFINE_CR
 
+static inline void invlpg(uint64_t va) { __asm__ volatile("invlpg (%0)" : : "r"(va) : "memory"); }
+
+static inline void invpcid(uint64_t type, uint64_t pcid, uint64_t va)
+{
+	struct {
+		uint64_t pcid, va;
+	} d = { pcid, va };
+	__asm__ volatile("invpcid %0, %1" : : "m"(d), "r"(type) : "memory");
+}
+static inline void pause(void) { __asm__ volatile("pause"); }
+#endif
+
 static inline void cli(void) { __asm__ volatile("cli" ::: "memory"); }
 static inline void sti(void) { __asm__ volatile("sti" ::: "memory"); }
 static inline void hlt(void) { __asm__ volatile("hlt" ::: "memory"); }
-static inline void pause(void) { __asm__ volatile("pause"); }
 
 #define MSR_EFER         0xc0000080
 #define MSR_STAR         0xc0000081
@@ -69,8 +96,10 @@ static inline void pause(void) { __asm__ volatile("pause"); }
 
 #define CR0_WP   (1ULL << 16)
 #define CR4_PGE  (1ULL << 7)
+#define CR4_PCIDE (1ULL << 17)	/* CR3[11:0] name the address space (set only while they are 0) */
 #define CR4_SMEP (1ULL << 20)
 #define CR4_SMAP (1ULL << 21)
+#define CR3_NOFLUSH (1ULL << 63)	/* with CR4.PCIDE: load CR3 keeping the PCID's TLB entries */
 #define EFER_SCE (1ULL << 0)
 #define EFER_NXE (1ULL << 11)
 

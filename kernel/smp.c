@@ -73,7 +73,7 @@ void smp_ap_entry(struct cpu *c)
 	idt_load();
 	wrmsr(MSR_PAT, bsp_pat);
 	write_cr0(bsp_cr0);
-	write_cr4(bsp_cr4);
+	write_cr4(bsp_cr4);	/* CR4.PCIDE among them (mm/tlb.h): CR3 is kernel_root, its PCID bits 0 as PCIDE needs */
 	wrmsr(MSR_EFER, rdmsr(MSR_EFER) | (bsp_efer & (EFER_SCE | EFER_NXE)));
 	if (bsp_cr4 & CR4_OSXSAVE)
 		__asm__ volatile("xsetbv" : : "c"(0), "a"((uint32_t)bsp_xcr0), "d"((uint32_t)(bsp_xcr0 >> 32)));

@@ -3,6 +3,7 @@
 #include "frame.h"
 #include "paging.h"
 #include "phys.h"
+#include "tlb.h"
 #include "kernel/console.h"
 #include "kernel/cpu.h"
 #include "kernel/layout.h"
@@ -125,6 +126,7 @@ void kpaging_init(const struct boot_info *bi)
 	cpu_has_smap = r[1] & (1u << 20);
 	write_cr4(read_cr4() | CR4_PGE);
 	write_cr3(kernel_root);
+	bool pcid = tlb_pcid_init();	/* CR3's PCID bits are 0 now, as CR4.PCIDE needs */
 	uint64_t cr4 = read_cr4();
 	if (cpu_has_smep)
 		cr4 |= CR4_SMEP;
@@ -133,9 +135,10 @@ void kpaging_init(const struct boot_info *bi)
 	write_cr4(cr4);
 
 	kprintf("paging: direct map %lu MiB RW+NX (%lu x 1 GiB, %lu x 2 MiB, %lu x 4 KiB pages; 1 GiB pages %s), "
-		"text RX, rodata R+NX, data RW+NX; SMEP %s, SMAP %s\n",
+		"text RX, rodata R+NX, data RW+NX; SMEP %s, SMAP %s, PCID %s, INVPCID %s\n",
 		dm.bytes >> 20, dm.pages_1g, dm.pages_2m, dm.pages_4k, cpu_has_page1gb ? "on" : "absent",
-		cpu_has_smep ? "on" : "absent", cpu_has_smap ? "on" : "absent");
+		cpu_has_smep ? "on" : "absent", cpu_has_smap ? "on" : "absent", pcid ? "on" : "absent",
+		tlb_invpcid_enabled() ? "on" : "absent");
 	kprintf("PAT: %016lx =", pat_msr_value());
 	for (int i = 0; i < 8; i++)
 		kprintf(" %d:%s", i, cache_type_name(pat_from_pte((i & 1 ? PTE_PWT : 0) | (i & 2 ? PTE_PCD : 0) | (i & 4 ? (1ULL << 7) : 0), false)));
@@ -225,13 +228,17 @@ static void kstack_prune(uint64_t va)
 	pte_t *ptde = &pd[(va >> 21) & 511];
 	if (!(*ptde & PTE_P) || !table_empty(phys_to_virt(*ptde & PTE_ADDR)))
 		return;
-	frame_free(*ptde & PTE_ADDR, 0);
+	uint64_t pt = *ptde & PTE_ADDR, pd_frame = 0;
 	*ptde = 0;
 	if (table_empty(pd)) {
-		frame_free(*pde & PTE_ADDR, 0);
+		pd_frame = *pde & PTE_ADDR;
 		*pde = 0;
 	}
-	write_cr3(read_cr3());	/* paging-structure caches may hold the freed tables */
+	/* paging-structure caches may hold the unlinked tables, on any CPU, under any PCID: a whole flush everywhere */
+	tlb_shootdown(kernel_root, va & ~(PAGE_2M - 1), PAGE_2M);
+	frame_free(pt, 0);
+	if (pd_frame)
+		frame_free(pd_frame, 0);
 }
 
 void kstack_free(uint64_t top)

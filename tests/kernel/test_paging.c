@@ -66,13 +66,13 @@ KTEST(paging_wx_nx_invariant)
 KTEST(paging_image_permissions)
 {
 	uint64_t size;
-	pte_t e = pt_query(read_cr3(), (uint64_t)__text_start, &size);
+	pte_t e = pt_query(read_cr3() & 0x000ffffffffff000ULL, (uint64_t)__text_start, &size);
 	KT_ASSERT((e & PTE_P) && !(e & PTE_W) && !(e & PTE_NX));
-	e = pt_query(read_cr3(), (uint64_t)__rodata_start, &size);
+	e = pt_query(read_cr3() & 0x000ffffffffff000ULL, (uint64_t)__rodata_start, &size);
 	KT_ASSERT((e & PTE_P) && !(e & PTE_W) && (e & PTE_NX));
-	e = pt_query(read_cr3(), (uint64_t)__data_start, &size);
+	e = pt_query(read_cr3() & 0x000ffffffffff000ULL, (uint64_t)__data_start, &size);
 	KT_ASSERT((e & PTE_P) && (e & PTE_W) && (e & PTE_NX));
-	e = pt_query(read_cr3(), DIRECT_MAP_BASE + 0x200000, &size);
+	e = pt_query(read_cr3() & 0x000ffffffffff000ULL, DIRECT_MAP_BASE + 0x200000, &size);
 	KT_ASSERT((e & PTE_P) && (e & PTE_W) && (e & PTE_NX));
 }
 
@@ -102,8 +102,8 @@ KTEST(pat_wc_and_uc_mappings)
 	KT_ASSERT(f);
 	volatile uint32_t *wc = kmap_mmio(f, PAGE_SIZE, CACHE_WC);
 	volatile uint32_t *uc = kmap_mmio(f, PAGE_SIZE, CACHE_UC);
-	pte_t ewc = pt_query(read_cr3(), (uint64_t)wc, NULL);
-	pte_t euc = pt_query(read_cr3(), (uint64_t)uc, NULL);
+	pte_t ewc = pt_query(read_cr3() & 0x000ffffffffff000ULL, (uint64_t)wc, NULL);
+	pte_t euc = pt_query(read_cr3() & 0x000ffffffffff000ULL, (uint64_t)uc, NULL);
 	/* WC is PAT index 4: bit 7 set, PCD and PWT clear.  UC is index 3: PCD|PWT. */
 	KT_EQ(ewc & PTE_CACHE_4K, 1ULL << 7);
 	KT_EQ(euc & PTE_CACHE_4K, PTE_PCD | PTE_PWT);
