@@ -109,10 +109,43 @@ ntstatus_t vm_reset(struct vm_space *vm, uint64_t *base, uint64_t *size, bool un
 	return STATUS_SUCCESS;
 }
 
-/* vm_reclaim_reset over pages [first, last) of v; *lo / *hi widened to what was unmapped. */
-static uint64_t reclaim_pages(struct vm_space *vm, struct vad *v, uint64_t first, uint64_t last, uint64_t *lo,
-			      uint64_t *hi)
+/*
+ * Pages whose entries reclaim_pages cleared, waiting for the shootdown that
+ * makes every CPU forget them: only then is a racing write visible in the
+ * old entry's D bit, and only then may the frame go (mm/tlb.h).
+ */
+struct reclaim_batch {
+	unsigned n;
+	uint64_t lo, hi;
+	uint64_t va[32];
+	pte_t *pte[32], old[32];
+};
+
+/* Shoot the batch's range down, then drop each clean page (lost) or put back one written meanwhile (live). */
+static uint64_t reclaim_flush(struct vm_space *vm, struct vad *v, struct reclaim_batch *b)
 {
+	uint64_t freed = 0;
+	if (!b->n)
+		return 0;
+	tlb_shootdown(vm->root, b->lo, b->hi - b->lo);
+	for (unsigned k = 0; k < b->n; k++) {
+		uint64_t i = (b->va[k] - v->start) / PAGE_SIZE;
+		if (b->old[k] & PTE_D) {
+			*b->pte[k] = b->old[k];	/* written since the reset: live data */
+			bit_clear(v->reset_bits, i);
+			continue;
+		}
+		freed += user_frame_put(b->old[k] & PTE_ADDR);	/* a frame still shared with a forked process stays theirs */
+		bit_set(lost_bits(v), i);
+	}
+	b->n = 0;
+	return freed;
+}
+
+/* vm_reclaim_reset over pages [first, last) of v: the frames freed. */
+static uint64_t reclaim_pages(struct vm_space *vm, struct vad *v, uint64_t first, uint64_t last)
+{
+	struct reclaim_batch b = { 0 };
 	uint64_t freed = 0;
 	for (uint64_t i = first; i < last; i++) {
 		if (!bit_test(v->reset_bits, i) || bit_test(lost_bits(v), i))
@@ -125,14 +158,16 @@ static uint64_t reclaim_pages(struct vm_space *vm, struct vad *v, uint64_t first
 			bit_clear(v->reset_bits, i);	/* written since the reset: live data */
 			continue;
 		}
-		uint64_t phys = *pte & PTE_ADDR;
-		*pte = 0;
-		freed += user_frame_put(phys);	/* a frame still shared with a forked process stays theirs */
-		bit_set(lost_bits(v), i);
-		*lo = va < *lo ? va : *lo;
-		*hi = va + PAGE_SIZE > *hi ? va + PAGE_SIZE : *hi;
+		if (!b.n)
+			b.lo = va;
+		b.hi = va + PAGE_SIZE;
+		b.va[b.n] = va;
+		b.pte[b.n] = pte;
+		b.old[b.n++] = __atomic_exchange_n(pte, 0, __ATOMIC_SEQ_CST);
+		if (b.n == sizeof(b.va) / sizeof(b.va[0]))
+			freed += reclaim_flush(vm, v, &b);
 	}
-	return freed;
+	return freed + reclaim_flush(vm, v, &b);
 }
 
 bool reset_discard_page(struct vm_space *vm, struct vad *v, uint64_t va, uint64_t *pte)
@@ -155,23 +190,17 @@ bool reset_discard_page(struct vm_space *vm, struct vad *v, uint64_t va, uint64_
 
 uint64_t vm_reclaim_reset(struct vm_space *vm)
 {
-	uint64_t freed = 0, lo = ~0ULL, hi = 0;
+	uint64_t freed = 0;
 	for (struct vad *v = vad_first(&vm->tree); v; v = vad_next(v))
 		if (v->reset_bits)
-			freed += reclaim_pages(vm, v, 0, vad_pages(v), &lo, &hi);
-	if (freed)
-		tlb_shootdown(vm->root, lo, hi - lo);
+			freed += reclaim_pages(vm, v, 0, vad_pages(v));
 	return freed;
 }
 
 uint64_t vm_reclaim_reset_range(struct vm_space *vm, uint64_t start, uint64_t end)
 {
-	uint64_t lo = ~0ULL, hi = 0;
 	struct vad *v = vad_find(&vm->tree, start);
 	if (!v || !v->reset_bits || end > v->end)
 		return 0;
-	uint64_t freed = reclaim_pages(vm, v, (start - v->start) / PAGE_SIZE, (end - v->start) / PAGE_SIZE, &lo, &hi);
-	if (hi)
-		tlb_shootdown(vm->root, lo, hi - lo);
-	return freed;
+	return reclaim_pages(vm, v, (start - v->start) / PAGE_SIZE, (end - v->start) / PAGE_SIZE);
 }
