@@ -8,6 +8,10 @@
  * order k" is one look-up.  Splitting and merging touch only head frames,
  * which keeps alloc and free O(FRAME_MAX_ORDER).
  *
+ * Single frames go through a per-CPU cache first (mm/frame_cache.c): this
+ * file is the buddy behind it, the checks, and the counters (the caches
+ * keep their own share, summed by frame_stats).
+ *
  * MM_DEBUG: freed blocks are filled with FRAME_POISON and the poison is
  * checked when they are handed out again (a write-after-free detector), for
  * the frames below frame_poison_below (a block never straddles it when it
@@ -15,21 +19,28 @@
  */
 #include "mm/frame.h"
 #include "mm/allocfail.h"
+#include "mm/frame_cache.h"
 
 #ifdef HOST_TEST
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 void (*frame_panic_hook)(const char *msg);
+/* frame_lock: threads play CPUs; a panic (the hook may longjmp) gives it back if this thread holds it. */
+static pthread_mutex_t frame_host_lock = PTHREAD_MUTEX_INITIALIZER;
+static __thread bool frame_host_held;
 #define frame_panic(...)                                                 \
 	do {                                                             \
 		char fp_msg_[160];                                       \
 		snprintf(fp_msg_, sizeof(fp_msg_), __VA_ARGS__);         \
 		if (!frame_panic_hook)                                   \
 			abort();                                         \
+		if (frame_host_held)                                     \
+			frame_lock_drop();                               \
 		frame_panic_hook(fp_msg_);                               \
 	} while (0)
-#define frame_lock_take()   ((void)0)
-#define frame_lock_drop()   ((void)0)
+#define frame_lock_take()   (pthread_mutex_lock(&frame_host_lock), frame_host_held = true)
+#define frame_lock_drop()   (frame_host_held = false, pthread_mutex_unlock(&frame_host_lock))
 #define frame_lock_assert() ((void)0)
 #else
 #include "kernel/lock.h"
@@ -37,8 +48,9 @@ void (*frame_panic_hook)(const char *msg);
 #define frame_panic(...) panic(__VA_ARGS__)
 /*
  * frame_lock (spin, innermost: no lock is taken under it): the free
- * lists, every free frame's entry, the owner and order of allocated blocks,
- * the counters.  An allocated frame's refcount changes atomically without it
+ * lists, the entries of the free frames on them, the owner and order of
+ * blocks the buddy hands out, its counters.  A per-CPU cache's frames and
+ * counters are its CPU's (mm/frame_cache.c).  An allocated frame's refcount changes atomically without it
  * (frame_ref_entry); its swap_slot belongs to whoever maps the frame (the VM
  * lock of its space, or the section's lock).  Never held across anything.
  * The frame's contents (poison fill and check) are written under it.
@@ -58,8 +70,18 @@ uint64_t frame_poison_below = UINT64_MAX;
 static uint8_t *direct_map;
 static uint32_t free_head[FRAME_MAX_ORDER + 1];
 static uint64_t free_count[FRAME_MAX_ORDER + 1];	/* blocks per order */
-static uint64_t total_frames, free_frames;
+static uint64_t total_frames, used_frames;	/* used: by the buddy; the caches keep their share */
 static uint64_t owner_frames[FRAME_OWNER_COUNT];
+
+void frame_buddy_lock(void)
+{
+	frame_lock_take();
+}
+
+void frame_buddy_unlock(void)
+{
+	frame_lock_drop();
+}
 
 static inline void fill_qwords(void *dst, uint64_t val, uint64_t count)
 {
@@ -101,16 +123,20 @@ static void list_remove(uint32_t fn, unsigned order)
 /*
  * Put the block [fn, fn + 2^order) on the free lists, merging it with its
  * buddy while the buddy is a free block of the same order.  The caller has
- * checked the block and updated the counters.
+ * checked the block and updated the counters; poisoned: it holds the
+ * poison already.  The buddy's state is read in one load: another CPU may
+ * be changing it (a cached frame handed out, mm/frame_cache.c), never to
+ * or from "free head of order k".
  */
-static void free_block(uint64_t fn, unsigned order)
+static void free_block(uint64_t fn, unsigned order, bool poisoned)
 {
 	frame_lock_assert();
-	if (MM_DEBUG && fn < frame_poison_below)
-		fill_qwords(frame_va(fn), FRAME_POISON, (PAGE_SIZE / 8) << order);
+	if (!poisoned)
+		frame_poison_fill(fn, order);
 	while (order < FRAME_MAX_ORDER) {
 		uint64_t buddy = fn ^ (1ULL << order);
-		if (buddy >= nframes || db[buddy].owner != FRAME_FREE || db[buddy].order != order)
+		if (buddy >= nframes ||
+		    __atomic_load_n(&db[buddy].state, __ATOMIC_RELAXED) != FRAME_STATE(order, FRAME_FREE))
 			break;
 		list_remove(buddy, order);
 		uint64_t upper = buddy > fn ? buddy : fn;
@@ -133,9 +159,10 @@ void frame_init_core(struct frame *database, uint64_t n, const struct phys_range
 		free_head[k] = FRAME_NONE;
 		free_count[k] = 0;
 	}
-	total_frames = free_frames = 0;
+	total_frames = used_frames = 0;
 	for (int i = 0; i < FRAME_OWNER_COUNT; i++)
 		owner_frames[i] = 0;
+	frame_cache_reset();
 	frame_add_ranges(free, nr);
 }
 
@@ -159,18 +186,24 @@ void frame_add_ranges(const struct phys_range *free, int nr)
 			unsigned k = 0;
 			while (k < FRAME_MAX_ORDER && (fn & ((2ULL << k) - 1)) == 0 && fn + (2ULL << k) <= end)
 				k++;
-			free_block(fn, k);
+			free_block(fn, k, false);
 			total_frames += 1ULL << k;
-			free_frames += 1ULL << k;
 			fn += 1ULL << k;
 		}
 	}
 	frame_lock_drop();
 }
 
-/* MM_DEBUG: check that the block still holds the poison written when it was freed. */
-static void check_poison(uint64_t fn, unsigned order)
+void frame_poison_fill(uint64_t fn, unsigned order)
 {
+	if (MM_DEBUG && fn < frame_poison_below)
+		fill_qwords(frame_va(fn), FRAME_POISON, (PAGE_SIZE / 8) << order);
+}
+
+void frame_poison_check(uint64_t fn, unsigned order)
+{
+	if (!MM_DEBUG || fn >= frame_poison_below)
+		return;
 	const uint64_t *p = frame_va(fn);
 	uint64_t n = (PAGE_SIZE / 8) << order;
 	for (uint64_t i = 0; i < n; i++)
@@ -178,10 +211,47 @@ static void check_poison(uint64_t fn, unsigned order)
 			frame_panic("frame poison damaged at phys %lx", (unsigned long)((fn << PAGE_SHIFT) + i * 8));
 }
 
-uint64_t frame_alloc(unsigned order, enum frame_owner owner)
+unsigned frame_buddy_take(uint32_t *out, unsigned want)
 {
-	if (order > FRAME_MAX_ORDER || owner <= FRAME_FREE || owner >= FRAME_OWNER_COUNT || allocfail_hit())
-		return 0;
+	frame_lock_assert();
+	unsigned n = 0;
+	while (n < want) {
+		/* The largest order that fits what is left; else the smallest above it; else the largest below. */
+		unsigned o = 31 - (unsigned)__builtin_clz(want - n), k;
+		if (o > FRAME_MAX_ORDER)
+			o = FRAME_MAX_ORDER;
+		for (k = o; k <= FRAME_MAX_ORDER && free_head[k] == FRAME_NONE; k++)
+			;
+		if (k > FRAME_MAX_ORDER) {
+			for (k = o; k > 0 && free_head[k] == FRAME_NONE; k--)
+				;
+			if (free_head[k] == FRAME_NONE)
+				break;	/* no free frame at all */
+			o = k;
+		}
+		uint32_t fn = free_head[k];
+		list_remove(fn, k);
+		while (k > o) {
+			k--;
+			list_push(fn + (1u << k), k);
+		}
+		for (uint32_t i = 0; i < (1u << o); i++) {
+			db[fn + i].refcount = 0;
+			__atomic_store_n(&db[fn + i].state, FRAME_STATE(FRAME_ORDER_CACHED, FRAME_FREE), __ATOMIC_RELAXED);
+			out[n++] = fn + i;
+		}
+	}
+	return n;
+}
+
+void frame_buddy_put(uint32_t fn)
+{
+	free_block(fn, 0, true);
+}
+
+/* The buddy's allocation: a block of 2^order frames for owner, or 0. */
+static uint64_t buddy_alloc(unsigned order, enum frame_owner owner)
+{
 	frame_lock_take();
 	unsigned k = order;
 	while (k <= FRAME_MAX_ORDER && free_head[k] == FRAME_NONE)
@@ -191,8 +261,7 @@ uint64_t frame_alloc(unsigned order, enum frame_owner owner)
 		return 0;
 	}
 	uint64_t fn = free_head[k];
-	if (MM_DEBUG && fn < frame_poison_below)
-		check_poison(fn, order);	/* before any change: a host hook may longjmp */
+	frame_poison_check(fn, order);	/* before any change: a host hook may longjmp */
 	list_remove(fn, k);
 	/* Split: the upper halves go back to the lower lists. */
 	while (k > order) {
@@ -204,10 +273,27 @@ uint64_t frame_alloc(unsigned order, enum frame_owner owner)
 	f->order = order;
 	f->refcount = 1;
 	f->swap_slot = 0;
-	free_frames -= 1ULL << order;
+	used_frames += 1ULL << order;
 	owner_frames[owner] += 1ULL << order;
 	frame_lock_drop();
 	return fn << PAGE_SHIFT;
+}
+
+uint64_t frame_alloc(unsigned order, enum frame_owner owner)
+{
+	if (order > FRAME_MAX_ORDER || owner <= FRAME_FREE || owner >= FRAME_OWNER_COUNT || allocfail_hit())
+		return 0;
+	if (order == 0) {
+		uint64_t phys = frame_cache_alloc(owner);
+		if (phys != FRAME_CACHE_BYPASS)
+			return phys;
+	}
+	frame_cache_poll();
+	uint64_t phys = buddy_alloc(order, owner);
+	/* Free frames in the caches may complete the block: give them back and try once more. */
+	if (!phys && frame_caches_drain())
+		phys = buddy_alloc(order, owner);
+	return phys;
 }
 
 uint64_t frame_alloc_zeroed(unsigned order, enum frame_owner owner)
@@ -218,44 +304,48 @@ uint64_t frame_alloc_zeroed(unsigned order, enum frame_owner owner)
 	return phys;
 }
 
-/* frame_free's work; caller holds frame_lock. */
-static void frame_free_locked(uint64_t phys, unsigned order)
+struct frame *frame_free_check(uint64_t phys, unsigned order)
 {
-	frame_lock_assert();
 	uint64_t fn = phys >> PAGE_SHIFT;
 	if (order > FRAME_MAX_ORDER || (phys & ((PAGE_SIZE << order) - 1)) != 0 || fn >= nframes) {
 		frame_panic("frame_free: bad block phys %lx order %u", (unsigned long)phys, order);
-		return;
+		return 0;
 	}
 	struct frame *f = &db[fn];
 	if (f->owner == FRAME_FREE || f->owner == FRAME_ABSENT) {
 		frame_panic("frame_free: phys %lx is not allocated (double free?)", (unsigned long)phys);
-		return;
+		return 0;
 	}
 	if (f->order != order) {
 		frame_panic("frame_free: phys %lx freed with order %u, allocated with order %u", (unsigned long)phys,
 			    order, f->order);
-		return;
+		return 0;
 	}
 	if (f->refcount > 1) {
 		frame_panic("frame_free: phys %lx still has %u references", (unsigned long)phys, f->refcount);
-		return;
+		return 0;
 	}
 	if (f->swap_slot) {
 		frame_panic("frame_free: phys %lx still caches pagefile slot %u", (unsigned long)phys, f->swap_slot - 1);
-		return;
+		return 0;
 	}
-	owner_frames[f->owner] -= 1ULL << order;
-	free_frames += 1ULL << order;
-	f->refcount = 0;
-	f->owner = FRAME_FREE;
-	free_block(fn, order);
+	return f;
 }
 
 void frame_free(uint64_t phys, unsigned order)
 {
+	struct frame *f = frame_free_check(phys, order);
+	if (!f)
+		return;
+	if (order == 0 && frame_cache_free(f, (uint32_t)(phys >> PAGE_SHIFT)))
+		return;
+	frame_cache_poll();
 	frame_lock_take();
-	frame_free_locked(phys, order);
+	owner_frames[f->owner] -= 1ULL << order;
+	used_frames -= 1ULL << order;
+	f->refcount = 0;
+	f->owner = FRAME_FREE;
+	free_block(phys >> PAGE_SHIFT, order, false);
 	frame_lock_drop();
 }
 
@@ -264,7 +354,8 @@ static struct frame *single_frame(uint64_t phys, const char *who)
 {
 	uint64_t fn = phys >> PAGE_SHIFT;
 	struct frame *f = fn < nframes && !(phys & (PAGE_SIZE - 1)) ? &db[fn] : 0;
-	if (!f || f->owner == FRAME_FREE || f->owner == FRAME_ABSENT || f->order != 0 || f->refcount == 0) {
+	if (!f || f->owner == FRAME_FREE || f->owner == FRAME_ABSENT || f->order != 0 ||
+	    __atomic_load_n(&f->refcount, __ATOMIC_RELAXED) == 0) {
 		frame_panic("%s: phys %lx is not an allocated single frame", who, (unsigned long)phys);
 		return 0;
 	}
@@ -275,51 +366,65 @@ bool frame_ref_checked(uint64_t phys)
 {
 	frame_lock_take();
 	struct frame *f = single_frame(phys, "frame_ref");
-	bool ok = f && f->refcount != FRAME_REF_MAX;
-	if (ok)
-		__atomic_add_fetch(&f->refcount, 1, __ATOMIC_RELAXED);
+	uint16_t r = f ? __atomic_load_n(&f->refcount, __ATOMIC_RELAXED) : FRAME_REF_MAX;
+	while (r != FRAME_REF_MAX && !__atomic_compare_exchange_n(&f->refcount, &r, r + 1, false, __ATOMIC_RELAXED,
+								  __ATOMIC_RELAXED))
+		;
 	frame_lock_drop();
-	return ok;
+	return r != FRAME_REF_MAX;
 }
 
 bool frame_unref(uint64_t phys)
 {
-	frame_lock_take();
 	struct frame *f = single_frame(phys, "frame_unref");
-	bool freed = false;
-	if (f && __atomic_load_n(&f->refcount, __ATOMIC_RELAXED) > 1) {
-		__atomic_sub_fetch(&f->refcount, 1, __ATOMIC_RELAXED);
-	} else if (f) {
-		frame_free_locked(phys, 0);
-		freed = true;
-	}
-	frame_lock_drop();
-	return freed;
+	if (!f)
+		return false;
+	/* Drop a reference that is not the last in one step; the last one's holder frees (no lock). */
+	uint16_t r = __atomic_load_n(&f->refcount, __ATOMIC_ACQUIRE);	/* acquire: the others' writes before the free */
+	while (r > 1)
+		if (__atomic_compare_exchange_n(&f->refcount, &r, r - 1, false, __ATOMIC_RELEASE, __ATOMIC_ACQUIRE))
+			return false;
+	frame_free(phys, 0);
+	return true;
 }
 
 
 void frame_stats(struct frame_stats *out)
 {
-	out->total = total_frames;
-	out->free = free_frames;
-	out->used = total_frames - free_frames;
+	int64_t owner[FRAME_OWNER_COUNT], used = 0;
 	for (int i = 0; i < FRAME_OWNER_COUNT; i++)
-		out->by_owner[i] = owner_frames[i];
+		owner[i] = (int64_t)__atomic_load_n(&owner_frames[i], __ATOMIC_RELAXED);
+	frame_cache_counts(owner);
+	for (int i = 0; i < FRAME_OWNER_COUNT; i++)
+		used += owner[i];	/* used is the owners' sum by construction, whatever runs meanwhile */
+	out->total = total_frames;
+	out->used = (uint64_t)used;
+	out->free = total_frames - (uint64_t)used;
+	for (int i = 0; i < FRAME_OWNER_COUNT; i++)
+		out->by_owner[i] = (uint64_t)owner[i];
 }
 
 uint64_t frame_free_count(void)
 {
-	return free_frames;
+	return total_frames - __atomic_load_n(&used_frames, __ATOMIC_RELAXED) - (uint64_t)frame_cache_used();
 }
 
 uint64_t frame_owner_count(enum frame_owner owner)
 {
-	return owner < FRAME_OWNER_COUNT ? owner_frames[owner] : 0;
+	if (owner >= FRAME_OWNER_COUNT)
+		return 0;
+	struct frame_stats st;
+	frame_stats(&st);
+	return st.by_owner[owner];
 }
 
 uint64_t frame_free_blocks(unsigned order)
 {
-	return order <= FRAME_MAX_ORDER ? free_count[order] : 0;
+	frame_caches_drain();
+	frame_lock_take();
+	uint64_t n = order <= FRAME_MAX_ORDER ? free_count[order] : 0;
+	frame_lock_drop();
+	return n;
 }
 
 void page_zero(void *va)
@@ -340,7 +445,7 @@ uint64_t frame_for_each_run(frame_run_fn fn, void *ctx)
 	while (i < nframes) {
 		/* A block's head carries the owner and the order; its tail frames follow. */
 		uint8_t o = db[i].owner;
-		uint64_t len = db[i].order == FRAME_ORDER_TAIL ? 1 : 1ULL << db[i].order;
+		uint64_t len = db[i].order > FRAME_MAX_ORDER ? 1 : 1ULL << db[i].order;	/* tail or cached: one */
 		if (o != owner) {
 			fn(ctx, start, i - start, (enum frame_owner)owner);
 			runs++;

@@ -4,8 +4,11 @@
  * Every 4 KiB frame of RAM has a 12-byte struct frame.  Free frames sit in
  * per-order free lists (order k = 2^k contiguous frames, naturally aligned).
  * The frame database is also where copy-on-write keeps reference counts.
- * Lock: frame_lock (mm/frame.c, a spinlock) inside frame_alloc/free/unref; a
- * refcount changes atomically (docs/locking.md).
+ * Single frames come from and go to a per-CPU cache in front of the buddy
+ * (mm/frame_cache.c), with interrupts off and no lock; the cache refills
+ * and drains in batches under frame_lock.
+ * Lock: frame_lock (mm/frame.c, a spinlock) inside the buddy; a refcount
+ * changes atomically (docs/locking.md).
  */
 #ifndef MM_FRAME_H
 #define MM_FRAME_H
@@ -52,8 +55,13 @@ struct frame {
 		};
 	};
 	uint16_t refcount;	/* users of an allocated frame; 0 while free */
-	uint8_t order;		/* block order, valid on the head frame of a block */
-	uint8_t owner;		/* enum frame_owner */
+	union {
+		struct {
+			uint8_t order;	/* block order, valid on the head frame of a block */
+			uint8_t owner;	/* enum frame_owner */
+		};
+		uint16_t state;	/* both at once: a per-CPU cache changes them in one store (mm/frame_cache.c) */
+	};
 };
 _Static_assert(sizeof(struct frame) <= 16, "frame database entry must stay within 16 bytes");
 
@@ -129,14 +137,19 @@ static inline struct frame *frame_get(uint64_t phys)
 	return fn < frame_db_count ? &frame_db[fn] : 0;
 }
 #define FRAME_ORDER_TAIL 0xff
+/* A free frame held in a CPU's cache (owner FRAME_FREE): no buddy merges with it (mm/frame_cache.c). */
+#define FRAME_ORDER_CACHED 0xfe
 
 /* frame_ref for callers that already hold the frame's entry f = frame_get(phys). */
 static inline bool frame_ref_entry(struct frame *f, uint64_t phys)
 {
-	/* An allocated single frame (only those have a count: free frames have 0) below the maximum. */
-	if (f && f->order == 0 && (uint16_t)(f->refcount - 1) < FRAME_REF_MAX - 1) {
-		__atomic_add_fetch(&f->refcount, 1, __ATOMIC_RELAXED);	/* the common case, inline: fork takes one per resident page */
-		return true;
+	/* An allocated single frame (only those have a count: free frames have 0) below the maximum;
+	   the common case, inline: fork takes one per resident page.  Other CPUs may move the count. */
+	if (f && f->order == 0) {
+		uint16_t r = __atomic_load_n(&f->refcount, __ATOMIC_RELAXED);
+		if ((uint16_t)(r - 1) < FRAME_REF_MAX - 1 &&
+		    __atomic_compare_exchange_n(&f->refcount, &r, r + 1, false, __ATOMIC_RELAXED, __ATOMIC_RELAXED))
+			return true;
 	}
 	return frame_ref_checked(phys);
 }
@@ -146,11 +159,32 @@ static inline bool frame_ref(uint64_t phys)
 	return frame_ref_entry(frame_get(phys), phys);
 }
 
-/* Copy the current frame counts into *out. */
+/*
+ * Copy the current frame counts into *out.  Frames in the per-CPU caches
+ * count as free.  Exact whenever no other CPU is inside the allocator (the
+ * caller holds the kernel lock, or one CPU runs); otherwise each CPU's
+ * share is exact as of its last allocation or free, and used is always the
+ * sum of by_owner.
+ */
 void frame_stats(struct frame_stats *out);
 
-/* Number of free blocks currently on the free list of order (0 for order > FRAME_MAX_ORDER). */
+/*
+ * Number of free blocks currently on the free list of order (0 for order >
+ * FRAME_MAX_ORDER).  Empties the per-CPU caches first (frame_caches_drain),
+ * so that the buddy's lists hold every free frame: for tests comparing the
+ * lists' shape.
+ */
 uint64_t frame_free_blocks(unsigned order);
+
+/*
+ * Per-CPU caches of single frames (mm/frame_cache.c, docs/smp.md): give
+ * their frames back to the buddy lists - every CPU's when no other CPU can
+ * be inside the allocator (the caller holds the kernel lock), else this
+ * CPU's, asking the others to drain at their next allocation or free.
+ * Returns the number of frames given back.  frame_alloc calls it before it
+ * fails.
+ */
+uint64_t frame_caches_drain(void);
 
 /* Number of free frames (frame_stats' free, without the copy). */
 uint64_t frame_free_count(void);
@@ -195,6 +229,12 @@ void frame_init_high(void);
 #ifdef HOST_TEST
 /* Host builds: called instead of panic() with the message; may longjmp out.  NULL: abort(). */
 extern void (*frame_panic_hook)(const char *msg);
+/* Host builds: the calling thread's CPU index for the per-CPU caches (< FRAME_CACHE_CPUS), or -1 for
+   none (the buddy directly); NULL: no caches. */
+extern int (*frame_cpu_hook)(void);
+/* Host builds: true when no other thread can be inside the allocator (a drain may empty every cache);
+   NULL: always true. */
+extern bool (*frame_world_stopped_hook)(void);
 #endif
 
 /* Zero / copy one 4 KiB page through the direct map (rep stosq / rep movsq). */

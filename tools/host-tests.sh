@@ -1,7 +1,10 @@
 #!/bin/sh
 # tools/host-tests.sh HOSTCC OUTDIR - build and run every tests/host/test_*.c
 # under AddressSanitizer and UBSan.  Each test file names the project sources
-# it needs on a line " * sources: a.c b.c".
+# it needs on a line " * sources: a.c b.c".  A file with a line " * tsan: yes"
+# (threads racing: tests/host/test_frame_smp.c) is also built with
+# ThreadSanitizer and run again, its lines as "host: PASS tsan:NAME"; a race
+# report (exit status 66) or a crash is a "host: FAIL tsan:NAME" line.
 # tests/host/pe/*.c are built with x86_64-w64-mingw32-gcc into OUTDIR/pe (PE_DIR) for test_pe.
 # When clang is installed, every tests/host/fuzz_*.c (a libFuzzer target) is
 # built with -fsanitize=fuzzer,address,undefined and run for FUZZ_RUNS inputs
@@ -34,6 +37,22 @@ for t in tests/host/test_*.c; do
 		continue
 	fi
 	"$out/$name" || status=1
+	grep -q '^ \* tsan: yes$' "$t" || continue
+	tflags=$(echo "$flags" | sed 's/-fsanitize=address,undefined/-fsanitize=thread/')
+	# shellcheck disable=SC2086
+	if ! $cc $tflags -o "$out/${name}_tsan" "$t" $srcs; then
+		echo "host: FAIL tsan:$name: does not compile"
+		status=1
+		continue
+	fi
+	TSAN_OPTIONS="exitcode=66 ${TSAN_OPTIONS:-}" "$out/${name}_tsan" > "$out/${name}_tsan.log" 2>&1
+	rc=$?
+	grep -E '^host: ' "$out/${name}_tsan.log" | sed 's/^host: \(PASS\|FAIL\) /host: \1 tsan:/'
+	if [ $rc -ne 0 ]; then
+		grep -E 'WARNING: ThreadSanitizer|^    #[0-3] ' "$out/${name}_tsan.log" | head -n 20 | sed 's/^/    /'
+		echo "host: FAIL tsan:$name: exit status $rc (a ThreadSanitizer report or a crash; log $out/${name}_tsan.log)"
+		status=1
+	fi
 done
 command -v clang > /dev/null 2>&1 || { echo "host: no clang, libFuzzer targets not run"; exit $status; }
 fflags="-std=gnu11 -O1 -g -Wall -Wextra -Werror -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all -I. -DHOST_TEST"

@@ -1,6 +1,7 @@
 /*
- * tests/host/test_frame.c - the buddy allocator on a fake 16 MiB RAM arena with holes.
- * sources: mm/frame.c
+ * tests/host/test_frame.c - the buddy allocator on a fake 16 MiB RAM arena with holes, one CPU's
+ * frame cache in front of it (tests/host/test_frame_smp.c: many CPUs).
+ * sources: mm/frame.c mm/frame_cache.c
  */
 #include "check.h"
 #include "mm/frame.h"
@@ -37,6 +38,12 @@ static void test_panic_hook(const char *msg)
 	longjmp(panic_jmp, 1);
 }
 
+/* The per-CPU caches (mm/frame_cache.c) are on: this thread is CPU 0. */
+static int cpu_zero(void)
+{
+	return 0;
+}
+
 /* Fresh allocator on the arena, every test starts from here. */
 static void setup(void)
 {
@@ -51,6 +58,7 @@ static void setup(void)
 		for (uint64_t f = ranges[r].base / 4096; f < ranges[r].end / 4096; f++, usable_count++)
 			usable[f] = 1;
 	frame_panic_hook = test_panic_hook;
+	frame_cpu_hook = cpu_zero;
 	panics = 0;
 	frame_init_core(database, NFRAMES, ranges, NRANGES, arena);
 	for (unsigned k = 0; k <= FRAME_MAX_ORDER; k++)
