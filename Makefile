@@ -99,6 +99,8 @@ BENCH_SRC += tests/bench/bench_sqlite.c
 BENCH_SRC += tests/bench/bench_fmap.c
 # Another process's memory and the ring buffer's placeholders (issue 21).
 BENCH_SRC += tests/bench/bench_procmem.c
+# A switch between two processes (issue 18, PCID).
+BENCH_SRC += tests/bench/bench_switch.c
 bench-run: DISK_ROOT = $(B)/bench/bench_child.exe
 $(B)/bench/bench.exe: $(BENCH_SRC) tests/bench/bench.h $(B)/lib/libmmtools.a
 	@mkdir -p $(dir $@)

@@ -49,7 +49,7 @@ static struct tlb_cpu {
 	unsigned pcid;		/* the loaded PCID: 0 for kernel_root (and without PCIDs) */
 	uint64_t loads;
 	struct tlb_asid asid[TLB_PCIDS];
-} cpus[TLB_MAX_CPUS];
+} __attribute__((aligned(64))) cpus[TLB_MAX_CPUS];	/* a cache line apart: each CPU writes its own at every switch */
 static unsigned online_count = 1;
 
 static void (*send_ipi)(unsigned cpu);

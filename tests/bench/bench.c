@@ -602,6 +602,7 @@ int main(void)
 	bench_fmap();
 	bench_sqlite();
 	bench_threads();
+	bench_switch();
 	bench_heap();
 	bench_procmem();
 	printf("info total_bench_tsc %llu\n", rdtsc_s() - T0);

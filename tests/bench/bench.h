@@ -51,6 +51,8 @@ void bench_fmap(void);
 
 /* bench_thread.c: the thread rows (issue 17) */
 void bench_threads(void);
+/* bench_switch.c: a switch between two processes (issue 18, PCID) */
+void bench_switch(void);
 
 /* bench_heap.c: the heap rows (issue 22) */
 void bench_heap(void);
