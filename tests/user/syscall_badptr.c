@@ -112,7 +112,7 @@ int main(void)
 	/* Hostile handles and values: wrong, unaligned, huge, kernel-looking; a name too long or with a NUL. */
 	static const ULONG_PTR handles[] = { 0, 1, 3, 0x400, 0x404, 0xffffffff, 0xffff800000000000ULL, (ULONG_PTR)-2 };
 	for (unsigned i = 0; i < sizeof handles / sizeof handles[0]; i++) {
-		struct abi_map_view a = { 0, 0, 0, 0, PAGE_READONLY };
+		struct abi_map_view a = { 0, 0, 0, 0, PAGE_READONLY, 0 };
 		CHECK_STATUS(mm_map_view((HANDLE)handles[i], &a), STATUS_INVALID_HANDLE);
 		/*
 		 * CloseHandle: 3 is the console input handle here (Windows 7's console
@@ -125,15 +125,15 @@ int main(void)
 		else
 			CHECK_ERR(CloseHandle((HANDLE)handles[i]), ERROR_INVALID_HANDLE);
 	}
-	struct abi_map_view a = { 0, 0, 0, 0xffffffff, PAGE_READONLY };
+	struct abi_map_view a = { 0, 0, 0, 0xffffffff, PAGE_READONLY, 0 };
 	CHECK_STATUS(mm_map_view(section, &a), STATUS_INVALID_PARAMETER);
-	a = (struct abi_map_view){ 0xffff800000000000ULL, 0, 0, 0, PAGE_READONLY };
+	a = (struct abi_map_view){ 0xffff800000000000ULL, 0, 0, 0, PAGE_READONLY, 0 };
 	CHECK_STATUS(mm_map_view(section, &a), STATUS_INVALID_PARAMETER_3);
-	a = (struct abi_map_view){ 0x7fffffff0000ULL, 0, 0, 0, PAGE_READONLY };
+	a = (struct abi_map_view){ 0x7fffffff0000ULL, 0, 0, 0, PAGE_READONLY, 0 };
 	CHECK_STATUS(mm_map_view(section, &a), STATUS_INVALID_PARAMETER_3);
-	a = (struct abi_map_view){ 0, (ULONG_PTR)-0x10000, 0x20000, 0, PAGE_READONLY };
+	a = (struct abi_map_view){ 0, (ULONG_PTR)-0x10000, 0x20000, 0, PAGE_READONLY, 0 };
 	CHECK_STATUS(mm_map_view(section, &a), (NTSTATUS)0xC000001FL);	/* STATUS_INVALID_VIEW_SIZE */
-	a = (struct abi_map_view){ 0, 0, (ULONG_PTR)-1, 0, PAGE_READONLY };
+	a = (struct abi_map_view){ 0, 0, (ULONG_PTR)-1, 0, PAGE_READONLY, 0 };
 	CHECK_STATUS(mm_map_view(section, &a), (NTSTATUS)0xC000001FL);
 	static char longname[300];	/* over MAX_PATH */
 	memset(longname, 'n', sizeof longname - 1);
