@@ -288,7 +288,6 @@ uint64_t frame_alloc(unsigned order, enum frame_owner owner)
 		if (phys != FRAME_CACHE_BYPASS)
 			return phys;
 	}
-	frame_cache_poll();
 	uint64_t phys = buddy_alloc(order, owner);
 	/* Free frames in the caches may complete the block: give them back and try once more. */
 	if (!phys && frame_caches_drain())
@@ -304,7 +303,8 @@ uint64_t frame_alloc_zeroed(unsigned order, enum frame_owner owner)
 	return phys;
 }
 
-struct frame *frame_free_check(uint64_t phys, unsigned order)
+/* The entry of the allocated block (phys, order) a caller frees, after frame_free's checks (panics). */
+static struct frame *frame_free_check(uint64_t phys, unsigned order)
 {
 	uint64_t fn = phys >> PAGE_SHIFT;
 	if (order > FRAME_MAX_ORDER || (phys & ((PAGE_SIZE << order) - 1)) != 0 || fn >= nframes) {
@@ -339,7 +339,6 @@ void frame_free(uint64_t phys, unsigned order)
 		return;
 	if (order == 0 && frame_cache_free(f, (uint32_t)(phys >> PAGE_SHIFT)))
 		return;
-	frame_cache_poll();
 	frame_lock_take();
 	owner_frames[f->owner] -= 1ULL << order;
 	used_frames -= 1ULL << order;

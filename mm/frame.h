@@ -180,7 +180,7 @@ uint64_t frame_free_blocks(unsigned order);
  * Per-CPU caches of single frames (mm/frame_cache.c, docs/smp.md): give
  * their frames back to the buddy lists - every CPU's when no other CPU can
  * be inside the allocator (the caller holds the kernel lock), else this
- * CPU's, asking the others to drain at their next allocation or free.
+ * CPU's, asking the others to drain at their next single-frame allocation or free.
  * Returns the number of frames given back.  frame_alloc calls it before it
  * fails.
  */

@@ -19,7 +19,7 @@
  * allocation and free runs under (exclusively today; when faults run with
  * it shared, "held exclusively").  A caller without that empties its own
  * cache and sets the others' drain flags: each CPU empties its cache at its
- * next allocation or free.
+ * next single-frame allocation or free.
  */
 #include "mm/frame_cache.h"
 
@@ -125,15 +125,6 @@ static void cache_drain_requested(struct frame_cache *c)
 	cache_flush(c, c->count);
 }
 
-void frame_cache_poll(void)
-{
-	uint64_t flags;
-	struct frame_cache *c = cache_enter(&flags);
-	if (!c)
-		return;
-	cache_irq_restore(flags);
-}
-
 /* Refill the empty cache c from the buddy, draining the others first when the buddy has nothing. */
 static bool cache_refill(struct frame_cache *c)
 {
@@ -159,7 +150,8 @@ uint64_t frame_cache_alloc(enum frame_owner owner)
 		return 0;
 	}
 	uint32_t fn = c->frames[c->count - 1];
-	frame_poison_check(fn, 0);	/* before any change: a host hook may longjmp */
+	if (MM_DEBUG)
+		frame_poison_check(fn, 0);	/* before any change: a host hook may longjmp */
 	c->count--;
 	struct frame *f = &frame_db[fn];
 	f->refcount = 1;
@@ -182,7 +174,8 @@ bool frame_cache_free(struct frame *f, uint32_t fn)
 		cache_flush(c, FRAME_CACHE_BATCH);
 	count_add(&c->used, -1);
 	count_add(&c->owner[f->owner], -1);
-	frame_poison_fill(fn, 0);
+	if (MM_DEBUG)
+		frame_poison_fill(fn, 0);
 	f->refcount = 0;
 	__atomic_store_n(&f->state, FRAME_STATE(FRAME_ORDER_CACHED, FRAME_FREE), __ATOMIC_RELAXED);
 	c->frames[c->count++] = fn;

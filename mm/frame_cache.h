@@ -31,8 +31,6 @@ void frame_buddy_unlock(void);
 unsigned frame_buddy_take(uint32_t *out, unsigned want);
 /* Under frame_buddy_lock: put the cached frame fn back on the free lists (it is poisoned already). */
 void frame_buddy_put(uint32_t fn);
-/* The entry of the allocated block (phys, order) a caller frees, after frame_free's checks (panics). */
-struct frame *frame_free_check(uint64_t phys, unsigned order);
 /* MM_DEBUG: panic unless the block still holds FRAME_POISON. */
 void frame_poison_check(uint64_t fn, unsigned order);
 /* MM_DEBUG: fill the block with FRAME_POISON. */
@@ -43,10 +41,8 @@ void frame_poison_fill(uint64_t fn, unsigned order);
 void frame_cache_reset(void);
 /* One frame for owner from this CPU's cache (refilled as needed); 0 when memory is out; FRAME_CACHE_BYPASS when this CPU has no cache. */
 uint64_t frame_cache_alloc(enum frame_owner owner);
-/* Free the checked single frame f (number fn) into this CPU's cache; false (nothing done) when it has none. */
+/* Free the single frame f (number fn), which frame_free has checked, into this CPU's cache; false (nothing done) when it has none. */
 bool frame_cache_free(struct frame *f, uint32_t fn);
-/* Honour this CPU's drain flag (frame_alloc and frame_free of higher orders, which bypass the cache). */
-void frame_cache_poll(void);
 /* Add every cache's share of the owner counts: frames allocated from caches minus freed to them. */
 void frame_cache_counts(int64_t owner[FRAME_OWNER_COUNT]);
 /* The caches' share of used frames (the sum of their owner counts, kept apart for frame_free_count). */
