@@ -4,8 +4,14 @@
  * each CPU's periodic tick, inter-processor interrupts, and the I/O APIC(s).
  *
  * Vectors: IRQ_BASE (32) is the local APIC timer on every CPU (kernel/timer.c);
- * 0xf0-0xf2 are IPIs whose handlers the scheduler and the TLB code register;
- * 0xf3 is the IPI self-test's; 0xff is the spurious vector (no EOI).
+ * 0xe0 and 0xf1-0xf2 are IPIs whose handlers the scheduler and the TLB code
+ * register; 0xf3 is the IPI self-test's; 0xff is the spurious vector (no EOI).
+ *
+ * The reschedule IPI is in a lower priority class (0xe0) than the TLB
+ * shootdown (0xf1): its handler takes the kernel lock before its EOI, and a
+ * CPU waiting for the lock with the reschedule in service must still answer
+ * the shootdown the lock's holder waits for (the same class would block it:
+ * a deadlock).
  */
 #ifndef KERNEL_APIC_H
 #define KERNEL_APIC_H
@@ -13,7 +19,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-#define APIC_VEC_RESCHED  0xf0	/* another CPU made a thread ready for this one */
+#define APIC_VEC_RESCHED  0xe0	/* another CPU made a thread ready for this one (below the TLB class) */
 #define APIC_VEC_TLB      0xf1	/* TLB shootdown */
 #define APIC_VEC_CALL     0xf2	/* run a function on this CPU */
 #define APIC_VEC_TEST     0xf3	/* the IPI KTEST */
