@@ -136,14 +136,24 @@ KTEST(allocfail_sweep)
 				(uint64_t)r.last_status);
 			continue;
 		}
-		for (uint64_t at = only ? only : 1; at <= total; at = only ? total + 1 : next_at(at, total, full))
+		/*
+		 * On several CPUs a program's allocation count varies from run to run
+		 * (which thread allocates first, a timed wait): a run that made fewer
+		 * than its N allocations had no failure to inject.
+		 */
+		uint64_t short_runs = 0;
+		for (uint64_t at = only ? only : 1; at <= total; at = only ? total + 1 : next_at(at, total, full)) {
 			run_once(name, at, true, &count, &r);
+			short_runs += count < at;
+		}
 		kprintf("allocfail: %s: %lu allocations; %lu runs, %lu failures injected: %lu exited 0, %lu with an "
 			"error status, %lu by an exception (%lu of them STATUS_NO_MEMORY), %lu did not start; %lu leaked "
 			"(%lu ms)\n", name, total, r.runs - 1, r.injected, r.exit_zero - 1, r.exit_nonzero, r.exceptions,
 			r.no_memory, r.not_started, r.leaks, time_ms() - t0);
 		KT_EQ(r.leaks, 0);
-		KT_ASSERT(r.injected == r.runs - 1);	/* every armed run reached its N */
+		if (short_runs)
+			kprintf("allocfail: %s: %lu runs made fewer allocations than their N\n", name, short_runs);
+		KT_ASSERT(r.injected + short_runs == r.runs - 1);	/* every armed run that reached its N failed there */
 		KT_ASSERT(only || r.runs > 4);
 		swept++;
 	}

@@ -43,7 +43,8 @@ static void image_and_peb(void)
 	CHECK(*(PVOID *)(peb + 0x20) != NULL);	/* PEB.ProcessParameters */
 	CHECK(*(PVOID *)(peb + 0x30) != NULL);	/* PEB.ProcessHeap */
 	CHECK_EQ(*(PVOID *)(peb + 0x30), GetProcessHeap());
-	CHECK_EQ(*(ULONG *)(peb + 0xB8), 1);	/* NumberOfProcessors */
+	/* NumberOfProcessors: every CPU the machine has (SMP=n); smp_affinity checks it against the kernel's count */
+	CHECK(*(ULONG *)(peb + 0xB8) >= 1 && *(ULONG *)(peb + 0xB8) <= 64);
 	/* TEB: Self at 0x30 (gs:[0x30]), the PEB at 0x60, ClientId at 0x40, LastErrorValue at 0x68. */
 	CHECK_EQ(TEB_FIELD(PVOID, 0x30), teb());
 	CHECK_EQ((ULONG_PTR)TEB_FIELD(HANDLE, 0x40), GetCurrentProcessId());

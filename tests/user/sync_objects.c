@@ -432,12 +432,17 @@ static void test_wait_threads(void)
 	CHECK_EQ(WaitForSingleObject(t, 5000), WAIT_OBJECT_0);	/* a thread handle: signaled when it ends */
 	CHECK(CloseHandle(t));
 
+	/* Both on CPU 0 (SMP=n): SwitchToThread yields only to a thread ready on its own processor. */
 	volatile LONG stop = 0;
+	DWORD_PTR mask = SetThreadAffinityMask(GetCurrentThread(), 1);
+	CHECK(mask != 0);
 	t = start(spinner, (void *)&stop);
+	CHECK(SetThreadAffinityMask(t, 1) != 0);
 	Sleep(10);
 	CHECK(SwitchToThread());	/* another thread was ready: it ran */
 	stop = 1;
 	join(t);
+	CHECK(SetThreadAffinityMask(GetCurrentThread(), mask) == 1);
 	CHECK(CloseHandle(e[0]));
 	CHECK(CloseHandle(e[1]));
 }
