@@ -26,6 +26,9 @@
 # Exit status: the N of the kernel's last "poweroff: status N" line (1 if N is
 # non-zero but a multiple of 256); 124 on timeout (the kernel's line, or the
 # host's); 125 if the machine stopped without saying (triple fault, QEMU error).
+#
+# Every boot appends one line to boot-times.txt beside LOG: the log's name, the CPUs, the
+# memory and the wall-clock seconds the boot took (make test prints them at its end).
 set -u
 iso=$1 log=$2 mode=${3:-console}
 timeout_s=${TIMEOUT:-60}
@@ -36,6 +39,8 @@ kernel_timeout=$((timeout_s - margin))
 [ "$kernel_timeout" -lt 1 ] && kernel_timeout=1
 mkdir -p "$(dirname "$log")"
 : > "$log"
+start_s=$SECONDS
+trap 'echo "$(basename "$log") smp=${QEMU_SMP:-1} mem=${QEMU_MEM:-512M} $((SECONDS - start_s)) s" >> "$(dirname "$log")/boot-times.txt"' EXIT
 args=(-machine q35 -cpu "${QEMU_CPU:-max}" -m "${QEMU_MEM:-512M}" -smp "${QEMU_SMP:-1}"
       -display none -no-reboot -monitor none
       -device isa-debug-exit,iobase=0xf4,iosize=0x04
