@@ -244,9 +244,26 @@ unsigned frame_buddy_take(uint32_t *out, unsigned want)
 	return n;
 }
 
-void frame_buddy_put(uint32_t fn)
+void frame_buddy_put(const uint32_t *fns, unsigned n)
 {
-	free_block(fn, 0, true);
+	frame_lock_assert();
+	/* Often the frames of one refill come back together: one naturally aligned block, one merge. */
+	if (n > 1 && (n & (n - 1)) == 0) {
+		uint32_t lo = fns[0];
+		for (unsigned i = 1; i < n; i++)
+			lo = fns[i] < lo ? fns[i] : lo;
+		bool whole = (lo & (n - 1)) == 0;
+		for (unsigned i = 0; whole && i < n; i++)
+			whole = fns[i] - lo < n;	/* n distinct frames (a cache holds each once) in [lo, lo + n) */
+		if (whole) {
+			for (unsigned i = 0; i < n; i++)
+				__atomic_store_n(&db[lo + i].state, FRAME_STATE(FRAME_ORDER_TAIL, FRAME_FREE), __ATOMIC_RELAXED);
+			free_block(lo, (unsigned)__builtin_ctz(n), true);
+			return;
+		}
+	}
+	for (unsigned i = 0; i < n; i++)
+		free_block(fns[i], 0, true);
 }
 
 /* The buddy's allocation: a block of 2^order frames for owner, or 0. */

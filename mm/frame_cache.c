@@ -86,8 +86,8 @@ static struct frame_cache *cache_enter(uint64_t *flags)
 static void cache_flush(struct frame_cache *c, uint32_t n)
 {
 	frame_buddy_lock();
-	while (n-- > 0)
-		frame_buddy_put(c->frames[--c->count]);
+	c->count -= n;
+	frame_buddy_put(&c->frames[c->count], n);
 	frame_buddy_unlock();
 }
 

@@ -29,8 +29,12 @@ void frame_buddy_unlock(void);
  * frame is still free.
  */
 unsigned frame_buddy_take(uint32_t *out, unsigned want);
-/* Under frame_buddy_lock: put the cached frame fn back on the free lists (it is poisoned already). */
-void frame_buddy_put(uint32_t fn);
+/*
+ * Under frame_buddy_lock: put the n cached frames fns[] back on the free
+ * lists (they are poisoned already); as one block when they are exactly a
+ * naturally aligned block (the frames of one refill, freed together).
+ */
+void frame_buddy_put(const uint32_t *fns, unsigned n);
 /* MM_DEBUG: panic unless the block still holds FRAME_POISON. */
 void frame_poison_check(uint64_t fn, unsigned order);
 /* MM_DEBUG: fill the block with FRAME_POISON. */

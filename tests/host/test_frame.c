@@ -371,6 +371,68 @@ TEST(reference_counts_share_and_free_on_last)
 }
 
 /*
+ * The cache's batches: frames freed in the order they were handed out come
+ * back to the buddy as whole blocks, in other orders frame by frame; either
+ * way the lists end as they began and every frame is handed out once.
+ */
+TEST(cache_batches_whole_blocks_and_singles)
+{
+	setup();
+	static uint64_t got[300];
+	static uint8_t seen[NFRAMES];
+	for (int pass = 0; pass < 4; pass++) {
+		memset(seen, 0, sizeof(seen));
+		for (int i = 0; i < 300; i++) {
+			got[i] = frame_alloc(0, FRAME_KERNEL);
+			CHECK(got[i] != 0);
+			CHECK(!seen[got[i] / 4096]);
+			seen[got[i] / 4096] = 1;
+		}
+		struct frame_stats st;
+		frame_stats(&st);
+		CHECK_EQ(st.used, 300);
+		for (int i = 0; i < 300; i++) {
+			/* in order, reversed, odd ones first, a stride of 7 */
+			int j = pass == 0 ? i : pass == 1 ? 299 - i : pass == 2 ? (i < 150 ? 2 * i + 1 : 2 * (i - 150)) : (i * 7) % 300;
+			frame_free(got[j], 0);
+		}
+		CHECK(counts_are_initial());
+	}
+	/* A flushed batch that is contiguous but not aligned is not a block: frames one by one. */
+	memset(seen, 0, sizeof(seen));
+	for (int i = 0; i < 300; i++) {
+		got[i] = frame_alloc(0, FRAME_KERNEL);
+		seen[got[i] / 4096] = 1;
+	}
+	uint64_t lo = 0;
+	for (uint64_t f = 16; f + 32 < NFRAMES && !lo; f += 32) {
+		int run = 1;
+		for (uint64_t g = f; g < f + 32; g++)
+			run &= seen[g];
+		lo = run ? f : 0;
+	}
+	CHECK(lo != 0);
+	frame_free_blocks(0);	/* the cache empty: the 65th free below flushes the top 32 */
+	int fillers = 0;
+	for (int i = 0; i < 300 && fillers < 32; i++)
+		if (got[i] / 4096 < lo || got[i] / 4096 >= lo + 32) {
+			frame_free(got[i], 0);
+			got[i] = 0;
+			fillers++;
+		}
+	for (int i = 0; i < 300; i++)
+		if (got[i] && got[i] / 4096 >= lo && got[i] / 4096 < lo + 32) {
+			frame_free(got[i], 0);
+			got[i] = 0;
+		}
+	for (int i = 0; i < 300; i++)
+		if (got[i])
+			frame_free(got[i], 0);
+	CHECK(counts_are_initial());
+	CHECK_EQ(panics, 0);
+}
+
+/*
  * Two-step start (mm/frame_boot.c): the low ranges first, the rest added
  * later, ends exactly as one frame_init_core over all of them (the same
  * blocks: merging across the step); adding a managed frame again panics;
