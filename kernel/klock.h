@@ -17,6 +17,17 @@
  * timer's and the IPIs': they touch only their CPU's data and the
  * shootdown's acknowledgement), and user mode.
  *
+ * Shared mode (klock_acquire_shared): several CPUs may hold the lock
+ * shared at once, never together with an exclusive holder.  Only the page
+ * fault's parallel path takes it so (mm/fault.c, vm_fault_fast: a
+ * demand-zero fault of private memory, which reads the region tree, takes a
+ * frame and fills one empty page-table entry with a compare-and-swap).
+ * Shared holders change nothing the exclusive holders' code reads without a
+ * finer lock, and they never block, sleep, send a shootdown or take the
+ * lock exclusively.  A CPU that waits to take it exclusively raises
+ * KLOCK_WAITING, and no new shared holder enters until it has had its turn
+ * (faults cannot starve system calls).
+ *
  * Each time the lock changes hands, the kernel-heap context (whose quota a
  * kmalloc charges) follows the thread that runs: klock_leave saves it in
  * the running thread, klock_enter restores it.
@@ -31,9 +42,11 @@
 
 /* The lock word; only this header and kernel/klock.c touch it. */
 struct klock_word {
-	uint32_t locked;	/* 1 while a CPU holds it */
-	int32_t owner;		/* CPU index + 1, 0 when free */
+	uint32_t locked;	/* KLOCK_EXCLUSIVE, or the count of shared holders, | KLOCK_WAITING */
+	int32_t owner;		/* the exclusive holder's CPU index + 1, 0 when none */
 };
+#define KLOCK_EXCLUSIVE 0x80000000u	/* a CPU holds it exclusively */
+#define KLOCK_WAITING   0x40000000u	/* a CPU waits to take it exclusively: no new shared holder */
 extern struct klock_word klock_word;
 
 /* Wait for the lock and take it (klock_acquire's contended path). */
@@ -51,12 +64,18 @@ static inline void klock_acquire(void)
 {
 	if (LOCKDEP)
 		klock_check_acquire();
-	if (__builtin_expect(__atomic_exchange_n(&klock_word.locked, 1, __ATOMIC_ACQUIRE) != 0, 0))
+	uint32_t free_ = 0;
+	if (__builtin_expect(!__atomic_compare_exchange_n(&klock_word.locked, &free_, KLOCK_EXCLUSIVE, false,
+							  __ATOMIC_ACQUIRE, __ATOMIC_RELAXED), 0))
 		klock_acquire_slow();
 	klock_word.owner = (int32_t)this_cpu()->index + 1;
 }
 
-/* Give the lock back, nothing else (interrupts stay off). */
+/*
+ * Give the lock back, nothing else (interrupts stay off).  A plain store:
+ * while it is held exclusively no shared holder can enter, so the word is
+ * KLOCK_EXCLUSIVE, perhaps with KLOCK_WAITING, which a waiter sets again.
+ */
 static inline void klock_release(void)
 {
 	if (LOCKDEP)
@@ -65,11 +84,20 @@ static inline void klock_release(void)
 	__atomic_store_n(&klock_word.locked, 0, __ATOMIC_RELEASE);
 }
 
+/*
+ * Take the lock shared (the parallel page-fault path only; interrupts off
+ * on entry and while held, on while it waits).  The caller touches no
+ * kernel-heap memory and calls nothing that asserts klock_held.
+ */
+void klock_acquire_shared(void);
+/* Give a shared hold back. */
+void klock_release_shared(void);
+
 /* Take the kernel lock and restore the running thread's kernel-heap context. */
 void klock_enter(void);
 /* Save the running thread's kernel-heap context and give the lock back (the caller leaves to user mode or halts). */
 void klock_leave(void);
-/* This CPU holds it. */
+/* This CPU holds it exclusively. */
 bool klock_held(void);
 /* Debug builds: panic unless this CPU holds it. */
 void klock_assert_held_at(const char *site);

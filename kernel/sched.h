@@ -40,6 +40,7 @@ struct cpu {
 	bool need_resched;		/* a higher-priority thread is ready (set by other CPUs too) */
 	bool online;			/* started and scheduling */
 	bool klock_waiting;		/* in klock_enter (a debug check against nesting) */
+	bool klock_shared;		/* holds the kernel lock shared (the parallel fault path) */
 };
 extern struct cpu cpus[MAX_CPUS];
 extern unsigned cpu_count;		/* CPUs found (started or not) */

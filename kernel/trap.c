@@ -341,12 +341,44 @@ static void dispatch(struct trap_frame *tf)
 	}
 }
 
+/*
+ * A user page fault on a not-present entry tries the parallel path first
+ * (vm_fault_fast, the kernel lock held shared: several CPUs resolve their
+ * faults at once).  True when it was resolved and nothing waits for the
+ * thread on its way out; a reschedule, a kill or a suspend request takes
+ * the usual way out with the lock exclusive.  False: the fault goes the
+ * usual way (page_fault, with the lock exclusive) and finds CR2 unchanged.
+ */
+static bool page_fault_fast(struct trap_frame *tf)
+{
+	struct cpu *c = this_cpu();
+	struct process *p = c->proc;
+	uint64_t addr = read_cr2();
+	if (!p || addr >= USER_TOP)
+		return false;
+	unsigned access = (tf->error & 0x10) ? VM_ACCESS_EXEC : (tf->error & 2) ? VM_ACCESS_WRITE : VM_ACCESS_READ;
+	klock_acquire_shared();
+	bool done = vm_fault_fast(&p->vm, addr, access);
+	klock_release_shared();
+	if (!done)
+		return false;
+	struct thread *t = c->thread;
+	if (__builtin_expect(c->need_resched | t->kill_requested | (t->suspend_count != 0), 0)) {
+		klock_enter();
+		sched_entry_checks();
+		sched_leave_to_user();
+	}
+	return true;
+}
+
 void trap_dispatch(struct trap_frame *tf)
 {
 	if (!(tf->cs & 3) || handler_nolock[tf->vector & 255]) {
 		dispatch(tf);
 		return;
 	}
+	if (tf->vector == 14 && !(tf->error & 1) && page_fault_fast(tf))
+		return;
 	/*
 	 * The kill and suspend requests (sched_entry_checks) after the handler: an
 	 * interrupt's handler ends it (EOI) first.  Acted on before, a thread

@@ -320,6 +320,11 @@ static unsigned evict_batch(void)
 	return (n ? page_out(vs, n) : 0) + discarded;
 }
 
+bool vm_balance_needed(void)
+{
+	return frame_free_count() < EVICT_LOW;
+}
+
 void vm_balance(void)
 {
 	if (frame_free_count() >= EVICT_LOW)

@@ -132,8 +132,7 @@ static enum vm_fault_result fault_locked(struct vm_space *vm, uint64_t addr, uns
 	uint64_t f = vm_page_frame(vm, FRAME_USER, true);
 	if (!f)
 		return VM_FAULT_NO_MEMORY;
-	*pte = f | prot_pte_flags(prot);
-	tlb_shootdown_page(vm->root, page);
+	*pte = f | prot_pte_flags(prot);	/* no flush: no CPU caches a not-present entry */
 	return VM_FAULT_RESOLVED;
 }
 
@@ -189,4 +188,54 @@ enum vm_fault_result vm_fault(struct vm_space *vm, uint64_t addr, unsigned acces
 	}
 	kmutex_unlock(&vm->lock);
 	return r;
+}
+
+/*
+ * The parallel path (the kernel lock held shared, kernel/klock.h): the
+ * common fault, first touch of committed private memory, on several CPUs at
+ * once.  Everything it reads - the region tree and its runs, the page
+ * tables above the entry - changes only under the kernel lock held
+ * exclusively, so it is stable here; it writes only the empty leaf entry,
+ * with a compare-and-swap, and takes its frame from the frame allocator
+ * (frame_lock).  Two CPUs faulting one page both zero a frame; one entry
+ * wins and the other frame goes back.  No flush: no CPU caches a
+ * not-present entry.
+ *
+ * Anything else answers false and the caller takes the fault to vm_fault
+ * with the lock exclusive: a section view, a large-page or AWE region,
+ * memory not committed or not accessible, a guard page, an entry that is
+ * not empty (copy-on-write, paged out, no-access), a missing page table,
+ * frames below the paging watermark, no frame, and a space whose lock a
+ * sleeping thread holds (it may be half-way through a change).
+ */
+bool vm_fault_fast(struct vm_space *vm, uint64_t addr, unsigned access)
+{
+	if (__atomic_load_n(&vm->lock.owner, __ATOMIC_RELAXED) || vm_balance_needed())
+		return false;
+	uint64_t page = addr & ~(PAGE_SIZE - 1);
+	const struct vad *v = vad_find(&vm->tree, page);
+	if (!v || v->section || (v->flags & (VAD_LARGE | VAD_PHYSICAL)))
+		return false;
+	const struct vad_run *r = vad_run_at(v, page);
+	uint32_t prot = r->protect;
+	if (r->state != W_MEM_COMMIT || (prot & W_PAGE_GUARD) || !prot_readable(prot) ||
+	    (access == VM_ACCESS_WRITE && !prot_writable(prot)) || (access == VM_ACCESS_EXEC && !prot_executable(prot)))
+		return false;
+	pte_t *pte = pt_walk(vm->root, page, false);
+	if (!pte)
+		return false;
+	pte_t old = __atomic_load_n(pte, __ATOMIC_RELAXED);
+	if (old & PTE_P)	/* mapped meanwhile by another CPU: the access retries; a write to a read-only entry goes the long way */
+		return !(access == VM_ACCESS_WRITE && !(old & PTE_W));
+	if (old)
+		return false;
+	uint64_t f = frame_alloc_zeroed(0, FRAME_USER);
+	if (!f)
+		return false;
+	pte_t expect = 0;
+	if (!__atomic_compare_exchange_n(pte, &expect, f | prot_pte_flags(prot), false, __ATOMIC_RELEASE,
+					 __ATOMIC_RELAXED))
+		frame_free(f, 0);	/* another CPU's fault won; its entry serves this access too (or faults again) */
+	__atomic_fetch_add(&vm->faults, 1, __ATOMIC_RELAXED);
+	return true;
 }

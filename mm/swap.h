@@ -93,6 +93,8 @@ enum vm_fault_result swap_in(struct vm_space *vm, const struct vad *v, uint64_t 
  * allocates, never while a caller holds a page-table entry pointer.
  */
 void vm_balance(void);
+/* Would vm_balance page out now (free frames under its low watermark)?  Reads one counter. */
+bool vm_balance_needed(void);
 
 /*
  * After an allocation failed in the fault path of committed memory: page

@@ -165,4 +165,11 @@ uint64_t vm_stack_guarantee(const struct vm_space *vm);
 /* Resolve a fault at addr (user half) for access (VM_ACCESS_*). */
 enum vm_fault_result vm_fault(struct vm_space *vm, uint64_t addr, unsigned access);
 
+/*
+ * The parallel path for the common fault (mm/fault.c): with the kernel lock
+ * held shared, resolve a first touch of committed private memory; false
+ * when the fault needs vm_fault (the kernel lock then held exclusively).
+ */
+bool vm_fault_fast(struct vm_space *vm, uint64_t addr, unsigned access);
+
 #endif
