@@ -48,6 +48,7 @@ struct victim {
 	struct section *sec;	/* section page: the section and page index */
 	uint64_t index;
 	uint64_t phys, slot;
+	pte_t old;		/* private page: its entry before page_out unmapped it */
 	bool cached;		/* page_out put the frame in the swap cache for this batch */
 };
 
@@ -221,13 +222,65 @@ static bool needs_slot(const struct victim *x)
 }
 
 /*
+ * Unmap x everywhere (every view of a section page), with the shootdown,
+ * before the pagefile write reads the frame: on other CPUs the process's
+ * threads run on without the kernel lock, and a write landing after the
+ * transfer had read the frame would be lost (mt_free at SMP=4: a trimmed
+ * stack page came back old, the thread resumed with stale registers).  A
+ * private entry becomes its swap entry at once, never 0 (the fast fault
+ * path's "empty"); a fault on it waits for the kernel lock, held
+ * exclusively until the entry is final.
+ */
+static void unmap_victim(struct victim *x)
+{
+	if (x->sec) {
+		for (struct vad *v = x->sec->views; v; v = v->view_next) {
+			pte_t *pte = view_entry(v, x->index, x->phys);
+			if (!pte)
+				continue;
+			*pte = 0;	/* the view maps it again from the section on its next access */
+			tlb_shootdown_page(v->view_space->root, v->start + x->index * PAGE_SIZE - v->section_offset);
+		}
+		return;
+	}
+	x->old = *x->pte;
+	watch_note_pte(x->v, x->va, x->old);	/* the dirty bit goes with the entry */
+	*x->pte = swap_entry(x->slot);	/* shot down by the caller: one round per address space (unmap_victims) */
+}
+
+/* Unmap the n victims, then one shootdown per run of private pages of one address space (its span). */
+static void unmap_victims(struct victim *vs, unsigned n)
+{
+	struct vm_space *vm = NULL;
+	uint64_t lo = 0, hi = 0;
+	for (unsigned i = 0; i <= n; i++) {
+		struct victim *x = i < n ? &vs[i] : NULL;
+		if (vm && (!x || x->sec || x->vm != vm)) {
+			tlb_shootdown(vm->root, lo, hi + PAGE_SIZE - lo);
+			vm = NULL;
+		}
+		if (!x)
+			break;
+		unmap_victim(x);
+		if (x->sec)
+			continue;
+		if (!vm) {
+			vm = x->vm;
+			lo = hi = x->va;
+		}
+		lo = x->va < lo ? x->va : lo;
+		hi = x->va > hi ? x->va : hi;
+	}
+}
+
+/*
  * Write the victims that need it (one transfer) and turn them into swap
  * entries.  A victim already in the swap cache needs no write; so does the
  * second mapping of a frame shared after fork, which the first victim put in
  * the cache.  When the pagefile is full, slots only the swap cache holds are
  * taken back first (swap_cache_reclaim); a victim that still finds no slot
  * stays resident, and the others go.  Returns the number paged out (0 when
- * the write failed: nothing changes then).
+ * the write failed: the pages stay resident, section pages unmapped from their views).
  */
 static unsigned page_out(struct victim *vs, unsigned n)
 {
@@ -260,11 +313,15 @@ static unsigned page_out(struct victim *vs, unsigned n)
 		m++;
 	}
 	n = m;
+	unmap_victims(vs, n);
 	if (nw && pagefile_transfer(slots, phys, nw, true) != STATUS_SUCCESS) {
 		for (i = 0; i < n; i++) {	/* nothing is paged out: the frames stay where they are */
-			if (vs[i].sec)
-				swap_slot_unref(vs[i].slot);
-			else if (vs[i].cached)
+			if (vs[i].sec) {
+				swap_slot_unref(vs[i].slot);	/* its views map it again from the section */
+				continue;
+			}
+			*vs[i].pte = vs[i].old;
+			if (vs[i].cached)
 				swap_cache_drop(vs[i].phys);
 		}
 		return 0;
@@ -272,21 +329,11 @@ static unsigned page_out(struct victim *vs, unsigned n)
 	for (i = 0; i < n; i++) {
 		struct victim *x = &vs[i];
 		if (x->sec) {
-			for (struct vad *v = x->sec->views; v; v = v->view_next) {
-				pte_t *pte = view_entry(v, x->index, x->phys);
-				if (!pte)
-					continue;
-				*pte = 0;	/* the view maps it again from the section on its next access */
-				tlb_shootdown_page(v->view_space->root, v->start + x->index * PAGE_SIZE - v->section_offset);
-			}
 			*section_entry(x->sec, x->index) = swap_entry(x->slot);	/* the batch's reference moves here */
 			frame_unref(x->phys);
 			continue;
 		}
-		watch_note_pte(x->v, x->va, *x->pte);	/* the dirty bit goes with the entry */
-		*x->pte = swap_entry(x->slot);
-		swap_slot_ref(x->slot);
-		tlb_shootdown_page(x->vm->root, x->va);
+		swap_slot_ref(x->slot);	/* its entry holds the slot since unmap_victim */
 		user_frame_put(x->phys);
 	}
 	return n;
