@@ -12,8 +12,13 @@ OBJDUMP := $(CROSS)objdump
 HOSTCC  ?= gcc
 B       ?= build
 TIMEOUT ?= 60
-# CPUs QEMU gives every boot (make run, test, bench): SMP=4 (tools/qemu-run.sh -smp).
-SMP     ?= 1
+# CPUs QEMU gives a boot (make run, make run PROG=, make debug; tools/qemu-run.sh -smp): 4 by
+# default, SMP=1 for one.  make bench boots its single-CPU rows with SMP=1 and the SMP rows with
+# 2 and 4 whatever SMP says.  make test's boots take TEST_SMP (docs/testing.md): still 1, because
+# at 4 on this loaded 2-core host the time-bound SMP tests miss their rounds (smp_keep's page-out
+# made 4 of its 5 rounds in 2.5 s); make test TEST_SMP=4 boots them all with 4 CPUs.
+SMP     ?= 4
+TEST_SMP ?= 1
 export QEMU_SMP := $(SMP)
 
 # ---- kernel ----------------------------------------------------------------
@@ -245,7 +250,7 @@ endif
 debug: setup $(DEBUG_ISO) $(PAGEFILE_IMG) disk-image
 	@echo "QEMU waits for gdb on localhost:1234.  In another terminal:"
 	@echo "  $(DEBUG_GDB)"
-	qemu-system-x86_64 -machine q35 -cpu max -m $(or $(MEM),512M) -smp 1 -display none -no-reboot \
+	qemu-system-x86_64 -machine q35 -cpu max -m $(or $(MEM),512M) -smp $(SMP) -display none -no-reboot \
 		-device isa-debug-exit,iobase=0xf4,iosize=0x04 -serial stdio -cdrom $(DEBUG_ISO) -boot d \
 		$(PAGEFILE_QEMU) -drive file=$(DISK_IMG),if=none,id=cdrive,format=raw \
 		-device virtio-blk-pci,drive=cdrive,serial=cdrive,disable-legacy=off,disable-modern=on -s -S
@@ -319,13 +324,15 @@ kernel-test16g: $(B)/test16g.iso
 TEST_TIMEOUT ?= 600
 test: setup
 	@$(MAKE) $(B)/test.iso $(B)/test64.iso $(B)/test16g.iso $(B)/testmi.iso $(B)/powercut.iso $(B)/sqlite.iso $(HOST_TOOLS) $(PAGEFILE_IMG)
+	@rm -f $(B)/boot-times.txt
 	@$(MAKE) host-test
-	@$(MAKE) kernel-test
-	@$(MAKE) kernel-test64
-	@$(MAKE) kernel-test16g
-	@$(MAKE) kernel-testmi
+	@$(MAKE) SMP=$(TEST_SMP) kernel-test
+	@$(MAKE) SMP=$(TEST_SMP) kernel-test64
+	@$(MAKE) SMP=$(TEST_SMP) kernel-test16g
+	@$(MAKE) SMP=$(TEST_SMP) kernel-testmi
 	@$(MAKE) svg-test
-	@$(MAKE) sqlite-test
+	@$(MAKE) SMP=$(TEST_SMP) sqlite-test
+	@echo "boot times (log, CPUs, memory, wall-clock seconds):"; cat $(B)/boot-times.txt 2>/dev/null | sed 's/^/  /'
 	@tools/summarize.sh $(B)/host.log:host $(B)/test.log:ktest $(B)/test.log:utest \
 		$(B)/test64.log:ktest $(B)/test64.log:utest $(B)/test16g.log:ktest $(B)/test16g.log:utest \
 		$(B)/testmi.log:ktest $(B)/testmi.log:utest $(B)/svg.log:svg $(B)/fsck.log:fsck $(B)/fsck64.log:fsck \
@@ -342,7 +349,7 @@ $(B)/bench.iso: $(ISO_DEPS) $(BENCH_MODULES)
 
 # Benchmarks use their own build without the debug checks (poisoning).
 bench: setup
-	@$(MAKE) B=build/bench MM_DEBUG=0 UBSAN=0 DISK_SIZE=1G bench-run
+	@$(MAKE) B=build/bench MM_DEBUG=0 UBSAN=0 DISK_SIZE=1G SMP=1 bench-run
 
 # The multi-CPU rows (issue 18): tests/bench/bench_smp.c booted with 2 and 4 CPUs, beside the
 # anchor's TSV (../shared/peer/linux-bench-smp); its rows carry _2cpu and _4cpu.
