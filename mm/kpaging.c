@@ -246,8 +246,21 @@ void kstack_free(uint64_t top)
 	uint64_t base = top - KERNEL_STACK_SIZE;
 	int s = (int)((base - PAGE_SIZE - KSTACK_BASE) / KSTACK_SLOT);
 	ASSERT(s >= 0 && s < KSTACK_SLOTS && (kstack_used[s / 64] & (1ULL << (s % 64))));
-	for (uint64_t off = 0; off < KERNEL_STACK_SIZE; off += PAGE_SIZE)
-		frame_free(pt_unmap(kernel_root, base + off) & PTE_ADDR, 0);
+	/*
+	 * The entries first, then one shootdown for the whole stack (a kernel
+	 * range: every CPU), then the frames: one IPI round per stack, not one
+	 * per page.
+	 */
+	uint64_t frames[KERNEL_STACK_SIZE / PAGE_SIZE];
+	for (uint64_t i = 0; i < KERNEL_STACK_SIZE / PAGE_SIZE; i++) {
+		pte_t *e = pt_walk(kernel_root, base + i * PAGE_SIZE, false);
+		ASSERT(e && (*e & PTE_P));
+		frames[i] = *e & PTE_ADDR;
+		*e = 0;
+	}
+	tlb_shootdown(kernel_root, base, KERNEL_STACK_SIZE);
+	for (uint64_t i = 0; i < KERNEL_STACK_SIZE / PAGE_SIZE; i++)
+		frame_free(frames[i], 0);
 	kstack_prune(base);
 	kstack_prune(base + KERNEL_STACK_SIZE - 1);	/* a stack may straddle two tables */
 	kstack_used[s / 64] &= ~(1ULL << (s % 64));
