@@ -173,7 +173,9 @@ static void errors(void)
 	CHECK_ERR(CreateFileMappingA(INVALID_HANDLE_VALUE, NULL, PAGE_READWRITE | SEC_RESERVE | SEC_COMMIT, 0, P, NULL),
 		  ERROR_INVALID_PARAMETER);
 	CHECK_ERR(CreateFileMappingA((HANDLE)0x44, NULL, PAGE_READWRITE, 0, P, NULL), ERROR_INVALID_HANDLE);
-	CHECK_ERR(CreateFileMappingA(INVALID_HANDLE_VALUE, NULL, PAGE_READWRITE, 0x100, 0, NULL), ERROR_NOT_ENOUGH_MEMORY);
+	/* Spec 19.2.8: 1 TiB committed is past the commit limit; 256 TiB past the address space (8). */
+	CHECK_ERR(CreateFileMappingA(INVALID_HANDLE_VALUE, NULL, PAGE_READWRITE, 0x100, 0, NULL), ERROR_COMMITMENT_LIMIT);
+	CHECK_ERR(CreateFileMappingA(INVALID_HANDLE_VALUE, NULL, PAGE_READWRITE, 0x10000, 0, NULL), ERROR_NOT_ENOUGH_MEMORY);
 	HANDLE ro = anon(PAGE_READONLY, P), wc = anon(PAGE_WRITECOPY, P), rw = anon(PAGE_READWRITE, 2 * G);
 	/* §13.10: a write view needs a writable section; a copy view only a readable one. */
 	CHECK_ERR(MapViewOfFile(ro, FILE_MAP_WRITE, 0, 0, 0), ERROR_ACCESS_DENIED);
@@ -278,8 +280,8 @@ static void names(void)
 	/* An existing name does not excuse a bad size (found by fuzz_sections). */
 	CHECK_ERR(CreateFileMappingA(INVALID_HANDLE_VALUE, NULL, PAGE_READWRITE, 0, 0, "vm_section_test"),
 		  ERROR_INVALID_PARAMETER);
-	CHECK_ERR(CreateFileMappingA(INVALID_HANDLE_VALUE, NULL, PAGE_READWRITE, 0x100, 0, "vm_section_test"),
-		  ERROR_NOT_ENOUGH_MEMORY);
+	CHECK_ERR(CreateFileMappingA(INVALID_HANDLE_VALUE, NULL, PAGE_READWRITE, 0x10000, 0, "vm_section_test"),
+		  ERROR_NOT_ENOUGH_MEMORY);	/* past the address space */
 	HANDLE c = OpenFileMappingW(FILE_MAP_READ, FALSE, L"vm_section_TEST");
 	CHECK(c != NULL);
 	HANDLE x = OpenFileMappingA(FILE_MAP_READ | FILE_MAP_EXECUTE, FALSE, "vm_section_test");
