@@ -45,9 +45,7 @@ typedef struct {
 } SII;
 _Static_assert(sizeof(SBI) == 24 && sizeof(SII) == 64, "Windows' sizes");
 
-NTSTATUS NTAPI NtQuerySection(HANDLE, ULONG, PVOID, SIZE_T, PSIZE_T);
-NTSTATUS NTAPI NtMapViewOfSection(HANDLE, HANDLE, PVOID *, ULONG_PTR, SIZE_T, PLARGE_INTEGER, PSIZE_T, ULONG, ULONG,
-				  ULONG);
+#include "nt_section.h"
 
 static HANDLE pagefile_section(DWORD protect, DWORD size)
 {

@@ -20,10 +20,7 @@
 #include "va2_common.h"
 #include <psapi.h>
 
-NTSTATUS NTAPI NtCreateSection(PHANDLE, ACCESS_MASK, POBJECT_ATTRIBUTES, PLARGE_INTEGER, ULONG, ULONG, HANDLE);
-NTSTATUS NTAPI NtMapViewOfSection(HANDLE, HANDLE, PVOID *, ULONG_PTR, SIZE_T, PLARGE_INTEGER, PSIZE_T, ULONG, ULONG,
-				  ULONG);
-NTSTATUS NTAPI NtUnmapViewOfSection(HANDLE, PVOID);
+#include "nt_section.h"
 
 #define P 4096u
 #define C FILE_MAP_COPY
