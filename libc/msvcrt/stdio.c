@@ -158,8 +158,8 @@ size_t crt_fwrite_locked(const void *p, size_t n, FILE *f)
 int __cdecl fflush(FILE *f)
 {
 	if (!f) {
-		int r = 0;
-		for (int i = 0; i < CRT_NSTREAM; i++) {
+		int r = 0, end = crt_stream_end();	/* 20 unless more streams were ever opened */
+		for (int i = 0; i < end; i++) {
 			FILE *s = crt_stream(i);
 			if (s && (s->_flag & _IOWRT)) {
 				_lock_file(s);

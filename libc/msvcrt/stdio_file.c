@@ -20,6 +20,12 @@
 #define LOCK_STREAMS 11	/* runtime lock number of the stream table */
 
 static struct crt_filex *more[CRT_NSTREAM - CRT_IOB_ENTRIES];
+static int nmore;	/* more[0..nmore) are allocated (never freed), the rest NULL */
+
+int crt_stream_end(void)
+{
+	return CRT_IOB_ENTRIES + nmore;
+}
 
 FILE *crt_stream(int i)
 {
@@ -52,6 +58,7 @@ static FILE *stream_alloc(void)
 			}
 			InitializeCriticalSection(&x->lock);
 			more[i] = x;
+			nmore = i + 1;
 		}
 		if (!(more[i]->f._flag & (_IOREAD | _IOWRT | _IORW))) {
 			FILE *f = &more[i]->f;

@@ -42,5 +42,7 @@ extern int crt_fmode;		/* _fmode (startup.c) */
 /* stdio_file.c: every stream (the _iob entries and the allocated ones); NULL for a free slot */
 #define CRT_NSTREAM 512
 FILE *crt_stream(int i);
+/* One past the last stream crt_stream can return (the rest are NULL): what fflush(NULL) walks. */
+int crt_stream_end(void);
 
 #endif
