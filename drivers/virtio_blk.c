@@ -26,7 +26,9 @@
 #include "pci.h"
 #include "kernel/console.h"
 #include "kernel/cpu.h"
+#include "kernel/klock.h"
 #include "kernel/lock.h"
+#include "kernel/panic.h"
 #include "kernel/time.h"
 #include "mm/frame.h"
 #include "mm/phys.h"
@@ -79,14 +81,17 @@ struct blk_req_header {
 };
 
 /*
- * lock (spin, a leaf: nothing is taken under it): the rings, our indices, the
- * request header and status bytes of the device.  Held for a whole polled
- * batch (submit, wait for the used ring).  Callers hold no spinlock (they
- * assert it): with interrupt completion (issue 18) only submit and reap run
- * under it and the caller sleeps on the request.
+ * busy (the device's owner: 0, or the holding CPU's index + 1): the rings,
+ * our indices, the request headers and status bytes.  Taken for one batch
+ * (submit, poll the used ring, reap) with a compare-and-swap; a CPU that
+ * finds it taken waits with pause.  Not a spinlock: its holder may have
+ * given the kernel lock back (vblk_dev_transfer_unlocked) and polls with
+ * interrupts on, and it takes nothing while it holds it (a leaf), so a
+ * waiter that holds the kernel lock waits at most for one batch of another
+ * CPU, which needs nothing from it.
  */
 struct vdev {
-	struct spinlock lock;
+	uint32_t busy;
 	bool present;
 	uint16_t io;		/* I/O BAR base */
 	uint16_t qsize;
@@ -102,6 +107,7 @@ struct vdev {
 };
 
 static struct vdev devs[VBLK_MAX_DEV];
+static uint64_t unlocked_calls, unlocked_overlapped;	/* vblk_unlocked_stats */
 static int ndevs;
 static bool probed;
 static int pagefile_dev = -1;
@@ -134,8 +140,14 @@ static uint64_t ring_bytes(uint16_t q, uint64_t *used_off)
 	return *used_off + 6 + 8ULL * q;
 }
 
-/* Submit r[0..n) (n <= VBLK_BATCH) with one notification and poll until all are used; 0 if all OK. */
-static int run_batch(struct vdev *d, const struct req *r, unsigned n)
+/*
+ * Submit r[0..n) (n <= VBLK_BATCH) with one notification and poll until all
+ * are used; 0 if all OK.  Caller owns the device (busy) or is alone (boot).
+ * unlocked: the caller gave the kernel lock back; it polls with interrupts
+ * on (TLB shootdowns are answered) and sets *seen when it finds the kernel
+ * lock taken (by another CPU) meanwhile.
+ */
+static int run_batch(struct vdev *d, const struct req *r, unsigned n, bool unlocked, bool *seen)
 {
 	for (unsigned k = 0; k < n; k++) {
 		struct virtq_desc *dd = &d->desc[3 * k];
@@ -164,7 +176,12 @@ static int run_batch(struct vdev *d, const struct req *r, unsigned n)
 			d->present = false;
 			return -1;
 		}
-		pause();
+		if (unlocked) {
+			*seen |= klock_taken();
+			__asm__ volatile("sti; nop; pause; cli" ::: "memory");
+		} else {
+			pause();
+		}
 	}
 	__atomic_thread_fence(__ATOMIC_SEQ_CST);	/* the used index before the status bytes */
 	d->used_idx = want;
@@ -182,7 +199,8 @@ static void read_serial(struct vdev *d)
 	char *buf = phys_to_virt(d->req_phys + REQ_ID_OFF);
 	memset(buf, 0, VIRTIO_BLK_ID_BYTES);
 	struct req r = { VIRTIO_BLK_T_GET_ID, 0, d->req_phys + REQ_ID_OFF, VIRTIO_BLK_ID_BYTES };
-	if (run_batch(d, &r, 1) != 0)
+	bool seen = false;
+	if (run_batch(d, &r, 1, false, &seen) != 0)
 		buf[0] = 0;	/* unsupported: no serial */
 	int i = 0;
 	for (; i < VIRTIO_BLK_ID_BYTES && buf[i] >= 0x20 && buf[i] < 0x7f; i++)
@@ -193,7 +211,6 @@ static void read_serial(struct vdev *d)
 /* Set up the device at a; true if usable. */
 static bool dev_init(struct vdev *d, struct pci_addr a)
 {
-	spin_init(&d->lock, "virtio_blk");
 	d->io = pci_io_bar(a, 0);
 	if (!d->io) {
 		kprintf("virtio-blk: %02x:%02x.%x has no I/O BAR (legacy interface off?)\n", a.bus, a.dev, a.fn);
@@ -279,9 +296,32 @@ uint64_t vblk_dev_sectors(int dev)
 	return vblk_dev_present(dev) ? devs[dev].sectors : 0;
 }
 
-int vblk_dev_transfer(int dev, const struct vblk_op *ops, unsigned n, bool write)
+/* Own d for a batch: wait (interrupts on when unlocked: the CPU holds no kernel lock) until it is free. */
+static void dev_claim(struct vdev *d, bool unlocked)
 {
-	lockdep_assert_no_spinlocks();	/* disk I/O: the caller may hold sleeping locks only */
+	uint32_t me = this_cpu()->index + 1;
+	if (__atomic_load_n(&d->busy, __ATOMIC_RELAXED) == me)
+		panic("virtio-blk %s: transfer re-entered on CPU %u", d->serial, me - 1);
+	for (;;) {
+		uint32_t free_ = 0;
+		if (!__atomic_load_n(&d->busy, __ATOMIC_RELAXED) &&
+		    __atomic_compare_exchange_n(&d->busy, &free_, me, false, __ATOMIC_ACQUIRE, __ATOMIC_RELAXED))
+			return;
+		if (unlocked)
+			__asm__ volatile("sti; nop; pause; cli" ::: "memory");
+		else
+			pause();
+	}
+}
+
+static void dev_release(struct vdev *d)
+{
+	__atomic_store_n(&d->busy, 0, __ATOMIC_RELEASE);
+}
+
+/* vblk_dev_transfer's work; unlocked: the kernel lock is already given back. */
+static int transfer(int dev, const struct vblk_op *ops, unsigned n, bool write, bool unlocked, bool *seen)
+{
 	if (!vblk_dev_present(dev))
 		return -1;
 	struct vdev *d = &devs[dev];
@@ -300,13 +340,39 @@ int vblk_dev_transfer(int dev, const struct vblk_op *ops, unsigned n, bool write
 			r[k++] = (struct req){ write ? VIRTIO_BLK_T_OUT : VIRTIO_BLK_T_IN, o->sector, o->phys, len };
 		}
 		if (k) {
-			spin_lock(&d->lock);
-			if (run_batch(d, r, k))
+			dev_claim(d, unlocked);
+			if (d->present && run_batch(d, r, k, unlocked, seen))
 				rc = -1;
-			spin_unlock(&d->lock);
+			dev_release(d);
 		}
 	}
 	return d->present ? rc : -1;
+}
+
+int vblk_dev_transfer(int dev, const struct vblk_op *ops, unsigned n, bool write)
+{
+	lockdep_assert_no_spinlocks();	/* disk I/O: the caller may hold sleeping locks only */
+	bool seen = false;
+	return transfer(dev, ops, n, write, false, &seen);
+}
+
+int vblk_dev_transfer_unlocked(int dev, const struct vblk_op *ops, unsigned n, bool write)
+{
+	lockdep_assert_no_spinlocks();
+	klock_assert_held();
+	klock_leave();
+	bool seen = false;
+	int rc = transfer(dev, ops, n, write, true, &seen);
+	__atomic_fetch_add(&unlocked_calls, 1, __ATOMIC_RELAXED);
+	__atomic_fetch_add(&unlocked_overlapped, seen, __ATOMIC_RELAXED);
+	klock_enter();
+	return rc;
+}
+
+void vblk_unlocked_stats(uint64_t *calls, uint64_t *overlapped)
+{
+	*calls = __atomic_load_n(&unlocked_calls, __ATOMIC_RELAXED);
+	*overlapped = __atomic_load_n(&unlocked_overlapped, __ATOMIC_RELAXED);
 }
 
 bool vblk_present(void)
@@ -322,4 +388,9 @@ uint64_t vblk_sectors(void)
 int vblk_transfer(const struct vblk_op *ops, unsigned n, bool write)
 {
 	return vblk_dev_transfer(pagefile_dev, ops, n, write);
+}
+
+int vblk_transfer_unlocked(const struct vblk_op *ops, unsigned n, bool write)
+{
+	return vblk_dev_transfer_unlocked(pagefile_dev, ops, n, write);
 }

@@ -9,8 +9,9 @@
  * first one (older command lines).  One request queue per device; requests
  * of up to 64 KiB of physically contiguous memory each, submitted in batches
  * (up to VBLK_BATCH in flight per doorbell) and completed by polling the used
- * ring, no interrupts.  Not locked: the caller serialises (one CPU; no
- * transfer is re-entered).
+ * ring, no interrupts.  Each device has an owner word (busy) taken for one
+ * batch; callers may run on several CPUs, with the kernel lock held or
+ * given back (vblk_dev_transfer_unlocked).
  */
 #ifndef DRIVERS_VIRTIO_BLK_H
 #define DRIVERS_VIRTIO_BLK_H
@@ -57,9 +58,26 @@ uint64_t vblk_dev_sectors(int dev);
  */
 int vblk_dev_transfer(int dev, const struct vblk_op *ops, unsigned n, bool write);
 
+/*
+ * The same, with the kernel lock given back while the device works (issue
+ * 18: a page-in must not stop the other CPUs).  The caller holds the kernel
+ * lock exclusively, no spinlock, nothing another CPU could need while it
+ * waits, and runs a thread (klock_leave / klock_enter); it holds the kernel
+ * lock again on return.  Everything it read under the lock may have changed.
+ */
+int vblk_dev_transfer_unlocked(int dev, const struct vblk_op *ops, unsigned n, bool write);
+
+/*
+ * Statistics of vblk_dev_transfer_unlocked since boot: calls, and the calls
+ * during whose wait the kernel lock was seen taken (by another CPU: work
+ * that the lock held across the wait would have stopped).
+ */
+void vblk_unlocked_stats(uint64_t *calls, uint64_t *overlapped);
+
 /* The pagefile device: vblk_dev_* of vblk_find("pagefile"). */
 bool vblk_present(void);
 uint64_t vblk_sectors(void);
 int vblk_transfer(const struct vblk_op *ops, unsigned n, bool write);
+int vblk_transfer_unlocked(const struct vblk_op *ops, unsigned n, bool write);
 
 #endif

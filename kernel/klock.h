@@ -99,6 +99,11 @@ void klock_enter(void);
 void klock_leave(void);
 /* This CPU holds it exclusively. */
 bool klock_held(void);
+/* Some CPU holds it, exclusively or shared (a racy glance: the disk's statistics of unlocked waits, drivers/virtio_blk.c). */
+static inline bool klock_taken(void)
+{
+	return (__atomic_load_n(&klock_word.locked, __ATOMIC_RELAXED) & ~KLOCK_WAITING) != 0;
+}
 /* Debug builds: panic unless this CPU holds it. */
 void klock_assert_held_at(const char *site);
 #define klock_assert_held() klock_assert_held_at(__FILE__ ":" LOCK_STR(__LINE__))

@@ -19,6 +19,7 @@
 #include "cpu.h"
 #include "fpu.h"
 #include "gdt.h"
+#include "drivers/virtio_blk.h"
 #include "mm/frame.h"
 #include "mm/kheap.h"
 #include "mm/pagefile.h"
@@ -278,7 +279,11 @@ static ntstatus_t sys_frame_stats(struct trap_frame *tf)
 		return STATUS_DATATYPE_MISALIGNMENT;
 	frame_stats(&s);
 	struct abi_frame_stats out = { s.total, s.free, s.by_owner[FRAME_PAGETABLE], s.by_owner[FRAME_HEAP],
-				       s.by_owner[FRAME_USER], swap_pages_out(), current_process()->quota->pages };
+				       s.by_owner[FRAME_USER], swap_pages_out(), current_process()->quota->pages, 0, 0 };
+	uint64_t reads, overlapped;
+	vblk_unlocked_stats(&reads, &overlapped);
+	out.pagein_unlocked = reads;
+	out.pagein_overlapped = overlapped;
 	return copy_to_user(tf->rdi, &out, sizeof(out)) ? STATUS_ACCESS_VIOLATION : STATUS_SUCCESS;
 }
 

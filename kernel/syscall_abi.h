@@ -417,6 +417,8 @@ struct abi_frame_stats {
 	unsigned long long total, free, pagetable, heap, user;
 	unsigned long long paged_out;	/* pages that are only in the pagefile now */
 	unsigned long long pool;	/* heap frames charged to the caller's pool quota (mm/kheap.h) */
+	unsigned long long pagein_unlocked;	/* pagefile reads since boot with the kernel lock given back */
+	unsigned long long pagein_overlapped;	/* of those, reads during which another CPU held the kernel lock */
 };
 
 /*

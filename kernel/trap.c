@@ -297,7 +297,9 @@ static bool page_fault(struct trap_frame *tf)
 	bool user = tf->cs & 3;
 	if (!user && !(p && addr < USER_TOP && extable_find(tf->rip)))
 		return false;
-	enum vm_fault_result r = (p && addr < USER_TOP) ? vm_fault(&p->vm, addr, access) : VM_FAULT_ACCESS_VIOLATION;
+	enum vm_fault_result r = !p || addr >= USER_TOP ? VM_FAULT_ACCESS_VIOLATION
+				 : user			? vm_fault_user(&p->vm, addr, access)
+							: vm_fault(&p->vm, addr, access);
 	if (r == VM_FAULT_RESOLVED)
 		return true;
 	if (!user)

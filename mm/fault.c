@@ -74,8 +74,13 @@ static enum vm_fault_result fire_guard(struct vm_space *vm, struct vad *v, uint6
 	return VM_FAULT_GUARD;
 }
 
-/* vm_fault's work, vm->lock held; guarantee as fire_guard takes it. */
-static enum vm_fault_result fault_locked(struct vm_space *vm, uint64_t addr, unsigned access, uint64_t guarantee)
+/*
+ * vm_fault's work, vm->lock held; guarantee as fire_guard takes it.  rd: the
+ * faulting thread's page-in record (vm_fault_user), or NULL to read a
+ * paged-out page with every lock held.
+ */
+static enum vm_fault_result fault_locked(struct vm_space *vm, uint64_t addr, unsigned access, uint64_t guarantee,
+					 struct swap_read *rd)
 {
 	lock_assert_held(&vm->lock);
 	uint64_t page = addr & ~(PAGE_SIZE - 1);
@@ -122,7 +127,7 @@ static enum vm_fault_result fault_locked(struct vm_space *vm, uint64_t addr, uns
 		 * would page it out again before the write could retry (a
 		 * kernel copy or a store stuck on one page forever).
 		 */
-		enum vm_fault_result sr = swap_in(vm, v, page, pte, prot);
+		enum vm_fault_result sr = rd ? swap_in_unlocked(vm, v, page, pte, prot, rd) : swap_in(vm, v, page, pte, prot);
 		if (sr != VM_FAULT_RESOLVED || access != VM_ACCESS_WRITE)
 			return sr;
 		return cow_write(vm, v, page, pte, prot);
@@ -149,45 +154,85 @@ static enum vm_fault_result fault_locked(struct vm_space *vm, uint64_t addr, uns
  */
 #define FAULT_RETRIES 8
 static __attribute__((noinline)) enum vm_fault_result fault_retry(struct vm_space *vm, uint64_t addr, unsigned access,
-								  uint64_t guarantee)
+								  uint64_t guarantee, struct swap_read *rd)
 {
 	enum vm_fault_result r = VM_FAULT_NO_MEMORY;
 	for (int i = 0; r == VM_FAULT_NO_MEMORY && i < FAULT_RETRIES; i++) {
 		if (!vm_reclaim() && i > 0)
 			break;	/* nothing could go, and the plain retry failed too */
-		r = fault_locked(vm, addr, access, guarantee);
+		r = fault_locked(vm, addr, access, guarantee, rd);
 	}
 	return r;
 }
 
 /* The first try inline (the common case costs nothing more), the retries out of line. */
 static inline __attribute__((always_inline)) enum vm_fault_result fault_retrying(struct vm_space *vm, uint64_t addr,
-										   unsigned access, uint64_t guarantee)
+										   unsigned access, uint64_t guarantee,
+										   struct swap_read *rd)
 {
-	enum vm_fault_result r = fault_locked(vm, addr, access, guarantee);
-	return __builtin_expect(r == VM_FAULT_NO_MEMORY, 0) ? fault_retry(vm, addr, access, guarantee) : r;
+	enum vm_fault_result r = fault_locked(vm, addr, access, guarantee, rd);
+	return __builtin_expect(r == VM_FAULT_NO_MEMORY, 0) ? fault_retry(vm, addr, access, guarantee, rd) : r;
 }
 
 enum vm_fault_result vm_fault_locked(struct vm_space *vm, uint64_t addr, unsigned access)
 {
 	/* A stack guard needs the faulting thread's guarantee: callers for another thread keep off guard pages. */
-	enum vm_fault_result r = fault_retrying(vm, addr, access, PAGE_SIZE);
+	enum vm_fault_result r = fault_retrying(vm, addr, access, PAGE_SIZE, NULL);
 	return r == FAULT_NEED_GUARANTEE ? VM_FAULT_ACCESS_VIOLATION : r;
+}
+
+/*
+ * A page-in that found its entries changed reads again, at most this many
+ * times; then the fault reads with the locks held (it cannot lose again).
+ */
+#define FAULT_UNLOCKED_READS 4
+
+/*
+ * vm_fault and vm_fault_user: take vm->lock and run the fault; rd as
+ * fault_locked takes it.  A page-in (SWAP_IN_READ) gives vm->lock back,
+ * reads with the kernel lock given back too (swap_read_run), takes both
+ * again and runs the whole fault again from the region tree: the region may
+ * be gone, decommitted, reprotected, its page table pruned, the page read
+ * back by another path or paged out again meanwhile; swap_in_unlocked maps
+ * the frames read only if the entries are the ones the read saw.
+ */
+static enum vm_fault_result fault_entry(struct vm_space *vm, uint64_t addr, unsigned access, struct swap_read *rd)
+{
+	kmutex_lock(&vm->lock);
+	vm->faults++;
+	uint64_t guarantee = 0;
+	unsigned reads = 0;
+	enum vm_fault_result r;
+	for (;;) {
+		r = fault_retrying(vm, addr, access, guarantee, reads < FAULT_UNLOCKED_READS ? rd : NULL);
+		if (r == FAULT_NEED_GUARANTEE && !guarantee) {
+			kmutex_unlock(&vm->lock);
+			guarantee = vm_stack_guarantee(vm);	/* at least a page: never 0 */
+			kmutex_lock(&vm->lock);
+			continue;	/* the space may have changed meanwhile */
+		}
+		if (r != SWAP_IN_READ)
+			break;
+		reads++;
+		kmutex_unlock(&vm->lock);
+		swap_read_run(rd);
+		kmutex_lock(&vm->lock);
+	}
+	if (rd)
+		swap_read_end(rd);
+	kmutex_unlock(&vm->lock);
+	return r;
 }
 
 enum vm_fault_result vm_fault(struct vm_space *vm, uint64_t addr, unsigned access)
 {
-	kmutex_lock(&vm->lock);
-	vm->faults++;
-	enum vm_fault_result r = fault_retrying(vm, addr, access, 0);
-	if (r == FAULT_NEED_GUARANTEE) {
-		kmutex_unlock(&vm->lock);
-		uint64_t guarantee = vm_stack_guarantee(vm);	/* at least a page: never 0 */
-		kmutex_lock(&vm->lock);
-		r = fault_retrying(vm, addr, access, guarantee);	/* the space may have changed meanwhile */
-	}
-	kmutex_unlock(&vm->lock);
-	return r;
+	return fault_entry(vm, addr, access, NULL);
+}
+
+enum vm_fault_result vm_fault_user(struct vm_space *vm, uint64_t addr, unsigned access)
+{
+	struct swap_read rd = { 0 };
+	return fault_entry(vm, addr, access, &rd);
 }
 
 /*

@@ -192,7 +192,8 @@ void pagefile_slot_free(uint64_t slot)
 	spin_unlock(&pf_lock);
 }
 
-ntstatus_t pagefile_transfer(const uint64_t *slots, const uint64_t *phys, unsigned n, bool write)
+/* pagefile_transfer's work; unlocked: through vblk_transfer_unlocked. */
+static ntstatus_t transfer(const uint64_t *slots, const uint64_t *phys, unsigned n, bool write, bool unlocked)
 {
 	lockdep_assert_no_spinlocks();	/* disk I/O: the caller may hold sleeping locks only */
 	if (!pagefile_present())
@@ -205,10 +206,20 @@ ntstatus_t pagefile_transfer(const uint64_t *slots, const uint64_t *phys, unsign
 				return STATUS_INVALID_PARAMETER;
 			ops[k] = (struct vblk_op){ slots[i + k] * (PAGE_SIZE / VBLK_SECTOR), phys[i + k], PAGE_SIZE };
 		}
-		if (vblk_transfer(ops, m, write))
+		if (unlocked ? vblk_transfer_unlocked(ops, m, write) : vblk_transfer(ops, m, write))
 			return STATUS_IN_PAGE_ERROR;
 	}
 	return STATUS_SUCCESS;
+}
+
+ntstatus_t pagefile_transfer(const uint64_t *slots, const uint64_t *phys, unsigned n, bool write)
+{
+	return transfer(slots, phys, n, write, false);
+}
+
+ntstatus_t pagefile_read_unlocked(const uint64_t *slots, const uint64_t *phys, unsigned n)
+{
+	return transfer(slots, phys, n, false, true);
 }
 
 ntstatus_t pagefile_write(uint64_t slot, uint64_t phys)

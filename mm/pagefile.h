@@ -78,6 +78,15 @@ ntstatus_t pagefile_read(uint64_t slot, uint64_t phys);
  */
 ntstatus_t pagefile_transfer(const uint64_t *slots, const uint64_t *phys, unsigned n, bool write);
 
+/*
+ * pagefile_transfer's reads with the kernel lock given back while the disk
+ * works (vblk_dev_transfer_unlocked's contract: the caller holds the kernel
+ * lock exclusively and nothing else, runs a thread, and holds it again on
+ * return with everything it read before possibly changed).  The caller
+ * keeps the slots (a reference each) and the frames its own meanwhile.
+ */
+ntstatus_t pagefile_read_unlocked(const uint64_t *slots, const uint64_t *phys, unsigned n);
+
 /* Tests only: hide the pagefile (false) or bring it back (true); returns the previous state. */
 bool pagefile_test_attach(bool attached);
 

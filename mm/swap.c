@@ -210,7 +210,6 @@ bool user_frame_put(uint64_t phys)
  * with it, in one batched read.  Eviction writes neighbours to neighbouring
  * slots in one batch, so they tend to be wanted together.
  */
-#define SWAP_READAHEAD 8
 
 /* How many entries from pte on (the first is the fault) to read in one batch; their slots in slots[]. */
 static unsigned cluster(const struct vad *v, uint64_t page, const uint64_t *pte, uint64_t *slots)
@@ -233,34 +232,10 @@ static unsigned cluster(const struct vad *v, uint64_t page, const uint64_t *pte,
 	return n;
 }
 
-enum vm_fault_result swap_in(struct vm_space *vm, const struct vad *v, uint64_t page, uint64_t *pte, uint32_t prot)
+/* Map frames[0..n) at page, page + 4 KiB, ... (entries pte[0..n)), each entry's slot reference dropped. */
+static void map_frames(const struct vad *v, uint64_t page, uint64_t *pte, const uint64_t *slots,
+		       const uint64_t *frames, unsigned n, uint32_t prot)
 {
-	uint64_t slots[SWAP_READAHEAD], frames[SWAP_READAHEAD];
-	uint64_t phys = swap_cache_find(swap_entry_slot(*pte));
-	unsigned n = 1;
-	if (phys && frame_ref(phys)) {
-		frames[0] = phys;	/* shared again with whoever read it back (or never let it go) */
-		slots[0] = swap_entry_slot(*pte);
-	} else {
-		n = cluster(v, page, pte, slots);
-		for (unsigned i = 0; i < n; i++) {
-			frames[i] = vm_page_frame(vm, FRAME_USER, false);
-			if (!frames[i]) {
-				if (i == 0)
-					return VM_FAULT_NO_MEMORY;
-				n = i;	/* read-ahead is only worth free frames */
-				break;
-			}
-		}
-		if (pagefile_transfer(slots, frames, n, false) != STATUS_SUCCESS) {
-			for (unsigned i = 0; i < n; i++)
-				frame_free(frames[i], 0);
-			return VM_FAULT_IN_PAGE_ERROR;	/* the entries stay: the process ends, its exit frees the slots */
-		}
-		for (unsigned i = 0; i < n; i++)
-			if (!swap_cache_find(slots[i]))
-				swap_cache_add(frames[i], slots[i]);
-	}
 	/* Read-only and copy-on-write: the first write takes the frame over (or copies it), leaving the cache. */
 	for (unsigned i = 0; i < n; i++) {
 		uint32_t p = i ? vad_run_at(v, page + i * PAGE_SIZE)->protect : prot;
@@ -268,5 +243,118 @@ enum vm_fault_result swap_in(struct vm_space *vm, const struct vad *v, uint64_t 
 		swap_slot_unref(slots[i]);	/* this entry's reference */
 	}
 	tlb_flush_page(page);	/* the read-ahead pages were not mapped: nothing cached for them */
+}
+
+/* The slot's frame from the swap cache, with a reference for one more entry; 0 if not cached. */
+static uint64_t cached_frame(uint64_t slot)
+{
+	uint64_t phys = swap_cache_find(slot);
+	return phys && frame_ref(phys) ? phys : 0;	/* shared again with whoever read it back (or never let it go) */
+}
+
+/* Put frames[0..n), just read from slots[0..n), in the swap cache (a slot cached meanwhile keeps its frame). */
+static void cache_read(const uint64_t *slots, const uint64_t *frames, unsigned n)
+{
+	for (unsigned i = 0; i < n; i++)
+		if (!swap_cache_find(slots[i]))
+			swap_cache_add(frames[i], slots[i]);
+}
+
+/* Take frames[0..*n) for a read (read-ahead only while frames are free: *n may shrink); false if none. */
+static bool take_frames(struct vm_space *vm, uint64_t *frames, unsigned *n)
+{
+	for (unsigned i = 0; i < *n; i++) {
+		frames[i] = vm_page_frame(vm, FRAME_USER, false);
+		if (!frames[i]) {
+			*n = i;
+			break;
+		}
+	}
+	return *n > 0;
+}
+
+enum vm_fault_result swap_in(struct vm_space *vm, const struct vad *v, uint64_t page, uint64_t *pte, uint32_t prot)
+{
+	uint64_t slots[SWAP_READAHEAD], frames[SWAP_READAHEAD];
+	slots[0] = swap_entry_slot(*pte);
+	frames[0] = cached_frame(slots[0]);
+	unsigned n = 1;
+	if (!frames[0]) {
+		n = cluster(v, page, pte, slots);
+		if (!take_frames(vm, frames, &n))
+			return VM_FAULT_NO_MEMORY;
+		if (pagefile_transfer(slots, frames, n, false) != STATUS_SUCCESS) {
+			for (unsigned i = 0; i < n; i++)
+				frame_free(frames[i], 0);
+			return VM_FAULT_IN_PAGE_ERROR;	/* the entries stay: the process ends, its exit frees the slots */
+		}
+		cache_read(slots, frames, n);
+	}
+	map_frames(v, page, pte, slots, frames, n, prot);
 	return VM_FAULT_RESOLVED;
+}
+
+/* How many of rd's pages, from the first, still have the entries it saw and may be mapped. */
+static unsigned still_seen(const struct vad *v, uint64_t page, const uint64_t *pte, const struct swap_read *rd)
+{
+	unsigned n = 0;
+	for (; n < rd->n && pte[n] == rd->seen[n]; n++) {
+		if (!n)
+			continue;	/* the fault checked the first */
+		if (page + n * PAGE_SIZE >= v->end || swap_cache_find(rd->slots[n]))
+			break;
+		const struct vad_run *r = vad_run_at(v, page + n * PAGE_SIZE);
+		if (r->state != W_MEM_COMMIT || !prot_readable(r->protect) || (r->protect & W_PAGE_GUARD))
+			break;
+	}
+	return n;
+}
+
+enum vm_fault_result swap_in_unlocked(struct vm_space *vm, const struct vad *v, uint64_t page, uint64_t *pte,
+				      uint32_t prot, struct swap_read *rd)
+{
+	uint64_t slot = swap_entry_slot(*pte), phys = cached_frame(slot);
+	if (phys) {
+		map_frames(v, page, pte, &slot, &phys, 1, prot);
+		return VM_FAULT_RESOLVED;
+	}
+	if (rd->n && rd->done && rd->page == page && rd->seen[0] == *pte) {
+		if (rd->status != STATUS_SUCCESS)
+			return VM_FAULT_IN_PAGE_ERROR;	/* as swap_in: the entries stay */
+		unsigned n = still_seen(v, page, pte, rd);
+		cache_read(rd->slots, rd->frames, n);
+		map_frames(v, page, pte, rd->slots, rd->frames, n, prot);
+		for (unsigned i = 0; i < n; i++)
+			rd->frames[i] = 0;	/* mapped: the entries own them; rd keeps its slot references till swap_read_end */
+		return VM_FAULT_RESOLVED;
+	}
+	swap_read_end(rd);	/* a read for an entry that changed meanwhile */
+	unsigned n = cluster(v, page, pte, rd->slots);
+	if (!take_frames(vm, rd->frames, &n))
+		return VM_FAULT_NO_MEMORY;
+	for (unsigned i = 0; i < n; i++) {
+		rd->seen[i] = pte[i];
+		swap_slot_ref(rd->slots[i]);	/* rd's own: the slot outlives a decommit or free during the read */
+	}
+	rd->page = page;
+	rd->n = n;
+	rd->done = false;
+	return SWAP_IN_READ;
+}
+
+void swap_read_run(struct swap_read *rd)
+{
+	rd->status = pagefile_read_unlocked(rd->slots, rd->frames, rd->n);
+	rd->done = true;
+}
+
+void swap_read_end(struct swap_read *rd)
+{
+	for (unsigned i = 0; i < rd->n; i++) {
+		if (rd->frames[i])
+			frame_free(rd->frames[i], 0);
+		swap_slot_unref(rd->slots[i]);
+	}
+	rd->n = 0;
+	rd->done = false;
 }

@@ -84,6 +84,43 @@ bool user_frame_put(uint64_t phys);
  */
 enum vm_fault_result swap_in(struct vm_space *vm, const struct vad *v, uint64_t page, uint64_t *pte, uint32_t prot);
 
+/*
+ * A page-in whose read runs with no lock held (issue 18; docs/smp.md
+ * "Page-ins without the kernel lock"): the faulting thread's own record,
+ * on its stack.  While n > 0 it holds a reference to each slot (so no slot
+ * is freed and reused while read: no ABA) and owns each frame not yet
+ * mapped (frames[i] != 0).
+ */
+#define SWAP_READAHEAD 8
+struct swap_read {
+	uint64_t page;				/* the faulting page */
+	unsigned n;				/* pages held: 0 when none */
+	bool done;				/* swap_read_run ran: status says how it went */
+	ntstatus_t status;
+	uint64_t seen[SWAP_READAHEAD];		/* the entries as they were when the read was set up */
+	uint64_t slots[SWAP_READAHEAD];
+	uint64_t frames[SWAP_READAHEAD];	/* 0 once mapped */
+};
+/* swap_in_unlocked's answer: the read is set up in rd; run swap_read_run with vm->lock released, then fault again. */
+#define SWAP_IN_READ ((enum vm_fault_result)-2)
+
+/*
+ * swap_in for the faulting thread's own fault (vm->lock and the kernel lock
+ * held, no entry pointer kept past the call).  A cached slot is mapped as
+ * swap_in does.  A read rd has done for this page whose entries are still
+ * the ones it saw (compared after the fault walked the page again from the
+ * region tree: protection, commit and guard were checked anew) is mapped
+ * from its frames.  Otherwise rd is emptied and set up for this page
+ * (frames taken, slots referenced): SWAP_IN_READ.  VM_FAULT_IN_PAGE_ERROR
+ * when rd's read failed, VM_FAULT_NO_MEMORY when no frame is free.
+ */
+enum vm_fault_result swap_in_unlocked(struct vm_space *vm, const struct vad *v, uint64_t page, uint64_t *pte,
+				      uint32_t prot, struct swap_read *rd);
+/* Read rd's slots into its frames, the kernel lock given back meanwhile; the caller holds no other lock. */
+void swap_read_run(struct swap_read *rd);
+/* Give back what rd still holds (frames not mapped, slot references); the kernel lock held. */
+void swap_read_end(struct swap_read *rd);
+
 /* ---- evict.c ---- */
 
 /*

@@ -164,6 +164,12 @@ uint64_t vm_stack_guarantee(const struct vm_space *vm);
 
 /* Resolve a fault at addr (user half) for access (VM_ACCESS_*). */
 enum vm_fault_result vm_fault(struct vm_space *vm, uint64_t addr, unsigned access);
+/*
+ * vm_fault for a fault from user mode (the caller holds the kernel lock
+ * exclusively and nothing else): a page-in reads with vm->lock and the
+ * kernel lock given back (docs/smp.md "Page-ins without the kernel lock").
+ */
+enum vm_fault_result vm_fault_user(struct vm_space *vm, uint64_t addr, unsigned access);
 
 /*
  * The parallel path for the common fault (mm/fault.c): with the kernel lock
