@@ -32,6 +32,8 @@ enum vm_fault_result cow_write(struct vm_space *vm, struct vad *v, uint64_t page
 		page_copy(phys_to_virt(target), phys_to_virt(phys));
 		if (f->owner != FRAME_SECTION)
 			user_frame_put(phys);
+		if (v->section)
+			vad_view_private(v, page);
 	} else {
 		swap_cache_drop(phys);	/* taken over: its bytes are about to differ from any pagefile copy */
 	}

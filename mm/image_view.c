@@ -46,6 +46,7 @@ static uint8_t *view_private(struct vm_space *vm, struct vad *v, uint64_t page)
 		page_copy(phys_to_virt(copy), phys_to_virt(phys));
 		if (f->owner != FRAME_SECTION)
 			user_frame_put(phys);
+		vad_view_private(v, page);
 		phys = copy;
 	} else {
 		swap_cache_drop(phys);	/* its bytes are about to change */

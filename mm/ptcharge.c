@@ -250,12 +250,21 @@ ntstatus_t ptc_fork(struct vm_space *child, const struct vm_space *parent)
 			return STATUS_NO_MEMORY;
 		child->ptc->top[i] = c;
 		child->ptc->top_n[i] = parent->ptc->top_n[i];
-		for (unsigned j = 0; j < 512; j++) {
-			if (!t->gib[j])
+		/* Only the GiB nodes holding a charge (top_n of them; an empty one is made again on demand),
+		   eight slots at a time: a whole node is 512 mostly empty slots (fork's cost, issue 18). */
+		for (unsigned j = 0, left = parent->ptc->top_n[i]; left && j < 512; j += 8) {
+			struct ptc_gib *const *g = &t->gib[j];
+			if (!((uint64_t)g[0] | (uint64_t)g[1] | (uint64_t)g[2] | (uint64_t)g[3] |
+			      (uint64_t)g[4] | (uint64_t)g[5] | (uint64_t)g[6] | (uint64_t)g[7]))
 				continue;
-			if (!(c->gib[j] = kmalloc(sizeof(struct ptc_gib))))
-				return STATUS_NO_MEMORY;
-			*c->gib[j] = *t->gib[j];
+			for (unsigned k = 0; k < 8; k++) {
+				if (!g[k] || !g[k]->n)
+					continue;
+				if (!(c->gib[j + k] = kmalloc(sizeof(struct ptc_gib))))
+					return STATUS_NO_MEMORY;
+				*c->gib[j + k] = *g[k];
+				left--;
+			}
 		}
 	}
 	return STATUS_SUCCESS;

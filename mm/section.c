@@ -526,6 +526,7 @@ enum vm_fault_result view_fault(struct vm_space *vm, struct vad *v, uint64_t pag
 			return VM_FAULT_NO_MEMORY;
 		if (shared)
 			page_copy(phys_to_virt(f), phys_to_virt(shared));
+		vad_view_private(v, page);
 		*pte = f | prot_pte_flags(copied) | PTE_A | PTE_D;
 		vad_runs_set(v, page, page + PAGE_SIZE, W_MEM_COMMIT, copied);
 		tlb_shootdown_page(vm->root, page);
@@ -583,9 +584,17 @@ ntstatus_t view_fork(struct vm_space *parent, struct vad *v, struct vm_space *ch
 	c->section_offset = v->section_offset;
 	c->view_space = child;
 	c->cow_charge = v->cow_charge;
+	c->priv_lo = v->priv_lo;
+	c->priv_hi = v->priv_hi;
 	c->view_next = s->views;
 	s->views = c;
 	vad_insert(&child->tree, c);
-	/* Section frames are found again through the section; private copies are shared copy-on-write. */
-	return cow_share(parent, child, v->start, v->end);
+	/*
+	 * Section frames are found again through the section (the child faults
+	 * them in); private copies are shared copy-on-write.  Those can only be
+	 * in [priv_lo, priv_hi): a view no page of which was ever copied costs
+	 * no page-table walk, an image view only the span of its written pages.
+	 */
+	uint64_t lo = v->priv_lo > v->start ? v->priv_lo : v->start, hi = v->priv_hi < v->end ? v->priv_hi : v->end;
+	return lo < hi ? cow_share(parent, child, lo, hi) : STATUS_SUCCESS;
 }

@@ -53,7 +53,21 @@ struct vad {
 	uint64_t cow_charge;		/* pages charged for private copies of write-copy pages */
 	struct vm_space *view_space;	/* the address space the view is in (the evictor unmaps section pages) */
 	uint64_t *lock_bits;		/* VirtualLock: 1 bit per page, locked (mm/lock.c); NULL until the first lock */
+	uint64_t priv_lo, priv_hi;	/* views: every page that ever held a private copy is in [priv_lo, priv_hi) (fork) */
 };
+
+/* Page of view v gets (or got) a private frame: widen the range fork shares (mm/fork.c). */
+static inline void vad_view_private(struct vad *v, uint64_t page)
+{
+	if (v->priv_lo >= v->priv_hi) {
+		v->priv_lo = page;
+		v->priv_hi = page + 0x1000;
+	} else if (page < v->priv_lo) {
+		v->priv_lo = page;
+	} else if (page + 0x1000 > v->priv_hi) {
+		v->priv_hi = page + 0x1000;
+	}
+}
 
 #define VAD_WRITE_WATCH 0x1
 #define VAD_STACK       0x2
