@@ -42,8 +42,10 @@ struct fls_data {
 
 /*
  * One live thread.  The main thread's record is static; the others come
- * from page slabs (thread_list.c).  tls_array is TEB->ThreadLocalStoragePointer;
- * tls_own bit i: block i was allocated on its own (freed on its own).
+ * from page slabs (thread_list.c).  tls_array is TEB->ThreadLocalStoragePointer,
+ * tls_size the bytes of its allocation, tls_high one past the highest index
+ * ever written in it; tls_own bit i: block i was allocated on its own
+ * (freed on its own).
  */
 struct ldr_thread {
 	LIST_ENTRY link;
@@ -55,6 +57,8 @@ struct ldr_thread {
 	void **tls_array;		/* LDR_TLS_MAX pointers (one page), usually followed by the start's blocks */
 	void *tls_blocks;		/* the start's blocks when allocated apart from the array, or NULL */
 	ULONG64 tls_own[(LDR_TLS_MAX + 63) / 64];
+	SIZE_T tls_size;
+	ULONG tls_high;
 };
 
 /* rtl_critsec.c (U2's) */

@@ -12,10 +12,19 @@
  * thread (ldr_tls_attach), freed again when it is unloaded.  The indexes
  * and the module list are under the loader lock; the threads' arrays
  * under the thread lock.
+ *
+ * A thread that ends leaves its array allocation as the one spare (when
+ * there is none yet) for the next thread that starts: no allocation, no
+ * release and no demand-zero faults per thread (docs/threads.md "What a
+ * thread costs").  One spare at most, so once threads are joined the
+ * process holds what it held after its first thread ended (the leak
+ * oracle of tests/user/mt_common.h).
  */
 #include "ldr_thread.h"
 
 static unsigned char tls_used[LDR_TLS_MAX];	/* index -> in use (loader lock) */
+static void **spare_array;	/* an ended thread's array allocation, every entry NULL (thread lock) */
+static SIZE_T spare_size;	/* its bytes */
 
 #define OWN_TEST(t, i) (((t)->tls_own[(i) / 64] >> ((i) % 64)) & 1)
 #define OWN_SET(t, i)  ((t)->tls_own[(i) / 64] |= 1ULL << ((i) % 64))
@@ -50,10 +59,19 @@ static void **thread_array(struct ldr_thread *t)
 {
 	if (!t->tls_array) {
 		t->tls_array = ldr_alloc_pages(LDR_TLS_MAX * sizeof(void *));
+		t->tls_size = LDR_TLS_MAX * sizeof(void *);
 		if (t->tls_array)
 			TEB_TLS_POINTER(t->teb) = (PVOID *)t->tls_array;
 	}
 	return t->tls_array;
+}
+
+/* Writes array[index] of thread t (thread lock held), keeping t->tls_high. */
+static void set_entry(struct ldr_thread *t, void **array, ULONG index, void *block)
+{
+	array[index] = block;
+	if (index >= t->tls_high)
+		t->tls_high = index + 1;
 }
 
 /* A block of its own for m's template (page aligned, zero filled), or NULL when out of memory. */
@@ -109,7 +127,7 @@ NTSTATUS ldr_tls_attach(struct ldr_module *m)
 			st = STATUS_NO_MEMORY;
 			break;
 		}
-		array[index] = block;
+		set_entry(t, array, index, block);
 		if (block)
 			OWN_SET(t, index);
 	}
@@ -141,8 +159,11 @@ void ldr_tls_detach(struct ldr_module *m)
 /*
  * Thread t's array and the blocks of every module with an index, in one
  * allocation after the array's page (loader lock held, t the caller; the
- * blocks alone when t has an array already).  Blocks asking more than
- * page alignment get an allocation of their own.
+ * blocks alone when t has an array already): the spare when it is large
+ * enough, else new memory.  Each block is its template's raw data, then
+ * its zero fill written as zeros (a spare holds the last thread's values;
+ * new memory gets the same writes, so both touch the same pages).  Blocks
+ * asking more than page alignment get an allocation of their own.
  */
 NTSTATUS ldr_tls_thread_init(struct ldr_thread *t)
 {
@@ -160,12 +181,20 @@ NTSTATUS ldr_tls_thread_init(struct ldr_thread *t)
 	void **array = t->tls_array;
 	char *blocks;
 	if (!array) {	/* the usual case: the array page and the blocks in one allocation */
-		array = ldr_alloc_pages(LDR_TLS_MAX * sizeof(void *) + size);
+		SIZE_T need = LDR_TLS_MAX * sizeof(void *) + size;
+		if (spare_array && spare_size >= need) {
+			array = spare_array;
+			need = spare_size;
+			spare_array = NULL;
+		} else {
+			array = ldr_alloc_pages(need);
+		}
 		if (!array) {
 			thread_lock_release();
 			return STATUS_NO_MEMORY;
 		}
 		t->tls_array = array;
+		t->tls_size = need;
 		TEB_TLS_POINTER(t->teb) = (PVOID *)array;
 		blocks = (char *)(array + LDR_TLS_MAX);
 	} else {
@@ -191,33 +220,60 @@ NTSTATUS ldr_tls_thread_init(struct ldr_thread *t)
 				st = STATUS_NO_MEMORY;
 				break;
 			}
-			array[m->tls_slot] = b;
+			set_entry(t, array, m->tls_slot, b);
 			OWN_SET(t, m->tls_slot);
 			continue;
 		}
 		off = (off + block_align(dir) - 1) & ~(block_align(dir) - 1);
 		memcpy(blocks + off, (const void *)dir->StartAddressOfRawData, raw);
-		array[m->tls_slot] = total ? blocks + off : NULL;
+		memset(blocks + off + raw, 0, total - raw);
+		set_entry(t, array, m->tls_slot, total ? blocks + off : NULL);
 		off += total;
 	}
 	thread_lock_release();
 	return st;
 }
 
+/*
+ * Keeps the caller's own array allocation as the spare when there is none,
+ * its entries cleared; FALSE when it is not kept.  Only the thread itself
+ * gives its array (a thread ended by TerminateThread on another CPU may
+ * still be writing its own).
+ */
+static BOOLEAN keep_spare(struct ldr_thread *t)
+{
+	if (t->teb != cur_teb() || t->tls_blocks)
+		return FALSE;
+	BOOLEAN kept = FALSE;
+	thread_lock_acquire();
+	if (!spare_array) {
+		for (ULONG i = 0; i < t->tls_high; i++)
+			t->tls_array[i] = NULL;
+		spare_array = t->tls_array;
+		spare_size = t->tls_size;
+		kept = TRUE;
+	}
+	thread_lock_release();
+	return kept;
+}
+
 /* Frees t's blocks and array (t runs no more user code, or is the caller at its very end). */
 void ldr_tls_thread_free(struct ldr_thread *t)
 {
 	if (t->tls_array) {
-		for (ULONG i = 0; i < LDR_TLS_MAX; i++)
-			if (OWN_TEST(t, i))
-				ldr_free_pages(t->tls_array[i]);
+		for (ULONG w = 0; w < sizeof(t->tls_own) / sizeof(t->tls_own[0]); w++)
+			for (ULONG64 bits = t->tls_own[w]; bits; bits &= bits - 1)
+				ldr_free_pages(t->tls_array[w * 64 + __builtin_ctzll(bits)]);
 		if (t->teb == cur_teb())
 			TEB_TLS_POINTER(t->teb) = NULL;
-		ldr_free_pages(t->tls_array);
+		if (!keep_spare(t))
+			ldr_free_pages(t->tls_array);
 	}
 	ldr_free_pages(t->tls_blocks);
 	t->tls_array = NULL;
 	t->tls_blocks = NULL;
+	t->tls_size = 0;
+	t->tls_high = 0;
 	memset(t->tls_own, 0, sizeof(t->tls_own));
 }
 
