@@ -77,7 +77,12 @@ struct thread *thread_new(struct process *p, const struct trap_frame *user, ntst
 		return NULL;
 	}
 	struct thread *t = kmalloc(sizeof(*t));
-	uint64_t top = t ? kstack_alloc() : 0;
+	/*
+	 * A process's first thread allocates its stack; later threads take the
+	 * spare (mm/kpaging.h), which is back once they end: a program that
+	 * counts frames with its main thread alive sees them all come back.
+	 */
+	uint64_t top = !t ? 0 : p->thread_count ? kstack_get() : kstack_alloc();
 	if (!top) {
 		kfree(t);
 		vm_uncharge_system(KSTACK_PAGES);
@@ -108,7 +113,7 @@ struct thread *thread_new(struct process *p, const struct trap_frame *user, ntst
 
 void thread_discard(struct thread *t)
 {
-	kstack_free(t->kstack_top);
+	kstack_put(t->kstack_top);
 	vm_uncharge_system(KSTACK_PAGES);
 	struct process *p = t->proc;
 	kfree(t);
@@ -132,7 +137,7 @@ void thread_start(struct thread *t, bool suspended)
 /* Called by the idle loop for a thread that ended: its kernel stack goes, and the stack's reference. */
 void thread_free_kstack(struct thread *t)
 {
-	kstack_free(t->kstack_top);
+	kstack_put(t->kstack_top);
 	t->kstack_top = 0;
 	vm_uncharge_system(KSTACK_PAGES);
 	obj_unref(&t->obj);

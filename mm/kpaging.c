@@ -145,6 +145,7 @@ void kpaging_init(const struct boot_info *bi)
 	kprintf("\n");
 
 	frame_init_high();	/* the direct map reaches all RAM now */
+	kstack_put(kstack_alloc());	/* the spare thread stack (kstack_get) */
 
 	if (bi->fb.present) {
 		uint64_t len = (uint64_t)bi->fb.pitch * bi->fb.height;
@@ -266,4 +267,25 @@ void kstack_free(uint64_t top)
 	kstack_used[s / 64] &= ~(1ULL << (s % 64));
 	if (s / 64 < kstack_hint)
 		kstack_hint = s / 64;
+}
+
+static uint64_t kstack_spare;	/* a thread stack given back, still mapped (the kernel lock) */
+
+uint64_t kstack_get(void)
+{
+	uint64_t top = kstack_spare;
+	if (!top)
+		return kstack_alloc();
+	kstack_spare = 0;
+	return top;
+}
+
+void kstack_put(uint64_t top)
+{
+	if (!top)
+		return;
+	if (!kstack_spare)
+		kstack_spare = top;
+	else
+		kstack_free(top);
 }

@@ -28,6 +28,18 @@ void *kmap_mmio(uint64_t phys, uint64_t len, enum cache_type cache);
 uint64_t kstack_alloc(void);
 void kstack_free(uint64_t top);
 
+/*
+ * A thread's kernel stack: kstack_get takes the one spare stack (still
+ * mapped: no page-table work, no shootdown) or allocates; kstack_put keeps
+ * the stack as the spare when there is none, else frees it.  The spare is
+ * made at boot (kpaging_init) and a process's first thread does not take it
+ * (kernel/thread.c), so it is there whenever no thread a process made
+ * itself is alive: frame counts taken before and after threads agree.
+ * Kernel lock held.
+ */
+uint64_t kstack_get(void);
+void kstack_put(uint64_t top);
+
 extern bool cpu_has_smep, cpu_has_smap, cpu_has_page1gb;
 
 /* Open and close a window for kernel access to user pages (stac/clac when SMAP is on). */
