@@ -61,4 +61,23 @@ static inline uint64_t pte_reprotect(uint64_t pte, uint64_t flags)
 	return (pte & PTE_SW_COW) ? e & ~PTE_W : e;
 }
 
+/*
+ * Whether changing a leaf entry from old to new must reach the TLBs that may
+ * hold old: only when it takes something away.  An entry that was not present
+ * is never cached; one that keeps its frame, cache type and global bit and
+ * only gains write, user or execute leaves at worst a stale, stricter TLB
+ * entry, whose next use faults once: the CPU drops the entry for the faulting
+ * address and the fault handler finds the page table already allowing the
+ * access (fault_locked: "the TLB entry was stale").  Linux decides the same
+ * way (pte_needs_flush).
+ */
+static inline bool pte_change_needs_flush(uint64_t old, uint64_t new)
+{
+	if (!(old & PTE_P))
+		return false;
+	if (!(new & PTE_P) || ((old ^ new) & (PTE_ADDR | PTE_CACHE_4K | PTE_G)))
+		return true;
+	return (old & ~new & (PTE_W | PTE_U)) || (new & ~old & PTE_NX);
+}
+
 #endif

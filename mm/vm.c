@@ -170,12 +170,13 @@ static uint64_t committed_pages(const struct vad *v, uint64_t start, uint64_t en
  * Call visit(entry, ctx) for every leaf entry of [start, end) with a bit of
  * `holds` set (PTE_P and PTE_SW_FRAME: a frame; PTE_SW_SWAP: a pagefile slot), one page-table walk per 2 MiB (the leaves
  * of a table are contiguous; absent tables are skipped), then flush the TLB
- * once when there was any.  Always inlined, so visit is a direct call.
+ * once when any visit says its change must reach the TLBs (it returns true).
+ * Always inlined, so visit is a direct call.
  */
 static inline __attribute__((always_inline)) void for_each_entry(struct vm_space *vm, uint64_t start, uint64_t end,
-								 uint64_t holds, void (*visit)(pte_t *, void *), void *ctx)
+								 uint64_t holds, bool (*visit)(pte_t *, void *), void *ctx)
 {
-	bool changed = false;
+	bool flush = false;
 	for (uint64_t va = start, next; va < end; va = next) {
 		next = (va + PAGE_2M) & ~(PAGE_2M - 1);
 		if (next > end)
@@ -184,11 +185,10 @@ static inline __attribute__((always_inline)) void for_each_entry(struct vm_space
 		for (; pte && va < next; va += PAGE_SIZE, pte++) {
 			if (!(*pte & holds))
 				continue;
-			visit(pte, ctx);
-			changed = true;
+			flush |= visit(pte, ctx);
 		}
 	}
-	if (changed)	/* before anyone runs in this space again */
+	if (flush)	/* before the call returns (docs/smp.md, TLB shootdown) */
 		tlb_shootdown(vm->root, start, end - start);
 }
 
@@ -240,15 +240,23 @@ void vm_drop_entries(struct vm_space *vm, uint64_t start, uint64_t end)
 		release_dropped(vm, lo, end);
 }
 
-static void reprotect_entry(pte_t *pte, void *flags)
+/* A new protection for one entry; true when a TLB may hold more than it now allows (mm/prot.h). */
+static bool reprotect_entry(pte_t *pte, void *flags)
 {
-	*pte = pte_reprotect(*pte, *(const uint64_t *)flags);
+	uint64_t old = *pte, e = pte_reprotect(old, *(const uint64_t *)flags);
+	*pte = e;
+	return pte_change_needs_flush(old, e);
 }
 
 void vm_reprotect_entries(struct vm_space *vm, uint64_t start, uint64_t end, uint32_t protect)
 {
 	uint64_t flags = prot_pte_flags(protect);
-	/* Frames only: a paged-out page takes the protection of its run when it comes back. */
+	/*
+	 * Frames only: a paged-out page takes the protection of its run when it
+	 * comes back.  Only a change that takes access away is shot down: one that
+	 * only grants it (read-only to read-write, no-access to anything) sends no
+	 * IPI and leaves this CPU's TLB as it is (pte_change_needs_flush).
+	 */
 	for_each_entry(vm, start, end, PTE_P | PTE_SW_FRAME, reprotect_entry, &flags);
 }
 

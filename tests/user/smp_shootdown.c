@@ -10,7 +10,11 @@
  * one guard-page violation per round in all), no access goes through, and
  * the memory the page had keeps the value it had at the return (checked
  * where it can still be seen: the read-only page, the section through a
- * second view).  Every frame and page of commit back at the end.
+ * second view).  And the other way: VirtualProtect that only grants access
+ * (read-only to read-write) sends no shootdown, so a toucher may still hold
+ * the read-only translation; its write must go through all the same (the
+ * fault it takes finds the page already writable).  Every frame and page of
+ * commit back at the end.
  */
 #include "smp_common.h"
 
@@ -135,6 +139,102 @@ static unsigned run(enum call c, unsigned rounds, DWORD ms)
 	return done;
 }
 
+/* ---- granting access: read-only -> read-write with read-only translations cached elsewhere ---- */
+
+static struct {
+	volatile LONG phase, stop, bad;
+	volatile LONG read[SMP_MAX_TOUCHERS], acked[SMP_MAX_TOUCHERS];
+	volatile unsigned long long *target[SMP_MAX_TOUCHERS];
+} U;
+
+/* Even phase: keep reading (a read-only translation in this CPU's TLB); odd: write the phase once. */
+static DWORD WINAPI up_toucher(void *arg)
+{
+	unsigned t = (unsigned)(ULONG_PTR)arg;
+	volatile unsigned long long *p = U.target[t];
+	while (!U.stop) {
+		LONG ph = U.phase;
+		if (ph > 0 && !(ph & 1)) {
+			unsigned long long got = 0;
+			MT_CHECK_EQ(mt_probe_read(p, &got), 0);
+			U.read[t] = ph;
+		} else if (ph > 0 && U.acked[t] != ph) {
+			unsigned code = smp_probe_write(p, (unsigned long long)ph);
+			if (code)	/* the stale read-only translation reached the program */
+				InterlockedIncrement(&U.bad);
+			MT_CHECK_EQ(code, 0);
+			U.acked[t] = ph;
+		} else {
+			YieldProcessor();
+		}
+	}
+	return 0;
+}
+
+/* Waits until every one of n touchers has flags[i] == ph; 0 on a timeout. */
+static int up_wait(volatile LONG *flags, int n, LONG ph)
+{
+	for (int i = 0; i < n; i++) {
+		unsigned spins = 0;
+		DWORD t0 = GetTickCount();
+		while (flags[i] != ph) {
+			mt_relax(&spins);
+			if (GetTickCount() - t0 > MT_WAIT_LIMIT_MS) {
+				MT_CHECK(!"a toucher did not answer");
+				return 0;
+			}
+		}
+	}
+	return 1;
+}
+
+static void run_upgrade(unsigned rounds, DWORD ms)
+{
+	char *base = VirtualAlloc(NULL, PG, MEM_RESERVE | MEM_COMMIT, PAGE_READWRITE);
+	CHECK(base != NULL);
+	if (!base)
+		return;
+	memset((void *)&U, 0, sizeof U);
+	int n = smp_touchers();
+	HANDLE h[SMP_MAX_TOUCHERS];
+	smp_pin(GetCurrentThread(), 0);
+	for (int i = 0; i < n; i++) {
+		U.target[i] = (volatile unsigned long long *)(base + 64 * (unsigned)i);
+		h[i] = CreateThread(NULL, 0x10000, up_toucher, (void *)(ULONG_PTR)i, CREATE_SUSPENDED, NULL);
+		CHECK(h[i] != NULL);
+		smp_pin(h[i], (unsigned)i + 1);
+		ResumeThread(h[i]);
+	}
+	unsigned done = 0;
+	DWORD deadline = mt_deadline(ms);
+	for (LONG r = 1; r <= (LONG)rounds && !mt_expired(deadline); r++) {
+		DWORD old = 0;
+		CHECK(VirtualProtect(base, PG, PAGE_READONLY, &old));
+		U.phase = 2 * r;
+		if (!up_wait(U.read, n, 2 * r))
+			break;
+		CHECK(VirtualProtect(base, PG, PAGE_READWRITE, &old));
+		CHECK_EQ(old, PAGE_READONLY);
+		U.phase = 2 * r + 1;
+		if (!up_wait(U.acked, n, 2 * r + 1))
+			break;
+		for (int i = 0; i < n; i++)
+			CHECK_EQ(*U.target[i], (unsigned long long)(2 * r + 1));
+		done++;
+	}
+	U.stop = 1;
+	for (int i = 0; i < n; i++) {
+		if (h[i]) {
+			CHECK_EQ(WaitForSingleObject(h[i], MT_WAIT_LIMIT_MS), WAIT_OBJECT_0);
+			CloseHandle(h[i]);
+		}
+	}
+	printf("  grant: %u rounds, %d touchers, %ld writes refused\n", done, n, (long)U.bad);
+	CHECK_EQ(U.bad, 0);
+	CHECK(done >= 5);
+	CHECK(VirtualFree(base, 0, MEM_RELEASE));
+}
+
 int main(void)
 {
 	smp_probe_init();
@@ -143,6 +243,7 @@ int main(void)
 	mt_warm_begin(&o);
 	for (int c = 0; c < C_COUNT; c++)
 		run((enum call)c, mt_iters(40), 2000);
+	run_upgrade(mt_iters(40), 2000);
 	smp_pin(GetCurrentThread(), 0);
 	mt_oracle_end(&o, "shootdown");
 	return mt_done("smp_shootdown");
