@@ -591,6 +591,12 @@ static ntstatus_t vm_query_locked(struct vm_space *vm, uint64_t addr, struct vm_
 	return STATUS_SUCCESS;
 }
 
+/*
+ * vm_create_stack's body: the reservation, then the committed pages and the
+ * guard page below them committed in one charge (one commit_range), then
+ * the guard page's protection set on its run.  A failure releases the
+ * reservation again.
+ */
 static ntstatus_t create_stack_locked(struct vm_space *vm, uint64_t reserve, uint64_t commit_bytes, uint64_t *top)
 {
 	lock_assert_held(&vm->lock);
@@ -601,11 +607,15 @@ static ntstatus_t create_stack_locked(struct vm_space *vm, uint64_t reserve, uin
 	struct vad *v = vad_find(&vm->tree, base);
 	v->flags |= VAD_STACK;
 	uint64_t guard = base + size - commit_bytes - PAGE_SIZE;
-	st = commit_range(vm, v, guard + PAGE_SIZE, base + size, W_PAGE_READWRITE);
-	if (!st)
-		st = commit_range(vm, v, guard, guard + PAGE_SIZE, W_PAGE_READWRITE | W_PAGE_GUARD);
-	if (st)
+	st = commit_range(vm, v, guard, base + size, W_PAGE_READWRITE);
+	if (!st && vad_runs_reserve(v))
+		st = STATUS_NO_MEMORY;
+	if (st) {
+		uint64_t len = 0;
+		vm_free_locked(vm, &base, &len, W_MEM_RELEASE);
 		return st;
+	}
+	vad_runs_set(v, guard, guard + PAGE_SIZE, W_MEM_COMMIT, W_PAGE_READWRITE | W_PAGE_GUARD);
 	*top = base + size;
 	return STATUS_SUCCESS;
 }
