@@ -17,6 +17,7 @@
 #include "fs/fat.h"
 #include "mm/kpaging.h"
 #include "mm/paging.h"
+#include "mm/phys.h"
 #include "mm/vm.h"
 #include "mm/vm_ext.h"
 
@@ -148,6 +149,24 @@ static void put64(uint8_t *b, uint64_t off, uint64_t v)
 	memcpy(b + off, &v, 8);
 }
 
+/*
+ * Write len bytes at va (inside one page of p's fresh TEB): the page is
+ * mapped by the first-touch path of user faults (vm_fault_fast: a zeroed
+ * frame, no vm lock, half the cycles of vm_fault) and written through the
+ * direct map; vm_poke when that path declines.
+ */
+static ntstatus_t teb_poke(struct process *p, uint64_t va, const void *src, uint64_t len)
+{
+	if (vm_fault_fast(&p->vm, va, VM_ACCESS_WRITE)) {
+		pte_t *pte = pt_walk(p->vm.root, va & ~(PAGE_SIZE - 1), false);
+		if (pte && (*pte & PTE_P) && (*pte & PTE_W)) {
+			memcpy((uint8_t *)phys_to_virt(*pte & PTE_ADDR) + (va & (PAGE_SIZE - 1)), src, len);
+			return STATUS_SUCCESS;
+		}
+	}
+	return vm_poke(&p->vm, va, src, len);
+}
+
 ntstatus_t thread_build_teb(struct process *p, uint64_t teb, uint32_t tid, uint64_t stack_top, uint64_t stack_limit,
 			    uint64_t stack_region)
 {
@@ -159,9 +178,9 @@ ntstatus_t thread_build_teb(struct process *p, uint64_t teb, uint32_t tid, uint6
 	put64(head, TEB_CLIENT_ID, (uint64_t)p->pid);
 	put64(head, TEB_CLIENT_ID + 8, tid);
 	put64(head, TEB_PEB, p->peb);
-	ntstatus_t st = vm_poke(&p->vm, teb + TEB_STACK_BASE, head + TEB_STACK_BASE, sizeof(head) - TEB_STACK_BASE);
+	ntstatus_t st = teb_poke(p, teb + TEB_STACK_BASE, head + TEB_STACK_BASE, sizeof(head) - TEB_STACK_BASE);
 	if (!st)
-		st = vm_poke(&p->vm, teb + TEB_DEALLOCATION_STACK, &stack_region, 8);
+		st = teb_poke(p, teb + TEB_DEALLOCATION_STACK, &stack_region, 8);
 	return st;
 }
 
