@@ -20,12 +20,17 @@
  *   decommitted pages fault and the others hold their contents.
  * same page: two threads on two CPUs read the same paged-out pages at once
  *   (both fault on one entry: one read wins, the other's frames go back).
+ * terminate process: a forked child reading the region (slots shared with
+ *   the parent) is ended by TerminateProcess at a random moment.
  * Every frame and page of commit back after those (the leak oracle; a frame
  * or slot reference a page-in kept would show here).
  * terminate: a reader thread is ended by TerminateThread at a random moment
  *   of its page-ins; the region is whole afterwards (outside the oracle: see
  *   terminate_reader; the harness's end-of-program check covers it).
  */
+#include <sys/wait.h>
+#include <unistd.h>
+
 #include "smp_common.h"
 
 #define PG 4096ULL
@@ -304,6 +309,61 @@ static void terminate_reader(void)
 	CHECK(VirtualFree(region, 0, MEM_RELEASE));
 }
 
+/*
+ * A forked child reads the region (its entries copied from the parent's,
+ * slots shared) over and over, emptying its working set between passes, and
+ * the parent ends it with TerminateProcess at a random moment: a page-in in
+ * flight when the process dies.  Inside the oracle: every frame, slot and
+ * page of commit of the child comes back, and the parent's pages (the same
+ * slots) read back whole afterwards.
+ */
+static void terminate_process(void)
+{
+	if (!new_region())
+		return;
+	fill(region, NP, 77);
+	unsigned rounds = mt_iters(5), seed = 777, ended = 0;
+	unsigned long long r0, o0, r1, o1;
+	stats(&r0, &o0);
+	for (unsigned round = 0; round < rounds; round++) {
+		empty_working_set();
+		fflush(stdout);
+		pid_t pid = fork();
+		if (pid == 0) {
+			for (;;) {
+				for (unsigned p = 0; p < NP; p++)
+					if (((unsigned long long *)(region + p * PG))[p % 512] != val(p, p % 512, 77))
+						_exit(3);
+				SetProcessWorkingSetSize(GetCurrentProcess(), (SIZE_T)-1, (SIZE_T)-1);
+			}
+		}
+		CHECK(pid > 0);
+		if (pid <= 0)
+			break;
+		HANDLE h = OpenProcess(SYNCHRONIZE | PROCESS_TERMINATE, FALSE, (DWORD)pid);
+		CHECK(h != NULL);
+		Sleep(5 + mt_rand(&seed) % 40);
+		if (h) {
+			ended += TerminateProcess(h, 0x77) != 0;
+			CHECK_EQ(WaitForSingleObject(h, 20000), WAIT_OBJECT_0);
+			CloseHandle(h);
+		}
+		int status = 0;
+		CHECK_EQ(waitpid(pid, &status, 0), pid);
+		CHECK(!WIFEXITED(status) || WEXITSTATUS(status) != 3);	/* 3: the child read a wrong word */
+	}
+	unsigned bad = 0;
+	for (unsigned p = 0; p < NP; p++)
+		bad += ((unsigned long long *)(region + p * PG))[p % 512] != val(p, p % 512, 77);
+	stats(&r1, &o1);
+	printf("  terminate process: %u forked readers ended by TerminateProcess after %llu page-in reads in all, %u "
+	       "wrong words after\n",
+	       ended, r1 - r0, bad);
+	CHECK_EQ(ended, rounds);
+	CHECK_EQ(bad, 0);
+	CHECK(VirtualFree(region, 0, MEM_RELEASE));
+}
+
 int main(void)
 {
 	smp_probe_init();
@@ -315,6 +375,7 @@ int main(void)
 	progress();
 	decommit_race();
 	same_pages();
+	terminate_process();
 	mt_oracle_end(&o, "pagein");
 	terminate_reader();
 	return mt_done("smp_pagein");
