@@ -187,6 +187,8 @@ static void *kmalloc_locked(size_t size, struct pool_quota *q)
 	struct slab *s = *partial_list(q, shift);
 	if (!s && !(s = slab_new(q, shift)))
 		return NULL;
+	if (q && q->empty[shift - MIN_SHIFT] == s)
+		q->empty[shift - MIN_SHIFT] = NULL;	/* the kept slab is in use again */
 	void **obj = s->free;
 	s->free = *obj;
 	if (++s->inuse == objects_per_slab(shift))
@@ -235,6 +237,17 @@ static void kfree_locked(void *p)
 	live--;
 	if (s->inuse == 0) {
 		struct pool_quota *q = s->quota;
+		/*
+		 * A quota keeps one emptied slab of the largest class (one object a
+		 * slab: a thread's) while its owner lives: an object made and freed
+		 * again and again would take and free a page each time.  Its page
+		 * stays charged to the quota (utest_free_frames counts the quota's
+		 * pages as free); pool_quota_release frees it.
+		 */
+		if (q && s->shift == MAX_SHIFT && !q->released && !q->empty[s->shift - MIN_SHIFT]) {
+			q->empty[s->shift - MIN_SHIFT] = s;
+			return;
+		}
 		list_remove(s);
 		s->magic = 0;
 		frame_free(virt_to_phys(s), 0);
@@ -281,6 +294,16 @@ void pool_quota_release(struct pool_quota *q)
 	if (!q)
 		return;
 	spin_lock(&heap_lock);
+	for (int i = 0; i < KHEAP_NCLASSES; i++) {
+		struct slab *s = q->empty[i];
+		if (!s)
+			continue;
+		q->empty[i] = NULL;
+		list_remove(s);
+		s->magic = 0;
+		frame_free(virt_to_phys(s), 0);
+		uncharge(q, 1);
+	}
 	if (q->pages == 0)
 		kfree_locked(q);
 	else
