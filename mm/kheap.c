@@ -238,13 +238,15 @@ static void kfree_locked(void *p)
 	if (s->inuse == 0) {
 		struct pool_quota *q = s->quota;
 		/*
-		 * A quota keeps one emptied slab of the largest class (one object a
-		 * slab: a thread's) while its owner lives: an object made and freed
+		 * A quota keeps one emptied slab of each of its three largest classes
+		 * (512 B-2 KiB: a thread's 1,648-byte object is one a slab, a region
+		 * record 312 bytes) while its owner lives: an object made and freed
 		 * again and again would take and free a page each time.  Its page
 		 * stays charged to the quota (utest_free_frames counts the quota's
-		 * pages as free); pool_quota_release frees it.
+		 * pages as free); pool_quota_release frees it.  Not the small
+		 * classes: limits_pool expects its pool back within one page.
 		 */
-		if (q && s->shift == MAX_SHIFT && !q->released && !q->empty[s->shift - MIN_SHIFT]) {
+		if (q && s->shift >= MAX_SHIFT - 2 && !q->released && !q->empty[s->shift - MIN_SHIFT]) {
 			q->empty[s->shift - MIN_SHIFT] = s;
 			return;
 		}

@@ -43,7 +43,7 @@ struct slab;
 
 struct pool_quota {
 	struct slab *partial[KHEAP_NCLASSES];	/* this quota's slabs with a free object */
-	struct slab *empty[KHEAP_NCLASSES];	/* an emptied slab kept (the largest class; on partial), until released */
+	struct slab *empty[KHEAP_NCLASSES];	/* an emptied slab kept (the three largest classes; on partial), until released */
 	uint64_t pages;		/* heap frames charged now */
 	uint64_t limit;		/* most frames (pages) */
 	uint64_t peak;
