@@ -298,6 +298,24 @@ static void unlink_table(pte_t *e)
 	*e = 0;
 }
 
+/*
+ * Whether the entry just below or just above [va, end) in table (the
+ * level-`level` entry's table, covering 512 << (12 + 9 * (level - 1))
+ * bytes) is in use: a freed region's neighbours are what most often keep
+ * its table, so they are looked at before table_empty's scan.
+ */
+static bool neighbour_used(const pte_t *table, int level, uint64_t va, uint64_t end)
+{
+	uint64_t span = 1ULL << (12 + 9 * level);
+	unsigned lo = pt_index(va, level - 1);
+	if (lo > 0 && table[lo - 1])
+		return true;
+	if (((end - 1) & ~(span - 1)) != (va & ~(span - 1)))
+		return false;	/* the range runs to this table's end */
+	unsigned hi = pt_index(end - 1, level - 1);
+	return hi < 511 && table[hi + 1];
+}
+
 static bool prune(pte_t *e, int level, uint64_t va, uint64_t end)
 {
 	if (!(*e & PTE_P) || (*e & PTE_PS))
@@ -309,7 +327,7 @@ static bool prune(pte_t *e, int level, uint64_t va, uint64_t end)
 		for (uint64_t a = va; a < end; a = (a & ~(span - 1)) + span)
 			freed |= prune(&table[pt_index(a, level - 1)], level - 1, a, end);
 	}
-	if (!table_empty(table, pt_index(va, level - 1)))
+	if (neighbour_used(table, level, va, end) || !table_empty(table, pt_index(va, level - 1)))
 		return freed;
 	unlink_table(e);
 	return true;
