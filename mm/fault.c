@@ -66,8 +66,10 @@ static enum vm_fault_result fire_guard(struct vm_space *vm, struct vad *v, uint6
 	vad_runs_set(v, page, page + PAGE_SIZE, W_MEM_COMMIT, plain);
 	pte_t *pte = pt_walk(vm->root, page, false);
 	if (pte && (*pte & (PTE_P | PTE_SW_FRAME))) {
-		*pte = pte_reprotect(*pte, prot_pte_flags(plain));	/* keeps D (write watch) and copy-on-write */
-		tlb_shootdown_page(vm->root, page);
+		pte_t old = *pte;
+		*pte = pte_reprotect(old, prot_pte_flags(plain));	/* keeps D (write watch) and copy-on-write */
+		if (pte_change_needs_flush(old, *pte))	/* a guard entry is not present: never cached */
+			tlb_shootdown_page(vm->root, page);
 	}
 	if (v->flags & VAD_STACK)
 		return grow_stack(vm, v, page, guarantee);
@@ -116,8 +118,7 @@ static enum vm_fault_result fault_locked(struct vm_space *vm, uint64_t addr, uns
 		return VM_FAULT_RESOLVED;	/* another path mapped it; the TLB entry was stale */
 	}
 	if (*pte & PTE_SW_FRAME) {	/* a frame behind a no-access entry: give it the page's protection again */
-		*pte = pte_reprotect(*pte, prot_pte_flags(prot));
-		tlb_shootdown_page(vm->root, page);
+		*pte = pte_reprotect(*pte, prot_pte_flags(prot));	/* from not present: no TLB holds it */
 		return VM_FAULT_RESOLVED;
 	}
 	if (*pte & PTE_SW_SWAP) {

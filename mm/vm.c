@@ -530,9 +530,6 @@ static ntstatus_t vm_protect_locked(struct vm_space *vm, uint64_t *base, uint64_
 		return STATUS_NOT_COMMITTED;
 	}
 	uint32_t first_protect = first->protect;	/* the reserve below may move the runs */
-	if (vad_runs_reserve(v))
-		return STATUS_NO_MEMORY;
-	*old = first_protect;
 	/*
 	 * The cache type chosen at commit stays and cannot be changed (Windows keeps
 	 * it for the whole allocation, spec 9.5): requested NOCACHE/WRITECOMBINE bits
@@ -542,6 +539,14 @@ static ntstatus_t vm_protect_locked(struct vm_space *vm, uint64_t *base, uint64_
 	protect &= ~(uint32_t)(W_PAGE_NOCACHE | W_PAGE_WRITECOMBINE);
 	if (!(protect & W_PAGE_GUARD))
 		protect |= keep_cache;
+	*old = first_protect;
+	*base = start;
+	*size = end - start;
+	/* One run that has the protection already (a handler re-granting what a guard gave back): nothing changes. */
+	if (first->end >= end && first->protect == protect && !(v->flags & VAD_LARGE))
+		return STATUS_SUCCESS;
+	if (vad_runs_reserve(v))
+		return STATUS_NO_MEMORY;
 	if (v->flags & VAD_LARGE) {
 		ntstatus_t st = large_protect(vm, v, start, end, protect);
 		if (st)
@@ -551,8 +556,6 @@ static ntstatus_t vm_protect_locked(struct vm_space *vm, uint64_t *base, uint64_
 		vm_reprotect_entries(vm, start, end, protect);
 	}
 	vad_runs_set(v, start, end, W_MEM_COMMIT, protect);
-	*base = start;
-	*size = end - start;
 	return STATUS_SUCCESS;
 }
 
