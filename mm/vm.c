@@ -252,10 +252,8 @@ void vm_reprotect_entries(struct vm_space *vm, uint64_t start, uint64_t end, uin
 {
 	uint64_t flags = prot_pte_flags(protect);
 	/*
-	 * Frames only: a paged-out page takes the protection of its run when it
-	 * comes back.  Only a change that takes access away is shot down: one that
-	 * only grants it (read-only to read-write, no-access to anything) sends no
-	 * IPI and leaves this CPU's TLB as it is (pte_change_needs_flush).
+	 * Frames only (a paged-out page takes its run's protection when it comes
+	 * back); only a change that takes access away is shot down (mm/prot.h).
 	 */
 	for_each_entry(vm, start, end, PTE_P | PTE_SW_FRAME, reprotect_entry, &flags);
 }
