@@ -232,7 +232,9 @@ enum vm_fault_result vm_fault(struct vm_space *vm, uint64_t addr, unsigned acces
 
 enum vm_fault_result vm_fault_user(struct vm_space *vm, uint64_t addr, unsigned access)
 {
-	struct swap_read rd = { 0 };
+	struct swap_read rd;	/* its arrays are read only below n: a guard or copy-on-write fault does not clear them */
+	rd.n = 0;
+	rd.done = false;
 	return fault_entry(vm, addr, access, &rd);
 }
 
