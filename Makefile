@@ -17,11 +17,8 @@ TIMEOUT ?= 60
 # 2 and 4 whatever SMP says.  make test's boots take TEST_SMP, 4 (docs/testing.md).  The mimalloc
 # boot runs its 4 CPUs on one host thread (TESTMI_ACCEL): with a host thread per vCPU its 32-thread
 # stress took 552 s on this 2-core host, on one thread 111 s (docs/testing.md, "CPUs and times").
-# The 64M boot takes TEST64_SMP, 1: there, at 4 CPUs, thread_pthread once (in 1 of 34 runs at 4
-# CPUs) found libwinpthread's rwlock letting a reader see a writer's change (docs/testing.md).
 SMP     ?= 4
 TEST_SMP ?= 4
-TEST64_SMP ?= 1
 TESTMI_ACCEL ?= -accel tcg,thread=single
 export QEMU_SMP := $(SMP)
 
@@ -370,7 +367,7 @@ test-line-a:
 test-line-b:
 	@$(MAKE) PAGEFILE_IMG=$(PAGEFILE_B) kernel-testsmp
 	@$(MAKE) host-test
-	@$(MAKE) SMP=$(TEST64_SMP) PAGEFILE_IMG=$(PAGEFILE_B) kernel-test64
+	@$(MAKE) SMP=$(TEST_SMP) PAGEFILE_IMG=$(PAGEFILE_B) kernel-test64
 	@$(MAKE) SMP=$(TEST_SMP) kernel-test16g
 	@$(MAKE) SMP=$(TEST_SMP) PAGEFILE_IMG=$(PAGEFILE_B) sqlite-test
 
