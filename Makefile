@@ -356,7 +356,7 @@ test: setup
 		$(B)/test64.log:ktest $(B)/test64.log:utest $(B)/testsmp.log:ktest $(B)/testsmp.log:utest \
 		$(B)/test16g.log:ktest $(B)/test16g.log:utest \
 		$(B)/testmi.log:ktest $(B)/testmi.log:utest $(B)/svg.log:svg $(B)/fsck.log:fsck $(B)/fsck64.log:fsck \
-		$(B)/powercut.log:powercut $(B)/sqlite.log:sqlite
+		$(B)/powercut.log:powercut $(B)/sqlite.log:sqlite $(B)/runcontract.log:runcontract
 
 # The two lines of make test's boots (above): 512M then mimalloc; the 4-CPU boot (first, so its
 # timed rounds do not meet mimalloc's 32 threads), the host tests, 64M, 16G and SQLite.
@@ -367,9 +367,16 @@ test-line-a:
 test-line-b:
 	@$(MAKE) PAGEFILE_IMG=$(PAGEFILE_B) kernel-testsmp
 	@$(MAKE) host-test
+	@$(MAKE) PAGEFILE_IMG=$(PAGEFILE_B) run-contract
 	@$(MAKE) SMP=$(TEST_SMP) PAGEFILE_IMG=$(PAGEFILE_B) kernel-test64
 	@$(MAKE) SMP=$(TEST_SMP) kernel-test16g
 	@$(MAKE) SMP=$(TEST_SMP) PAGEFILE_IMG=$(PAGEFILE_B) sqlite-test
+
+# The make run contract, through make run itself (tools/run-contract.sh, tests/run/): three short
+# boots with their own C: image.
+.PHONY: run-contract
+run-contract:
+	-@MAKE="$(MAKE)" tools/run-contract.sh $(B) $(PAGEFILE_IMG) > $(B)/runcontract.log 2>&1; cat $(B)/runcontract.log
 
 # The SVG pictures of the vmmap_info dump in test.log, checked (no extra boot).
 svg-test: $(HOST_TOOLS)

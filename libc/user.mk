@@ -140,7 +140,9 @@ $(B)/user/dll_%.dll: tests/user/dll_%.c $(B)/lib/libmmtools.a
 	$(UCC) $(UCFLAGS) -shared -o $@ $< \
 		$$(sed -n '1s|.*DLL base \(0x[0-9a-fA-F]*\).*|-Wl,--image-base,\1|p' $<) $(PROG_LIBS)
 
-# make run PROG=file.c|file.exe: the program keeps its name (hello.c -> hello.exe).
+# make run PROG=file.c|file.exe: the program keeps its name (hello.c -> hello.exe). A .c links
+# -lpthread last, as MinGW's -pthread would: a pthread program needs no link comment, and one
+# that calls no pthread function imports nothing from libwinpthread-1.dll.
 PROG_NAME := $(basename $(notdir $(PROG))).exe
 PROG_EXE  := $(B)/prog/$(PROG_NAME)
 ifneq ($(filter %.exe,$(PROG)),)
@@ -156,7 +158,7 @@ $(B)/prog/prog.name: user-prog-name
 $(PROG_EXE): $(PROG) $(B)/prog/prog.name $(B)/lib/libmmtools.a $(wildcard libc/include/*.h libc/include/sys/*.h)
 	@test -n '$(PROG)' || { echo 'make: set PROG=file.c' >&2; exit 1; }
 	@mkdir -p $(dir $@)
-	$(UCC) $(filter-out -Werror -MMD -MP,$(UCFLAGS)) -o $@ $(PROG) $(call prog_link,$(PROG)) $(PROG_LIBS)
+	$(UCC) $(filter-out -Werror -MMD -MP,$(UCFLAGS)) -o $@ $(PROG) $(call prog_link,$(PROG)) $(PROG_LIBS) -lpthread
 endif
 
 # The command line of the program `run=` starts: a boot module cmdline.txt
