@@ -20,7 +20,8 @@ struct slab {
 	uint32_t magic;
 	uint16_t shift;		/* object size = 1 << shift */
 	uint16_t inuse;
-	void *free;		/* singly linked free objects */
+	uint16_t fresh;		/* objects [fresh, objects_per_slab) were never handed out: not on the free list */
+	void *free;		/* singly linked objects freed since (made lazily: a new slab links nothing) */
 	struct slab *next, *prev;	/* partial-slab list of the class */
 	struct pool_quota *quota;	/* whose slab this is; NULL: the system's */
 };
@@ -125,14 +126,9 @@ static struct slab *slab_new(struct pool_quota *q, unsigned shift)
 	s->magic = SLAB_MAGIC;
 	s->shift = shift;
 	s->inuse = 0;
+	s->fresh = 0;	/* objects are taken from the front as needed: linking 255 of them would cost ~1,000 cycles */
 	s->free = NULL;
 	s->quota = q;
-	char *base = (char *)s + first_object_offset(shift);
-	for (int i = (int)objects_per_slab(shift) - 1; i >= 0; i--) {
-		void **obj = (void **)(base + ((size_t)i << shift));
-		*obj = s->free;
-		s->free = obj;
-	}
 	list_push(s);
 	return s;
 }
@@ -190,7 +186,10 @@ static void *kmalloc_locked(size_t size, struct pool_quota *q)
 	if (q && q->empty[shift - MIN_SHIFT] == s)
 		q->empty[shift - MIN_SHIFT] = NULL;	/* the kept slab is in use again */
 	void **obj = s->free;
-	s->free = *obj;
+	if (obj)
+		s->free = *obj;
+	else	/* nothing freed to reuse: the next never-used object (a partial slab has one) */
+		obj = (void **)((char *)s + first_object_offset(shift) + ((size_t)s->fresh++ << shift));
 	if (++s->inuse == objects_per_slab(shift))
 		list_remove(s);	/* full slabs leave the partial list */
 	live++;
