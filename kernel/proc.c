@@ -27,7 +27,6 @@
 
 /* Windows' offsets (winternl.h, ntdef.h): docs/loader.md. */
 #define TEB_SIZE               0x2000
-#define TEB_CLIENT_ID          0x40	/* UniqueProcess, UniqueThread */
 #define PEB_IMAGE_BASE         0x10
 #define PEB_PARAMETERS         0x20
 #define PEB_PROCESSORS         0xb8
@@ -342,6 +341,7 @@ struct process *proc_fork(const struct trap_frame *tf, uint64_t child_status, in
 	if (!st)
 		st = handle_inherit(&p->handles, &self->handles);
 	struct thread *t = NULL;
+	uint64_t tid = 0;
 	if (!st) {
 		p->exception_dispatcher = self->exception_dispatcher;
 		p->peb = self->peb;	/* same addresses: PEB and TEB are ordinary private memory, copied on write */
@@ -349,25 +349,25 @@ struct process *proc_fork(const struct trap_frame *tf, uint64_t child_status, in
 		p->stack_commit = self->stack_commit;
 		p->affinity = self->affinity;
 		p->pid = (int)id_next();
+		tid = id_next();
 		struct trap_frame child = *tf;
 		child.rax = child_status;
+		/* Its ids in rsi and rdx (kernel/syscall_abi.h): ntdll's child_fixup writes them to the TEB's
+		   ClientId, so the child copies its TEB page itself, not fork in the parent (issue 18). */
+		child.rsi = (uint64_t)p->pid;
+		child.rdx = tid;
 		t = thread_new(p, &child, &st);
 	}
 	if (t) {
 		/* Only the calling thread goes on in the child (as POSIX fork): its TEB, stack, registers. */
 		t->teb = caller->teb;
 		t->stack_region = caller->stack_region;
-		t->tid = id_next();
+		t->tid = tid;
 		t->priority = caller->priority;
 		t->level = caller->level;
 		t->affinity = caller->affinity;
 		t->ideal_cpu = caller->ideal_cpu;
 		fpu_save(t->fpu);	/* the caller's x87/SSE registers are live in the CPU */
-		uint64_t id[2] = { (uint64_t)p->pid, t->tid };
-		if ((st = vm_poke(&p->vm, t->teb + TEB_CLIENT_ID, id, sizeof(id)))) {	/* only memory can fail here */
-			thread_discard(t);
-			t = NULL;
-		}
 	}
 	kheap_context_restore(outer);
 	if (st) {

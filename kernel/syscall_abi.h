@@ -58,7 +58,8 @@ enum syscall_number {
 					    anything else unmaps */
 	SYS_NtClose = 22,		 /* (HANDLE) */
 	SYS_NtForkProcess = 23,		 /* (ULONG *child_pid): STATUS_SUCCESS in the parent, STATUS_PROCESS_CLONED in the
-					    child (as RtlCloneUserProcess) */
+					    child (as RtlCloneUserProcess), with its process id in rsi and its thread's id in
+					    rdx (the TEB still holds the parent's: the child writes them) */
 	SYS_NtWaitForChild = 24,	 /* (LONG pid (-1: any child), ULONG options (1: do not block), struct abi_child_exit
 					    *out): STATUS_SUCCESS, STATUS_PENDING when none has ended (options 1),
 					    STATUS_NO_SUCH_PROCESS (no such child) */

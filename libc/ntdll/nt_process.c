@@ -146,16 +146,33 @@ NTSTATUS NTAPI NtSetInformationProcess(HANDLE ProcessHandle, PROCESSINFOCLASS Pr
 }
 
 /* After a fork, in the child: the TEB's ids are the parent's (the address space is a copy). */
-static void child_fixup(void)
+static void child_fixup(ULONG_PTR pid, ULONG_PTR tid)
 {
-	TEB *teb = cur_teb();
-	CLIENT_ID *cid = &TEB_CLIENT_ID(teb);
-	BOOLEAN thread_was_process = cid->UniqueThread == cid->UniqueProcess;
-	cid->UniqueProcess = (HANDLE)(ULONG_PTR)MmGetCurrentProcessId();
-	if (thread_was_process)
-		cid->UniqueThread = cid->UniqueProcess;
+	CLIENT_ID *cid = &TEB_CLIENT_ID(cur_teb());	/* the parent's ids until now (its first write copies the page) */
+	cid->UniqueProcess = (HANDLE)pid;
+	cid->UniqueThread = (HANDLE)tid;
 	thread_after_fork();	/* only the calling thread is in the child */
 	fls_after_fork();
+}
+
+/*
+ * The fork system call.  In the child (STATUS_PROCESS_CLONED) the kernel
+ * returns its process id in rsi and its thread's id in rdx
+ * (kernel/syscall_abi.h), to *pid and *tid.
+ */
+static NTSTATUS fork_syscall(PULONG ChildPid, ULONG_PTR *pid, ULONG_PTR *tid)
+{
+	register long long r10 __asm__("r10") = 0;
+	register long long r8 __asm__("r8") = 0;
+	register long long r9 __asm__("r9") = 0;
+	long long ret = SYS_NtForkProcess, a1 = (long long)ChildPid, a2 = 0, a3 = 0;
+	__asm__ volatile("syscall"
+			 : "+a"(ret), "+D"(a1), "+S"(a2), "+d"(a3), "+r"(r10), "+r"(r8), "+r"(r9)
+			 :
+			 : "rcx", "r11", "memory", "cc");
+	*pid = (ULONG_PTR)a2;
+	*tid = (ULONG_PTR)a3;
+	return NTCALL(ret);
 }
 
 /*
@@ -166,9 +183,10 @@ static void child_fixup(void)
 NTSTATUS NTAPI MmForkProcess(PULONG ChildPid)
 {
 	/* The kernel probes ChildPid before it forks: a bad pointer fails with no child made. */
-	NTSTATUS st = NTCALL(SYSCALL1(SYS_NtForkProcess, ChildPid));
+	ULONG_PTR pid, tid;
+	NTSTATUS st = fork_syscall(ChildPid, &pid, &tid);
 	if (st == STATUS_PROCESS_CLONED)
-		child_fixup();
+		child_fixup(pid, tid);
 	return st;
 }
 
