@@ -91,50 +91,102 @@ static ntstatus_t fork_private(struct vm_space *parent, const struct vad *v, str
 	return STATUS_SUCCESS;
 }
 
-/* Commit the child will hold: its committed private pages and its views' write-copy charges. */
-static uint64_t fork_charge(const struct vm_space *vm)
+/* Commit the child will hold: its committed private pages and its views' write-copy charges; *awe set when
+   the parent holds an AWE region (not inherited). */
+static uint64_t fork_charge(const struct vm_space *vm, bool *awe)
 {
 	uint64_t pages = 0;
-	for (const struct vad *v = vad_first(&vm->tree); v; v = vad_next(v))
-		if (!(v->flags & VAD_PHYSICAL))
+	*awe = false;
+	for (const struct vad *v = vad_first(&vm->tree); v; v = vad_next(v)) {
+		if (v->flags & VAD_PHYSICAL)
+			*awe = true;
+		else
 			pages += v->section ? v->cow_charge : vm_committed_pages(v, v->start, v->end);
+	}
 	return pages;
+}
+
+/* The child's copy of the parent's reservation v (a view or private), in no tree; NULL when out of memory. */
+static struct vad *fork_clone(const struct vad *v, struct vm_space *child)
+{
+	return v->section ? view_clone(v, child) : vad_clone(v);
+}
+
+/* Share v's pages with child, whose copy of v is in its tree. */
+static ntstatus_t fork_share(struct vm_space *parent, const struct vad *v, struct vm_space *child)
+{
+	if (v->section)
+		return view_share(parent, v, child);
+	return (v->flags & VAD_LARGE) ? fork_large(parent, v, child) : fork_private(parent, v, child);
+}
+
+/*
+ * Copy the parent's subtree n (every VAD of it inherited) into child, shape
+ * for shape: each copy placed below the copy of its parent up at *link
+ * (mm/vad.h vad_place_copy), in pre-order, and its pages shared.  The left
+ * subtree is a recursion (the depth is the tree's height, 1.44 log2 of the
+ * VADs at most), the right one a loop.
+ */
+static ntstatus_t fork_subtree(struct vm_space *parent, const struct avl_node *n, struct vm_space *child,
+			       struct avl_node *up, struct avl_node **link)
+{
+	for (; n; n = n->right) {
+		const struct vad *v = vad_of(n);
+		struct vad *c = fork_clone(v, child);
+		if (!c)
+			return STATUS_NO_MEMORY;
+		vad_place_copy(&child->tree, c, v, up, link);
+		ntstatus_t st = fork_share(parent, v, child);
+		if (!st)
+			st = fork_subtree(parent, n->left, child, &c->node, &c->node.left);
+		if (st)
+			return st;
+		up = &c->node;
+		link = &c->node.right;
+	}
+	return STATUS_SUCCESS;
+}
+
+/* The parent holds AWE regions, which stay with it: every other VAD copied and inserted one by one. */
+static ntstatus_t fork_each(struct vm_space *parent, struct vm_space *child)
+{
+	for (struct vad *v = vad_first(&parent->tree); v; v = vad_next(v)) {
+		if (v->flags & VAD_PHYSICAL)
+			continue;	/* AWE regions are "not sharable, and therefore not inheritable" (Microsoft) */
+		struct vad *c = fork_clone(v, child);
+		if (!c)
+			return STATUS_NO_MEMORY;
+		vad_insert(&child->tree, c);
+		ntstatus_t st = fork_share(parent, v, child);
+		if (st)
+			return st;
+	}
+	ptc_release(child, 0, USER_TOP);	/* the tables of what was not inherited (AWE regions) */
+	return STATUS_SUCCESS;
 }
 
 ntstatus_t vm_fork(struct vm_space *parent, struct vm_space *child)
 {
-	ntstatus_t st = STATUS_SUCCESS;
 	vm_balance();	/* the child's page tables need frames: page out first if they run short */
-	if (!vm_charge(child, fork_charge(parent)))
+	bool awe;
+	uint64_t charge = fork_charge(parent, &awe);
+	if (!vm_charge(child, charge))
 		return STATUS_COMMITMENT_LIMIT;
-	st = ptc_fork(child, parent);	/* the same page tables (mm/ptcharge.h) */
+	ntstatus_t st = ptc_fork(child, parent);	/* the same page tables (mm/ptcharge.h) */
 	if (st) {	/* the caller destroys the child, which gives back what ptc_fork charged */
-		vm_uncharge(child, fork_charge(parent));
+		vm_uncharge(child, charge);
 		return st;
 	}
-	bool skipped = false;
-	for (struct vad *v = vad_first(&parent->tree); v && !st; v = vad_next(v)) {
-		if (v->flags & VAD_PHYSICAL) {
-			skipped = true;
-			continue;	/* AWE regions are "not sharable, and therefore not inheritable" (Microsoft) */
-		}
-		if (v->section) {
-			st = view_fork(parent, v, child);
-			continue;
-		}
-		struct vad *c = vad_clone(v);
-		if (!c) {
-			st = STATUS_NO_MEMORY;
-			break;
-		}
-		vad_insert(&child->tree, c);
-		st = (v->flags & VAD_LARGE) ? fork_large(parent, v, child) : fork_private(parent, v, child);
+	if (awe) {
+		st = fork_each(parent, child);
+	} else {
+		st = fork_subtree(parent, parent->tree.root, child, NULL, &child->tree.root);
+		if (st)
+			vad_tree_rebuild(&child->tree);	/* a partial copy: balanced again, for the caller's destroy */
 	}
 	/* The parent's entries lost write access: no stale writable TLB entry may survive. */
 	tlb_shootdown(parent->root, USER_MIN_ADDR, USER_MAX_ADDR + 1 - USER_MIN_ADDR);
-	if (skipped)
-		ptc_release(child, 0, USER_TOP);	/* the tables of what was not inherited (AWE regions) */
 	if (st)	/* the caller destroys the child, which gives back the charge of what it holds: the rest now */
-		vm_uncharge(child, fork_charge(parent) - fork_charge(child));
+		vm_uncharge(child, charge - fork_charge(child, &awe));
 	return st;
 }

@@ -573,11 +573,11 @@ ntstatus_t section_unmap(struct vm_space *vm, uint64_t addr)
 	return STATUS_SUCCESS;
 }
 
-ntstatus_t view_fork(struct vm_space *parent, struct vad *v, struct vm_space *child)
+struct vad *view_clone(const struct vad *v, struct vm_space *child)
 {
 	struct vad *c = vad_clone(v);
 	if (!c)
-		return STATUS_NO_MEMORY;
+		return NULL;
 	struct section *s = v->section;
 	obj_ref(&s->obj);
 	c->section = s;
@@ -588,7 +588,11 @@ ntstatus_t view_fork(struct vm_space *parent, struct vad *v, struct vm_space *ch
 	c->priv_hi = v->priv_hi;
 	c->view_next = s->views;
 	s->views = c;
-	vad_insert(&child->tree, c);
+	return c;
+}
+
+ntstatus_t view_share(struct vm_space *parent, const struct vad *v, struct vm_space *child)
+{
 	/*
 	 * Section frames are found again through the section (the child faults
 	 * them in); private copies are shared copy-on-write.  Those can only be

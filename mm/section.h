@@ -249,10 +249,14 @@ ntstatus_t section_in_page_status(void);
 void view_destroy(struct vm_space *vm, struct vad *v);
 
 /*
- * fork: give child a view like v of the parent (same address, protections,
- * section); the parent's private copies become shared copy-on-write.  The
- * caller has charged v->cow_charge to the child.
+ * fork: a view for child like v of the parent (same address, protections,
+ * section), on the section's list of views but in no tree yet (the caller
+ * puts it in child's); NULL when out of memory.  The caller has charged
+ * v->cow_charge to the child.
  */
-ntstatus_t view_fork(struct vm_space *parent, struct vad *v, struct vm_space *child);
+struct vad *view_clone(const struct vad *v, struct vm_space *child);
+
+/* fork, once v's clone is in child's tree: the parent's private copies in v become shared copy-on-write. */
+ntstatus_t view_share(struct vm_space *parent, const struct vad *v, struct vm_space *child);
 
 #endif

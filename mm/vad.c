@@ -290,6 +290,39 @@ void vad_insert(struct vad_tree *t, struct vad *v)
 	t->count++;
 }
 
+void vad_place_copy(struct vad_tree *t, struct vad *c, const struct vad *v, struct avl_node *parent,
+		    struct avl_node **link)
+{
+	c->node = (struct avl_node){ .parent = parent, .height = v->node.height };
+	c->gap = v->gap;	/* the same neighbours once the copy is whole */
+	c->gap_g = v->gap_g;
+	c->gap_max = v->gap_max;
+	*link = &c->node;
+	t->count++;
+}
+
+void vad_tree_rebuild(struct vad_tree *t)
+{
+	struct avl_node *list = NULL;	/* linked through parent */
+	while (t->root) {	/* detach the lowest node: it has no left child, and is its parent's left */
+		struct avl_node *n = avl_first(t->root), *p = n->parent, *r = n->right;
+		if (p)
+			p->left = r;
+		else
+			t->root = r;
+		if (r)
+			r->parent = p;
+		n->parent = list;
+		list = n;
+	}
+	t->count = 0;
+	while (list) {
+		struct avl_node *n = list;
+		list = n->parent;
+		vad_insert(t, vad_of(n));
+	}
+}
+
 void vad_remove(struct vad_tree *t, struct vad *v)
 {
 	struct vad *next = vad_next(v);

@@ -124,6 +124,21 @@ struct vad *vad_slice(const struct vad *v, uint64_t start, uint64_t end);
 void vad_insert(struct vad_tree *t, struct vad *v);
 void vad_remove(struct vad_tree *t, struct vad *v);
 
+/*
+ * Copying a whole tree shape for shape (fork): put c, the copy of v, at
+ * *link below parent (NULL: the root) of t, with v's height and gaps.  The
+ * caller places every copy in pre-order (a node before its subtrees), each
+ * below the copy of its original's parent, so the result is balanced with
+ * no search or rotation: O(1) a VAD.  Until every VAD is placed it is an
+ * ordered binary tree whose heights and gaps may be wrong: a copy left
+ * partial (out of memory) is made whole with vad_tree_rebuild.
+ */
+void vad_place_copy(struct vad_tree *t, struct vad *c, const struct vad *v, struct avl_node *parent,
+		    struct avl_node **link);
+
+/* Make an ordered binary tree of VADs (a partial copy) an AVL tree again with correct gaps: O(n log n). */
+void vad_tree_rebuild(struct vad_tree *t);
+
 /* The VAD containing addr, or NULL.  O(log n). */
 struct vad *vad_find(const struct vad_tree *t, uint64_t addr);
 
