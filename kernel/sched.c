@@ -3,11 +3,12 @@
  * every CPU, and the requests (kill, suspend, move) that reach a thread
  * running on another CPU.
  *
- * Lock: the kernel lock (kernel/klock.h) guards the run queues, the dead
- * list and every thread's scheduling fields (state, queued, cpu, priority,
- * affinity, suspend_count, the requests); a CPU holds it from kernel entry
- * to kernel exit and keeps it across a switch.  Other CPUs' `thread`,
- * `proc` and `need_resched` are read and written under it too.
+ * Lock: the kernel lock (kernel/klock.h) guards every CPU's run queues, the
+ * dead list and every thread's scheduling fields (state, queued, cpu,
+ * priority, affinity, suspend_count, the requests); a CPU holds it from
+ * kernel entry to kernel exit and keeps it across a switch.  Other CPUs'
+ * `thread`, `proc`, `need_resched` and run queues are read and written
+ * under it too (an idle CPU's halt loop reads its own rq_mask without it).
  */
 #include "sched.h"
 #include "cpu.h"
@@ -26,10 +27,13 @@
 struct cpu cpus[MAX_CPUS];
 unsigned cpu_count = 1;
 
-#define PRIORITIES 32
-
-static struct thread *queue_head[PRIORITIES], *queue_tail[PRIORITIES];
-static uint32_t queue_mask;	/* bit p: queue p is not empty */
+/*
+ * Every CPU's queues at a glance: threads queued at each priority, and a bit
+ * per priority with any (what an idle CPU's halt loop and best_ready look
+ * at first, so a CPU whose own queues hold the best costs no scan).
+ */
+static uint16_t rq_count_at[32];
+static uint32_t rq_any;
 static struct thread *dead;	/* terminated threads whose kernel stacks go at the next switch */
 static void (*send_ipi)(unsigned cpu, uint8_t vector);
 static uint8_t resched_vector;
@@ -110,29 +114,29 @@ static bool allowed(const struct thread *t, const struct cpu *c)
 	return !t->affinity || ((t->affinity >> c->index) & 1);
 }
 
-static void enqueue(struct thread *t)
+/* Queue t at the back (front: it was taken, then not run) of its priority on CPU c. */
+static void enqueue_on(struct cpu *c, struct thread *t, bool front)
 {
 	ASSERT(!t->queued);
 	int p = t->priority;
-	t->run_next = NULL;
-	if (queue_tail[p])
-		queue_tail[p]->run_next = t;
-	else
-		queue_head[p] = t;
-	queue_tail[p] = t;
-	queue_mask |= 1u << p;
-	t->queued = true;
-}
-
-/* Put t back at the head of its queue (it was taken, then not run). */
-static void enqueue_front(struct thread *t)
-{
-	int p = t->priority;
-	t->run_next = queue_head[p];
-	queue_head[p] = t;
-	if (!queue_tail[p])
-		queue_tail[p] = t;
-	queue_mask |= 1u << p;
+	if (front) {
+		t->run_next = c->rq_head[p];
+		c->rq_head[p] = t;
+		if (!c->rq_tail[p])
+			c->rq_tail[p] = t;
+	} else {
+		t->run_next = NULL;
+		if (c->rq_tail[p])
+			c->rq_tail[p]->run_next = t;
+		else
+			c->rq_head[p] = t;
+		c->rq_tail[p] = t;
+	}
+	c->rq_mask |= 1u << p;
+	c->rq_count++;
+	if (rq_count_at[p]++ == 0)
+		__atomic_store_n(&rq_any, rq_any | 1u << p, __ATOMIC_RELAXED);
+	t->cpu = c->index;
 	t->queued = true;
 }
 
@@ -141,31 +145,60 @@ void sched_dequeue(struct thread *t)
 	klock_assert_held();
 	if (!t->queued)
 		return;
+	struct cpu *c = &cpus[t->cpu];
 	int p = t->priority;
-	struct thread **pp = &queue_head[p], *prev = NULL;
+	struct thread **pp = &c->rq_head[p], *prev = NULL;
 	while (*pp != t) {
 		prev = *pp;
 		pp = &(*pp)->run_next;
 	}
 	*pp = t->run_next;
-	if (queue_tail[p] == t)
-		queue_tail[p] = prev;
-	if (!queue_head[p])
-		queue_mask &= ~(1u << p);
+	if (c->rq_tail[p] == t)
+		c->rq_tail[p] = prev;
+	if (!c->rq_head[p])
+		c->rq_mask &= ~(1u << p);
+	c->rq_count--;
+	if (--rq_count_at[p] == 0)
+		__atomic_store_n(&rq_any, rq_any & ~(1u << p), __ATOMIC_RELAXED);
 	t->queued = false;
 }
 
-/* The highest-priority ready thread c may run (first in its queue), NULL when none. */
-static struct thread *best_ready(const struct cpu *c)
+/* The first thread of the highest priority in mask among q's queues that may run on c, NULL when none. */
+static struct thread *first_allowed(const struct cpu *q, const struct cpu *c, uint32_t mask)
 {
-	for (uint32_t m = queue_mask; m;) {
+	for (uint32_t m = mask; m;) {
 		int p = 31 - __builtin_clz(m);
-		for (struct thread *t = queue_head[p]; t; t = t->run_next)
+		for (struct thread *t = q->rq_head[p]; t; t = t->run_next)
 			if (allowed(t, c))
 				return t;
 		m &= ~(1u << p);
 	}
 	return NULL;
+}
+
+/*
+ * The thread c runs next, NULL when none: the first of the highest priority
+ * among c's own queues and, where higher (or c has none), another CPU's
+ * (the pull that balances the load).  Ties stay at home.
+ */
+static struct thread *best_ready(const struct cpu *c)
+{
+	struct thread *best = first_allowed(c, c, c->rq_mask);
+	uint32_t above = best ? ~((2u << best->priority) - 1) : ~0u;
+	if (!(rq_any & above))
+		return best;	/* nothing better queued anywhere */
+	for (unsigned i = 0; i < cpu_count; i++) {
+		const struct cpu *q = &cpus[i];
+		uint32_t higher = q->rq_mask & above;
+		if (q == c || !higher)
+			continue;
+		struct thread *t = first_allowed(q, c, higher);
+		if (t) {
+			best = t;
+			above = ~((2u << t->priority) - 1);
+		}
+	}
+	return best;
 }
 
 /* best_ready, out of its queue. */
@@ -178,34 +211,52 @@ static struct thread *take_next(const struct cpu *c)
 }
 
 /*
- * t was queued: find it a CPU.  An idle CPU it may run on is woken (its own
- * last CPU first); else the allowed CPU running the lowest priority below
- * t's is told to give way.  Otherwise t waits for a time slice to end.
+ * Queue t on a CPU it may run on: an idle one not woken yet (its last or
+ * ideal CPU first), which is woken; else the one running the lowest
+ * priority below t's, which is told to give way; else the one with the
+ * fewest queued threads (its last CPU on a tie), where t waits for a time
+ * slice to end or a CPU to go idle and take it.
  */
 static void place(struct thread *t)
 {
-	struct cpu *self = this_cpu(), *idle = NULL, *lowest = NULL;
+	struct cpu *self = this_cpu(), *idle = NULL, *lowest = NULL, *fewest = NULL;
+	struct cpu *one = t->affinity && !(t->affinity & (t->affinity - 1)) ? &cpus[__builtin_ctzll(t->affinity)] : NULL;
+	if (one && one->online) {	/* pinned: no choice to make */
+		struct cpu *c = one;
+		bool wake = c->thread == &c->idle ? !c->need_resched && c != self : c->thread->priority < t->priority;
+		enqueue_on(c, t, false);
+		if (wake)
+			kick(c);
+		return;
+	}
 	for (unsigned i = 0; i < cpu_count; i++) {
 		struct cpu *c = &cpus[i];
 		if (!c->online || !allowed(t, c))
 			continue;
+		if (!fewest || c->rq_count < fewest->rq_count || (c->rq_count == fewest->rq_count && i == t->cpu))
+			fewest = c;	/* (no longer read once an idle or lower CPU is found) */
 		if (c->thread == &c->idle) {
 			if (c->need_resched)
 				continue;	/* woken already, for another thread */
-			if (!idle || i == t->cpu)
+			if (!idle || i == t->cpu || (i == t->ideal_cpu && idle->index != t->cpu))
 				idle = c;
 			continue;
 		}
 		if (c->thread->priority < t->priority && (!lowest || c->thread->priority < lowest->thread->priority))
 			lowest = c;
 	}
-	if (idle) {
-		if (idle != self)
-			kick(idle);
-		return;
-	}
-	if (lowest)
-		kick(lowest);
+	struct cpu *to = idle ? idle : lowest ? lowest : fewest ? fewest : self;
+	enqueue_on(to, t, false);
+	if (lowest && !idle)
+		kick(to);	/* give way (this CPU: at its return to user mode) */
+	else if (idle && idle != self)
+		kick(to);
+}
+
+/* Some CPU has a thread queued (an idle CPU's halt loop looks, without the lock). */
+static bool any_queued(void)
+{
+	return __atomic_load_n(&rq_any, __ATOMIC_RELAXED) != 0;
 }
 
 void sched_make_ready(struct thread *t)
@@ -214,7 +265,6 @@ void sched_make_ready(struct thread *t)
 	t->state = THREAD_READY;
 	if (t->suspend_count || t->queued)
 		return;
-	enqueue(t);
 	place(t);
 }
 
@@ -286,7 +336,7 @@ void sched_block(void)
 		if (!t->proc->threads) {
 			/* The process ended: the boot CPU's idle loop looks at whether the run is over first. */
 			if (next) {
-				enqueue_front(next);
+				enqueue_on(c, next, true);
 				next = NULL;
 			}
 			if (c != &cpus[0])
@@ -314,9 +364,10 @@ void sched_preempt(void)
 	if (best)
 		sched_dequeue(best);
 	t->state = THREAD_READY;
-	enqueue(t);
 	if (must_move)
 		place(t);	/* its new mask excludes this CPU: another one takes it */
+	else
+		enqueue_on(c, t, false);
 	switch_to(c, best ? best : &c->idle);
 }
 
@@ -331,7 +382,7 @@ bool sched_yield(void)
 		return false;
 	sched_dequeue(best);
 	t->state = THREAD_READY;
-	enqueue(t);
+	enqueue_on(c, t, false);
 	switch_to(c, best);
 	return true;
 }
@@ -340,8 +391,10 @@ void sched_affinity_changed(struct thread *t)
 {
 	klock_assert_held();
 	if (t->state != THREAD_RUNNING) {
-		if (t->queued)
-			place(t);	/* an allowed CPU may be idle */
+		if (t->queued) {
+			sched_dequeue(t);
+			place(t);	/* requeued where the new mask allows (an allowed CPU may be idle) */
+		}
 		return;
 	}
 	struct cpu *c = &cpus[t->cpu];
@@ -351,7 +404,8 @@ void sched_affinity_changed(struct thread *t)
 
 /*
  * Nothing to run on c: give the kernel lock back and halt until there may
- * be work: a kick (need_resched), a queued thread, a timed wait that ended,
+ * be work: a kick (need_resched), a thread queued on any CPU (taken from a
+ * busy one, best_ready), a timed wait that ended,
  * and on the boot CPU every 100 ms (its run loop's checks, the page cache's
  * writer).  Looked at without the lock, so an idle CPU's tick costs no lock.
  */
@@ -363,7 +417,7 @@ static void idle_wait(struct cpu *c)
 	for (;;) {
 		__asm__ volatile("sti; hlt; cli" ::: "memory");
 		uint64_t now = rdtsc();
-		if (c->need_resched || __atomic_load_n(&queue_mask, __ATOMIC_RELAXED) || wait_timer_due(now) ||
+		if (c->need_resched || any_queued() || wait_timer_due(now) ||
 		    (c->index == 0 && now - since >= housekeeping))
 			break;
 	}

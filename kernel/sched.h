@@ -10,9 +10,14 @@
  * preemptible: a thread leaves the CPU in the kernel only by blocking
  * (sched_block), ending, or being preempted on its way back to user mode.
  *
- * Several CPUs (issue 18): one set of run queues under the kernel lock
- * (kernel/klock.h); a thread made ready goes to an idle CPU it may run on
- * (woken by IPI), or preempts the lowest-priority one below it.
+ * Several CPUs (issue 18): each CPU has its own 32 run queues, all under the
+ * kernel lock (kernel/klock.h).  A thread made ready is queued on an idle CPU
+ * it may run on (woken by IPI), else on the one running the lowest priority
+ * below its own (told to give way), else on the allowed CPU with the fewest
+ * queued threads.  A CPU picking its next thread takes from another CPU's
+ * queues when they hold a higher priority than its own (or it has none):
+ * the highest-priority ready threads run, and an idle CPU takes work from a
+ * busy one before it halts.
  */
 #ifndef KERNEL_SCHED_H
 #define KERNEL_SCHED_H
@@ -41,6 +46,10 @@ struct cpu {
 	bool online;			/* started and scheduling */
 	bool klock_waiting;		/* in klock_enter (a debug check against nesting) */
 	bool klock_shared;		/* holds the kernel lock shared (the parallel fault path) */
+	/* Its run queues (kernel lock; other CPUs queue and take here too): */
+	uint32_t rq_mask;		/* bit p: rq_head[p] is not empty */
+	uint32_t rq_count;		/* threads queued here */
+	struct thread *rq_head[32], *rq_tail[32];
 };
 extern struct cpu cpus[MAX_CPUS];
 extern unsigned cpu_count;		/* CPUs found (started or not) */

@@ -49,11 +49,11 @@ struct thread {
 	uint64_t affinity;		/* CPUs it may run on (never 0; inside its process's mask: kernel/affinity.h) */
 	uint32_t ideal_cpu;		/* SetThreadIdealProcessor's choice (a hint) */
 	uint32_t suspend_count;
-	uint32_t cpu;			/* the CPU it runs on, or last ran on */
+	uint32_t cpu;			/* the CPU it runs on, is queued on (queued), or last ran on */
 	bool kill_requested;		/* killed while running on another CPU: it ends at its next kernel entry */
 	bool kill_free_stack;		/* ... releasing its TEB and stack (thread_kill's free_stack) */
 	int64_t kill_status;
-	bool queued;			/* in a run queue */
+	bool queued;			/* in a run queue: cpus[cpu]'s */
 	bool full_restore;		/* NtSetContextThread in a system call: leave with `pending` by iretq */
 	struct trap_frame pending;
 	int64_t exit_status;		/* STATUS_PENDING while it runs */
