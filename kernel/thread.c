@@ -167,6 +167,12 @@ static ntstatus_t teb_poke(struct process *p, uint64_t va, const void *src, uint
 	return vm_poke(&p->vm, va, src, len);
 }
 
+/* The frame behind a present writable user entry, through the direct map; NULL for any other entry. */
+static uint8_t *writable_page(pte_t e)
+{
+	return (e & (PTE_P | PTE_W)) == (PTE_P | PTE_W) ? phys_to_virt(e & PTE_ADDR) : NULL;
+}
+
 ntstatus_t thread_build_teb(struct process *p, uint64_t teb, uint32_t tid, uint64_t stack_top, uint64_t stack_limit,
 			    uint64_t stack_region)
 {
@@ -178,6 +184,14 @@ ntstatus_t thread_build_teb(struct process *p, uint64_t teb, uint32_t tid, uint6
 	put64(head, TEB_CLIENT_ID, (uint64_t)p->pid);
 	put64(head, TEB_CLIENT_ID + 8, tid);
 	put64(head, TEB_PEB, p->peb);
+	/* Both pages mapped already (vm_create_thread_regions): one table walk, two stores. */
+	pte_t *pte = ((teb >> 12) & 511) != 511 ? pt_walk(p->vm.root, teb, false) : NULL;
+	uint8_t *lo = pte ? writable_page(pte[0]) : NULL, *hi = pte ? writable_page(pte[1]) : NULL;
+	if (lo && hi) {
+		memcpy(lo + TEB_STACK_BASE, head + TEB_STACK_BASE, sizeof(head) - TEB_STACK_BASE);
+		memcpy(hi + TEB_DEALLOCATION_STACK - PAGE_SIZE, &stack_region, 8);
+		return STATUS_SUCCESS;
+	}
 	ntstatus_t st = teb_poke(p, teb + TEB_STACK_BASE, head + TEB_STACK_BASE, sizeof(head) - TEB_STACK_BASE);
 	if (!st)
 		st = teb_poke(p, teb + TEB_DEALLOCATION_STACK, &stack_region, 8);
@@ -204,11 +218,10 @@ ntstatus_t thread_create_user(struct process *p, struct abi_create_thread *a, st
 		reserve = ROUND_UP(commit, 0x100000);
 	if (reserve < commit + 2 * PAGE_SIZE)	/* room for the guard page and the never-committed lowest page */
 		reserve = ROUND_UP(commit + 2 * PAGE_SIZE, 0x100000);
-	uint64_t top, teb = 0, size = TEB_SIZE;
-	ntstatus_t st = vm_create_stack(&p->vm, reserve, commit, &top);
+	uint64_t top, teb;
+	ntstatus_t st = vm_create_thread_regions(&p->vm, reserve, commit, TEB_SIZE, &top, &teb);
 	if (st)
 		return st;
-	st = vm_allocate(&p->vm, &teb, &size, W_MEM_RESERVE | W_MEM_COMMIT | W_MEM_TOP_DOWN, W_PAGE_READWRITE);
 	struct trap_frame tf = { .rip = a->start, .cs = SEL_UCODE, .rflags = 0x202, .rsp = top - 40, .ss = SEL_UDATA,
 				 .rcx = a->arg1, .rdx = a->arg2, .rdi = a->arg1, .rsi = a->arg2 };
 	struct thread *t = NULL;
@@ -226,8 +239,7 @@ ntstatus_t thread_create_user(struct process *p, struct abi_create_thread *a, st
 		}
 	}
 	if (st) {
-		release_region(p, teb);
-		release_region(p, top - reserve);
+		vm_release_thread_regions(&p->vm, teb, top - reserve);
 		return st;
 	}
 	a->thread_id = t->tid;
@@ -252,10 +264,8 @@ void thread_finish(struct thread *t, int64_t status, bool free_stack)
 	mutants_abandon(t);
 	t->exit_status = status;
 	t->exit_time = clock_now();
-	if (free_stack) {
-		release_region(p, t->teb);
-		release_region(p, t->stack_region);
-	}
+	if (free_stack)
+		vm_release_thread_regions(&p->vm, t->teb, t->stack_region);
 	t->state = THREAD_TERMINATED;
 	for (struct thread **pp = &p->threads; *pp; pp = &(*pp)->proc_next) {
 		if (*pp == t) {

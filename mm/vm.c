@@ -592,35 +592,6 @@ static ntstatus_t vm_query_locked(struct vm_space *vm, uint64_t addr, struct vm_
 	return STATUS_SUCCESS;
 }
 
-/*
- * vm_create_stack's body: the reservation, then the committed pages and the
- * guard page below them committed in one charge (one commit_range), then
- * the guard page's protection set on its run.  A failure releases the
- * reservation again.
- */
-static ntstatus_t create_stack_locked(struct vm_space *vm, uint64_t reserve, uint64_t commit_bytes, uint64_t *top)
-{
-	lock_assert_held(&vm->lock);
-	uint64_t base = 0, size = reserve;
-	ntstatus_t st = vm_allocate_locked(vm, &base, &size, W_MEM_RESERVE | W_MEM_TOP_DOWN, W_PAGE_READWRITE);
-	if (st)
-		return st;
-	struct vad *v = vad_find(&vm->tree, base);
-	v->flags |= VAD_STACK;
-	uint64_t guard = base + size - commit_bytes - PAGE_SIZE;
-	st = commit_range(vm, v, guard, base + size, W_PAGE_READWRITE);
-	if (!st && vad_runs_reserve(v))
-		st = STATUS_NO_MEMORY;
-	if (st) {
-		uint64_t len = 0;
-		vm_free_locked(vm, &base, &len, W_MEM_RELEASE);
-		return st;
-	}
-	vad_runs_set(v, guard, guard + PAGE_SIZE, W_MEM_COMMIT, W_PAGE_READWRITE | W_PAGE_GUARD);
-	*top = base + size;
-	return STATUS_SUCCESS;
-}
-
 void vm_commit_restore(const struct vm_commit_info *saved)
 {
 	spin_lock(&commit_lock);
@@ -686,14 +657,6 @@ ntstatus_t vm_query(struct vm_space *vm, uint64_t addr, struct vm_basic_info *ou
 {
 	kmutex_lock(&vm->lock);
 	ntstatus_t st = vm_query_locked(vm, addr, out);
-	kmutex_unlock(&vm->lock);
-	return st;
-}
-
-ntstatus_t vm_create_stack(struct vm_space *vm, uint64_t reserve, uint64_t commit_bytes, uint64_t *top)
-{
-	kmutex_lock(&vm->lock);
-	ntstatus_t st = create_stack_locked(vm, reserve, commit_bytes, top);
 	kmutex_unlock(&vm->lock);
 	return st;
 }

@@ -117,6 +117,21 @@ ntstatus_t vm_query_frames(struct vm_space *vm, uint64_t addr, struct vm_frames_
 ntstatus_t vm_create_stack(struct vm_space *vm, uint64_t reserve, uint64_t commit, uint64_t *top);
 
 /*
+ * A later thread's stack (as vm_create_stack) and its TEB (teb_size bytes,
+ * MEM_RESERVE | MEM_COMMIT read/write, top-down, its pages mapped zeroed)
+ * under one hold of vm->lock (mm/vm_thread.c).  On failure nothing is left.
+ */
+ntstatus_t vm_create_thread_regions(struct vm_space *vm, uint64_t reserve, uint64_t commit, uint64_t teb_size,
+				    uint64_t *top, uint64_t *teb);
+
+/*
+ * MEM_RELEASE of the allocations at teb and at stack (either 0: none; one
+ * that is not there, or not at its allocation's base, is ignored), with
+ * one page-table prune when both lie within 2 MiB.
+ */
+void vm_release_thread_regions(struct vm_space *vm, uint64_t teb, uint64_t stack);
+
+/*
  * Write watch (spec §12).  vm_get_write_watch reports, in ascending order, the
  * pages of [base, base+size) (page-rounded, inside one MEM_WRITE_WATCH
  * reservation) written since their last reset, calling emit(ctx, i, addr) for
