@@ -25,11 +25,19 @@ struct ptc_top {
 	struct ptc_gib *gib[512];
 };
 
-/* The ledger of one space: per 512 GiB its node and how many GiB nodes it holds. */
+/*
+ * The ledger of one space: per 512 GiB its node, how many GiB nodes it
+ * holds, and slots [lo, hi] of its node that hold every one of them (a
+ * process uses a few GiB at either end of a 512 GiB: fork and destroy look
+ * at those slots, not all 512), and which nodes exist.  3.5 KiB, one page.
+ */
 struct ptc_ledger {
 	struct ptc_top *top[TOPS];
 	uint16_t top_n[TOPS];
+	uint16_t lo[TOPS], hi[TOPS];	/* an empty range (lo > hi) when the node is new */
+	uint64_t used[TOPS / 64];	/* bit i: top[i] is not NULL */
 };
+_Static_assert(sizeof(struct ptc_ledger) <= 4096, "the ledger is one page");
 
 static uint64_t total;	/* charged tables, all spaces */
 
@@ -91,6 +99,7 @@ static void tidy(struct vm_space *vm, uint64_t start, uint64_t end)
 			if (empty) {
 				kfree(t);
 				vm->ptc->top[g >> 9] = NULL;
+				vm->ptc->used[g >> 15] &= ~(1ULL << ((g >> 9) & 63));
 			}
 		}
 	}
@@ -103,10 +112,21 @@ static bool make_nodes(struct vm_space *vm, uint64_t start, uint64_t end)
 		return false;
 	for (uint64_t g = start >> UNIT_1G; g <= (end - 1) >> UNIT_1G; g++) {
 		struct ptc_top **t = &vm->ptc->top[g >> 9];
-		if (!*t && !(*t = kmalloc(sizeof(struct ptc_top))))
-			return false;
-		if (!(*t)->gib[g & 511] && !((*t)->gib[g & 511] = kmalloc(sizeof(struct ptc_gib))))
-			return false;
+		if (!*t) {
+			if (!(*t = kmalloc(sizeof(struct ptc_top))))
+				return false;
+			vm->ptc->used[g >> 15] |= 1ULL << ((g >> 9) & 63);
+			vm->ptc->lo[g >> 9] = 511;
+			vm->ptc->hi[g >> 9] = 0;
+		}
+		if (!(*t)->gib[g & 511]) {
+			if (!((*t)->gib[g & 511] = kmalloc(sizeof(struct ptc_gib))))
+				return false;
+			if ((g & 511) < vm->ptc->lo[g >> 9])
+				vm->ptc->lo[g >> 9] = g & 511;
+			if ((g & 511) > vm->ptc->hi[g >> 9])
+				vm->ptc->hi[g >> 9] = g & 511;
+		}
 	}
 	return true;
 }
@@ -169,6 +189,7 @@ static uint64_t drop_unit(struct vm_space *vm, struct ptc_gib *n, uint64_t u)
 		if (--vm->ptc->top_n[u >> 18] == 0) {
 			freed++;	/* the PDPT */
 			vm->ptc->top[u >> 18] = NULL;
+			vm->ptc->used[u >> 24] &= ~(1ULL << ((u >> 18) & 63));
 			kfree(t);
 		}
 	}
@@ -214,11 +235,14 @@ void ptc_release(struct vm_space *vm, uint64_t start, uint64_t end)
 void ptc_destroy(struct vm_space *vm)
 {
 	if (vm->ptc) {
-		for (unsigned i = 0; i < TOPS; i++) {
-			struct ptc_top *t = vm->ptc->top[i];
-			for (unsigned j = 0; t && j < 512; j++)
-				kfree(t->gib[j]);
-			kfree(t);
+		for (unsigned w = 0; w < TOPS / 64; w++) {
+			for (uint64_t m = vm->ptc->used[w]; m; m &= m - 1) {
+				unsigned i = w * 64 + (unsigned)__builtin_ctzll(m);
+				struct ptc_top *t = vm->ptc->top[i];
+				for (unsigned j = vm->ptc->lo[i]; j <= vm->ptc->hi[i]; j++)
+					kfree(t->gib[j]);
+				kfree(t);
+			}
 		}
 		kfree(vm->ptc);
 		vm->ptc = NULL;
@@ -227,6 +251,31 @@ void ptc_destroy(struct vm_space *vm)
 	total -= vm->pt_charge;
 	vm_uncharge_system(vm->pt_charge);
 	vm->pt_charge = 0;
+}
+
+/* Give child a copy of the parent's 512 GiB node i: false when out of memory. */
+static bool copy_top(struct vm_space *child, const struct vm_space *parent, unsigned i)
+{
+	const struct ptc_top *t = parent->ptc->top[i];
+	struct ptc_top *c = kmalloc(sizeof(struct ptc_top));
+	if (!c)
+		return false;
+	child->ptc->used[i / 64] |= 1ULL << (i & 63);
+	child->ptc->top[i] = c;
+	child->ptc->top_n[i] = parent->ptc->top_n[i];
+	child->ptc->lo[i] = parent->ptc->lo[i];
+	child->ptc->hi[i] = parent->ptc->hi[i];
+	/* Only the GiB nodes holding a charge (an empty one is made again on demand), in the slots
+	   [lo, hi] that can hold one: a whole node is 512 mostly empty slots (fork's cost, issue 18). */
+	for (unsigned j = parent->ptc->lo[i]; j <= parent->ptc->hi[i]; j++) {
+		const struct ptc_gib *g = t->gib[j];
+		if (!g || !g->n)
+			continue;
+		if (!(c->gib[j] = kmalloc(sizeof(struct ptc_gib))))
+			return false;
+		*c->gib[j] = *g;
+	}
+	return true;
 }
 
 ntstatus_t ptc_fork(struct vm_space *child, const struct vm_space *parent)
@@ -241,31 +290,9 @@ ntstatus_t ptc_fork(struct vm_space *child, const struct vm_space *parent)
 	child->pt_charge = need;	/* ptc_destroy gives it back, with what was copied, on failure */
 	if (!(child->ptc = kmalloc(sizeof(struct ptc_ledger))))
 		return STATUS_NO_MEMORY;
-	for (unsigned i = 0; i < TOPS; i++) {
-		const struct ptc_top *t = parent->ptc->top[i];
-		if (!t)
-			continue;
-		struct ptc_top *c = kmalloc(sizeof(struct ptc_top));
-		if (!c)
-			return STATUS_NO_MEMORY;
-		child->ptc->top[i] = c;
-		child->ptc->top_n[i] = parent->ptc->top_n[i];
-		/* Only the GiB nodes holding a charge (top_n of them; an empty one is made again on demand),
-		   eight slots at a time: a whole node is 512 mostly empty slots (fork's cost, issue 18). */
-		for (unsigned j = 0, left = parent->ptc->top_n[i]; left && j < 512; j += 8) {
-			struct ptc_gib *const *g = &t->gib[j];
-			if (!((uint64_t)g[0] | (uint64_t)g[1] | (uint64_t)g[2] | (uint64_t)g[3] |
-			      (uint64_t)g[4] | (uint64_t)g[5] | (uint64_t)g[6] | (uint64_t)g[7]))
-				continue;
-			for (unsigned k = 0; k < 8; k++) {
-				if (!g[k] || !g[k]->n)
-					continue;
-				if (!(c->gib[j + k] = kmalloc(sizeof(struct ptc_gib))))
-					return STATUS_NO_MEMORY;
-				*c->gib[j + k] = *g[k];
-				left--;
-			}
-		}
-	}
+	for (unsigned w = 0; w < TOPS / 64; w++)	/* the nodes that exist */
+		for (uint64_t m = parent->ptc->used[w]; m; m &= m - 1)
+			if (!copy_top(child, parent, w * 64 + (unsigned)__builtin_ctzll(m)))
+				return STATUS_NO_MEMORY;
 	return STATUS_SUCCESS;
 }
