@@ -207,6 +207,55 @@ void *kmalloc(size_t size)
 	return p;
 }
 
+/* Take up to n objects of class shift from partial slab s of q to out (zeroed); returns how many. */
+static size_t slab_take(struct pool_quota *q, struct slab *s, unsigned shift, void **out, size_t n)
+{
+	if (q && q->empty[shift - MIN_SHIFT] == s)
+		q->empty[shift - MIN_SHIFT] = NULL;	/* the kept slab is in use again */
+	unsigned per = objects_per_slab(shift);
+	char *base = (char *)s + first_object_offset(shift);
+	size_t i = 0;
+	for (; i < n && s->inuse < per; i++, s->inuse++) {
+		void **obj = s->free;
+		if (obj)
+			s->free = *obj;
+		else
+			obj = (void **)(base + ((size_t)s->fresh++ << shift));
+		memset(obj, 0, 1u << shift);
+		out[i] = obj;
+	}
+	if (s->inuse == per)
+		list_remove(s);	/* full slabs leave the partial list */
+	live += i;
+	return i;
+}
+
+size_t kmalloc_batch(size_t size, void **out, size_t n)
+{
+	size_t want = 0;
+	while (want < n && !allocfail_hit())	/* each object counts as one allocation for the injected failures */
+		want++;
+	size_t made = 0;
+	struct pool_quota *q = kheap_ctx.quota;
+	spin_lock(&heap_lock);
+	if (size == 0 || size > (1u << MAX_SHIFT)) {
+		while (made < want && (out[made] = kmalloc_locked(size, q)))
+			made++;
+	} else {
+		unsigned shift = MIN_SHIFT;
+		while ((1u << shift) < size)
+			shift++;
+		while (made < want) {	/* a slab at a time: the class and its slab looked up once for its objects */
+			struct slab *s = *partial_list(q, shift);
+			if (!s && !(s = slab_new(q, shift)))
+				break;
+			made += slab_take(q, s, shift, out + made, want - made);
+		}
+	}
+	spin_unlock(&heap_lock);
+	return made;
+}
+
 /* kfree's work; caller holds heap_lock. */
 static void kfree_locked(void *p)
 {

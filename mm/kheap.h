@@ -30,6 +30,13 @@
 /* Returns zeroed memory aligned to min(size class, 16), or NULL when out of memory or quota. */
 void *kmalloc(size_t size);
 
+/*
+ * n kmallocs of size bytes at once, to out[0..n): the heap lock taken once
+ * (fork copies a run tree's nodes so).  Returns how many were made: fewer
+ * than n when out of memory (out[0..returned) are valid and the caller's).
+ */
+size_t kmalloc_batch(size_t size, void **out, size_t n);
+
 /* Free memory from kmalloc; NULL is ignored; panics on a pointer kmalloc did not return. */
 void kfree(void *p);
 

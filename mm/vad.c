@@ -17,6 +17,13 @@ static void *vad_zalloc(size_t size)
 {
 	return calloc(1, size);
 }
+static size_t vad_zalloc_batch(size_t size, void **out, size_t n)
+{
+	size_t i = 0;
+	while (i < n && (out[i] = calloc(1, size)))
+		i++;
+	return i;
+}
 static void vad_free(void *p)
 {
 	free(p);
@@ -26,6 +33,10 @@ static void vad_free(void *p)
 static void *vad_zalloc(size_t size)
 {
 	return kmalloc(size);
+}
+static size_t vad_zalloc_batch(size_t size, void **out, size_t n)
+{
+	return kmalloc_batch(size, out, n);
 }
 static void vad_free(void *p)
 {
@@ -121,32 +132,49 @@ void vad_delete(struct vad *v)
 	vad_free(v);
 }
 
-/* A run node for a copy: c's unused inline ones first, then the heap; NULL when out of memory. */
-static struct vad_run *copy_node(struct vad *c, uint32_t *inline_used)
+/* Copying a run tree: the copy, and its heap nodes made COPY_BATCH at a time (one heap lock each). */
+#define COPY_BATCH 32
+struct run_copy {
+	struct vad *c;
+	uint32_t inline_used;	/* c's inline nodes taken (2: the heap's next) */
+	uint32_t left;		/* heap nodes the copy still needs beyond those in batch */
+	uint32_t n, next;	/* batch[next..n) made, not yet taken */
+	void *batch[COPY_BATCH];
+};
+
+/* A run node for the copy: c's unused inline ones first, then the batch; NULL when out of memory. */
+static struct vad_run *copy_node(struct run_copy *rc)
 {
-	if (*inline_used < 2)
-		return &c->inline_runs[(*inline_used)++];
-	return vad_zalloc(sizeof(struct vad_run));
+	if (rc->inline_used < 2)
+		return &rc->c->inline_runs[rc->inline_used++];
+	if (rc->next == rc->n) {
+		uint32_t want = rc->left < COPY_BATCH ? rc->left : COPY_BATCH;
+		rc->n = (uint32_t)vad_zalloc_batch(sizeof(struct vad_run), rc->batch, want ? want : 1);
+		rc->next = 0;
+		rc->left -= rc->n < rc->left ? rc->n : rc->left;
+		if (!rc->n)
+			return NULL;
+	}
+	return rc->batch[rc->next++];
 }
 
 /*
- * Copy the run subtree n below parent (NULL: the root) into c at *link.  Each
- * node is linked before its children are copied, so after a failure (false)
- * everything allocated is reachable from c->run_root for vad_delete.
+ * Copy the run subtree n below parent (NULL: the root) into rc->c at *link.
+ * Each node is linked before its children are copied, so after a failure
+ * (false) everything taken is reachable from c->run_root for vad_delete.
  */
-static bool copy_runs(struct vad *c, const struct avl_node *n, struct avl_node *parent, struct avl_node **link,
-		      uint32_t *inline_used)
+static bool copy_runs(struct run_copy *rc, const struct avl_node *n, struct avl_node *parent, struct avl_node **link)
 {
 	for (; n; n = n->right) {
 		const struct vad_run *from = vad_run_of(n);
-		struct vad_run *r = copy_node(c, inline_used);
+		struct vad_run *r = copy_node(rc);
 		if (!r)
 			return false;
 		run_fill(r, from->start, from->end, from->state, from->protect);
 		r->node = (struct avl_node){ .parent = parent, .height = n->height };
 		*link = &r->node;
-		c->nruns++;
-		if (!copy_runs(c, n->left, &r->node, &r->node.left, inline_used))
+		rc->c->nruns++;
+		if (!copy_runs(rc, n->left, &r->node, &r->node.left))
 			return false;
 		parent = &r->node;	/* the right subtree: iterate rather than recurse */
 		link = &r->node.right;
@@ -165,13 +193,19 @@ struct vad *vad_copy(const struct vad *v)
 	c->type = v->type;
 	c->flags = v->flags;
 	c->node.height = 1;
-	uint32_t inline_used = 0;
-	if (!copy_runs(c, v->run_root, NULL, &c->run_root, &inline_used)) {
+	struct run_copy rc;	/* not zeroed whole: batch[] is written before it is read */
+	rc.c = c;
+	rc.inline_used = rc.n = rc.next = 0;
+	rc.left = v->nruns > 2 ? v->nruns - 2 : 0;
+	bool ok = copy_runs(&rc, v->run_root, NULL, &c->run_root);
+	while (rc.next < rc.n)	/* made but not needed (none unless the copy failed) */
+		vad_free(rc.batch[rc.next++]);
+	if (!ok) {
 		vad_delete(c);
 		return NULL;
 	}
-	while (inline_used < 2)	/* the inline nodes not in the tree are spares, as vad_new leaves them */
-		run_put(c, &c->inline_runs[inline_used++]);
+	while (rc.inline_used < 2)	/* the inline nodes not in the tree are spares, as vad_new leaves them */
+		run_put(c, &c->inline_runs[rc.inline_used++]);
 	return c;
 }
 
