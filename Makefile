@@ -173,7 +173,8 @@ export DISK_IMG
 export DISK_SYSTEM32 = $(DLL_FILES)
 export DISK_ROOT
 .PHONY: disk-image
-disk-image:
+# What it copies must exist first (make -j, or the jobs of a make test that runs make run).
+disk-image: $(DLL_FILES) $(DISK_ROOT)
 ifeq ($(DISK),)
 	@tools/mkdisk.sh $(DISK_IMG) $(DISK_SIZE) $(FILES)
 else
@@ -219,7 +220,8 @@ else
 # Build output goes to stderr: stdout carries only the program's own output.
 run: DISK_ROOT = $(PROG_EXE)
 run:
-	@$(MAKE) -s setup $(B)/kernel.elf $(DLL_FILES) $(PROG_EXE) $(B)/prog/cmdline.txt $(PAGEFILE_IMG) disk-image >&2
+	@$(MAKE) -s setup >&2
+	@$(MAKE) -s $(B)/kernel.elf $(DLL_FILES) $(PROG_EXE) $(B)/prog/cmdline.txt $(PAGEFILE_IMG) disk-image >&2
 	@tools/mkiso.sh $(B)/prog.iso $(B)/kernel.elf "run=$(PROG_NAME)" $(DLL_FILES) $(PROG_EXE) $(B)/prog/cmdline.txt
 	@TIMEOUT=$(TIMEOUT) tools/qemu-run.sh $(B)/prog.iso $(B)/prog.log prog; rc=$$?; \
 	 if [ $$rc -ne 0 ]; then tr -d '\r' < $(B)/prog.log | grep -E '^(kernel|PANIC|poweroff|process|  )' | \
