@@ -30,12 +30,17 @@ struct ptc_top {
  * holds, and slots [lo, hi] of its node that hold every one of them (a
  * process uses a few GiB at either end of a 512 GiB: fork and destroy look
  * at those slots, not all 512), and which nodes exist.  3.5 KiB, one page.
+ * A fork shares the parent's ledger with the child (sharers counts the
+ * other spaces using it): the first of them to change its charge takes a
+ * copy of its own (ledger_own), so a child that exits first copies nothing.
+ * Every change runs under the exclusive kernel lock (docs/smp.md).
  */
 struct ptc_ledger {
 	struct ptc_top *top[TOPS];
 	uint16_t top_n[TOPS];
 	uint16_t lo[TOPS], hi[TOPS];	/* an empty range (lo > hi) when the node is new */
 	uint64_t used[TOPS / 64];	/* bit i: top[i] is not NULL */
+	uint32_t sharers;		/* spaces using this ledger besides one (fork) */
 };
 _Static_assert(sizeof(struct ptc_ledger) <= 4096, "the ledger is one page");
 
@@ -81,11 +86,74 @@ static uint64_t tables_needed(const struct vm_space *vm, uint64_t start, uint64_
 	return need;
 }
 
+/* Free ledger l and its nodes (l used by no space). */
+static void ledger_free(struct ptc_ledger *l)
+{
+	for (unsigned w = 0; w < TOPS / 64; w++) {
+		for (uint64_t m = l->used[w]; m; m &= m - 1) {
+			unsigned i = w * 64 + (unsigned)__builtin_ctzll(m);
+			for (unsigned j = l->lo[i]; j <= l->hi[i]; j++)
+				kfree(l->top[i]->gib[j]);
+			kfree(l->top[i]);
+		}
+	}
+	kfree(l);
+}
+
+/* Copy l's 512 GiB node i into c: false when out of memory (c then frees whole with ledger_free). */
+static bool copy_top(struct ptc_ledger *c, const struct ptc_ledger *l, unsigned i)
+{
+	struct ptc_top *t = kmalloc(sizeof(struct ptc_top));
+	if (!t)
+		return false;
+	c->top[i] = t;
+	c->used[i / 64] |= 1ULL << (i & 63);
+	c->top_n[i] = l->top_n[i];
+	c->lo[i] = l->lo[i];
+	c->hi[i] = l->hi[i];
+	/* Only the GiB nodes holding a charge (an empty one is made again on demand), in [lo, hi]. */
+	for (unsigned j = l->lo[i]; j <= l->hi[i]; j++) {
+		const struct ptc_gib *g = l->top[i]->gib[j];
+		if (!g || !g->n)
+			continue;
+		if (!(t->gib[j] = kmalloc(sizeof(struct ptc_gib))))
+			return false;
+		*t->gib[j] = *g;
+	}
+	return true;
+}
+
+/*
+ * Give vm a ledger of its own before it changes one a fork left shared: a
+ * copy (only the nodes that hold a charge), the shared one keeping its
+ * other users.  False when out of memory, with nothing changed.
+ */
+static bool ledger_own(struct vm_space *vm)
+{
+	struct ptc_ledger *l = vm->ptc;
+	if (!l || !l->sharers)
+		return true;
+	struct ptc_ledger *c = kmalloc(sizeof(struct ptc_ledger));
+	if (!c)
+		return false;
+	for (unsigned w = 0; w < TOPS / 64; w++) {
+		for (uint64_t m = l->used[w]; m; m &= m - 1) {
+			if (!copy_top(c, l, w * 64 + (unsigned)__builtin_ctzll(m))) {
+				ledger_free(c);
+				return false;
+			}
+		}
+	}
+	l->sharers--;
+	vm->ptc = c;
+	return true;
+}
+
 /* Free the nodes under [start, end) that hold nothing (after a failed charge). */
 static void tidy(struct vm_space *vm, uint64_t start, uint64_t end)
 {
-	if (!vm->ptc)
-		return;
+	if (!vm->ptc || vm->ptc->sharers)
+		return;	/* still shared: make_nodes made nothing in it */
 	for (uint64_t g = start >> UNIT_1G; g <= (end - 1) >> UNIT_1G; g++) {
 		struct ptc_top *t = vm->ptc->top[g >> 9];
 		if (t && t->gib[g & 511] && !t->gib[g & 511]->n) {
@@ -109,6 +177,8 @@ static void tidy(struct vm_space *vm, uint64_t start, uint64_t end)
 static bool make_nodes(struct vm_space *vm, uint64_t start, uint64_t end)
 {
 	if (!vm->ptc && !(vm->ptc = kmalloc(sizeof(struct ptc_ledger))))
+		return false;
+	if (!ledger_own(vm))
 		return false;
 	for (uint64_t g = start >> UNIT_1G; g <= (end - 1) >> UNIT_1G; g++) {
 		struct ptc_top **t = &vm->ptc->top[g >> 9];
@@ -218,8 +288,14 @@ void ptc_release(struct vm_space *vm, uint64_t start, uint64_t end)
 			u = (u | 63) + 1;	/* 64 units with no charge */
 			continue;
 		}
-		if (unit_charged(n, u) && !footprint(vm, u << UNIT_2M, (u + 1) << UNIT_2M))
+		if (unit_charged(n, u) && !footprint(vm, u << UNIT_2M, (u + 1) << UNIT_2M)) {
+			if (vm->ptc->sharers) {	/* the first change of a ledger shared since fork: a copy first */
+				if (!ledger_own(vm))
+					break;	/* out of memory: the rest stays charged (given back at exit) */
+				continue;	/* n was the shared ledger's: look again in the copy */
+			}
 			freed += drop_unit(vm, n, u);
+		}
 		u++;
 	}
 	if (freed) {
@@ -234,48 +310,15 @@ void ptc_release(struct vm_space *vm, uint64_t start, uint64_t end)
 
 void ptc_destroy(struct vm_space *vm)
 {
-	if (vm->ptc) {
-		for (unsigned w = 0; w < TOPS / 64; w++) {
-			for (uint64_t m = vm->ptc->used[w]; m; m &= m - 1) {
-				unsigned i = w * 64 + (unsigned)__builtin_ctzll(m);
-				struct ptc_top *t = vm->ptc->top[i];
-				for (unsigned j = vm->ptc->lo[i]; j <= vm->ptc->hi[i]; j++)
-					kfree(t->gib[j]);
-				kfree(t);
-			}
-		}
-		kfree(vm->ptc);
-		vm->ptc = NULL;
-	}
+	if (vm->ptc && vm->ptc->sharers)
+		vm->ptc->sharers--;	/* another space still uses it */
+	else if (vm->ptc)
+		ledger_free(vm->ptc);
+	vm->ptc = NULL;
 	ASSERT(vm->pt_charge <= total);
 	total -= vm->pt_charge;
 	vm_uncharge_system(vm->pt_charge);
 	vm->pt_charge = 0;
-}
-
-/* Give child a copy of the parent's 512 GiB node i: false when out of memory. */
-static bool copy_top(struct vm_space *child, const struct vm_space *parent, unsigned i)
-{
-	const struct ptc_top *t = parent->ptc->top[i];
-	struct ptc_top *c = kmalloc(sizeof(struct ptc_top));
-	if (!c)
-		return false;
-	child->ptc->used[i / 64] |= 1ULL << (i & 63);
-	child->ptc->top[i] = c;
-	child->ptc->top_n[i] = parent->ptc->top_n[i];
-	child->ptc->lo[i] = parent->ptc->lo[i];
-	child->ptc->hi[i] = parent->ptc->hi[i];
-	/* Only the GiB nodes holding a charge (an empty one is made again on demand), in the slots
-	   [lo, hi] that can hold one: a whole node is 512 mostly empty slots (fork's cost, issue 18). */
-	for (unsigned j = parent->ptc->lo[i]; j <= parent->ptc->hi[i]; j++) {
-		const struct ptc_gib *g = t->gib[j];
-		if (!g || !g->n)
-			continue;
-		if (!(c->gib[j] = kmalloc(sizeof(struct ptc_gib))))
-			return false;
-		*c->gib[j] = *g;
-	}
-	return true;
 }
 
 ntstatus_t ptc_fork(struct vm_space *child, const struct vm_space *parent)
@@ -287,12 +330,8 @@ ntstatus_t ptc_fork(struct vm_space *child, const struct vm_space *parent)
 	if (total + need > pt_table_limit() || !vm_charge_system(need))
 		return STATUS_COMMITMENT_LIMIT;
 	total += need;
-	child->pt_charge = need;	/* ptc_destroy gives it back, with what was copied, on failure */
-	if (!(child->ptc = kmalloc(sizeof(struct ptc_ledger))))
-		return STATUS_NO_MEMORY;
-	for (unsigned w = 0; w < TOPS / 64; w++)	/* the nodes that exist */
-		for (uint64_t m = parent->ptc->used[w]; m; m &= m - 1)
-			if (!copy_top(child, parent, w * 64 + (unsigned)__builtin_ctzll(m)))
-				return STATUS_NO_MEMORY;
+	child->pt_charge = need;	/* ptc_destroy gives it back */
+	child->ptc = parent->ptc;	/* shared until one of them changes it (ledger_own) */
+	child->ptc->sharers++;
 	return STATUS_SUCCESS;
 }

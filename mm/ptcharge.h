@@ -47,9 +47,10 @@ void ptc_release(struct vm_space *vm, uint64_t start, uint64_t end);
 void ptc_destroy(struct vm_space *vm);
 
 /*
- * The child of a fork gets the parent's charge (a copy of its ledger):
- * STATUS_COMMITMENT_LIMIT or STATUS_NO_MEMORY with nothing charged.  After
- * the copy, ptc_release(child, 0, USER_TOP) drops what was not inherited.
+ * The child of a fork gets the parent's charge, its ledger shared with the
+ * parent's until one of them changes its own (a copy then): O(1).
+ * STATUS_COMMITMENT_LIMIT with nothing charged.  After it,
+ * ptc_release(child, 0, USER_TOP) drops what was not inherited.
  */
 ntstatus_t ptc_fork(struct vm_space *child, const struct vm_space *parent);
 

@@ -270,6 +270,9 @@ static void drop_frames(struct vm_space *vm, const struct vad *v, uint64_t start
 
 void vm_space_destroy(struct vm_space *vm)
 {
+	/* The page tables' charge first (they are freed with the root below): the releases that follow
+	   then skip the ledger, which a fork may still share with the parent (mm/ptcharge.c). */
+	ptc_destroy(vm);
 	struct vad *v;
 	while ((v = vad_first(&vm->tree))) {
 		if (v->section) {
@@ -284,7 +287,6 @@ void vm_space_destroy(struct vm_space *vm)
 		vad_delete(v);
 	}
 	awe_destroy(vm);
-	ptc_destroy(vm);	/* the page tables' charge (freed with the root below) */
 	pin_uncharge(vm, vm->locked);	/* the lock bitmaps went with their VADs */
 	vm->locked = 0;
 	ASSERT(vm->charge == 0 && vm->pinned == 0);
