@@ -2,7 +2,8 @@
  * tests/user/fork.c - fork() by copy-on-write: isolation both ways, chained
  * forks, a child writing every page of 16 MiB, reserved/guard/no-access and
  * write-watch state carried over, sections shared across fork, write-copy
- * views, fork at the commit limit, waitpid, and every frame back at the end.
+ * views, fork at the commit limit, waitpid, the child's ids, the page-table
+ * charge shared after fork, and every frame back at the end.
  *
  * A child reports through its exit code (its CHECKs count in its own copy
  * of the counters): 0 or a chosen value when all is well, else the line
@@ -286,6 +287,75 @@ static void fork_at_commit_limit(void)
 			CHECK(VirtualFree(blocks[i], 0, MEM_RELEASE));
 }
 
+/* The child's ids: its TEB's (GetCurrentProcessId/ThreadId, which ntdll writes in the child) are its own. */
+static void ids_in_child(void)
+{
+	HANDLE h = CreateFileMappingA(INVALID_HANDLE_VALUE, NULL, PAGE_READWRITE, 0, P, NULL);
+	CHECK(h != NULL);
+	volatile DWORD *ids = MapViewOfFile(h, FILE_MAP_WRITE, 0, 0, 0);
+	CHECK(ids != NULL);
+	pid_t pid = fork();
+	if (pid == 0) {
+		ids[0] = GetCurrentProcessId();
+		ids[1] = GetCurrentThreadId();
+		_exit(0);
+	}
+	CHECK(pid > 0);
+	CHECK_EQ(reap(pid), 0);
+	CHECK_EQ(ids[0], (DWORD)pid);
+	CHECK(ids[1] != 0 && ids[1] != GetCurrentThreadId() && ids[1] != ids[0]);
+	CHECK(UnmapViewOfFile((void *)ids) && CloseHandle(h));
+}
+
+/* System commit available (page-table charges are system commit). */
+static unsigned long long avail_commit(void)
+{
+	MEMORYSTATUSEX m = { .dwLength = sizeof(m) };
+	CHECK(GlobalMemoryStatusEx(&m));
+	return m.ullAvailPageFile;
+}
+
+/*
+ * Parent and child share the page-table charge ledger after fork until one
+ * of them changes its charge: commits in new 2 MiB units by the child alone,
+ * by the parent while the child lives, and a child that exits holding them;
+ * every charge comes back.
+ */
+static void ptcharge_after_fork(void)
+{
+	char *a = VirtualAlloc(NULL, 16 * MB, MEM_RESERVE, PAGE_READWRITE);	/* no tables charged */
+	CHECK(a != NULL);
+	unsigned long long before = avail_commit();
+	pid_t pid = fork();
+	if (pid == 0) {
+		EXPECT(VirtualAlloc(a, P, MEM_COMMIT, PAGE_READWRITE) == a);
+		a[0] = 1;
+		EXPECT(VirtualFree(a, P, MEM_DECOMMIT));
+		EXPECT(VirtualAlloc(a + 2 * MB, P, MEM_COMMIT, PAGE_READWRITE) == a + 2 * MB);
+		a[2 * MB] = 1;
+		_exit(0);	/* holding its commit and its tables' charge */
+	}
+	CHECK_EQ(reap(pid), 0);
+	CHECK_EQ(avail_commit(), before);
+	pid = fork();
+	if (pid == 0) {
+		Sleep(20);	/* the parent changes its charge first */
+		EXPECT(VirtualAlloc(a + 4 * MB, P, MEM_COMMIT, PAGE_READWRITE) == a + 4 * MB);
+		a[4 * MB] = 1;
+		EXPECT(VirtualFree(a + 4 * MB, P, MEM_DECOMMIT));
+		MEMORY_BASIC_INFORMATION mbi;
+		EXPECT(VirtualQuery(a + 6 * MB, &mbi, sizeof(mbi)) && mbi.State == MEM_RESERVE);	/* the parent's */
+		_exit(0);
+	}
+	CHECK(VirtualAlloc(a + 6 * MB, P, MEM_COMMIT, PAGE_READWRITE) == a + 6 * MB);
+	a[6 * MB] = 1;
+	CHECK_EQ(reap(pid), 0);
+	CHECK(avail_commit() < before);	/* the parent's page and its table */
+	CHECK(VirtualFree(a + 6 * MB, P, MEM_DECOMMIT));
+	CHECK_EQ(avail_commit(), before);
+	CHECK(VirtualFree(a, 0, MEM_RELEASE));
+}
+
 int main(void)
 {
 	utest_probe_init();
@@ -299,6 +369,8 @@ int main(void)
 	awe_not_inherited();
 	wait_semantics();
 	fork_at_commit_limit();
+	ids_in_child();
+	ptcharge_after_fork();
 	CHECK_EQ(utest_free_frames(), before);
 	return utest_done("fork");
 }
