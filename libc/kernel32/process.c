@@ -83,10 +83,10 @@ VOID WINAPI GetStartupInfoA(LPSTARTUPINFOA lpStartupInfo)
 	lpStartupInfo->hStdError = w.hStdError;
 }
 
-/* A page-granular buffer for strings kernel32 keeps for the process's life (no heap yet: issue 22). */
+/* A buffer for strings kernel32 keeps for the process's life: from the process heap, as Windows' are. */
 static void *keep_alloc(SIZE_T bytes)
 {
-	return VirtualAlloc(NULL, bytes, MEM_RESERVE | MEM_COMMIT, PAGE_READWRITE);
+	return RtlAllocateHeap(GetProcessHeap(), 0, bytes);	/* HeapAlloc is a forwarder to it (kernel32.def) */
 }
 
 /* GetCommandLineW: ProcessParameters->CommandLine, NUL-terminated (a copy when the kernel's is not). */

@@ -52,7 +52,10 @@ void ldr_free_pages(void *p)
 static struct ldr_module *alloc_module(void)
 {
 	if (!free_slots) {
-		char *page = ldr_alloc_pages(4096);
+		/* Slots live as long as the process: from its heap (made before the first module), as
+		   Windows' loader records are, not a 64 KiB reservation of their own. */
+		PVOID heap = PEB_PROCESS_HEAP(ldr_peb());
+		char *page = heap ? RtlAllocateHeap(heap, HEAP_ZERO_MEMORY, 4096) : ldr_alloc_pages(4096);
 		if (!page)
 			return NULL;
 		for (int i = 4096 / SLOT_SIZE - 1; i >= 0; i--) {
