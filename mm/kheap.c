@@ -160,54 +160,16 @@ static void *block_new(struct pool_quota *q, unsigned order)
 	return phys_to_virt(f);
 }
 
-/* kmalloc for the current context's quota q; caller holds heap_lock. */
-static void *kmalloc_locked(size_t size, struct pool_quota *q)
+/* The slab class of a size of at most 1 << MAX_SHIFT bytes: the object size is 1 << the result. */
+static unsigned class_shift(size_t size)
 {
-	lock_assert_held(&heap_lock);
-	if (size == 0)
-		size = 1;
-	if (size > (1u << MAX_SHIFT)) {
-		unsigned order = 0;
-		while ((PAGE_SIZE << order) < size && order <= FRAME_MAX_ORDER)
-			order++;
-		if (order > FRAME_MAX_ORDER)
-			return NULL;
-		void *p = block_new(q, order);
-		if (p)
-			live++;
-		return p;
-	}
 	unsigned shift = MIN_SHIFT;
 	while ((1u << shift) < size)
 		shift++;
-	struct slab *s = *partial_list(q, shift);
-	if (!s && !(s = slab_new(q, shift)))
-		return NULL;
-	if (q && q->empty[shift - MIN_SHIFT] == s)
-		q->empty[shift - MIN_SHIFT] = NULL;	/* the kept slab is in use again */
-	void **obj = s->free;
-	if (obj)
-		s->free = *obj;
-	else	/* nothing freed to reuse: the next never-used object (a partial slab has one) */
-		obj = (void **)((char *)s + first_object_offset(shift) + ((size_t)s->fresh++ << shift));
-	if (++s->inuse == objects_per_slab(shift))
-		list_remove(s);	/* full slabs leave the partial list */
-	live++;
-	memset(obj, 0, 1u << shift);
-	return obj;
+	return shift;
 }
 
-void *kmalloc(size_t size)
-{
-	if (allocfail_hit())
-		return NULL;	/* injected (tests/kernel/test_allocfail.c) */
-	spin_lock(&heap_lock);
-	void *p = kmalloc_locked(size, kheap_ctx.quota);
-	spin_unlock(&heap_lock);
-	return p;
-}
-
-/* Take up to n objects of class shift from partial slab s of q to out (zeroed); returns how many. */
+/* Take up to n (>= 1) objects of class shift from partial slab s of q to out (zeroed); returns how many. */
 static size_t slab_take(struct pool_quota *q, struct slab *s, unsigned shift, void **out, size_t n)
 {
 	if (q && q->empty[shift - MIN_SHIFT] == s)
@@ -230,6 +192,42 @@ static size_t slab_take(struct pool_quota *q, struct slab *s, unsigned shift, vo
 	return i;
 }
 
+/* kmalloc for the current context's quota q; caller holds heap_lock. */
+static void *kmalloc_locked(size_t size, struct pool_quota *q)
+{
+	lock_assert_held(&heap_lock);
+	if (size == 0)
+		size = 1;
+	if (size > (1u << MAX_SHIFT)) {
+		unsigned order = 0;
+		while ((PAGE_SIZE << order) < size && order <= FRAME_MAX_ORDER)
+			order++;
+		if (order > FRAME_MAX_ORDER)
+			return NULL;
+		void *p = block_new(q, order);
+		if (p)
+			live++;
+		return p;
+	}
+	unsigned shift = class_shift(size);
+	struct slab *s = *partial_list(q, shift);
+	if (!s && !(s = slab_new(q, shift)))
+		return NULL;
+	void *obj;
+	slab_take(q, s, shift, &obj, 1);	/* a partial slab has a free object */
+	return obj;
+}
+
+void *kmalloc(size_t size)
+{
+	if (allocfail_hit())
+		return NULL;	/* injected (tests/kernel/test_allocfail.c) */
+	spin_lock(&heap_lock);
+	void *p = kmalloc_locked(size, kheap_ctx.quota);
+	spin_unlock(&heap_lock);
+	return p;
+}
+
 size_t kmalloc_batch(size_t size, void **out, size_t n)
 {
 	size_t want = 0;
@@ -242,9 +240,7 @@ size_t kmalloc_batch(size_t size, void **out, size_t n)
 		while (made < want && (out[made] = kmalloc_locked(size, q)))
 			made++;
 	} else {
-		unsigned shift = MIN_SHIFT;
-		while ((1u << shift) < size)
-			shift++;
+		unsigned shift = class_shift(size);
 		while (made < want) {	/* a slab at a time: the class and its slab looked up once for its objects */
 			struct slab *s = *partial_list(q, shift);
 			if (!s && !(s = slab_new(q, shift)))

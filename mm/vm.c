@@ -440,6 +440,19 @@ ntstatus_t vm_allocate_locked(struct vm_space *vm, uint64_t *base, uint64_t *siz
 	return st;
 }
 
+void vm_release_whole(struct vm_space *vm, struct vad *v)
+{
+	lock_assert_held(&vm->lock);
+	uint64_t start = v->start, end = v->end;
+	large_release(vm, v);
+	awe_release(vm, v);
+	lock_forget(vm, v, start, end);	/* release and decommit unlock */
+	drop_frames(vm, v, start, end);
+	uncharge(vm, committed_pages(v, start, end));
+	vad_remove(&vm->tree, v);
+	vad_delete(v);
+}
+
 ntstatus_t vm_free_locked(struct vm_space *vm, uint64_t *base, uint64_t *size, uint32_t type)
 {
 	lock_assert_held(&vm->lock);
@@ -473,13 +486,7 @@ ntstatus_t vm_free_locked(struct vm_space *vm, uint64_t *base, uint64_t *size, u
 			*size = end - start;
 			return STATUS_SUCCESS;
 		}
-		large_release(vm, v);
-		awe_release(vm, v);
-		lock_forget(vm, v, start, end);	/* release and decommit unlock */
-		drop_frames(vm, v, start, end);
-		uncharge(vm, committed_pages(v, start, end));
-		vad_remove(&vm->tree, v);
-		vad_delete(v);
+		vm_release_whole(vm, v);
 		pt_prune(vm->root, start, end - start);	/* page tables nothing else uses any more */
 		ptc_release(vm, start, end);	/* and their charge */
 	} else {

@@ -17,6 +17,13 @@
 bool vm_charge(struct vm_space *vm, uint64_t pages);
 /* vm_allocate with vm->lock held by the caller (the fault path growing a stack). */
 ntstatus_t vm_allocate_locked(struct vm_space *vm, uint64_t *base, uint64_t *size, uint32_t type, uint32_t protect);
+/*
+ * MEM_RELEASE of the whole private allocation v (vm->lock held): its pages,
+ * locks, commit and VAD go, v is freed.  Not its page tables: the caller
+ * prunes them and gives back their charge (vm_free_locked; the thread
+ * regions, one prune for two allocations).
+ */
+void vm_release_whole(struct vm_space *vm, struct vad *v);
 /* vm_free with vm->lock held by the caller (mm/placeholder.c), MEM_DECOMMIT or MEM_RELEASE. */
 ntstatus_t vm_free_locked(struct vm_space *vm, uint64_t *base, uint64_t *size, uint32_t type);
 /*

@@ -15,7 +15,7 @@
 #include "paging.h"
 #include "prot.h"
 #include "ptcharge.h"
-#include "swap.h"
+#include "swap.h"	/* vm_balance_needed */
 #include "kernel/layout.h"
 
 #define GRANULE  0x10000ULL
@@ -110,32 +110,19 @@ ntstatus_t vm_create_thread_regions(struct vm_space *vm, uint64_t reserve, uint6
 }
 
 /*
- * The private allocation at base released as MEM_RELEASE would, but for
- * the table prune (the caller's); false, with nothing done, when base is
- * not the start of a plain private allocation (a view, AWE, large pages,
- * locked pages: vm_free_locked's general path).
+ * MEM_RELEASE of the private allocation at base, but for the table prune
+ * (the caller's): *end set; false, with nothing done, when base is not the
+ * start of a private allocation (the program released or replaced it), as
+ * vm_free_locked would refuse it.
  */
-static bool release_plain(struct vm_space *vm, uint64_t base, uint64_t *end)
+static bool release_at(struct vm_space *vm, uint64_t base, uint64_t *end)
 {
 	struct vad *v = vad_find(&vm->tree, base);
-	if (!v || v->start != base || v->type != W_MEM_PRIVATE || v->section ||
-	    (v->flags & (VAD_LARGE | VAD_PHYSICAL)) || v->lock_bits)
+	if (!v || v->start != base || v->type != W_MEM_PRIVATE)
 		return false;
 	*end = v->end;
-	for (const struct vad_run *r = vad_run_at(v, base); r; r = vad_run_next(v, r))
-		if (r->state == W_MEM_COMMIT)
-			vm_drop_entries(vm, r->start, r->end);
-	vm_uncharge(vm, vm_committed_pages(v, v->start, v->end));
-	vad_remove(&vm->tree, v);
-	vad_delete(v);
+	vm_release_whole(vm, v);
 	return true;
-}
-
-/* The general MEM_RELEASE of the allocation at base (ignored when there is none). */
-static void release_general(struct vm_space *vm, uint64_t base)
-{
-	uint64_t len = 0;
-	vm_free_locked(vm, &base, &len, W_MEM_RELEASE);
 }
 
 void vm_release_thread_regions(struct vm_space *vm, uint64_t teb, uint64_t stack)
@@ -143,8 +130,8 @@ void vm_release_thread_regions(struct vm_space *vm, uint64_t teb, uint64_t stack
 	uint64_t base[2] = { teb, stack }, end[2] = { 0, 0 };
 	kmutex_lock(&vm->lock);
 	for (int i = 0; i < 2; i++)
-		if (base[i] && !release_plain(vm, base[i], &end[i]))
-			release_general(vm, base[i]);
+		if (base[i])
+			release_at(vm, base[i], &end[i]);
 	/* Their tables: one prune when both lie in one 2 MiB (neighbours, as top-down allocation puts them). */
 	uint64_t lo = base[0] < base[1] ? base[0] : base[1], hi = end[0] > end[1] ? end[0] : end[1];
 	if (end[0] && end[1] && hi - lo <= PAGE_2M) {
