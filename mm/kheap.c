@@ -169,20 +169,31 @@ static unsigned class_shift(size_t size)
 	return shift;
 }
 
+/*
+ * The next free object of partial slab s (class shift): one freed since, else
+ * the next never handed out (a partial slab has one or the other).  kmalloc's
+ * own path keeps its bookkeeping inline: through slab_take it cost about 50
+ * cycles more per call (bench1: region_mmap_fixed_K16 1,855 -> 1,907).
+ */
+static inline void **slab_pop(struct slab *s, unsigned shift)
+{
+	void **obj = s->free;
+	if (obj)
+		s->free = *obj;
+	else
+		obj = (void **)((char *)s + first_object_offset(shift) + ((size_t)s->fresh++ << shift));
+	return obj;
+}
+
 /* Take up to n (>= 1) objects of class shift from partial slab s of q to out (zeroed); returns how many. */
 static size_t slab_take(struct pool_quota *q, struct slab *s, unsigned shift, void **out, size_t n)
 {
 	if (q && q->empty[shift - MIN_SHIFT] == s)
 		q->empty[shift - MIN_SHIFT] = NULL;	/* the kept slab is in use again */
 	unsigned per = objects_per_slab(shift);
-	char *base = (char *)s + first_object_offset(shift);
 	size_t i = 0;
 	for (; i < n && s->inuse < per; i++, s->inuse++) {
-		void **obj = s->free;
-		if (obj)
-			s->free = *obj;
-		else
-			obj = (void **)(base + ((size_t)s->fresh++ << shift));
+		void **obj = slab_pop(s, shift);
 		memset(obj, 0, 1u << shift);
 		out[i] = obj;
 	}
@@ -213,8 +224,13 @@ static void *kmalloc_locked(size_t size, struct pool_quota *q)
 	struct slab *s = *partial_list(q, shift);
 	if (!s && !(s = slab_new(q, shift)))
 		return NULL;
-	void *obj;
-	slab_take(q, s, shift, &obj, 1);	/* a partial slab has a free object */
+	if (q && q->empty[shift - MIN_SHIFT] == s)
+		q->empty[shift - MIN_SHIFT] = NULL;	/* the kept slab is in use again */
+	void **obj = slab_pop(s, shift);
+	if (++s->inuse == objects_per_slab(shift))
+		list_remove(s);	/* full slabs leave the partial list */
+	live++;
+	memset(obj, 0, 1u << shift);
 	return obj;
 }
 
