@@ -335,7 +335,7 @@ struct process *proc_fork(const struct trap_frame *tf, uint64_t child_status, in
 	/* The child's kernel structures are charged to the child, checked at the caller's level. */
 	struct kheap_context outer = kheap_context_set(NULL, POOL_FORCE);
 	kheap_context_set(p->quota, outer.level);
-	ntstatus_t st = vm_fork(&self->vm, &p->vm);
+	ntstatus_t st = vm_fork(&self->vm, &p->vm, tf->rsp);
 	if (!st)
 		st = image_list_copy(&p->images, &self->images);
 	if (!st)

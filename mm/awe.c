@@ -302,6 +302,7 @@ void awe_release(struct vm_space *vm, struct vad *v)
 {
 	if (!(v->flags & VAD_PHYSICAL))
 		return;
+	vm->physical_regions--;
 	if (pt_for_each(vm->root, v->start, v->end - v->start, unmap_leaf, vm->awe))
 		tlb_shootdown(vm->root, v->start, v->end - v->start);
 }

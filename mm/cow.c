@@ -45,7 +45,17 @@ enum vm_fault_result cow_write(struct vm_space *vm, struct vad *v, uint64_t page
 	return VM_FAULT_RESOLVED;
 }
 
-ntstatus_t cow_share(struct vm_space *parent, struct vm_space *child, uint64_t start, uint64_t end)
+/* The child's own copy of the parent's page e (for the hot page, and past FRAME_REF_MAX sharers); 0 when out of memory. */
+static pte_t copy_for_child(struct vm_space *child, pte_t e)
+{
+	uint64_t copy = vm_page_frame(child, FRAME_USER, false);
+	if (!copy)
+		return 0;
+	page_copy(phys_to_virt(copy), phys_to_virt(e & PTE_ADDR));
+	return copy | (e & ~PTE_ADDR);	/* A and D as the parent's: write watch reads them, the evictor does not */
+}
+
+ntstatus_t cow_share(struct vm_space *parent, struct vm_space *child, uint64_t start, uint64_t end, uint64_t hot)
 {
 	for (uint64_t va = start, next; va < end; va = next) {
 		next = (va + PAGE_2M) & ~(PAGE_2M - 1);
@@ -72,6 +82,11 @@ ntstatus_t cow_share(struct vm_space *parent, struct vm_space *child, uint64_t s
 				continue;
 			if (!dst && !(dst = pt_walk(child->root, va, true)))	/* one leaf table per 2 MiB */
 				return STATUS_NO_MEMORY;
+			if (va == hot && (e & PTE_W)) {	/* writable: this space's alone, and written next */
+				if (!(*dst = copy_for_child(child, e)))
+					return STATUS_NO_MEMORY;
+				continue;
+			}
 			if (frame_ref_entry(f, phys)) {
 				e = (e | PTE_SW_COW) & ~PTE_W;
 				*src = e;
@@ -79,11 +94,8 @@ ntstatus_t cow_share(struct vm_space *parent, struct vm_space *child, uint64_t s
 				continue;
 			}
 			/* 65535 sharers already: this child gets its own copy now (its first write takes it over). */
-			uint64_t copy = vm_page_frame(child, FRAME_USER, false);
-			if (!copy)
+			if (!(*dst = copy_for_child(child, e & ~(PTE_SW_COW | PTE_W))))
 				return STATUS_NO_MEMORY;
-			page_copy(phys_to_virt(copy), phys_to_virt(phys));
-			*dst = copy | (*src & ~(PTE_ADDR | PTE_SW_COW | PTE_W));
 		}
 	}
 	return STATUS_SUCCESS;

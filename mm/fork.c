@@ -23,6 +23,7 @@
 #include "section.h"
 #include "swap.h"
 #include "kernel/layout.h"
+#include "kernel/panic.h"
 
 #include <string.h>
 
@@ -79,12 +80,12 @@ static ntstatus_t fork_large(struct vm_space *parent, const struct vad *v, struc
  * one in), so reserved runs - most of a stack or heap reservation - are
  * skipped without reading their page tables.
  */
-static ntstatus_t fork_private(struct vm_space *parent, const struct vad *v, struct vm_space *child)
+static ntstatus_t fork_private(struct vm_space *parent, const struct vad *v, struct vm_space *child, uint64_t hot)
 {
 	for (const struct vad_run *r = vad_run_at(v, v->start); r; r = vad_run_next(v, r)) {
 		if (r->state != W_MEM_COMMIT)
 			continue;
-		ntstatus_t st = cow_share(parent, child, r->start, r->end);
+		ntstatus_t st = cow_share(parent, child, r->start, r->end, hot);
 		if (st)
 			return st;
 	}
@@ -112,12 +113,12 @@ static struct vad *fork_clone(const struct vad *v, struct vm_space *child)
 	return v->section ? view_clone(v, child) : vad_clone(v);
 }
 
-/* Share v's pages with child, whose copy of v is in its tree. */
-static ntstatus_t fork_share(struct vm_space *parent, const struct vad *v, struct vm_space *child)
+/* Share v's pages with child, whose copy of v is in its tree; hot as cow_share's (mm/vm_ext.h). */
+static ntstatus_t fork_share(struct vm_space *parent, const struct vad *v, struct vm_space *child, uint64_t hot)
 {
 	if (v->section)
 		return view_share(parent, v, child);
-	return (v->flags & VAD_LARGE) ? fork_large(parent, v, child) : fork_private(parent, v, child);
+	return (v->flags & VAD_LARGE) ? fork_large(parent, v, child) : fork_private(parent, v, child, hot);
 }
 
 /*
@@ -128,7 +129,7 @@ static ntstatus_t fork_share(struct vm_space *parent, const struct vad *v, struc
  * VADs at most), the right one a loop.
  */
 static ntstatus_t fork_subtree(struct vm_space *parent, const struct avl_node *n, struct vm_space *child,
-			       struct avl_node *up, struct avl_node **link)
+			       struct avl_node *up, struct avl_node **link, uint64_t hot)
 {
 	for (; n; n = n->right) {
 		const struct vad *v = vad_of(n);
@@ -136,9 +137,9 @@ static ntstatus_t fork_subtree(struct vm_space *parent, const struct avl_node *n
 		if (!c)
 			return STATUS_NO_MEMORY;
 		vad_place_copy(&child->tree, c, v, up, link);
-		ntstatus_t st = fork_share(parent, v, child);
+		ntstatus_t st = fork_share(parent, v, child, hot);
 		if (!st)
-			st = fork_subtree(parent, n->left, child, &c->node, &c->node.left);
+			st = fork_subtree(parent, n->left, child, &c->node, &c->node.left, hot);
 		if (st)
 			return st;
 		up = &c->node;
@@ -148,7 +149,7 @@ static ntstatus_t fork_subtree(struct vm_space *parent, const struct avl_node *n
 }
 
 /* The parent holds AWE regions, which stay with it: every other VAD copied and inserted one by one. */
-static ntstatus_t fork_each(struct vm_space *parent, struct vm_space *child)
+static ntstatus_t fork_each(struct vm_space *parent, struct vm_space *child, uint64_t hot)
 {
 	for (struct vad *v = vad_first(&parent->tree); v; v = vad_next(v)) {
 		if (v->flags & VAD_PHYSICAL)
@@ -157,7 +158,7 @@ static ntstatus_t fork_each(struct vm_space *parent, struct vm_space *child)
 		if (!c)
 			return STATUS_NO_MEMORY;
 		vad_insert(&child->tree, c);
-		ntstatus_t st = fork_share(parent, v, child);
+		ntstatus_t st = fork_share(parent, v, child, hot);
 		if (st)
 			return st;
 	}
@@ -165,11 +166,21 @@ static ntstatus_t fork_each(struct vm_space *parent, struct vm_space *child)
 	return STATUS_SUCCESS;
 }
 
-ntstatus_t vm_fork(struct vm_space *parent, struct vm_space *child)
+ntstatus_t vm_fork(struct vm_space *parent, struct vm_space *child, uint64_t stack_ptr)
 {
 	vm_balance();	/* the child's page tables need frames: page out first if they run short */
-	bool awe;
-	uint64_t charge = fork_charge(parent, &awe);
+	/*
+	 * What the child is charged is what the parent is, but for AWE pages
+	 * and regions (not inherited): with none the space's own count serves,
+	 * and the walk over every region is needed only with them.
+	 */
+	bool awe = parent->physical_regions || parent->awe;
+	uint64_t charge = awe ? fork_charge(parent, &awe) : parent->charge;
+	if (MM_DEBUG && !awe) {
+		bool any;
+		ASSERT(charge == fork_charge(parent, &any) && !any);
+	}
+	uint64_t hot = stack_ptr & ~(PAGE_SIZE - 1);
 	if (!vm_charge(child, charge))
 		return STATUS_COMMITMENT_LIMIT;
 	ntstatus_t st = ptc_fork(child, parent);	/* the same page tables (mm/ptcharge.h) */
@@ -178,9 +189,9 @@ ntstatus_t vm_fork(struct vm_space *parent, struct vm_space *child)
 		return st;
 	}
 	if (awe) {
-		st = fork_each(parent, child);
+		st = fork_each(parent, child, hot);
 	} else {
-		st = fork_subtree(parent, parent->tree.root, child, NULL, &child->tree.root);
+		st = fork_subtree(parent, parent->tree.root, child, NULL, &child->tree.root, hot);
 		if (st)
 			vad_tree_rebuild(&child->tree);	/* a partial copy: balanced again, for the caller's destroy */
 	}

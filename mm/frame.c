@@ -211,6 +211,15 @@ void frame_poison_check(uint64_t fn, unsigned order)
 			frame_panic("frame poison damaged at phys %lx", (unsigned long)((fn << PAGE_SHIFT) + i * 8));
 }
 
+void frame_zero_check(uint64_t fn, const char *who)
+{
+	const uint64_t *p = frame_va(fn);
+	for (unsigned i = 0; i < PAGE_SIZE / 8; i++)
+		if (p[i])
+			frame_panic("%s: phys %lx holds %lx, not zero", who, (unsigned long)((fn << PAGE_SHIFT) + i * 8),
+				    (unsigned long)p[i]);
+}
+
 unsigned frame_buddy_take(uint32_t *out, unsigned want)
 {
 	frame_lock_assert();
@@ -296,10 +305,15 @@ static uint64_t buddy_alloc(unsigned order, enum frame_owner owner)
 	return fn << PAGE_SHIFT;
 }
 
-uint64_t frame_alloc(unsigned order, enum frame_owner owner)
+/* Whether a request is one frame_alloc may serve (and the injected failures let it through). */
+static bool alloc_allowed(unsigned order, enum frame_owner owner)
 {
-	if (order > FRAME_MAX_ORDER || owner <= FRAME_FREE || owner >= FRAME_OWNER_COUNT || allocfail_hit())
-		return 0;
+	return order <= FRAME_MAX_ORDER && owner > FRAME_FREE && owner < FRAME_OWNER_COUNT && !allocfail_hit();
+}
+
+/* frame_alloc's work once alloc_allowed said yes. */
+static uint64_t alloc_block(unsigned order, enum frame_owner owner)
+{
 	if (order == 0) {
 		uint64_t phys = frame_cache_alloc(owner);
 		if (phys != FRAME_CACHE_BYPASS)
@@ -312,9 +326,21 @@ uint64_t frame_alloc(unsigned order, enum frame_owner owner)
 	return phys;
 }
 
+uint64_t frame_alloc(unsigned order, enum frame_owner owner)
+{
+	return alloc_allowed(order, owner) ? alloc_block(order, owner) : 0;
+}
+
 uint64_t frame_alloc_zeroed(unsigned order, enum frame_owner owner)
 {
-	uint64_t phys = frame_alloc(order, owner);
+	if (!alloc_allowed(order, owner))
+		return 0;
+	if (order == 0) {	/* a frame that was freed holding only zeros (an emptied page table) needs no fill */
+		uint64_t phys = frame_cache_alloc_zeroed(owner);
+		if (phys && phys != FRAME_CACHE_BYPASS)
+			return phys;
+	}
+	uint64_t phys = alloc_block(order, owner);
 	if (phys)
 		fill_qwords(direct_map + phys, 0, (PAGE_SIZE / 8) << order);
 	return phys;
@@ -349,11 +375,25 @@ static struct frame *frame_free_check(uint64_t phys, unsigned order)
 	return f;
 }
 
+static void free_block_checked(struct frame *f, uint64_t phys, unsigned order);
+
 void frame_free(uint64_t phys, unsigned order)
 {
 	struct frame *f = frame_free_check(phys, order);
-	if (!f)
-		return;
+	if (f)
+		free_block_checked(f, phys, order);
+}
+
+void frame_free_zeroed(uint64_t phys)
+{
+	struct frame *f = frame_free_check(phys, 0);
+	if (f && !frame_cache_free_zeroed(f, (uint32_t)(phys >> PAGE_SHIFT)))
+		free_block_checked(f, phys, 0);
+}
+
+/* frame_free's work once frame_free_check passed f. */
+static void free_block_checked(struct frame *f, uint64_t phys, unsigned order)
+{
 	if (order == 0 && frame_cache_free(f, (uint32_t)(phys >> PAGE_SHIFT)))
 		return;
 	frame_lock_take();
@@ -446,6 +486,11 @@ uint64_t frame_free_blocks(unsigned order)
 void page_zero(void *va)
 {
 	fill_qwords(va, 0, PAGE_SIZE / 8);
+}
+
+void page_zero_half(void *va)
+{
+	fill_qwords(va, 0, PAGE_SIZE / 16);
 }
 
 void page_copy(void *dst, const void *src)

@@ -109,6 +109,15 @@ uint64_t frame_alloc_zeroed(unsigned order, enum frame_owner owner);
 
 /* Free a block from frame_alloc; panics on a double free, a wrong order or a frame still shared (refcount > 1). */
 void frame_free(uint64_t phys, unsigned order);
+/*
+ * Free a single frame that holds only zeros - a page table whose entries
+ * were all cleared before it went (mm/paging.c).  The CPU keeps it apart,
+ * and frame_alloc_zeroed hands it out again without filling it: page
+ * tables are emptied entry by entry anyway, so what a fork or a fault
+ * allocates next costs no 4 KiB fill.  MM_DEBUG checks every byte (a
+ * caller that lies would hand out a stale page table).
+ */
+void frame_free_zeroed(uint64_t phys);
 
 /*
  * Reference counts of single (order-0) frames, for frames mapped by more than
@@ -239,6 +248,8 @@ extern bool (*frame_world_stopped_hook)(void);
 
 /* Zero / copy one 4 KiB page through the direct map (rep stosq / rep movsq). */
 void page_zero(void *va);
+/* Zero the 2 KiB at va (half a page: the kernel half of a page-table root). */
+void page_zero_half(void *va);
 void page_copy(void *dst, const void *src);
 
 #endif

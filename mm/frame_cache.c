@@ -8,6 +8,13 @@
  * empty cache refills FRAME_CACHE_BATCH frames from the buddy, a full one
  * flushes FRAME_CACHE_BATCH back, each under frame_lock once per batch.
  *
+ * Beside the stack, each CPU keeps up to FRAME_CACHE_ZEROED frames known
+ * to hold only zeros: page tables, which are emptied entry by entry before
+ * they are freed (frame_free_zeroed).  frame_alloc_zeroed takes one of
+ * those first and skips its 4 KiB fill.  They are not poisoned (MM_DEBUG
+ * checks that they are still zero instead) and are poisoned on their way
+ * back to the buddy.
+ *
  * Counters: a cached frame is free, so moving frames between a cache and
  * the buddy changes no counter.  An allocation from a cache adds one to its
  * CPU's used and owner[] counts and a free subtracts one (a CPU may free
@@ -45,6 +52,8 @@ struct frame_cache {
 	int64_t used;				/* allocated from this cache minus freed to it */
 	int64_t owner[FRAME_OWNER_COUNT];	/* the same per owner */
 	uint32_t frames[FRAME_CACHE_HIGH];	/* frame numbers; the top is handed out first */
+	uint32_t nzeroed;			/* frames in zeroed[] */
+	uint32_t zeroed[FRAME_CACHE_ZEROED];	/* free frames holding only zeros, the top handed out first */
 } __attribute__((aligned(64)));
 
 static struct frame_cache caches[FRAME_CACHE_CPUS];
@@ -91,6 +100,19 @@ static void cache_flush(struct frame_cache *c, uint32_t n)
 	frame_buddy_unlock();
 }
 
+/* Give all of c's zeroed frames back to the buddy, poisoned as it expects its frames (MM_DEBUG). */
+static void zeroed_flush(struct frame_cache *c)
+{
+	if (!c->nzeroed)
+		return;
+	for (uint32_t i = 0; MM_DEBUG && i < c->nzeroed; i++)
+		frame_poison_fill(c->zeroed[i], 0);
+	frame_buddy_lock();
+	frame_buddy_put(c->zeroed, c->nzeroed);
+	frame_buddy_unlock();
+	c->nzeroed = 0;
+}
+
 /* A cache's count, one writer: a plain read and a whole store. */
 static inline void count_add(int64_t *p, int64_t d)
 {
@@ -106,8 +128,9 @@ uint64_t frame_caches_drain(void)
 	for (unsigned i = 0; i < cpus; i++) {
 		struct frame_cache *c = &caches[i];
 		if (c == self || all) {
-			n += c->count;
+			n += c->count + c->nzeroed;
 			cache_flush(c, c->count);
+			zeroed_flush(c);
 			__atomic_store_n(&c->drain, 0, __ATOMIC_RELAXED);
 		} else {
 			__atomic_store_n(&c->drain, 1, __ATOMIC_RELAXED);
@@ -123,6 +146,7 @@ static void cache_drain_requested(struct frame_cache *c)
 {
 	__atomic_store_n(&c->drain, 0, __ATOMIC_RELAXED);
 	cache_flush(c, c->count);
+	zeroed_flush(c);
 }
 
 /* Refill the empty cache c from the buddy, draining the others first when the buddy has nothing. */
@@ -139,6 +163,20 @@ static bool cache_refill(struct frame_cache *c)
 	return c->count != 0;
 }
 
+/* Frame fn, just taken off one of c's stacks, allocated to owner; interrupts back as flags had them. */
+static uint64_t hand_out(struct frame_cache *c, uint32_t fn, enum frame_owner owner, uint64_t flags)
+{
+	struct frame *f = &frame_db[fn];
+	f->refcount = 1;
+	f->swap_slot = 0;
+	/* One store: the buddy, merging a neighbour, never sees "free" with order 0. */
+	__atomic_store_n(&f->state, FRAME_STATE(0, owner), __ATOMIC_RELAXED);
+	count_add(&c->used, 1);
+	count_add(&c->owner[owner], 1);
+	cache_irq_restore(flags);
+	return (uint64_t)fn << PAGE_SHIFT;
+}
+
 uint64_t frame_cache_alloc(enum frame_owner owner)
 {
 	uint64_t flags;
@@ -153,15 +191,33 @@ uint64_t frame_cache_alloc(enum frame_owner owner)
 	if (MM_DEBUG)
 		frame_poison_check(fn, 0);	/* before any change: a host hook may longjmp */
 	c->count--;
-	struct frame *f = &frame_db[fn];
-	f->refcount = 1;
-	f->swap_slot = 0;
-	/* One store: the buddy, merging a neighbour, never sees "free" with order 0. */
-	__atomic_store_n(&f->state, FRAME_STATE(0, owner), __ATOMIC_RELAXED);
-	count_add(&c->used, 1);
-	count_add(&c->owner[owner], 1);
-	cache_irq_restore(flags);
-	return (uint64_t)fn << PAGE_SHIFT;
+	return hand_out(c, fn, owner, flags);
+}
+
+uint64_t frame_cache_alloc_zeroed(enum frame_owner owner)
+{
+	uint64_t flags;
+	struct frame_cache *c = cache_enter(&flags);
+	if (!c)
+		return FRAME_CACHE_BYPASS;
+	if (!c->nzeroed) {
+		cache_irq_restore(flags);
+		return 0;
+	}
+	uint32_t fn = c->zeroed[c->nzeroed - 1];
+	if (MM_DEBUG)
+		frame_zero_check(fn, "frame_alloc_zeroed: a zeroed free frame was written");
+	c->nzeroed--;
+	return hand_out(c, fn, owner, flags);
+}
+
+/* The free frame f (number fn) taken back into c: counted free, marked cached. */
+static void take_back(struct frame_cache *c, struct frame *f)
+{
+	count_add(&c->used, -1);
+	count_add(&c->owner[f->owner], -1);
+	f->refcount = 0;
+	__atomic_store_n(&f->state, FRAME_STATE(FRAME_ORDER_CACHED, FRAME_FREE), __ATOMIC_RELAXED);
 }
 
 bool frame_cache_free(struct frame *f, uint32_t fn)
@@ -172,13 +228,28 @@ bool frame_cache_free(struct frame *f, uint32_t fn)
 		return false;
 	if (c->count == FRAME_CACHE_HIGH)
 		cache_flush(c, FRAME_CACHE_BATCH);
-	count_add(&c->used, -1);
-	count_add(&c->owner[f->owner], -1);
 	if (MM_DEBUG)
 		frame_poison_fill(fn, 0);
-	f->refcount = 0;
-	__atomic_store_n(&f->state, FRAME_STATE(FRAME_ORDER_CACHED, FRAME_FREE), __ATOMIC_RELAXED);
+	take_back(c, f);
 	c->frames[c->count++] = fn;
+	cache_irq_restore(flags);
+	return true;
+}
+
+bool frame_cache_free_zeroed(struct frame *f, uint32_t fn)
+{
+	uint64_t flags;
+	struct frame_cache *c = cache_enter(&flags);
+	if (!c)
+		return false;
+	if (c->nzeroed == FRAME_CACHE_ZEROED) {
+		cache_irq_restore(flags);
+		return false;	/* frame_free's way: this CPU's zeroed frames are enough */
+	}
+	if (MM_DEBUG)
+		frame_zero_check(fn, "frame_free_zeroed");
+	take_back(c, f);
+	c->zeroed[c->nzeroed++] = fn;
 	cache_irq_restore(flags);
 	return true;
 }

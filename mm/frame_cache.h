@@ -15,6 +15,7 @@
 #define FRAME_CACHE_CPUS  16	/* CPUs with a cache; a higher index uses the buddy directly */
 #define FRAME_CACHE_HIGH  64	/* frames a cache holds at most: a free into a full cache flushes */
 #define FRAME_CACHE_BATCH 32	/* frames moved per refill (empty cache) and per flush (full cache) */
+#define FRAME_CACHE_ZEROED 32	/* frames known to hold only zeros a cache keeps apart (frame_free_zeroed) */
 #define FRAME_CACHE_BYPASS UINT64_MAX	/* frame_cache_alloc: no cache here, use the buddy */
 
 #define FRAME_STATE(order, owner) ((uint16_t)((order) | (owner) << 8))
@@ -39,6 +40,8 @@ void frame_buddy_put(const uint32_t *fns, unsigned n);
 void frame_poison_check(uint64_t fn, unsigned order);
 /* MM_DEBUG: fill the block with FRAME_POISON. */
 void frame_poison_fill(uint64_t fn, unsigned order);
+/* Panic (naming who) unless frame fn holds only zeros. */
+void frame_zero_check(uint64_t fn, const char *who);
 
 /* ---- the caches' side (mm/frame_cache.c) ---- */
 /* Forget every cache (frame_init_core: a new database). */
@@ -47,6 +50,15 @@ void frame_cache_reset(void);
 uint64_t frame_cache_alloc(enum frame_owner owner);
 /* Free the single frame f (number fn), which frame_free has checked, into this CPU's cache; false (nothing done) when it has none. */
 bool frame_cache_free(struct frame *f, uint32_t fn);
+/*
+ * A frame for owner from this CPU's frames known to hold zeros; 0 when it
+ * has none (the caller allocates and fills one); FRAME_CACHE_BYPASS when
+ * this CPU has no cache.
+ */
+uint64_t frame_cache_alloc_zeroed(enum frame_owner owner);
+/* Free the single all-zero frame f (number fn), checked by frame_free, among this CPU's zeroed frames; false
+   (nothing done) when it has no cache or they are full. */
+bool frame_cache_free_zeroed(struct frame *f, uint32_t fn);
 /* Add every cache's share of the owner counts: frames allocated from caches minus freed to them. */
 void frame_cache_counts(int64_t owner[FRAME_OWNER_COUNT]);
 /* The caches' share of used frames (the sum of their owner counts, kept apart for frame_free_count). */

@@ -210,21 +210,33 @@ uint64_t pt_create_root(void)
 	uint64_t root = frame_alloc_zeroed(0, FRAME_PAGETABLE);
 	if (!root)
 		return 0;
-	pte_t *dst = phys_to_virt(root), *src = phys_to_virt(kernel_root);
-	for (int i = 256; i < 512; i++)
-		dst[i] = src[i];
+	/* The kernel half, the same in every address space (its tables exist from boot: kpaging_init). */
+	pte_t *dst = (pte_t *)phys_to_virt(root) + 256;
+	const pte_t *src = (const pte_t *)phys_to_virt(kernel_root) + 256;
+	uint64_t n = 256;
+	__asm__ volatile("rep movsq" : "+D"(dst), "+S"(src), "+c"(n) : : "memory");
 	return root;
 }
 
+/*
+ * Free the tables below table (a level-`level` table: 2 = PDPT, 1 = PD),
+ * clearing its entries as they go.  The leaf tables hold nothing by now:
+ * the teardown cleared every entry it dropped (vm_drop_entries, the large
+ * and AWE releases).  So every table freed here is all zeros and goes back
+ * as such (frame_free_zeroed): the next page table allocated costs no fill.
+ */
 static void free_tables(pte_t *table, int level)
 {
 	for (int i = 0; i < 512; i++) {
 		pte_t e = table[i];
+		if (!e)
+			continue;
+		table[i] = 0;
 		if (!(e & PTE_P) || (e & PTE_PS))
 			continue;
 		if (level > 1)
 			free_tables(table_of(e), level - 1);
-		frame_free(e & PTE_ADDR, 0);
+		frame_free_zeroed(e & PTE_ADDR);
 		user_tables--;	/* only the user half is freed this way */
 	}
 }
@@ -234,13 +246,18 @@ void pt_destroy_root(uint64_t root)
 	tlb_root_free(root);	/* no CPU keeps it loaded, not even an idle one */
 	pte_t *pml4 = phys_to_virt(root);
 	for (int i = 0; i < 256; i++) {
-		if (!(pml4[i] & PTE_P))
+		pte_t e = pml4[i];
+		if (!e)
 			continue;
-		free_tables(table_of(pml4[i]), 2);
-		frame_free(pml4[i] & PTE_ADDR, 0);
+		pml4[i] = 0;
+		if (!(e & PTE_P))
+			continue;
+		free_tables(table_of(e), 2);
+		frame_free_zeroed(e & PTE_ADDR);
 		user_tables--;
 	}
-	frame_free(root, 0);
+	page_zero_half(pml4 + 256);	/* the kernel half: then the whole root is zeros again */
+	frame_free_zeroed(root);
 }
 
 /*
@@ -285,7 +302,7 @@ static void unlinked_free(void)
 		return;
 	tlb_shootdown(unlinked.root, 0, USER_TOP);	/* a full flush on every CPU that has root */
 	for (unsigned i = 0; i < unlinked.n; i++)
-		frame_free(unlinked.frames[i], 0);
+		frame_free_zeroed(unlinked.frames[i]);	/* empty: table_empty said so */
 	user_tables -= unlinked.n;	/* pt_prune works on the user half only */
 	unlinked.n = 0;
 }

@@ -600,5 +600,5 @@ ntstatus_t view_share(struct vm_space *parent, const struct vad *v, struct vm_sp
 	 * no page-table walk, an image view only the span of its written pages.
 	 */
 	uint64_t lo = v->priv_lo > v->start ? v->priv_lo : v->start, hi = v->priv_hi < v->end ? v->priv_hi : v->end;
-	return lo < hi ? cow_share(parent, child, lo, hi) : STATUS_SUCCESS;
+	return lo < hi ? cow_share(parent, child, lo, hi, 0) : STATUS_SUCCESS;
 }

@@ -408,6 +408,7 @@ ntstatus_t vm_allocate_locked(struct vm_space *vm, uint64_t *base, uint64_t *siz
 			vad_runs_set(v, start, end, W_MEM_COMMIT, protect);	/* one run: cannot need memory */
 		}
 		vad_insert(&vm->tree, v);
+		vm->physical_regions += (v->flags & VAD_PHYSICAL) != 0;	/* back down in awe_release */
 		*base = start;
 		*size = end - start;
 		return STATUS_SUCCESS;

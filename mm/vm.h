@@ -27,6 +27,7 @@ struct vm_space {
 	struct vad_tree tree;	/* reservations */
 	uint64_t charge;	/* committed pages charged to this process */
 	struct awe_state *awe;	/* AWE physical pages (mm/awe.c), NULL until the first allocation */
+	uint64_t physical_regions;	/* MEM_PHYSICAL reservations (VAD_PHYSICAL) in the tree: fork leaves them out */
 	struct vm_space *evict_next;	/* every space, for the evictor (mm/evict.c) */
 	uint64_t evict_hand;	/* where the evictor's clock resumes in this space */
 	/* VirtualLock (mm/lock.c): pages locked, and the working-set limits (pages) that bound them */
@@ -92,9 +93,10 @@ ntstatus_t vm_query(struct vm_space *vm, uint64_t addr, struct vm_basic_info *ou
  * (mm/fork.c).  STATUS_COMMITMENT_LIMIT, changing nothing, when the child's
  * commit does not fit; on other failures (STATUS_NO_MEMORY,
  * STATUS_INSUFFICIENT_RESOURCES) the caller destroys child.  The parent keeps
- * working either way.
+ * working either way.  stack_ptr: the forking thread's user stack pointer,
+ * whose page the child gets a copy of at once (mm/vm_ext.h cow_share).
  */
-ntstatus_t vm_fork(struct vm_space *parent, struct vm_space *child);
+ntstatus_t vm_fork(struct vm_space *parent, struct vm_space *child, uint64_t stack_ptr);
 
 /*
  * The kernel's view of the region containing addr (the region vm_query

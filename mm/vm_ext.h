@@ -86,9 +86,13 @@ enum vm_fault_result cow_write(struct vm_space *vm, struct vad *v, uint64_t page
  * and write access removed; a paged-out page's swap entry is copied (one
  * more slot reference).  Section frames are skipped (the child maps them
  * again from the section).  STATUS_NO_MEMORY when a child page table cannot
- * be allocated.  The caller flushes the parent's TLB.
+ * be allocated.  The caller flushes the parent's TLB.  The page hot (the
+ * forking thread's stack page; an unaligned value or 0 for none), when it
+ * is a writable private frame, is not shared: the child gets a copy at once
+ * and the parent keeps write access, because both write it as soon as the
+ * fork returns and would otherwise each take a copy-on-write fault.
  */
-ntstatus_t cow_share(struct vm_space *parent, struct vm_space *child, uint64_t start, uint64_t end);
+ntstatus_t cow_share(struct vm_space *parent, struct vm_space *child, uint64_t start, uint64_t end, uint64_t hot);
 
 /* A copy of v (range, type, flags, runs, write-watch and reset state), in no tree; NULL when out of memory. */
 struct vad *vad_clone(const struct vad *v);

@@ -12,6 +12,7 @@
 
 #define ARENA_SIZE (16u << 20)
 #define NFRAMES    (ARENA_SIZE / 4096)
+#define FRAME_CACHE_ZEROED_TEST 100	/* more than a CPU keeps zeroed (mm/frame_cache.h: 32) */
 
 /* Holes: frame 0, 5..15, 1536, 2047 and 3072.. are absent; 1..4 and 16..1535 are usable, with
  * the range boundary at 0x200000 touching (the allocator must merge across it). */
@@ -318,6 +319,64 @@ TEST(zeroed_alloc_and_page_ops)
 		CHECK_EQ(arena[b + i], 0);
 	frame_free(b, 0);
 	frame_free(a, 1);
+	CHECK(counts_are_initial());
+}
+
+/* frame_free_zeroed: an all-zero frame kept apart, handed back by frame_alloc_zeroed unfilled, checked both ways. */
+TEST(zeroed_frames_kept_apart_and_checked)
+{
+	setup();
+	struct frame_stats st;
+	uint64_t a = frame_alloc(0, FRAME_PAGETABLE);
+	CHECK(a != 0);
+	page_zero(arena + a);
+	frame_free_zeroed(a);
+	frame_stats(&st);
+	CHECK_EQ(st.used, 0);	/* free at once, as any freed frame */
+	uint64_t other = frame_alloc(0, FRAME_KERNEL);
+	CHECK(other != a);	/* a plain allocation leaves the zeroed frames alone */
+	frame_free(other, 0);
+	uint64_t b = frame_alloc_zeroed(0, FRAME_PAGETABLE);
+	CHECK_EQ(b, a);
+	CHECK_EQ(frame_get(b)->owner, FRAME_PAGETABLE);
+	CHECK_EQ(frame_get(b)->refcount, 1);
+	/* A frame that is not zero is refused (it would become someone's stale page table), and stays allocated. */
+	arena[b + 100] = 1;
+	if (setjmp(panic_jmp) == 0) {
+		frame_free_zeroed(b);
+		CHECK(!"a frame that is not zero was taken as zeroed");
+	}
+	CHECK_EQ(panics, 1);
+	CHECK(strstr(panic_msg, "not zero") != NULL);
+	CHECK_EQ(frame_get(b)->owner, FRAME_PAGETABLE);
+	arena[b + 100] = 0;
+	frame_free_zeroed(b);
+	/* A write after the free is found at the next frame_alloc_zeroed, which then hands nothing out. */
+	arena[b + 8] = 5;
+	if (setjmp(panic_jmp) == 0) {
+		frame_alloc_zeroed(0, FRAME_PAGETABLE);
+		CHECK(!"a write to a zeroed free frame went unseen");
+	}
+	CHECK_EQ(panics, 2);
+	CHECK(strstr(panic_msg, "was written") != NULL);
+	arena[b + 8] = 0;
+	/* More zeroed frees than a CPU keeps: the rest are freed (and poisoned) as usual; all counted free. */
+	static uint64_t got[FRAME_CACHE_ZEROED_TEST];
+	for (int i = 0; i < FRAME_CACHE_ZEROED_TEST; i++) {
+		got[i] = frame_alloc(0, FRAME_PAGETABLE);
+		page_zero(arena + got[i]);
+	}
+	for (int i = 0; i < FRAME_CACHE_ZEROED_TEST; i++)
+		frame_free_zeroed(got[i]);
+	frame_stats(&st);
+	CHECK_EQ(st.used, 0);
+	CHECK(frame_caches_drain() > 0);	/* the zeroed frames go back to the buddy too */
+	CHECK(counts_are_initial());
+	for (int i = 0; i < (int)usable_count; i++)	/* and every frame allocates again, poison intact */
+		live[i] = frame_alloc(0, FRAME_KERNEL);
+	CHECK(live[usable_count - 1] != 0);
+	for (int i = 0; i < (int)usable_count; i++)
+		frame_free(live[i], 0);
 	CHECK(counts_are_initial());
 }
 

@@ -70,7 +70,7 @@ KTEST(evict_page_out_in_fork_and_clean_pages)
 		KT_ASSERT(entry(&parent, base + i * PAGE_SIZE) & PTE_SW_SWAP);
 	/* Fork while paged out: the child names the same slots. */
 	KT_EQ(vm_space_init(&child), STATUS_SUCCESS);
-	KT_EQ(vm_fork(&parent, &child), STATUS_SUCCESS);
+	KT_EQ(vm_fork(&parent, &child, 0), STATUS_SUCCESS);
 	KT_EQ(entry(&child, base), entry(&parent, base));
 	KT_EQ(swap_slot_refs(swap_entry_slot(entry(&parent, base))), 2);
 	/* The child reads a page in; the parent finds the same frame in the swap cache: still shared. */

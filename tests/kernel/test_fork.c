@@ -50,9 +50,9 @@ KTEST(fork_reference_counts_follow_fork_write_and_exit)
 	/* Three generations: parent -> child -> grandchild, each forked from the previous. */
 	struct vm_space child, grandchild;
 	KT_EQ(vm_space_init(&child), STATUS_SUCCESS);
-	KT_EQ(vm_fork(&parent, &child), STATUS_SUCCESS);
+	KT_EQ(vm_fork(&parent, &child, 0), STATUS_SUCCESS);
 	KT_EQ(vm_space_init(&grandchild), STATUS_SUCCESS);
-	KT_EQ(vm_fork(&child, &grandchild), STATUS_SUCCESS);
+	KT_EQ(vm_fork(&child, &grandchild, 0), STATUS_SUCCESS);
 	for (int i = 0; i < PAGES; i++) {
 		uint64_t va = base + i * PAGE_SIZE;
 		pte_t p = pt_query(parent.root, va, NULL), c = pt_query(child.root, va, NULL);
@@ -111,7 +111,7 @@ KTEST(fork_cycles_return_every_frame)
 	for (int round = 0; round < 50; round++) {
 		struct vm_space child;
 		KT_EQ(vm_space_init(&child), STATUS_SUCCESS);
-		KT_EQ(vm_fork(&parent, &child), STATUS_SUCCESS);
+		KT_EQ(vm_fork(&parent, &child, 0), STATUS_SUCCESS);
 		/* Each side writes a different half. */
 		for (int i = 0; i < PAGES; i++)
 			KT_EQ(vm_fault(i & 1 ? &child : &parent, base + i * PAGE_SIZE, VM_ACCESS_WRITE), VM_FAULT_RESOLVED);
@@ -119,6 +119,45 @@ KTEST(fork_cycles_return_every_frame)
 		for (int i = 0; i < PAGES; i++)
 			KT_EQ(refs(&parent, base + i * PAGE_SIZE), 1);
 	}
+	vm_space_destroy(&parent);
+	frame_stats(&after);
+	KT_EQ(after.free, before.free);
+	KT_EQ(kheap_live(), heap);
+}
+
+/*
+ * The forking thread's stack page (vm_fork's stack_ptr) is not shared: the
+ * child has its own copy at once and the parent keeps write access; the
+ * pages around it are shared as usual.  A page already shared with an
+ * earlier child (read-only) is shared again, not copied.
+ */
+KTEST(fork_copies_the_stack_page_at_once)
+{
+	struct frame_stats before, after;
+	frame_stats(&before);
+	size_t heap = kheap_live();
+	struct vm_space parent, child, second;
+	uint64_t base;
+	KT_EQ(make_parent(&parent, &base), 0);
+	uint64_t hot = base + 5 * PAGE_SIZE, orig = frame_of(&parent, hot);
+	KT_EQ(vm_space_init(&child), STATUS_SUCCESS);
+	KT_EQ(vm_fork(&parent, &child, hot + 0x123), STATUS_SUCCESS);	/* any address in the page */
+	pte_t p = pt_query(parent.root, hot, NULL), c = pt_query(child.root, hot, NULL);
+	KT_EQ(p & PTE_ADDR, orig);
+	KT_ASSERT((p & PTE_W) && !(p & PTE_SW_COW));
+	KT_ASSERT((c & PTE_ADDR) != orig && (c & PTE_W) && !(c & PTE_SW_COW));
+	KT_EQ(refs(&parent, hot), 1);
+	KT_EQ(refs(&child, hot), 1);
+	KT_EQ(*(uint64_t *)phys_to_virt(c & PTE_ADDR), 1005);
+	KT_EQ(refs(&parent, hot - PAGE_SIZE), 2);
+	KT_EQ(refs(&parent, hot + PAGE_SIZE), 2);
+	/* Forked again with a stack page the first child shares (read-only): shared once more, not copied. */
+	KT_EQ(vm_space_init(&second), STATUS_SUCCESS);
+	KT_EQ(vm_fork(&parent, &second, hot - PAGE_SIZE), STATUS_SUCCESS);
+	KT_EQ(refs(&parent, hot - PAGE_SIZE), 3);
+	KT_EQ(frame_of(&second, hot - PAGE_SIZE), frame_of(&parent, hot - PAGE_SIZE));
+	vm_space_destroy(&second);
+	vm_space_destroy(&child);
 	vm_space_destroy(&parent);
 	frame_stats(&after);
 	KT_EQ(after.free, before.free);
