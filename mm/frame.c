@@ -20,6 +20,7 @@
 #include "mm/frame.h"
 #include "mm/allocfail.h"
 #include "mm/frame_cache.h"
+#include <stddef.h>
 
 #ifdef HOST_TEST
 #include <pthread.h>
@@ -306,16 +307,16 @@ static uint64_t buddy_alloc(unsigned order, enum frame_owner owner)
 }
 
 /* Whether a request is one frame_alloc may serve (and the injected failures let it through). */
-static bool alloc_allowed(unsigned order, enum frame_owner owner)
+static inline __attribute__((always_inline)) bool alloc_allowed(unsigned order, enum frame_owner owner)
 {
 	return order <= FRAME_MAX_ORDER && owner > FRAME_FREE && owner < FRAME_OWNER_COUNT && !allocfail_hit();
 }
 
-/* frame_alloc's work once alloc_allowed said yes. */
-static uint64_t alloc_block(unsigned order, enum frame_owner owner)
+/* frame_alloc's work once alloc_allowed said yes; zeroed as frame_cache_alloc's (mm/frame_cache.h). */
+static inline __attribute__((always_inline)) uint64_t alloc_block(unsigned order, enum frame_owner owner, bool *zeroed)
 {
 	if (order == 0) {
-		uint64_t phys = frame_cache_alloc(owner);
+		uint64_t phys = frame_cache_alloc(owner, zeroed);
 		if (phys != FRAME_CACHE_BYPASS)
 			return phys;
 	}
@@ -328,26 +329,22 @@ static uint64_t alloc_block(unsigned order, enum frame_owner owner)
 
 uint64_t frame_alloc(unsigned order, enum frame_owner owner)
 {
-	return alloc_allowed(order, owner) ? alloc_block(order, owner) : 0;
+	return alloc_allowed(order, owner) ? alloc_block(order, owner, NULL) : 0;
 }
 
 uint64_t frame_alloc_zeroed(unsigned order, enum frame_owner owner)
 {
 	if (!alloc_allowed(order, owner))
 		return 0;
-	if (order == 0) {	/* a frame that was freed holding only zeros (an emptied page table) needs no fill */
-		uint64_t phys = frame_cache_alloc_zeroed(owner);
-		if (phys && phys != FRAME_CACHE_BYPASS)
-			return phys;
-	}
-	uint64_t phys = alloc_block(order, owner);
-	if (phys)
+	bool zeroed = false;	/* a frame freed holding only zeros (an emptied page table) needs no fill */
+	uint64_t phys = alloc_block(order, owner, &zeroed);
+	if (phys && !zeroed)
 		fill_qwords(direct_map + phys, 0, (PAGE_SIZE / 8) << order);
 	return phys;
 }
 
 /* The entry of the allocated block (phys, order) a caller frees, after frame_free's checks (panics). */
-static struct frame *frame_free_check(uint64_t phys, unsigned order)
+static inline __attribute__((always_inline)) struct frame *frame_free_check(uint64_t phys, unsigned order)
 {
 	uint64_t fn = phys >> PAGE_SHIFT;
 	if (order > FRAME_MAX_ORDER || (phys & ((PAGE_SIZE << order) - 1)) != 0 || fn >= nframes) {
@@ -375,7 +372,19 @@ static struct frame *frame_free_check(uint64_t phys, unsigned order)
 	return f;
 }
 
-static void free_block_checked(struct frame *f, uint64_t phys, unsigned order);
+/* frame_free's work once frame_free_check passed f. */
+static inline __attribute__((always_inline)) void free_block_checked(struct frame *f, uint64_t phys, unsigned order)
+{
+	if (order == 0 && frame_cache_free(f, (uint32_t)(phys >> PAGE_SHIFT)))
+		return;
+	frame_lock_take();
+	owner_frames[f->owner] -= 1ULL << order;
+	used_frames -= 1ULL << order;
+	f->refcount = 0;
+	f->owner = FRAME_FREE;
+	free_block(phys >> PAGE_SHIFT, order, false);
+	frame_lock_drop();
+}
 
 void frame_free(uint64_t phys, unsigned order)
 {
@@ -389,20 +398,6 @@ void frame_free_zeroed(uint64_t phys)
 	struct frame *f = frame_free_check(phys, 0);
 	if (f && !frame_cache_free_zeroed(f, (uint32_t)(phys >> PAGE_SHIFT)))
 		free_block_checked(f, phys, 0);
-}
-
-/* frame_free's work once frame_free_check passed f. */
-static void free_block_checked(struct frame *f, uint64_t phys, unsigned order)
-{
-	if (order == 0 && frame_cache_free(f, (uint32_t)(phys >> PAGE_SHIFT)))
-		return;
-	frame_lock_take();
-	owner_frames[f->owner] -= 1ULL << order;
-	used_frames -= 1ULL << order;
-	f->refcount = 0;
-	f->owner = FRAME_FREE;
-	free_block(phys >> PAGE_SHIFT, order, false);
-	frame_lock_drop();
 }
 
 /* The allocated order-0 frame at phys, or a panic naming the caller's mistake. */

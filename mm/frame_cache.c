@@ -164,7 +164,7 @@ static bool cache_refill(struct frame_cache *c)
 }
 
 /* Frame fn, just taken off one of c's stacks, allocated to owner; interrupts back as flags had them. */
-static uint64_t hand_out(struct frame_cache *c, uint32_t fn, enum frame_owner owner, uint64_t flags)
+static inline __attribute__((always_inline)) uint64_t hand_out(struct frame_cache *c, uint32_t fn, enum frame_owner owner, uint64_t flags)
 {
 	struct frame *f = &frame_db[fn];
 	f->refcount = 1;
@@ -177,42 +177,34 @@ static uint64_t hand_out(struct frame_cache *c, uint32_t fn, enum frame_owner ow
 	return (uint64_t)fn << PAGE_SHIFT;
 }
 
-uint64_t frame_cache_alloc(enum frame_owner owner)
+uint64_t frame_cache_alloc(enum frame_owner owner, bool *zeroed)
 {
 	uint64_t flags;
 	struct frame_cache *c = cache_enter(&flags);
 	if (!c)
 		return FRAME_CACHE_BYPASS;
+	uint32_t fn;
+	if (zeroed && c->nzeroed) {
+		fn = c->zeroed[c->nzeroed - 1];
+		if (MM_DEBUG)
+			frame_zero_check(fn, "frame_alloc_zeroed: a zeroed free frame was written");
+		c->nzeroed--;
+		*zeroed = true;
+		return hand_out(c, fn, owner, flags);
+	}
 	if (c->count == 0 && !cache_refill(c)) {
 		cache_irq_restore(flags);
 		return 0;
 	}
-	uint32_t fn = c->frames[c->count - 1];
+	fn = c->frames[c->count - 1];
 	if (MM_DEBUG)
 		frame_poison_check(fn, 0);	/* before any change: a host hook may longjmp */
 	c->count--;
 	return hand_out(c, fn, owner, flags);
 }
 
-uint64_t frame_cache_alloc_zeroed(enum frame_owner owner)
-{
-	uint64_t flags;
-	struct frame_cache *c = cache_enter(&flags);
-	if (!c)
-		return FRAME_CACHE_BYPASS;
-	if (!c->nzeroed) {
-		cache_irq_restore(flags);
-		return 0;
-	}
-	uint32_t fn = c->zeroed[c->nzeroed - 1];
-	if (MM_DEBUG)
-		frame_zero_check(fn, "frame_alloc_zeroed: a zeroed free frame was written");
-	c->nzeroed--;
-	return hand_out(c, fn, owner, flags);
-}
-
 /* The free frame f (number fn) taken back into c: counted free, marked cached. */
-static void take_back(struct frame_cache *c, struct frame *f)
+static inline __attribute__((always_inline)) void take_back(struct frame_cache *c, struct frame *f)
 {
 	count_add(&c->used, -1);
 	count_add(&c->owner[f->owner], -1);

@@ -46,16 +46,15 @@ void frame_zero_check(uint64_t fn, const char *who);
 /* ---- the caches' side (mm/frame_cache.c) ---- */
 /* Forget every cache (frame_init_core: a new database). */
 void frame_cache_reset(void);
-/* One frame for owner from this CPU's cache (refilled as needed); 0 when memory is out; FRAME_CACHE_BYPASS when this CPU has no cache. */
-uint64_t frame_cache_alloc(enum frame_owner owner);
+/*
+ * One frame for owner from this CPU's cache (refilled as needed); 0 when
+ * memory is out; FRAME_CACHE_BYPASS when this CPU has no cache.  zeroed not
+ * NULL: one of the frames known to hold zeros first, *zeroed telling
+ * whether it is one.
+ */
+uint64_t frame_cache_alloc(enum frame_owner owner, bool *zeroed);
 /* Free the single frame f (number fn), which frame_free has checked, into this CPU's cache; false (nothing done) when it has none. */
 bool frame_cache_free(struct frame *f, uint32_t fn);
-/*
- * A frame for owner from this CPU's frames known to hold zeros; 0 when it
- * has none (the caller allocates and fills one); FRAME_CACHE_BYPASS when
- * this CPU has no cache.
- */
-uint64_t frame_cache_alloc_zeroed(enum frame_owner owner);
 /* Free the single all-zero frame f (number fn), checked by frame_free, among this CPU's zeroed frames; false
    (nothing done) when it has no cache or they are full. */
 bool frame_cache_free_zeroed(struct frame *f, uint32_t fn);
