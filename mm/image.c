@@ -643,13 +643,28 @@ void image_list_prune(struct vm_space *vm, struct image_list *list)
 	}
 }
 
+/* The records from m on, at most n. */
+static size_t maps_from(const struct image_map *m, size_t n)
+{
+	size_t k = 0;
+	for (; m && k < n; m = m->next)
+		k++;
+	return k;
+}
+
 ntstatus_t image_list_copy(struct image_list *dst, const struct image_list *src)
 {
+	void *made[16];	/* the copies come from the heap a batch at a time (kmalloc_batch): one heap lock */
+	size_t n = 0, used = 0;
 	struct image_map **tail = &dst->head;
 	for (const struct image_map *m = src->head; m; m = m->next) {
-		struct image_map *c = kmalloc(sizeof(*c));
-		if (!c)
-			return STATUS_NO_MEMORY;	/* the caller frees dst */
+		if (used == n) {
+			n = kmalloc_batch(sizeof(struct image_map), made, maps_from(m, sizeof(made) / sizeof(made[0])));
+			used = 0;
+			if (!n)
+				return STATUS_NO_MEMORY;	/* every copy made so far is on dst: the caller frees dst */
+		}
+		struct image_map *c = made[used++];
 		*c = *m;
 		c->next = NULL;
 		obj_ref(&c->img->section->obj);
