@@ -1,7 +1,8 @@
 /*
  * mm/kheap.h - kmalloc/kfree for memory-manager structures, and pool quota.
  * Sizes up to 2048 bytes come from one-page slabs of power-of-two classes
- * (16..2048); larger sizes take whole frame blocks.  Memory is zeroed.
+ * (16..2048); larger sizes take whole frame blocks.  Memory is zeroed but
+ * for the _uninit variants, whose callers write every field themselves.
  * Frames are counted as FRAME_HEAP in frame_stats.
  *
  * Pool quota (NT's per-process pool quota): kernel memory a process causes
@@ -31,11 +32,17 @@
 void *kmalloc(size_t size);
 
 /*
- * n kmallocs of size bytes at once, to out[0..n): the heap lock taken once
- * (fork copies a run tree's nodes so).  Returns how many were made: fewer
- * than n when out of memory (out[0..returned) are valid and the caller's).
+ * kmalloc without the zeroing, for an object whose every field the caller
+ * writes at once (fork's copies of VADs); MM_DEBUG fills it with 0xa5 bytes.
  */
-size_t kmalloc_batch(size_t size, void **out, size_t n);
+void *kmalloc_uninit(size_t size);
+
+/*
+ * n kmalloc_uninits of size bytes at once, to out[0..n): the heap lock taken
+ * once (fork copies a run tree's nodes so).  Returns how many were made:
+ * fewer than n when out of memory (out[0..returned) are valid and the caller's).
+ */
+size_t kmalloc_batch_uninit(size_t size, void **out, size_t n);
 
 /* Free memory from kmalloc; NULL is ignored; panics on a pointer kmalloc did not return. */
 void kfree(void *p);

@@ -10,17 +10,29 @@
 #include "mm/vad.h"
 
 #include <stddef.h>
+#include <string.h>
 
+/*
+ * vad_zalloc: zeroed memory.  The _uninit ones are not zeroed (fork's copies,
+ * whose every field vad_copy and copy_runs write): filled with 0xa5 bytes on
+ * the host as the kernel's debug builds do, so that a field left unwritten
+ * shows in the tests.
+ */
 #ifdef HOST_TEST
 #include <stdlib.h>
 static void *vad_zalloc(size_t size)
 {
 	return calloc(1, size);
 }
-static size_t vad_zalloc_batch(size_t size, void **out, size_t n)
+static void *vad_alloc_uninit(size_t size)
+{
+	void *p = malloc(size);
+	return p ? memset(p, 0xa5, size) : NULL;
+}
+static size_t vad_alloc_batch_uninit(size_t size, void **out, size_t n)
 {
 	size_t i = 0;
-	while (i < n && (out[i] = calloc(1, size)))
+	while (i < n && (out[i] = vad_alloc_uninit(size)))
 		i++;
 	return i;
 }
@@ -34,9 +46,13 @@ static void *vad_zalloc(size_t size)
 {
 	return kmalloc(size);
 }
-static size_t vad_zalloc_batch(size_t size, void **out, size_t n)
+static void *vad_alloc_uninit(size_t size)
 {
-	return kmalloc_batch(size, out, n);
+	return kmalloc_uninit(size);
+}
+static size_t vad_alloc_batch_uninit(size_t size, void **out, size_t n)
+{
+	return kmalloc_batch_uninit(size, out, n);
 }
 static void vad_free(void *p)
 {
@@ -149,7 +165,7 @@ static struct vad_run *copy_node(struct run_copy *rc)
 		return &rc->c->inline_runs[rc->inline_used++];
 	if (rc->next == rc->n) {
 		uint32_t want = rc->left < COPY_BATCH ? rc->left : COPY_BATCH;
-		rc->n = (uint32_t)vad_zalloc_batch(sizeof(struct vad_run), rc->batch, want ? want : 1);
+		rc->n = (uint32_t)vad_alloc_batch_uninit(sizeof(struct vad_run), rc->batch, want ? want : 1);
 		rc->next = 0;
 		rc->left -= rc->n < rc->left ? rc->n : rc->left;
 		if (!rc->n)
@@ -159,9 +175,10 @@ static struct vad_run *copy_node(struct run_copy *rc)
 }
 
 /*
- * Copy the run subtree n below parent (NULL: the root) into rc->c at *link.
- * Each node is linked before its children are copied, so after a failure
- * (false) everything taken is reachable from c->run_root for vad_delete.
+ * Copy the run subtree n below parent (NULL: the root) into rc->c
+ * at *link, writing every field of each node (they are not zeroed).  Each
+ * node is linked before its children are copied, so after a failure (false)
+ * everything taken is reachable from c->run_root for vad_delete.
  */
 static bool copy_runs(struct run_copy *rc, const struct avl_node *n, struct avl_node *parent, struct avl_node **link)
 {
@@ -170,11 +187,11 @@ static bool copy_runs(struct run_copy *rc, const struct avl_node *n, struct avl_
 		struct vad_run *r = copy_node(rc);
 		if (!r)
 			return false;
-		run_fill(r, from->start, from->end, from->state, from->protect);
-		r->node = (struct avl_node){ .parent = parent, .height = n->height };
+		*r = (struct vad_run){ .start = from->start, .end = from->end, .state = from->state,
+				       .protect = from->protect, .node = { .parent = parent, .height = n->height } };
 		*link = &r->node;
-		rc->c->nruns++;
-		if (!copy_runs(rc, n->left, &r->node, &r->node.left))
+		/* No call for a leaf's empty left subtree: about 20 instructions a run. */
+		if (n->left && !copy_runs(rc, n->left, &r->node, &r->node.left))
 			return false;
 		parent = &r->node;	/* the right subtree: iterate rather than recurse */
 		link = &r->node.right;
@@ -184,7 +201,8 @@ static bool copy_runs(struct run_copy *rc, const struct avl_node *n, struct avl_
 
 struct vad *vad_copy(const struct vad *v)
 {
-	struct vad *c = vad_zalloc(sizeof(*c));
+	/* Not zeroed: every field is written below (the inline run nodes by copy_runs or as spares). */
+	struct vad *c = vad_alloc_uninit(sizeof(*c));
 	if (!c)
 		return NULL;
 	c->start = v->start;
@@ -192,7 +210,12 @@ struct vad *vad_copy(const struct vad *v)
 	c->alloc_protect = v->alloc_protect;
 	c->type = v->type;
 	c->flags = v->flags;
-	c->node.height = 1;
+	c->run_root = NULL;
+	c->nruns = c->nspare = 0;
+	c->spare = NULL;
+	c->node = (struct avl_node){ .height = 1 };
+	c->gap = c->gap_g = c->gap_max = 0;
+	memset(&c->owner_data, 0, sizeof(*c) - offsetof(struct vad, owner_data));	/* bitmaps and views: the caller's */
 	struct run_copy rc;	/* not zeroed whole: batch[] is written before it is read */
 	rc.c = c;
 	rc.inline_used = rc.n = rc.next = 0;
@@ -204,8 +227,11 @@ struct vad *vad_copy(const struct vad *v)
 		vad_delete(c);
 		return NULL;
 	}
-	while (rc.inline_used < 2)	/* the inline nodes not in the tree are spares, as vad_new leaves them */
+	c->nruns = v->nruns;
+	while (rc.inline_used < 2) {	/* the inline nodes not in the tree are spares, zeroed as vad_new leaves them */
+		c->inline_runs[rc.inline_used] = (struct vad_run){ 0 };
 		run_put(c, &c->inline_runs[rc.inline_used++]);
+	}
 	return c;
 }
 

@@ -43,6 +43,7 @@ struct vad {
 	uint64_t gap_max;		/* the largest gap_g in the subtree rooted here */
 	/* Two run nodes inside the VAD's own allocation, in the tree or spare, never freed alone. */
 	struct vad_run inline_runs[2];
+	/* From here to the end: the VM layer's (vad_copy zeroes them as one block). */
 	void *owner_data;		/* for the VM layer (sections, write watch...) */
 	uint64_t *watch_bits;		/* VAD_WRITE_WATCH: 1 bit per page, written since the last reset (mm/watch.c) */
 	uint64_t *reset_bits;		/* MEM_RESET: 2 bitmaps of 1 bit per page, reset then lost (mm/reset.c) */
