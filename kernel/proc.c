@@ -3,7 +3,6 @@
 #include "syscall.h"
 #include "console.h"
 #include "cpu.h"
-#include "fpu.h"
 #include "gdt.h"
 #include "multiboot.h"
 #include "panic.h"
@@ -85,7 +84,7 @@ static struct process *proc_new(const char *name, int64_t *status)
 		*status = r ? r : STATUS_INSUFFICIENT_RESOURCES;
 		return NULL;
 	}
-	strncpy(p->name, name, sizeof(p->name) - 1);
+	memcpy(p->name, name, strnlen(name, sizeof(p->name) - 1));	/* zeroed: no padding to write (strncpy: 180 cycles) */
 	p->quota = pool_quota_new();
 	ntstatus_t st = p->quota ? vm_space_init(&p->vm) : STATUS_INSUFFICIENT_RESOURCES;
 	if (st) {
@@ -263,7 +262,7 @@ static ntstatus_t pe_start(struct process *p, const char *name, const char *cmd,
 	uint64_t entry = exe->base + pe->entry_rva, sp = top - 40;	/* 16-byte aligned minus 8, 32 bytes of shadow space */
 	struct trap_frame tf = { .rip = start, .cs = SEL_UCODE, .rflags = 0x202, .rsp = sp, .ss = SEL_UDATA,
 				 .rcx = p->peb, .rdx = entry, .rdi = p->peb, .rsi = entry };
-	struct thread *t = thread_new(p, &tf, &st);
+	struct thread *t = thread_new(p, &tf, false, &st);
 	if (!t)
 		return st;
 	t->teb = teb;
@@ -356,7 +355,7 @@ struct process *proc_fork(const struct trap_frame *tf, uint64_t child_status, in
 		   ClientId, so the child copies its TEB page itself, not fork in the parent (issue 18). */
 		child.rsi = (uint64_t)p->pid;
 		child.rdx = tid;
-		t = thread_new(p, &child, &st);
+		t = thread_new(p, &child, true, &st);
 	}
 	if (t) {
 		/* Only the calling thread goes on in the child (as POSIX fork): its TEB, stack, registers. */
@@ -367,7 +366,6 @@ struct process *proc_fork(const struct trap_frame *tf, uint64_t child_status, in
 		t->level = caller->level;
 		t->affinity = caller->affinity;
 		t->ideal_cpu = caller->ideal_cpu;
-		fpu_save(t->fpu);	/* the caller's x87/SSE registers are live in the CPU */
 	}
 	kheap_context_restore(outer);
 	if (st) {

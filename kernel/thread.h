@@ -84,11 +84,13 @@ static inline struct trap_frame *thread_frame(const struct thread *t)
 
 /*
  * A new thread of p with a kernel stack, not yet runnable; its first switch
- * enters user mode with *user.  NULL with *status (STATUS_COMMITMENT_LIMIT,
+ * enters user mode with *user.  fork: the child's thread of a fork
+ * (proc_fork), with the calling thread's x87/SSE state (else the initial
+ * one) and the spare kernel stack.  NULL with *status (STATUS_COMMITMENT_LIMIT,
  * STATUS_INSUFFICIENT_RESOURCES).  thread_start makes it runnable (or leaves
  * it suspended).
  */
-struct thread *thread_new(struct process *p, const struct trap_frame *user, ntstatus_t *status);
+struct thread *thread_new(struct process *p, const struct trap_frame *user, bool fork, ntstatus_t *status);
 void thread_start(struct thread *t, bool suspended);
 /* Undo thread_new for a thread that never ran. */
 void thread_discard(struct thread *t);

@@ -33,8 +33,9 @@ void kstack_free(uint64_t top);
  * mapped: no page-table work, no shootdown) or allocates; kstack_put keeps
  * the stack as the spare when there is none, else frees it.  The spare is
  * made at boot (kpaging_init) and a process's first thread does not take it
- * (kernel/thread.c), so it is there whenever no thread a process made
- * itself is alive: frame counts taken before and after threads agree.
+ * (kernel/thread.c) unless it is a fork's child, so it is there whenever no
+ * thread a process made itself and no fork's child is alive: frame counts
+ * taken before and after threads agree.
  * Kernel lock held.
  */
 uint64_t kstack_get(void);
