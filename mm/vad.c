@@ -148,21 +148,22 @@ void vad_delete(struct vad *v)
 	vad_free(v);
 }
 
-/* Copying a run tree: the copy, and its heap nodes made COPY_BATCH at a time (one heap lock each). */
+/*
+ * Copying a run tree: the copy, and the nodes for it in batch[]: first the
+ * copy's two inline ones, then heap nodes made COPY_BATCH at a time (one heap
+ * lock each).
+ */
 #define COPY_BATCH 32
 struct run_copy {
 	struct vad *c;
-	uint32_t inline_used;	/* c's inline nodes taken (2: the heap's next) */
 	uint32_t left;		/* heap nodes the copy still needs beyond those in batch */
-	uint32_t n, next;	/* batch[next..n) made, not yet taken */
+	uint32_t n, next;	/* batch[next..n) not yet taken */
 	void *batch[COPY_BATCH];
 };
 
-/* A run node for the copy: c's unused inline ones first, then the batch; NULL when out of memory. */
+/* A run node for the copy, not zeroed; NULL when out of memory. */
 static struct vad_run *copy_node(struct run_copy *rc)
 {
-	if (rc->inline_used < 2)
-		return &rc->c->inline_runs[rc->inline_used++];
 	if (rc->next == rc->n) {
 		uint32_t want = rc->left < COPY_BATCH ? rc->left : COPY_BATCH;
 		rc->n = (uint32_t)vad_alloc_batch_uninit(sizeof(struct vad_run), rc->batch, want ? want : 1);
@@ -187,8 +188,14 @@ static bool copy_runs(struct run_copy *rc, const struct avl_node *n, struct avl_
 		struct vad_run *r = copy_node(rc);
 		if (!r)
 			return false;
-		*r = (struct vad_run){ .start = from->start, .end = from->end, .state = from->state,
-				       .protect = from->protect, .node = { .parent = parent, .height = n->height } };
+		/* Field by field: a compound literal would zero the node first. */
+		r->start = from->start;
+		r->end = from->end;
+		r->state = from->state;
+		r->protect = from->protect;
+		r->node.left = r->node.right = NULL;
+		r->node.parent = parent;
+		r->node.height = n->height;
 		*link = &r->node;
 		/* No call for a leaf's empty left subtree: about 20 instructions a run. */
 		if (n->left && !copy_runs(rc, n->left, &r->node, &r->node.left))
@@ -218,20 +225,27 @@ struct vad *vad_copy(const struct vad *v)
 	memset(&c->owner_data, 0, sizeof(*c) - offsetof(struct vad, owner_data));	/* bitmaps and views: the caller's */
 	struct run_copy rc;	/* not zeroed whole: batch[] is written before it is read */
 	rc.c = c;
-	rc.inline_used = rc.n = rc.next = 0;
+	rc.batch[0] = &c->inline_runs[0];
+	rc.batch[1] = &c->inline_runs[1];
+	rc.n = 2;
+	rc.next = 0;
 	rc.left = v->nruns > 2 ? v->nruns - 2 : 0;
 	bool ok = copy_runs(&rc, v->run_root, NULL, &c->run_root);
-	while (rc.next < rc.n)	/* made but not needed (none unless the copy failed) */
-		vad_free(rc.batch[rc.next++]);
+	while (rc.next < rc.n) {	/* not needed: an inline node is a spare (zeroed, as vad_new leaves it), a heap one
+					   (the copy failed) freed */
+		struct vad_run *r = rc.batch[rc.next++];
+		if (run_inline(c, r)) {
+			*r = (struct vad_run){ 0 };
+			run_put(c, r);
+		} else {
+			vad_free(r);
+		}
+	}
 	if (!ok) {
 		vad_delete(c);
 		return NULL;
 	}
 	c->nruns = v->nruns;
-	while (rc.inline_used < 2) {	/* the inline nodes not in the tree are spares, zeroed as vad_new leaves them */
-		c->inline_runs[rc.inline_used] = (struct vad_run){ 0 };
-		run_put(c, &c->inline_runs[rc.inline_used++]);
-	}
 	return c;
 }
 
