@@ -15,7 +15,7 @@
  *
  * Built by tools/host-tests.sh with clang -fsanitize=fuzzer,address,undefined
  * when clang is available; `make test` runs it for a bounded number of inputs.
- * sources: mm/vad.c mm/avl.c
+ * sources: mm/vad.c mm/vad_gap.c mm/avl.c
  */
 #include "mm/vad.h"
 

@@ -2,7 +2,7 @@
  * tests/host/test_vad.c - the region tree: AVL shape, lookups, gap search,
  * run splitting/merging, and a randomized differential test against a
  * page-array reference model.
- * sources: mm/vad.c mm/avl.c
+ * sources: mm/vad.c mm/vad_gap.c mm/avl.c
  */
 #include "check.h"
 #include "mm/vad.h"
