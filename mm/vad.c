@@ -177,14 +177,17 @@ static struct vad_run *copy_node(struct run_copy *rc)
 }
 
 /*
- * Copy the run subtree n below parent (NULL: the root) into rc->c
- * at *link, writing every field of each node (they are not zeroed).  Each
- * node is linked before its children are copied, so after a failure (false)
+ * Copy the run tree rooted at n (not empty: a VAD has a run at least) into
+ * rc->c, writing every field of each node (they are not zeroed).  Pre-order
+ * without recursion (a call per left subtree cost about 20 instructions):
+ * the original's parent pointers lead back up and the copy's are followed in
+ * step.  Each node is linked when made, so after a failure (false)
  * everything taken is reachable from c->run_root for vad_delete.
  */
-static bool copy_runs(struct run_copy *rc, const struct avl_node *n, struct avl_node *parent, struct avl_node **link)
+static bool copy_runs(struct run_copy *rc, const struct avl_node *n)
 {
-	for (; n; n = n->right) {
+	struct avl_node *up = NULL, **link = &rc->c->run_root;	/* where n's copy goes */
+	for (;;) {
 		const struct vad_run *from = vad_run_of(n);
 		struct vad_run *r = copy_node(rc);
 		if (!r)
@@ -195,16 +198,29 @@ static bool copy_runs(struct run_copy *rc, const struct avl_node *n, struct avl_
 		r->state = from->state;
 		r->protect = from->protect;
 		r->node.left = r->node.right = NULL;
-		r->node.parent = parent;
+		r->node.parent = up;
 		r->node.height = n->height;
 		*link = &r->node;
-		/* No call for a leaf's empty left subtree: about 20 instructions a run. */
-		if (n->left && !copy_runs(rc, n->left, &r->node, &r->node.left))
-			return false;
-		parent = &r->node;	/* the right subtree: iterate rather than recurse */
-		link = &r->node.right;
+		up = &r->node;	/* n's copy, walking up with n from here */
+		if (n->left) {
+			link = &up->left;
+			n = n->left;
+			continue;
+		}
+		/* Next: the right subtree of n or of its nearest ancestor whose left subtree is done. */
+		while (!n->right) {
+			const struct avl_node *done;
+			do {
+				done = n;
+				n = n->parent;
+				up = up->parent;
+				if (!n)
+					return true;
+			} while (n->right == done);
+		}
+		link = &up->right;
+		n = n->right;
 	}
-	return true;
 }
 
 struct vad *vad_copy(const struct vad *v)
@@ -231,7 +247,7 @@ struct vad *vad_copy(const struct vad *v)
 	rc.n = 2;
 	rc.next = 0;
 	rc.left = v->nruns > 2 ? v->nruns - 2 : 0;
-	bool ok = copy_runs(&rc, v->run_root, NULL, &c->run_root);
+	bool ok = copy_runs(&rc, v->run_root);
 	while (rc.next < rc.n) {	/* not needed: an inline node is a spare (zeroed, as vad_new leaves it), a heap one
 					   (the copy failed) freed */
 		struct vad_run *r = rc.batch[rc.next++];

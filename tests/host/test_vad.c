@@ -208,6 +208,7 @@ TEST(copy_runs_node_for_node)
 		struct vad *c = vad_copy(v);
 		CHECK(c);
 		CHECK_OK(check_copy(v, c));
+		CHECK_OK(check_runs(c));	/* links, heights and spares of the copy (its nodes are not zeroed) */
 		/* The copy is independent: rewriting it leaves v alone, and both stay valid. */
 		uint32_t before = v->nruns;
 		CHECK_EQ(vad_runs_reserve(c), 0);
