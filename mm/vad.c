@@ -21,13 +21,18 @@
  */
 #ifdef HOST_TEST
 #include <stdlib.h>
+uint64_t vad_alloc_fail_at;
+static bool alloc_fails(void)
+{
+	return vad_alloc_fail_at && --vad_alloc_fail_at == 0;
+}
 static void *vad_zalloc(size_t size)
 {
-	return calloc(1, size);
+	return alloc_fails() ? NULL : calloc(1, size);
 }
 static void *vad_alloc_uninit(size_t size)
 {
-	void *p = malloc(size);
+	void *p = alloc_fails() ? NULL : malloc(size);
 	return p ? memset(p, 0xa5, size) : NULL;
 }
 static size_t vad_alloc_batch_uninit(size_t size, void **out, size_t n)

@@ -174,6 +174,7 @@ const char *vad_tree_check(const struct vad_tree *t);
 
 #ifdef HOST_TEST
 extern uint64_t vad_gap_visits;	/* region tree nodes vad_find_gap looked at, ever: tests bound it */
+extern uint64_t vad_alloc_fail_at;	/* tests: the allocation that fails, counted down from here (0: none) */
 #endif
 
 /*

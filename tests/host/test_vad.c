@@ -223,6 +223,40 @@ TEST(copy_runs_node_for_node)
 }
 
 /*
+ * vad_copy with each of its allocations failing in turn (the VAD, then its
+ * run nodes, 32 a batch): NULL when the VAD or a batch's first node fails, a
+ * whole copy when a batch is only cut short (the rest is asked for again);
+ * the original intact, nothing leaked (LeakSanitizer at exit).
+ */
+TEST(copy_out_of_memory)
+{
+	struct vad *v = vad_new(0x40000000, 0x40000000 + 150 * PG, RESERVE, 0, 0x04, 0x1000000);
+	CHECK(v);
+	for (uint64_t p = 1; p < 150; p += 2) {	/* 150 runs: 148 heap nodes beyond the inline two */
+		CHECK_EQ(vad_runs_reserve(v), 0);
+		vad_runs_set(v, v->start + p * PG, v->start + (p + 1) * PG, COMMIT, 0x04);
+	}
+	unsigned failed = 0;
+	for (uint64_t k = 1; k <= 149; k++) {	/* the VAD and 148 nodes */
+		vad_alloc_fail_at = k;
+		struct vad *c = vad_copy(v);
+		CHECK_EQ(vad_alloc_fail_at, 0);	/* the failure happened */
+		bool batch_first = k >= 2 && (k - 2) % 32 == 0;
+		CHECK_EQ(!c, k == 1 || batch_first);
+		if (c) {
+			CHECK_OK(check_copy(v, c));
+			CHECK_OK(check_runs(c));
+			vad_delete(c);
+		} else {
+			failed++;
+		}
+		CHECK_OK(check_runs(v));
+	}
+	CHECK_EQ(failed, 6);	/* the VAD, and batches at nodes 1, 33, 65, 97, 129 */
+	vad_delete(v);
+}
+
+/*
  * One VAD of 8192 pages cut into 8192 single-page runs, then random sets over
  * it (mostly short ranges, some long ones that swallow hundreds of runs),
  * against a per-page model; the run tree stays balanced throughout.
