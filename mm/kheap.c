@@ -212,27 +212,26 @@ static size_t slab_take(struct pool_quota *q, struct slab *s, unsigned shift, vo
 	return i;
 }
 
-/*
- * kmalloc for the current context's quota q, the first size bytes zeroed when
- * zero (the rest of the object's class is never read: zeroing it cost a VAD
- * 25 stores more, a thread 50); caller holds heap_lock.
- */
-static void *kmalloc_locked(size_t size, struct pool_quota *q, bool zero)
+/* A whole block (zeroed) for a size above the largest class, charged to q; caller holds heap_lock. */
+static __attribute__((noinline)) void *large_alloc(size_t size, struct pool_quota *q)
+{
+	unsigned order = 0;
+	while ((PAGE_SIZE << order) < size && order <= FRAME_MAX_ORDER)
+		order++;
+	if (order > FRAME_MAX_ORDER)
+		return NULL;
+	void *p = block_new(q, order);
+	if (p)
+		live++;
+	return p;
+}
+
+/* kmalloc's object for the current context's quota q, not zeroed; caller holds heap_lock. */
+static inline void *kmalloc_locked(size_t size, struct pool_quota *q)
 {
 	lock_assert_held(&heap_lock);
-	if (size == 0)
-		size = 1;
-	if (size > (1u << MAX_SHIFT)) {
-		unsigned order = 0;
-		while ((PAGE_SIZE << order) < size && order <= FRAME_MAX_ORDER)
-			order++;
-		if (order > FRAME_MAX_ORDER)
-			return NULL;
-		void *p = block_new(q, order);
-		if (p)
-			live++;
-		return p;
-	}
+	if (size > (1u << MAX_SHIFT))
+		return large_alloc(size, q);
 	unsigned shift = class_shift(size);
 	struct slab *s = *partial_list(q, shift);
 	if (!s && !(s = slab_new(q, shift)))
@@ -243,18 +242,25 @@ static void *kmalloc_locked(size_t size, struct pool_quota *q, bool zero)
 	if (++s->inuse == objects_per_slab(shift))
 		list_remove(s);	/* full slabs leave the partial list */
 	live++;
-	if (zero || MM_DEBUG)
-		memset(obj, zero ? 0 : UNINIT_POISON, size);
 	return obj;
 }
 
-static void *kmalloc_common(size_t size, bool zero)
+/*
+ * The first size bytes are zeroed when zero (the rest of the object's class
+ * is never read: zeroing it cost a VAD 25 stores more, a thread 50), after
+ * the lock is let go: the object is already the caller's.  Inlined in both
+ * callers: through a call to kmalloc_locked every kmalloc cost about 30
+ * instructions more (its frame, the lock's flags kept across it).
+ */
+static inline __attribute__((always_inline)) void *kmalloc_common(size_t size, bool zero)
 {
 	if (allocfail_hit())
 		return NULL;	/* injected (tests/kernel/test_allocfail.c) */
 	spin_lock(&heap_lock);
-	void *p = kmalloc_locked(size, kheap_ctx.quota, zero);
+	void *p = kmalloc_locked(size, kheap_ctx.quota);
 	spin_unlock(&heap_lock);
+	if (p && size <= (1u << MAX_SHIFT) && (zero || MM_DEBUG))	/* a large block is zeroed already */
+		memset(p, zero ? 0 : UNINIT_POISON, size);
 	return p;
 }
 
@@ -276,8 +282,8 @@ size_t kmalloc_batch_uninit(size_t size, void **out, size_t n)
 	size_t made = 0;
 	struct pool_quota *q = kheap_ctx.quota;
 	spin_lock(&heap_lock);
-	if (size == 0 || size > (1u << MAX_SHIFT)) {
-		while (made < want && (out[made] = kmalloc_locked(size, q, false)))
+	if (size > (1u << MAX_SHIFT)) {
+		while (made < want && (out[made] = large_alloc(size, q)))
 			made++;
 	} else {
 		unsigned shift = class_shift(size);
