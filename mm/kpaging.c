@@ -269,15 +269,22 @@ void kstack_free(uint64_t top)
 		kstack_hint = s / 64;
 }
 
-static uint64_t kstack_spare;	/* a thread stack given back, still mapped (the kernel lock) */
+/*
+ * The spare (the kernel lock): always the same stack, the first one put (at
+ * boot), lent to one thread at a time.  Were any stack given back while it
+ * is lent to become the spare, a burst of forked children could leave it in
+ * a slot whose page table no other stack needs: a frame kept after they all
+ * ended (limits_pool's per-program oracle saw it).
+ */
+static uint64_t kstack_spare;	/* its top; 0 until the first kstack_put */
+static bool kstack_spare_lent;
 
 uint64_t kstack_get(void)
 {
-	uint64_t top = kstack_spare;
-	if (!top)
+	if (!kstack_spare || kstack_spare_lent)
 		return kstack_alloc();
-	kstack_spare = 0;
-	return top;
+	kstack_spare_lent = true;
+	return kstack_spare;
 }
 
 void kstack_put(uint64_t top)
@@ -286,6 +293,8 @@ void kstack_put(uint64_t top)
 		return;
 	if (!kstack_spare)
 		kstack_spare = top;
+	else if (top == kstack_spare)
+		kstack_spare_lent = false;
 	else
 		kstack_free(top);
 }

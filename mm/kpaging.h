@@ -29,10 +29,10 @@ uint64_t kstack_alloc(void);
 void kstack_free(uint64_t top);
 
 /*
- * A thread's kernel stack: kstack_get takes the one spare stack (still
- * mapped: no page-table work, no shootdown) or allocates; kstack_put keeps
- * the stack as the spare when there is none, else frees it.  The spare is
- * made at boot (kpaging_init) and a process's first thread does not take it
+ * A thread's kernel stack: kstack_get borrows the one spare stack (still
+ * mapped: no page-table work, no shootdown) or allocates; kstack_put gives
+ * the spare back, or frees any other stack.  The spare is made at boot
+ * (kpaging_init) and a process's first thread does not take it
  * (kernel/thread.c) unless it is a fork's child, so it is there whenever no
  * thread a process made itself and no fork's child is alive: frame counts
  * taken before and after threads agree.
