@@ -45,15 +45,26 @@ static struct slab **partial_list(struct pool_quota *q, unsigned shift)
 	return q ? &q->partial[shift - MIN_SHIFT] : &system_partial[shift - MIN_SHIFT];
 }
 
+/*
+ * Per class: where a slab's first object starts (past the header, at the
+ * class's alignment) and how many objects it holds.  Looked up, not worked
+ * out, on every kmalloc and kfree.
+ */
+#define FIRST_OFFSET(shift) ((sizeof(struct slab) + (1u << (shift)) - 1) & ~((1u << (shift)) - 1))
+#define PER_SLAB(shift)     ((PAGE_SIZE - FIRST_OFFSET(shift)) >> (shift))
+#define CLASS_TABLE(f)      { f(4), f(5), f(6), f(7), f(8), f(9), f(10), f(11) }
+static const uint16_t first_offset[NCLASSES] = CLASS_TABLE(FIRST_OFFSET);
+static const uint16_t per_slab[NCLASSES] = CLASS_TABLE(PER_SLAB);
+_Static_assert(MIN_SHIFT == 4 && MAX_SHIFT == 11, "CLASS_TABLE lists the classes");
+
 static unsigned first_object_offset(unsigned shift)
 {
-	unsigned size = 1u << shift;
-	return (sizeof(struct slab) + size - 1) & ~(size - 1);
+	return first_offset[shift - MIN_SHIFT];
 }
 
 static unsigned objects_per_slab(unsigned shift)
 {
-	return (PAGE_SIZE - first_object_offset(shift)) >> shift;
+	return per_slab[shift - MIN_SHIFT];
 }
 
 static void list_remove(struct slab *s)
