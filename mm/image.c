@@ -654,12 +654,12 @@ static size_t maps_from(const struct image_map *m, size_t n)
 
 ntstatus_t image_list_copy(struct image_list *dst, const struct image_list *src)
 {
-	void *made[16];	/* the copies come from the heap a batch at a time (kmalloc_batch): one heap lock */
+	void *made[16];	/* the copies from the heap a batch at a time, unzeroed (*c = *m writes them whole) */
 	size_t n = 0, used = 0;
 	struct image_map **tail = &dst->head;
 	for (const struct image_map *m = src->head; m; m = m->next) {
 		if (used == n) {
-			n = kmalloc_batch(sizeof(struct image_map), made, maps_from(m, sizeof(made) / sizeof(made[0])));
+			n = kmalloc_batch_uninit(sizeof(struct image_map), made, maps_from(m, sizeof(made) / sizeof(made[0])));
 			used = 0;
 			if (!n)
 				return STATUS_NO_MEMORY;	/* every copy made so far is on dst: the caller frees dst */
