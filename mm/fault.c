@@ -134,7 +134,7 @@ static enum vm_fault_result fault_locked(struct vm_space *vm, uint64_t addr, uns
 		return cow_write(vm, v, page, pte, prot);
 	}
 	if (v->section)
-		return view_fault(vm, v, page, pte, prot, access);
+		return view_fault(vm, v, page, pte, prot, access, rd);
 	uint64_t f = vm_page_frame(vm, FRAME_USER, true);
 	if (!f)
 		return VM_FAULT_NO_MEMORY;

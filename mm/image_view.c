@@ -25,7 +25,7 @@ static pte_t *view_resident(struct vm_space *vm, struct vad *v, uint64_t page)
 	uint32_t prot = vad_run_at(v, page)->protect;
 	if ((*pte & PTE_SW_SWAP) && swap_in(vm, v, page, pte, prot) != VM_FAULT_RESOLVED)
 		return NULL;
-	if (!(*pte & (PTE_P | PTE_SW_FRAME)) && view_fault(vm, v, page, pte, prot, VM_ACCESS_READ) != VM_FAULT_RESOLVED)
+	if (!(*pte & (PTE_P | PTE_SW_FRAME)) && view_fault(vm, v, page, pte, prot, VM_ACCESS_READ, NULL) != VM_FAULT_RESOLVED)
 		return NULL;
 	return pte;
 }

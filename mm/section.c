@@ -489,8 +489,42 @@ ntstatus_t section_in_page_status(void)
 	return st ? st : (ntstatus_t)0xC0000006;	/* not a view's page: STATUS_IN_PAGE_ERROR itself */
 }
 
+/*
+ * The section page at *entry, in the pagefile, for the faulting thread's own
+ * fault: taken from rd's frame when rd read this very entry (the fault ran
+ * again from the region tree after the read, and the entry is still the
+ * one the read saw: no other view paged it in meanwhile, and the slot, which
+ * rd holds a reference on, cannot have been reused); else rd is set up to
+ * read it (SWAP_IN_READ: fault_entry reads with vm->lock and the kernel lock
+ * given back, then faults again).  As swap_in_unlocked does for private pages.
+ */
+static enum vm_fault_result section_page_in(struct vm_space *vm, uint64_t page, uint64_t *entry, struct swap_read *rd)
+{
+	uint64_t shared = *entry;
+	if (rd->n && rd->done && rd->page == page && rd->seen[0] == shared) {
+		if (rd->status != STATUS_SUCCESS)
+			return in_page_error(rd->status);
+		swap_slot_unref(swap_entry_slot(shared));	/* the entry's reference; rd's own goes in swap_read_end */
+		*entry = rd->frames[0];
+		rd->frames[0] = 0;	/* the section's now */
+		return VM_FAULT_RESOLVED;
+	}
+	swap_read_end(rd);	/* a read for another page, or an entry that changed meanwhile */
+	uint64_t f = vm_page_frame(vm, FRAME_SECTION, false);
+	if (!f)
+		return VM_FAULT_NO_MEMORY;
+	rd->slots[0] = swap_entry_slot(shared);
+	swap_slot_ref(rd->slots[0]);	/* rd's own: the slot outlives the section or the view during the read */
+	rd->frames[0] = f;
+	rd->seen[0] = shared;
+	rd->page = page;
+	rd->n = 1;
+	rd->done = false;
+	return SWAP_IN_READ;
+}
+
 enum vm_fault_result view_fault(struct vm_space *vm, struct vad *v, uint64_t page, uint64_t *pte, uint32_t prot,
-				unsigned access)
+				unsigned access, struct swap_read *rd)
 {
 	struct section *s = v->section;
 	uint64_t *entry = section_entry(s, page_index(v, page));	/* committed: its leaf exists */
@@ -504,7 +538,13 @@ enum vm_fault_result view_fault(struct vm_space *vm, struct vad *v, uint64_t pag
 			return in_page_error(st);
 		shared = *entry;
 	}
-	if (shared & PTE_SW_SWAP) {	/* paged out: read it back for every view */
+	if ((shared & PTE_SW_SWAP) && rd) {	/* paged out: read it back for every view, unlocked */
+		enum vm_fault_result r = section_page_in(vm, page, entry, rd);
+		if (r != VM_FAULT_RESOLVED)
+			return r;
+		shared = *entry;
+	}
+	if (shared & PTE_SW_SWAP) {	/* the same for a kernel caller, with the locks held */
 		uint64_t f = vm_page_frame(vm, FRAME_SECTION, false);
 		if (!f)
 			return VM_FAULT_NO_MEMORY;

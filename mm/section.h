@@ -233,9 +233,15 @@ ntstatus_t view_commit(struct vm_space *vm, struct vad *v, uint64_t start, uint6
  */
 ntstatus_t view_protect_check(struct vm_space *vm, struct vad *v, uint64_t start, uint64_t end, uint32_t protect);
 
-/* A fault on a committed, accessible page of view v whose entry (*pte) is empty. */
+/*
+ * A fault on a committed, accessible page of view v whose entry (*pte) is
+ * empty.  rd (the faulting thread's own fault, mm/swap.h; NULL for a
+ * kernel caller): a section page in the pagefile is read with the locks
+ * given back, as a private page is - SWAP_IN_READ, and the fault runs again.
+ */
+struct swap_read;
 enum vm_fault_result view_fault(struct vm_space *vm, struct vad *v, uint64_t page, uint64_t *pte, uint32_t prot,
-				unsigned access);
+				unsigned access, struct swap_read *rd);
 
 /*
  * The NTSTATUS of the page-in that made the last VM_FAULT_IN_PAGE_ERROR of a
