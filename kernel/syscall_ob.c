@@ -119,7 +119,7 @@ ntstatus_t sys_map_view(struct trap_frame *tf)
 	uint64_t base = a.base, size = a.size;
 	struct section *s = (struct section *)o;
 	if (s->image)	/* SEC_IMAGE: the whole image, laid out and relocated */
-		st = access & W_SECTION_MAP_READ ? image_section_map(vm, s, &base, &size) : STATUS_ACCESS_DENIED;
+		st = access & W_SECTION_MAP_READ ? image_section_map(vm, s, &base, &size, a.zero_bits) : STATUS_ACCESS_DENIED;
 	else
 		st = section_map_zero_bits(vm, s, access, &base, a.offset, &size, a.alloc_type, a.protect, a.zero_bits);
 	if (!NT_SUCCESS(st))

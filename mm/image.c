@@ -8,6 +8,7 @@
 #include "phys.h"
 #include "prot.h"
 #include "section.h"
+#include "placeholder.h"
 #include "swap.h"
 #include "vm_ext.h"
 #include "kernel/console.h"
@@ -314,16 +315,25 @@ ntstatus_t image_section_open(const char *path, struct section **out)
 
 static ntstatus_t set_protections(struct vad *v, const struct pe_image *pe);
 
-ntstatus_t image_section_map(struct vm_space *vm, struct section *s, uint64_t *base, uint64_t *size)
+ntstatus_t image_section_map(struct vm_space *vm, struct section *s, uint64_t *base, uint64_t *size,
+			     uint64_t zero_bits)
 {
 	struct image *img = s->image;
-	uint64_t len = img->pe.size_of_image, at = *base;
+	uint64_t len = img->pe.size_of_image, at = *base, high = USER_END;	/* where the view may end */
+	if (zero_bits) {
+		uint64_t limit;
+		if (zero_bits_limit(zero_bits, &limit))
+			return STATUS_INVALID_PARAMETER_4;	/* ZeroBits is NtMapViewOfSection's 4th */
+		if (limit < USER_END)
+			high = limit + 1;
+	}
 	if (at && (at & (GRANULE - 1)))
 		return STATUS_MAPPED_ALIGNMENT;
 	if (!at) {
 		at = img->base;
-		if (!vad_range_free(&vm->tree, at, at + len))
-			at = vad_find_gap(&vm->tree, len, GRANULE, USER_MIN_ADDR, USER_END, false);
+		if (len > high || at > high - len || !vad_range_free(&vm->tree, at, at + len))
+			at = high >= USER_MIN_ADDR + GRANULE ? vad_find_gap(&vm->tree, len, GRANULE, USER_MIN_ADDR, high, false)
+							     : 0;
 		if (!at)
 			return STATUS_NO_MEMORY;
 	}

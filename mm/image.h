@@ -57,7 +57,10 @@ uint32_t image_file_name(const struct image *img, uint16_t *w, uint32_t max);
 
 /*
  * NtMapViewOfSection of image section s into vm: the whole image at *base
- * (0: the section's base when free, else where there is room), MEM_IMAGE
+ * (0: the section's base when free and below ZeroBits' limit, else where
+ * there is room below it; zero_bits as NtAllocateVirtualMemory's,
+ * STATUS_INVALID_PARAMETER_4 when invalid; an explicit *base is taken as
+ * it is, as there), MEM_IMAGE
  * with each PE section's protection, relocated privately when not at the
  * section's base.  *base and *size are the view.  STATUS_SUCCESS at the
  * image's preferred base, STATUS_IMAGE_NOT_AT_BASE (a success) elsewhere;
@@ -65,7 +68,8 @@ uint32_t image_file_name(const struct image *img, uint16_t *w, uint32_t max);
  * that must move), STATUS_MAPPED_ALIGNMENT, STATUS_NO_MEMORY,
  * STATUS_COMMITMENT_LIMIT: nothing mapped then.
  */
-ntstatus_t image_section_map(struct vm_space *vm, struct section *s, uint64_t *base, uint64_t *size);
+ntstatus_t image_section_map(struct vm_space *vm, struct section *s, uint64_t *base, uint64_t *size,
+			     uint64_t zero_bits);
 
 /* One image mapped in a process. */
 struct image_map {

@@ -24,6 +24,7 @@
 #define STATUS_ACCESS_VIOLATION_     ((NTSTATUS)0xC0000005)
 #define STATUS_OBJECT_TYPE_MISMATCH_ ((NTSTATUS)0xC0000024)
 #define STATUS_IMAGE_NOT_AT_BASE_    ((NTSTATUS)0x40000003)
+#define STATUS_INVALID_PARAMETER_4_  ((NTSTATUS)0xC00000F2)
 
 /* Windows' structures (x64), as ntdll's callers declare them. */
 typedef struct {
@@ -251,6 +252,23 @@ static void image_of(const char *name, BOOL loaded_here)
 	CHECK_STATUS(st2, STATUS_IMAGE_NOT_AT_BASE_);
 	if (v2)
 		CHECK(UnmapViewOfFile(v2));
+	/* ZeroBits (spec 19.2.1) holds for an image view too: with 1, the view ends below 2 GiB, relocated. */
+	PVOID b3 = NULL;
+	SIZE_T s3 = 0;
+	LARGE_INTEGER off = { .QuadPart = 0 };
+	CHECK_STATUS(NtMapViewOfSection(m, GetCurrentProcess(), &b3, 1, 0, &off, &s3, 1, 0, PAGE_READONLY),
+		     STATUS_IMAGE_NOT_AT_BASE_);
+	CHECK(b3 != NULL && (ULONG_PTR)b3 + s3 <= 0x80000000ull && s3 == (SIZE_T)b.Size.QuadPart);
+	if (b3) {
+		CHECK(((unsigned char *)b3)[0] == 'M');
+		CHECK(UnmapViewOfFile(b3));
+	}
+	/* ZeroBits 22 to 31 are invalid, as for NtAllocateVirtualMemory; nothing is mapped. */
+	b3 = NULL;
+	s3 = 0;
+	CHECK_STATUS(NtMapViewOfSection(m, GetCurrentProcess(), &b3, 25, 0, &off, &s3, 1, 0, PAGE_READONLY),
+		     STATUS_INVALID_PARAMETER_4_);
+	CHECK(b3 == NULL);
 	CHECK(UnmapViewOfFile(v));
 	CHECK(VirtualQuery(v, &mbi, sizeof(mbi)) == sizeof(mbi) && mbi.State == MEM_FREE);
 	CloseHandle(m);
