@@ -8,7 +8,6 @@
 #include "phys.h"
 #include "prot.h"
 #include "section.h"
-#include "placeholder.h"
 #include "swap.h"
 #include "vm_ext.h"
 #include "kernel/console.h"
@@ -319,14 +318,9 @@ ntstatus_t image_section_map(struct vm_space *vm, struct section *s, uint64_t *b
 			     uint64_t zero_bits)
 {
 	struct image *img = s->image;
-	uint64_t len = img->pe.size_of_image, at = *base, high = USER_END;	/* where the view may end */
-	if (zero_bits) {
-		uint64_t limit;
-		if (zero_bits_limit(zero_bits, &limit))
-			return STATUS_INVALID_PARAMETER_4;	/* ZeroBits is NtMapViewOfSection's 4th */
-		if (limit < USER_END)
-			high = limit + 1;
-	}
+	uint64_t len = img->pe.size_of_image, at = *base, high;	/* where the view may end */
+	if (view_zero_bits_end(zero_bits, &high))
+		return STATUS_INVALID_PARAMETER_4;
 	if (at && (at & (GRANULE - 1)))
 		return STATUS_MAPPED_ALIGNMENT;
 	if (!at) {

@@ -331,17 +331,25 @@ ntstatus_t section_map(struct vm_space *vm, struct section *s, uint32_t access, 
 	return section_map_zero_bits(vm, s, access, base, offset, size, type, protect, 0);
 }
 
+ntstatus_t view_zero_bits_end(uint64_t zero_bits, uint64_t *high)
+{
+	uint64_t limit;
+	*high = USER_END;
+	if (!zero_bits)
+		return STATUS_SUCCESS;
+	if (zero_bits_limit(zero_bits, &limit))
+		return STATUS_INVALID_PARAMETER_4;	/* ZeroBits is NtMapViewOfSection's 4th */
+	if (limit < USER_END)
+		*high = limit + 1;
+	return STATUS_SUCCESS;
+}
+
 ntstatus_t section_map_zero_bits(struct vm_space *vm, struct section *s, uint32_t access, uint64_t *base,
 				 uint64_t offset, uint64_t *size, uint32_t type, uint32_t protect, uint64_t zero_bits)
 {
-	uint64_t high = USER_END;	/* where a view may end */
-	if (zero_bits) {
-		uint64_t limit;
-		if (zero_bits_limit(zero_bits, &limit))
-			return STATUS_INVALID_PARAMETER_4;	/* ZeroBits is NtMapViewOfSection's 4th */
-		if (limit < USER_END)
-			high = limit + 1;
-	}
+	uint64_t high;	/* where a view may end */
+	if (view_zero_bits_end(zero_bits, &high))
+		return STATUS_INVALID_PARAMETER_4;
 	if (type & ~W_MEM_TOP_DOWN)
 		return STATUS_INVALID_PARAMETER;
 	if (protect != W_PAGE_NOACCESS && !section_protect_ok(protect))

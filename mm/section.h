@@ -198,6 +198,13 @@ ntstatus_t section_map(struct vm_space *vm, struct section *s, uint32_t access, 
 		       uint64_t *size, uint32_t type, uint32_t protect);
 
 /*
+ * Where a view may end under NtMapViewOfSection's ZeroBits (zero_bits_limit,
+ * mm/placeholder.h): *high, USER_END for 0; STATUS_INVALID_PARAMETER_4 for
+ * 22..31.  Data views (below) and image views (mm/image.h) share it.
+ */
+ntstatus_t view_zero_bits_end(uint64_t zero_bits, uint64_t *high);
+
+/*
  * section_map with NtMapViewOfSection's ZeroBits (zero_bits_limit,
  * mm/placeholder.h): with *base 0 the view ends below the limit it sets
  * (none that low: STATUS_NO_MEMORY); 22..31 STATUS_INVALID_PARAMETER_4; an
