@@ -75,7 +75,7 @@ static uint8_t *entry_at(struct fat_vol *v, uint32_t dir, uint32_t off, struct b
 
 ntstatus_t fat_dir_next(struct fat_vol *v, uint32_t dir, uint32_t *pos, struct fat_found *out)
 {
-	uint16_t lfn[20 * 13 + 1];
+	uint16_t lfn[20 * 13];
 	int expect = 0, total = 0;	/* the long-name entry expected next (counting down), entries in the set */
 	uint8_t sum = 0;
 	uint32_t set_start = 0;
@@ -101,11 +101,14 @@ ntstatus_t fat_dir_next(struct fat_vol *v, uint32_t dir, uint32_t *pos, struct f
 			const struct fat_lfn *l = (const struct fat_lfn *)e;
 			int seq = l->seq & 0x1f;
 			if ((l->seq & 0x40) && seq >= 1 && seq <= 20) {
+				/*
+				 * lfn is not cleared (261 stores per set): a set is used
+				 * only when complete (entries seq..1 all seen), and those
+				 * write every unit of lfn[0, seq * 13) that is read below.
+				 */
 				expect = total = seq;
 				sum = l->checksum;
 				set_start = off;
-				for (int i = 0; i < 20 * 13 + 1; i++)
-					lfn[i] = 0;
 			} else if (!expect || seq != expect || l->checksum != sum) {
 				expect = 0;	/* an orphan: ignored */
 				buf_put(b);
