@@ -73,45 +73,99 @@ static uint8_t *entry_at(struct fat_vol *v, uint32_t dir, uint32_t off, struct b
 	return b->data + (in - blk * 4096);
 }
 
-ntstatus_t fat_dir_next(struct fat_vol *v, uint32_t dir, uint32_t *pos, struct fat_found *out)
+/*
+ * A cursor over a directory's entries: the block last looked at stays pinned,
+ * so the entries after it cost a pointer each instead of a chain lookup and a
+ * buffer lookup (a scan of a small directory was mostly that).  cur_done
+ * unpins it; every user calls it on every path out.
+ */
+struct dcur {
+	struct fat_vol *v;
+	uint32_t dir;
+	uint32_t lo, hi;	/* the directory bytes [lo, hi) that b holds */
+	struct buf *b;
+};
+
+static void cur_init(struct dcur *c, struct fat_vol *v, uint32_t dir)
 {
+	c->v = v;
+	c->dir = dir;
+	c->lo = c->hi = 0;
+	c->b = NULL;
+}
+
+static void cur_done(struct dcur *c)
+{
+	buf_put(c->b);
+	c->b = NULL;
+}
+
+/* Entry off of the cursor's directory (valid until the cursor moves or is done); NULL with *st (0 past the end). */
+static uint8_t *cur_at(struct dcur *c, uint32_t off, ntstatus_t *st)
+{
+	if (c->b && off >= c->lo && off < c->hi)
+		return c->b->data + (off - c->lo);
+	cur_done(c);
+	uint8_t *e = entry_at(c->v, c->dir, off, &c->b, st);
+	if (e) {
+		c->lo = off - (uint32_t)(e - c->b->data);
+		c->hi = c->lo + c->b->nsect * 512;
+	}
+	return e;
+}
+
+/* What a scan looks for: the next live entry, a name (long or short, case-insensitive), or a raw short name. */
+struct want {
+	const uint16_t *name;	/* with len */
+	uint32_t len;
+	const uint8_t *sfn;	/* 11 bytes */
+};
+
+/*
+ * The scan behind fat_dir_next and the lookups: from *pos, the next live
+ * entry that w accepts (any with w NULL).  Names are built only for an entry
+ * that is returned or compared by name.
+ */
+static ntstatus_t scan(struct fat_vol *v, uint32_t dir, uint32_t *pos, struct fat_found *out, const struct want *w)
+{
+	/*
+	 * lfn is not cleared: a set is used only when complete (entries
+	 * seq..1 all seen), and those write every unit of lfn[0, seq * 13)
+	 * that is read.
+	 */
 	uint16_t lfn[20 * 13];
 	int expect = 0, total = 0;	/* the long-name entry expected next (counting down), entries in the set */
 	uint8_t sum = 0;
 	uint32_t set_start = 0;
+	struct dcur c;
+	ntstatus_t st = STATUS_NO_MORE_FILES;
+	cur_init(&c, v, dir);
 	for (uint32_t off = *pos & ~31u;; off += 32) {
-		struct buf *b;
-		ntstatus_t st;
-		uint8_t *e = entry_at(v, dir, off, &b, &st);
+		uint8_t *e = cur_at(&c, off, &st);
 		if (!e) {
 			*pos = off;
-			return st ? st : STATUS_NO_MORE_FILES;
+			if (!st)
+				st = STATUS_NO_MORE_FILES;
+			break;
 		}
 		if (e[0] == 0) {
-			buf_put(b);
 			*pos = off;
-			return STATUS_NO_MORE_FILES;
+			st = STATUS_NO_MORE_FILES;
+			break;
 		}
 		if (e[0] == 0xe5) {
 			expect = 0;
-			buf_put(b);
 			continue;
 		}
 		if ((e[11] & 0x3f) == FAT_ATTR_LFN) {
 			const struct fat_lfn *l = (const struct fat_lfn *)e;
 			int seq = l->seq & 0x1f;
 			if ((l->seq & 0x40) && seq >= 1 && seq <= 20) {
-				/*
-				 * lfn is not cleared (261 stores per set): a set is used
-				 * only when complete (entries seq..1 all seen), and those
-				 * write every unit of lfn[0, seq * 13) that is read below.
-				 */
 				expect = total = seq;
 				sum = l->checksum;
 				set_start = off;
 			} else if (!expect || seq != expect || l->checksum != sum) {
 				expect = 0;	/* an orphan: ignored */
-				buf_put(b);
 				continue;
 			}
 			uint16_t *dst = &lfn[(seq - 1) * 13];
@@ -119,52 +173,54 @@ ntstatus_t fat_dir_next(struct fat_vol *v, uint32_t dir, uint32_t *pos, struct f
 			memcpy(dst + 5, l->name2, 12);
 			memcpy(dst + 11, l->name3, 4);
 			expect = seq - 1 ? seq - 1 : -1;	/* -1: complete, the short entry comes next */
-			buf_put(b);
 			continue;
 		}
-		struct fat_dirent de;
-		memcpy(&de, e, 32);
-		buf_put(b);
-		if (de.attr & FAT_ATTR_VOLUME) {
-			expect = 0;
+		const struct fat_dirent *de = (const struct fat_dirent *)e;
+		bool complete = expect == -1;
+		expect = 0;
+		if (de->attr & FAT_ATTR_VOLUME)
 			continue;
-		}
-		out->off = off;
-		out->de = de;
-		out->slen = fat_sfn_to_name(de.name, de.nt_case, out->sname);
-		out->has_lfn = expect == -1 && fat_sfn_checksum(de.name) == sum;
-		if (out->has_lfn) {
-			uint32_t n = 0;
+		if (w && w->sfn && memcmp(de->name, w->sfn, 11) != 0)
+			continue;
+		uint32_t n = 0;	/* the long name's length (0: none) */
+		if (complete && fat_sfn_checksum(de->name) == sum)
 			while (n < (uint32_t)total * 13 && lfn[n] != 0 && n < FAT_NAME_MAX)
 				n++;
+		out->slen = fat_sfn_to_name(de->name, de->nt_case, out->sname);
+		if (w && w->name && !(n && fat_name_eq(lfn, n, w->name, w->len)) &&
+		    !fat_name_eq(out->sname, out->slen, w->name, w->len))
+			continue;	/* neither the long name nor the short one */
+		out->off = off;
+		memcpy(&out->de, de, 32);
+		out->has_lfn = n != 0;
+		if (n) {
 			memcpy(out->name, lfn, n * 2);
 			out->len = n;
 			out->lfn_off = set_start;
-			if (n == 0)
-				out->has_lfn = false;
-		}
-		if (!out->has_lfn) {
+		} else {
 			memcpy(out->name, out->sname, out->slen * 2);
 			out->len = out->slen;
 			out->lfn_off = off;
 		}
 		*pos = off + 32;
-		return STATUS_SUCCESS;
+		st = STATUS_SUCCESS;
+		break;
 	}
+	cur_done(&c);
+	return st;
+}
+
+ntstatus_t fat_dir_next(struct fat_vol *v, uint32_t dir, uint32_t *pos, struct fat_found *out)
+{
+	return scan(v, dir, pos, out, NULL);
 }
 
 ntstatus_t fat_dir_lookup(struct fat_vol *v, uint32_t dir, const uint16_t *name, uint32_t len, struct fat_found *out)
 {
 	uint32_t pos = 0;
-	for (;;) {
-		ntstatus_t st = fat_dir_next(v, dir, &pos, out);
-		if (st == STATUS_NO_MORE_FILES)
-			return STATUS_OBJECT_NAME_NOT_FOUND;
-		if (st)
-			return st;
-		if (fat_name_eq(out->name, out->len, name, len) || fat_name_eq(out->sname, out->slen, name, len))
-			return STATUS_SUCCESS;
-	}
+	struct want w = { name, len, NULL };
+	ntstatus_t st = scan(v, dir, &pos, out, &w);
+	return st == STATUS_NO_MORE_FILES ? STATUS_OBJECT_NAME_NOT_FOUND : st;
 }
 
 /* Does dir hold a short entry named sfn? */
@@ -172,18 +228,10 @@ static ntstatus_t sfn_exists(struct fat_vol *v, uint32_t dir, const uint8_t sfn[
 {
 	uint32_t pos = 0;
 	struct fat_found f;
-	*exists = false;
-	for (;;) {
-		ntstatus_t st = fat_dir_next(v, dir, &pos, &f);
-		if (st == STATUS_NO_MORE_FILES)
-			return STATUS_SUCCESS;
-		if (st)
-			return st;
-		if (memcmp(f.de.name, sfn, 11) == 0) {
-			*exists = true;
-			return STATUS_SUCCESS;
-		}
-	}
+	struct want w = { NULL, 0, sfn };
+	ntstatus_t st = scan(v, dir, &pos, &f, &w);
+	*exists = st == STATUS_SUCCESS;
+	return st == STATUS_NO_MORE_FILES ? STATUS_SUCCESS : st;
 }
 
 /* Append a zeroed cluster to directory dir, whose last cluster is last. */
@@ -208,46 +256,43 @@ static ntstatus_t dir_extend(struct fat_vol *v, uint32_t dir, uint32_t last)
 static ntstatus_t find_slots(struct fat_vol *v, uint32_t dir, uint32_t n, uint32_t *at)
 {
 	uint32_t run = 0, start = 0;
-	for (uint32_t off = 0; off < FAT_DIR_MAX; off += 32) {
-		struct buf *b;
-		ntstatus_t st;
-		uint8_t *e = entry_at(v, dir, off, &b, &st);
+	struct dcur c;
+	ntstatus_t st = STATUS_SUCCESS;
+	bool found = false;
+	cur_init(&c, v, dir);
+	for (uint32_t off = 0; off < FAT_DIR_MAX && !found; off += 32) {
+		uint8_t *e = cur_at(&c, off, &st);
 		if (!e) {
-			if (st)
-				return st;
-			uint32_t c, last;
-			if ((st = dir_cluster(v, dir, off - 32, &c, &last)) || (st = dir_extend(v, dir, c)))
-				return st;
+			uint32_t cl, last;
+			if (st || (st = dir_cluster(v, dir, off - 32, &cl, &last)) || (st = dir_extend(v, dir, cl)))
+				break;
 			off -= 32;	/* look at the new cluster */
 			continue;
 		}
-		bool free = e[0] == 0 || e[0] == 0xe5;
-		buf_put(b);
-		if (!free) {
+		if (e[0] != 0 && e[0] != 0xe5) {
 			run = 0;
 			continue;
 		}
 		if (!run++)
 			start = off;
-		if (run == n) {
-			*at = start;
-			return STATUS_SUCCESS;
-		}
+		found = run == n;
 	}
-	return STATUS_DISK_FULL;	/* the directory is at its 65536 entries */
+	cur_done(&c);
+	if (!st && !found)
+		st = STATUS_DISK_FULL;	/* the directory is at its 65536 entries */
+	*at = start;
+	return st;
 }
 
-/* Write the 32 bytes at off of dir. */
-static ntstatus_t put_entry(struct fat_vol *v, uint32_t dir, uint32_t off, const void *src)
+/* Write the 32 bytes at off of the cursor's directory. */
+static ntstatus_t put_entry(struct dcur *c, uint32_t off, const void *src)
 {
-	struct buf *b;
 	ntstatus_t st;
-	uint8_t *e = entry_at(v, dir, off, &b, &st);
+	uint8_t *e = cur_at(c, off, &st);
 	if (!e)
 		return st ? st : STATUS_FILE_CORRUPT_ERROR;
 	memcpy(e, src, 32);
-	buf_dirty(b);
-	buf_put(b);
+	buf_dirty(c->b);
 	return STATUS_SUCCESS;
 }
 
@@ -278,7 +323,9 @@ ntstatus_t fat_dir_add(struct fat_vol *v, uint32_t dir, const uint16_t *name, ui
 	if ((st = find_slots(v, dir, nlfn + 1, &at)))
 		return st;
 	uint8_t sum = fat_sfn_checksum(d.name);
-	for (uint32_t k = nlfn; k >= 1; k--) {
+	struct dcur c;
+	cur_init(&c, v, dir);
+	for (uint32_t k = nlfn; k >= 1 && !st; k--) {
 		struct fat_lfn l;
 		uint16_t part[13];
 		for (uint32_t i = 0; i < 13; i++) {
@@ -293,11 +340,13 @@ ntstatus_t fat_dir_add(struct fat_vol *v, uint32_t dir, const uint16_t *name, ui
 		l.type = 0;
 		l.checksum = sum;
 		l.zero = 0;
-		if ((st = put_entry(v, dir, at + (nlfn - k) * 32, &l)))
-			return st;
+		st = put_entry(&c, at + (nlfn - k) * 32, &l);
 	}
 	uint32_t off = at + nlfn * 32;
-	if ((st = put_entry(v, dir, off, &d)))
+	if (!st)
+		st = put_entry(&c, off, &d);
+	cur_done(&c);
+	if (st)
 		return st;
 	if (out) {
 		out->off = off;
@@ -313,17 +362,20 @@ ntstatus_t fat_dir_add(struct fat_vol *v, uint32_t dir, const uint16_t *name, ui
 
 ntstatus_t fat_dir_remove(struct fat_vol *v, uint32_t dir, uint32_t lfn_off, uint32_t off)
 {
-	for (uint32_t o = lfn_off; o <= off; o += 32) {
-		struct buf *b;
-		ntstatus_t st;
-		uint8_t *e = entry_at(v, dir, o, &b, &st);
-		if (!e)
-			return st ? st : STATUS_FILE_CORRUPT_ERROR;
+	struct dcur c;
+	ntstatus_t st = STATUS_SUCCESS;
+	cur_init(&c, v, dir);
+	for (uint32_t o = lfn_off; o <= off && !st; o += 32) {
+		uint8_t *e = cur_at(&c, o, &st);
+		if (!e) {
+			st = st ? st : STATUS_FILE_CORRUPT_ERROR;
+			break;
+		}
 		e[0] = 0xe5;
-		buf_dirty(b);
-		buf_put(b);
+		buf_dirty(c.b);
 	}
-	return STATUS_SUCCESS;
+	cur_done(&c);
+	return st;
 }
 
 ntstatus_t fat_dir_read(struct fat_vol *v, uint32_t dir, uint32_t off, struct fat_dirent *de)
@@ -340,7 +392,11 @@ ntstatus_t fat_dir_read(struct fat_vol *v, uint32_t dir, uint32_t off, struct fa
 
 ntstatus_t fat_dir_write(struct fat_vol *v, uint32_t dir, uint32_t off, const struct fat_dirent *de)
 {
-	return put_entry(v, dir, off, de);
+	struct dcur c;
+	cur_init(&c, v, dir);
+	ntstatus_t st = put_entry(&c, off, de);
+	cur_done(&c);
+	return st;
 }
 
 ntstatus_t fat_dir_empty(struct fat_vol *v, uint32_t dir, bool *empty)

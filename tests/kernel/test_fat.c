@@ -257,6 +257,133 @@ KTEST(fat_files_end_to_end)
 	close_k(f);
 }
 
+/* out = a + i in three digits + b (ASCII). */
+static void numbered(char *out, const char *a, int i, const char *b)
+{
+	while (*a)
+		*out++ = *a++;
+	*out++ = (char)('0' + i / 100);
+	*out++ = (char)('0' + i / 10 % 10);
+	*out++ = (char)('0' + i % 10);
+	while (*b)
+		*out++ = *b++;
+	*out = 0;
+}
+
+/* out = a + n in decimal + b (ASCII). */
+static void alias(char *out, const char *a, int n, const char *b)
+{
+	char d[8];
+	int k = 0;
+	while (*a)
+		*out++ = *a++;
+	for (; n; n /= 10)
+		d[k++] = (char)('0' + n % 10);
+	while (k)
+		*out++ = d[--k];
+	while (*b)
+		*out++ = *b++;
+	*out = 0;
+}
+
+/* Is path's node the same as f's (the name and the alias name one file)? */
+static bool same_file(const char *path, struct file_obj *f)
+{
+	struct file_obj *g;
+	uint64_t info;
+	if (open_k(path, 1, 7, ABI_FILE_OPEN, 0, &g, &info))
+		return false;
+	bool same = g->node == f->node;
+	close_k(g);
+	return same;
+}
+
+/*
+ * A directory of many long names: its entries fill blocks and clusters (the
+ * directory grows by four clusters), aliases run to ~150, the holes deleted
+ * names leave are taken again.  Scans keep a block of the directory pinned
+ * and move from block to block; this walks every boundary.
+ */
+KTEST(fat_big_directory)
+{
+	enum { N = 150 };
+	if (!fat_c) {
+		ktest_fail(__FILE__, __LINE__, "no C: drive in the test boot");
+		return;
+	}
+	struct file_obj *f;
+	uint64_t info;
+	char p[64], q[64];
+	uint32_t free0 = fat_c->free_count;
+	KT_EQ(open_k("C:\\KTest Big", 0x10000 | 1, 7, ABI_FILE_CREATE, ABI_FILE_DIRECTORY_FILE, &f, &info), 0);
+	uint32_t dir = f->node->first;
+	close_k(f);
+	/* "Long Name Number 007.txt": two long-name entries and the alias LONGNA~8.TXT (~N in order of creation) */
+	for (int i = 0; i < N; i++) {
+		numbered(p, "C:\\KTest Big\\Long Name Number ", i, ".txt");
+		KT_EQ(open_k(p, 0x40000000u, 7, ABI_FILE_CREATE, 0, &f, &info), 0);
+		close_k(f);
+	}
+	KT_EQ(open_k("C:\\KTest Big\\long name number 149.TXT", 1, 7, ABI_FILE_CREATE, 0, &f, &info),
+	      STATUS_OBJECT_NAME_COLLISION);
+	for (int i = 0; i < N; i++) {
+		numbered(p, "C:\\ktest big\\LONG NAME NUMBER ", i, ".Txt");
+		KT_EQ(open_k(p, 1, 7, ABI_FILE_OPEN, 0, &f, &info), 0);
+		alias(q, i + 1 < 10 ? "C:\\KTest Big\\LONGNA~" : i + 1 < 100 ? "C:\\KTest Big\\LONGN~" : "C:\\KTest Big\\LONG~",
+		      i + 1, ".TXT");
+		KT_ASSERT(same_file(q, f));
+		close_k(f);
+	}
+	uint32_t pos = 0, live = 0;
+	struct fat_found *ff = kmalloc(sizeof(*ff));
+	KT_ASSERT(ff);
+	while (!fat_dir_next(fat_c, dir, &pos, ff))
+		live++;
+	KT_EQ(live, N + 2);	/* "." and ".." too */
+	KT_ASSERT(pos > 3 * fat_c->cluster_bytes);
+
+	/* Every second one goes; shorter names fill the holes (aliases OTHER0~1 .. OTHER~10 ..). */
+	for (int i = 0; i < N; i += 2) {
+		numbered(p, "C:\\KTest Big\\Long Name Number ", i, ".txt");
+		KT_EQ(open_k(p, 0x10000, 7, ABI_FILE_OPEN, 0, &f, &info), 0);
+		KT_EQ(file_mark_delete(f->node, true), 0);
+		close_k(f);
+	}
+	uint32_t end = pos;
+	for (int i = 0; i < N / 2; i++) {
+		numbered(p, "C:\\KTest Big\\Other ", i, ".dat");
+		KT_EQ(open_k(p, 0x40000000u, 7, ABI_FILE_CREATE, 0, &f, &info), 0);
+		KT_ASSERT(f->node->off < end);	/* in a hole */
+		alias(q, i + 1 < 10 ? "C:\\KTest Big\\OTHER0~" : "C:\\KTest Big\\OTHER~", i + 1, ".DAT");
+		KT_ASSERT(same_file(q, f));
+		close_k(f);
+	}
+	for (int i = 0; i < N; i++) {
+		numbered(p, "C:\\KTest Big\\Long Name Number ", i, ".txt");
+		KT_EQ(open_k(p, 0x10000, 7, ABI_FILE_OPEN, 0, &f, &info), i % 2 ? 0 : STATUS_OBJECT_NAME_NOT_FOUND);
+		if (i % 2) {
+			KT_EQ(file_mark_delete(f->node, true), 0);
+			close_k(f);
+		}
+		if (i < N / 2) {
+			numbered(p, "C:\\KTest Big\\other ", i, ".DAT");
+			KT_EQ(open_k(p, 0x10000, 7, ABI_FILE_OPEN, 0, &f, &info), 0);
+			KT_EQ(file_mark_delete(f->node, true), 0);
+			close_k(f);
+		}
+	}
+	pos = live = 0;
+	while (!fat_dir_next(fat_c, dir, &pos, ff))
+		live++;
+	KT_EQ(live, 2);
+	kfree(ff);
+	KT_EQ(open_k("C:\\KTest Big", 0x10000 | 1, 7, ABI_FILE_OPEN, ABI_FILE_DIRECTORY_FILE, &f, &info), 0);
+	KT_EQ(file_mark_delete(f->node, true), 0);
+	close_k(f);
+	file_idle();
+	KT_EQ(fat_c->free_count, free0);	/* the directory's clusters came back */
+}
+
 /* The periodic writer writes dirty pages without a flush; the entry keeps the old size until one. */
 KTEST(pagecache_periodic_writer)
 {
