@@ -424,7 +424,7 @@ static bool uncached_aligned(const struct file_obj *f, uint64_t off, uint64_t ub
 	return !(f->options & ABI_FILE_NO_INTERMEDIATE_BUFFERING) || !((off | ubuf | len) % 512);
 }
 
-ntstatus_t file_read(struct file_obj *f, uint64_t ubuf, uint32_t len, int64_t offset, uint32_t *done)
+ntstatus_t file_read(struct file_obj *f, uint64_t ubuf, uint32_t len, int64_t offset, uint32_t *done, void (*balance)(void))
 {
 	struct fat_node *n = f->node;
 	*done = 0;
@@ -441,9 +441,9 @@ ntstatus_t file_read(struct file_obj *f, uint64_t ubuf, uint32_t len, int64_t of
 		return STATUS_SUCCESS;
 	if (off >= n->size)
 		return STATUS_END_OF_FILE;
-	if (!io_allowed(f, off, len, false))
+	if (n->locks && !io_allowed(f, off, len, false))	/* no call for a file without locks */
 		return STATUS_FILE_LOCK_CONFLICT;
-	ntstatus_t st = pagecache_read(&n->pc, n->size, off, ubuf, len, done);
+	ntstatus_t st = pagecache_read(&n->pc, n->size, off, ubuf, len, done, balance);
 	if (st) {
 		*done = 0;
 		return st;

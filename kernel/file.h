@@ -63,7 +63,9 @@ ntstatus_t file_open(const uint16_t *path, uint32_t len, uint32_t access, uint32
 /* Walk path to its node (referenced), without opening it; NtDeleteFile and NtQueryFullAttributesFile. */
 ntstatus_t file_lookup(const uint16_t *path, uint32_t len, struct fat_node **out);
 
-ntstatus_t file_read(struct file_obj *f, uint64_t ubuf, uint32_t len, int64_t offset, uint32_t *done);
+/* Read at offset (ABI_FILE_USE_FILE_POINTER: the position); balance runs before a page is added to the cache. */
+ntstatus_t file_read(struct file_obj *f, uint64_t ubuf, uint32_t len, int64_t offset, uint32_t *done,
+		     void (*balance)(void));
 ntstatus_t file_write(struct file_obj *f, uint64_t ubuf, uint32_t len, int64_t offset, uint32_t *done);
 ntstatus_t file_lock(struct file_obj *f, int64_t off, int64_t len, uint32_t flags);
 ntstatus_t file_unlock(struct file_obj *f, int64_t off, int64_t len);

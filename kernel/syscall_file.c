@@ -111,8 +111,7 @@ ntstatus_t sys_read_file(struct trap_frame *tf)
 	if (st || (st = probe_iosb(tf->r8)))
 		return st;
 	uint32_t done = 0;
-	balance();
-	st = file_read(f, tf->rsi, (uint32_t)tf->rdx, (int64_t)tf->r10, &done);
+	st = file_read(f, tf->rsi, (uint32_t)tf->rdx, (int64_t)tf->r10, &done, balance);	/* balanced only on a miss */
 	return done_iosb(tf->r8, st, done);
 }
 

@@ -135,15 +135,12 @@ void pagecache_drop_clean(struct pc_file *f, uint64_t first, uint64_t last)
 }
 
 /*
- * The page index of f, read from the file if it is not cached; with
- * read-ahead of the following missing pages up to `last` when sequential.
- * NULL and *st on failure.
+ * The page index of f, not cached, read from the file; with read-ahead of
+ * the following missing pages up to `last` when sequential.  NULL and *st
+ * on failure.
  */
-static struct pc_page *get_page(struct pc_file *f, uint64_t index, uint64_t last, bool seq, ntstatus_t *st)
+static struct pc_page *read_in(struct pc_file *f, uint64_t index, uint64_t last, bool seq, ntstatus_t *st)
 {
-	struct pc_page *p = lookup(f, index);
-	if (p)
-		return p;
 	unsigned want = 1;
 	if (seq) {
 		f->ra_window = f->ra_window ? (f->ra_window * 2 > PC_READAHEAD_MAX ? PC_READAHEAD_MAX : f->ra_window * 2) : 4;
@@ -184,20 +181,16 @@ static struct pc_page *get_page(struct pc_file *f, uint64_t index, uint64_t last
 	return pg[0];
 }
 
-/*
- * Touch every page of [u, u+len) for reading or writing (commits demand-zero
- * pages, runs guard pages).  A range inside one page needs no probe: the
- * checked copy of one page faults on its first access or not at all, so it
- * copies everything or nothing (this saves two checked copies per 4 KiB call).
- */
-bool pagecache_probe_user(uint64_t u, uint64_t len, bool write)
+/* The page index of f, cached or read in (read_in). */
+static struct pc_page *get_page(struct pc_file *f, uint64_t index, uint64_t last, bool seq, ntstatus_t *st)
 {
-	if (!len)
-		return true;
-	if (!user_range_ok(u, len))
-		return false;
-	if ((u & ~(PAGE_SIZE - 1)) == ((u + len - 1) & ~(PAGE_SIZE - 1)))
-		return true;
+	struct pc_page *p = lookup(f, index);
+	return p ? p : read_in(f, index, last, seq, st);
+}
+
+/* The touch of each page of a range over several pages. */
+static bool probe_pages(uint64_t u, uint64_t len, bool write)
+{
 	for (uint64_t a = u & ~(PAGE_SIZE - 1); a < u + len; a += PAGE_SIZE) {
 		uint64_t at = a < u ? u : a;
 		uint8_t b;
@@ -205,6 +198,30 @@ bool pagecache_probe_user(uint64_t u, uint64_t len, bool write)
 			return false;
 	}
 	return true;
+}
+
+/*
+ * Touch every page of [u, u+len) for reading or writing (commits demand-zero
+ * pages, runs guard pages).  A range inside one page needs no probe: the
+ * checked copy of one page faults on its first access or not at all, so it
+ * copies everything or nothing (this saves two checked copies per 4 KiB call).
+ * Inline, so that a read's one-page case costs two compares and no call.
+ */
+static inline __attribute__((always_inline)) bool probe_user(uint64_t u, uint64_t len, bool write)
+{
+	if (!len)
+		return true;
+	if (!user_range_ok(u, len))
+		return false;
+	if ((u & ~(PAGE_SIZE - 1)) == ((u + len - 1) & ~(PAGE_SIZE - 1)))
+		return true;
+	return probe_pages(u, len, write);
+}
+
+/* The same for file_write (a call: the write path is not this one). */
+bool pagecache_probe_user(uint64_t u, uint64_t len, bool write)
+{
+	return probe_user(u, len, write);
 }
 
 /* Keep a few frames free for the pages a call is about to add (the evictor of last resort). */
@@ -215,28 +232,47 @@ static void make_room(uint32_t len)
 		pagecache_evict(need);
 }
 
-/* The common body of reads: to user memory (ubuf) or to a kernel buffer (kbuf). */
-static ntstatus_t do_read(struct pc_file *f, uint64_t size, uint64_t off, uint64_t ubuf, void *kbuf, uint32_t len,
-			  uint32_t *done)
+/* Memory for a read's first missing page: the caller's balance, then room in the cache (kept out of the hit path). */
+static __attribute__((noinline)) void make_ready(uint32_t len, void (*balance)(void))
+{
+	if (balance)
+		balance();
+	make_room(len);
+}
+
+/*
+ * The common body of reads: to user memory (ubuf) or to a kernel buffer
+ * (kbuf).  Memory is made ready (balance, then make_room) before the first
+ * page the call adds, not before every call: a read the cache holds adds
+ * nothing (this saves both free-frame checks per cached ReadFile).
+ */
+static inline __attribute__((always_inline)) ntstatus_t do_read(struct pc_file *f, uint64_t size, uint64_t off,
+								uint64_t ubuf, void *kbuf, uint32_t len,
+								uint32_t *done, void (*balance)(void))
 {
 	*done = 0;
 	if (off >= size || !len)
 		return STATUS_SUCCESS;
 	if (len > size - off)
 		len = (uint32_t)(size - off);
-	if (!kbuf && !pagecache_probe_user(ubuf, len, true))
+	if (!kbuf && !probe_user(ubuf, len, true))
 		return STATUS_ACCESS_VIOLATION;
-	make_room(len);
-	uint64_t last = (size - 1) / PAGE_SIZE;
+	bool room = false;
 	while (*done < len) {
 		uint64_t pos = off + *done, index = pos / PAGE_SIZE;
 		uint32_t in = (uint32_t)(pos % PAGE_SIZE), n = (uint32_t)(PAGE_SIZE - in);
 		if (n > len - *done)
 			n = len - *done;
-		ntstatus_t st;
-		struct pc_page *p = get_page(f, index, last, index == f->ra_next, &st);
-		if (!p)
-			return st;
+		struct pc_page *p = lookup(f, index);
+		if (!p) {
+			if (!room) {
+				make_ready(len, balance);
+				room = true;
+			}
+			ntstatus_t st;
+			if (!(p = read_in(f, index, (size - 1) / PAGE_SIZE, index == f->ra_next, &st)))
+				return st;
+		}
 		p->referenced = true;
 		f->ra_next = index + 1;
 		const uint8_t *src = (const uint8_t *)phys_to_virt(p->phys) + in;
@@ -249,15 +285,16 @@ static ntstatus_t do_read(struct pc_file *f, uint64_t size, uint64_t off, uint64
 	return STATUS_SUCCESS;
 }
 
-ntstatus_t pagecache_read(struct pc_file *f, uint64_t size, uint64_t off, uint64_t ubuf, uint32_t len, uint32_t *done)
+ntstatus_t pagecache_read(struct pc_file *f, uint64_t size, uint64_t off, uint64_t ubuf, uint32_t len, uint32_t *done,
+			  void (*balance)(void))
 {
-	return do_read(f, size, off, ubuf, NULL, len, done);
+	return do_read(f, size, off, ubuf, NULL, len, done, balance);
 }
 
 ntstatus_t pagecache_read_k(struct pc_file *f, uint64_t size, uint64_t off, void *buf, uint32_t len)
 {
 	uint32_t done;
-	ntstatus_t st = do_read(f, size, off, 0, buf, len, &done);
+	ntstatus_t st = do_read(f, size, off, 0, buf, len, &done, NULL);
 	return st ? st : (done == len ? STATUS_SUCCESS : STATUS_END_OF_FILE);
 }
 

@@ -60,9 +60,12 @@ void pagecache_file_init(struct pc_file *f, pc_io_fn io);
  * Copy bytes [off, off+len) of the file (whose data ends at size) to user
  * memory at ubuf: *done bytes copied.  The user range is checked first
  * (STATUS_ACCESS_VIOLATION, nothing copied).  Pages missing are read, with
- * read-ahead when the access is sequential.
+ * read-ahead when the access is sequential; before the first of them the
+ * cache calls balance (the caller's memory balance, vm_balance; NULL for
+ * none), so a read the cache holds does no memory accounting at all.
  */
-ntstatus_t pagecache_read(struct pc_file *f, uint64_t size, uint64_t off, uint64_t ubuf, uint32_t len, uint32_t *done);
+ntstatus_t pagecache_read(struct pc_file *f, uint64_t size, uint64_t off, uint64_t ubuf, uint32_t len, uint32_t *done,
+			  void (*balance)(void));
 
 /*
  * Copy user memory at ubuf into bytes [off, off+len) of the file, whose

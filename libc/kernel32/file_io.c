@@ -111,7 +111,7 @@ static void complete(LPOVERLAPPED ov, NTSTATUS st, ULONG_PTR n)
 
 BOOL k32_file_read(HANDLE h, LPVOID buf, DWORD n, LPDWORD done, LPOVERLAPPED ov)
 {
-	IO_STATUS_BLOCK io = { 0 };
+	IO_STATUS_BLOCK io;	/* read only after a success, which the kernel always writes back */
 	LARGE_INTEGER off, *poff = NULL;
 	if (ov) {
 		off.LowPart = ov->Offset;
@@ -124,9 +124,9 @@ BOOL k32_file_read(HANDLE h, LPVOID buf, DWORD n, LPDWORD done, LPOVERLAPPED ov)
 		*done = (DWORD)got;
 	if (ov && st != STATUS_INVALID_HANDLE)
 		complete(ov, st, got);
-	if (st == STATUS_END_OF_FILE && !ov)
+	if (NT_SUCCESS(st) || (st == STATUS_END_OF_FILE && !ov))
 		return TRUE;	/* a synchronous read at the end: 0 bytes, success */
-	return k32_nt_ok(st);
+	return k32_nt_ok(st);	/* the last error */
 }
 
 BOOL k32_file_write(HANDLE h, LPCVOID buf, DWORD n, LPDWORD done, LPOVERLAPPED ov)
