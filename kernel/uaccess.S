@@ -16,6 +16,21 @@ uaccess_copy:			/* (dst rdi, src rsi, len rdx) -> 0 or -1 */
 3:	ret
 
 /*
+ * int uaccess_copy_open(dst, src, len): uaccess_copy inside its own SMAP
+ * window (stac/clac when the CPU has SMAP), so a one-page copy needs no C
+ * frame around it (kernel/uaccess.c copy_user).  A fault returns -1 from
+ * uaccess_copy to here, and the window closes all the same.
+ */
+	.global uaccess_copy_open
+uaccess_copy_open:
+	cmpb	$0, cpu_has_smap(%rip)
+	je	uaccess_copy
+	stac
+	call	uaccess_copy
+	clac
+	ret
+
+/*
  * int uaccess_touch_write(void *u): a write access to one user byte that
  * changes nothing (a locked OR of zero): the page becomes writable for this
  * process (a shared copy-on-write page gets its copy, a paged-out page comes
@@ -26,6 +41,16 @@ uaccess_touch_write:
 	xor	%eax, %eax
 4:	lock orb $0, (%rdi)
 5:	ret
+
+/* int uaccess_touch_write_open(void *u): uaccess_touch_write inside its own SMAP window, as uaccess_copy_open. */
+	.global uaccess_touch_write_open
+uaccess_touch_write_open:
+	cmpb	$0, cpu_has_smap(%rip)
+	je	uaccess_touch_write
+	stac
+	call	uaccess_touch_write
+	clac
+	ret
 
 	.section .extable, "a"
 	.balign 8

@@ -16,11 +16,6 @@
 #include "mm/frame.h"
 #include "mm/kpaging.h"
 
-bool user_range_ok(uint64_t addr, size_t len)
-{
-	return addr + len >= addr && addr + len <= USER_TOP;
-}
-
 /* Bytes from user address u to the end of its page, at most len. */
 static size_t page_chunk(uint64_t u, size_t len)
 {
@@ -28,32 +23,54 @@ static size_t page_chunk(uint64_t u, size_t len)
 	return len < left ? len : left;
 }
 
-int copy_from_user(void *dst, uint64_t usrc, size_t len)
+/* Does [u, u+len) (len > 0) lie in one page?  Then one uaccess_copy does it (the common small or 4 KiB copy). */
+static bool one_page(uint64_t u, size_t len)
 {
-	lockdep_assert_no_spinlocks();	/* the copy may fault and page in: never under a spinlock */
-	if (!user_range_ok(usrc, len))
-		return -1;
+	return ((u ^ (u + len - 1)) & ~(uint64_t)(PAGE_SIZE - 1)) == 0;
+}
+
+/* The copy of a range over several user pages, a page at a time (to_user: dst is the user side, else src). */
+static __attribute__((noinline)) int copy_pages(char *dst, const char *src, size_t len, bool to_user)
+{
 	int rc = 0;
 	user_access_begin();
-	for (size_t n; len && !rc; dst = (char *)dst + n, usrc += n, len -= n) {
-		n = page_chunk(usrc, len);
-		rc = uaccess_copy(dst, (const void *)usrc, n);
+	for (size_t n; len && !rc; dst += n, src += n, len -= n) {
+		n = page_chunk(to_user ? (uint64_t)dst : (uint64_t)src, len);
+		rc = uaccess_copy(dst, src, n);
 	}
 	user_access_end();
 	return rc;
 }
 
+/* Both directions: a range in one page is one uaccess_copy, without the page loop. */
+static int copy_user(void *dst, const void *src, size_t len, bool to_user)
+{
+	uint64_t u = to_user ? (uint64_t)dst : (uint64_t)src;
+	lockdep_assert_no_spinlocks();	/* the copy may fault and page in: never under a spinlock */
+	if (!user_range_ok(u, len))
+		return -1;
+	if (!len || !one_page(u, len))
+		return copy_pages(dst, src, len, to_user);
+	return uaccess_copy_open(dst, src, len);	/* a tail call: no frame on the common path */
+}
+
+int copy_from_user(void *dst, uint64_t usrc, size_t len)
+{
+	return copy_user(dst, (const void *)usrc, len, false);
+}
+
 int copy_to_user(uint64_t udst, const void *src, size_t len)
 {
-	lockdep_assert_no_spinlocks();	/* the copy may fault and page in: never under a spinlock */
-	if (!user_range_ok(udst, len))
-		return -1;
+	return copy_user((void *)udst, src, len, true);
+}
+
+/* probe_user_write over several pages: one touch per page. */
+static __attribute__((noinline)) int touch_pages(uint64_t udst, size_t len)
+{
 	int rc = 0;
 	user_access_begin();
-	for (size_t n; len && !rc; src = (const char *)src + n, udst += n, len -= n) {
-		n = page_chunk(udst, len);
-		rc = uaccess_copy((void *)udst, src, n);
-	}
+	for (uint64_t u = udst; u < udst + len && !rc; u = (u & ~(PAGE_SIZE - 1)) + PAGE_SIZE)
+		rc = uaccess_touch_write((void *)u);
 	user_access_end();
 	return rc;
 }
@@ -65,12 +82,9 @@ int probe_user_write(uint64_t udst, size_t len)
 	if (!user_range_ok(udst, len))
 		return -1;
 	lockdep_assert_no_spinlocks();	/* the touch may fault and page in */
-	int rc = 0;
-	user_access_begin();
-	for (uint64_t u = udst; u < udst + len && !rc; u = (u & ~(PAGE_SIZE - 1)) + PAGE_SIZE)
-		rc = uaccess_touch_write((void *)u);
-	user_access_end();
-	return rc;
+	if (one_page(udst, len))
+		return uaccess_touch_write_open((void *)udst);	/* an IO_STATUS_BLOCK, a handle: a tail call */
+	return touch_pages(udst, len);
 }
 
 int copy_string_from_user(char *dst, uint64_t usrc, size_t max)

@@ -14,9 +14,13 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include "layout.h"
 
-/* True if [addr, addr+len) lies inside the user half and does not wrap. */
-bool user_range_ok(uint64_t addr, size_t len);
+/* True if [addr, addr+len) lies inside the user half and does not wrap (inline: every system call asks). */
+static inline bool user_range_ok(uint64_t addr, size_t len)
+{
+	return addr + len >= addr && addr + len <= USER_TOP;
+}
 
 int copy_from_user(void *dst, uint64_t usrc, size_t len);
 int copy_to_user(uint64_t udst, const void *src, size_t len);
@@ -33,9 +37,13 @@ int probe_user_write(uint64_t udst, size_t len);
 /* Copy a NUL-terminated string of at most max-1 characters; -1 on a fault or if too long. */
 int copy_string_from_user(char *dst, uint64_t usrc, size_t max);
 
-/* Low level: rep movsb with an exception-table entry; returns 0 or -1. */
+/* Low level: rep movsq/movsb with an exception-table entry; returns 0 or -1. */
 int uaccess_copy(void *dst, const void *src, size_t len);
+/* uaccess_copy with the SMAP window opened and closed around it. */
+int uaccess_copy_open(void *dst, const void *src, size_t len);
 /* Low level: a write access to one user byte that leaves it as it is (lock or $0); 0 or -1. */
 int uaccess_touch_write(void *u);
+/* uaccess_touch_write with the SMAP window opened and closed around it. */
+int uaccess_touch_write_open(void *u);
 
 #endif
