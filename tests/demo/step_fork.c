@@ -16,13 +16,15 @@ int step_fork(struct tour *t)
 	struct abi_memory_frames_info f = tour_frames(p);
 	printf("committed and wrote 16 pages at %p: resident %llu, shared %llu\n", (void *)p, f.resident, f.shared);
 	int failed = tour_check(f.resident == 16 && f.shared == 0, "16 private frames");
-	/* Two flags in a pagefile-backed section (shared across fork) order the two sides without timing. */
+	/* Flags in a pagefile-backed section (shared across fork) order the two sides without timing. */
 	HANDLE h = CreateFileMappingA(INVALID_HANDLE_VALUE, NULL, PAGE_READWRITE, 0, TOUR_PAGE, NULL);
 	volatile LONG *flag = h ? MapViewOfFile(h, FILE_MAP_WRITE, 0, 0, 0) : NULL;
 	if (tour_check(flag != NULL, "a shared page for the two sides"))
 		return failed + 1;
 	pid_t pid = fork();
 	if (pid == 0) {
+		while (!flag[2])	/* the parent counts first: on another CPU the child could write before it looks */
+			Sleep(1);
 		for (int i = 0; i < 4; i++)
 			p[i * TOUR_PAGE] = 'C';
 		struct abi_memory_frames_info c = tour_frames(p);
@@ -38,6 +40,7 @@ int step_fork(struct tour *t)
 	printf("fork() = %d: the child got a copy of the page tables, not of the memory; every frame is\n"
 	       "  now shared, read-only in both, copy-on-write: resident %llu, shared %llu\n", (int)pid, f.resident, f.shared);
 	failed += tour_check(pid > 0 && f.shared == 16, "all 16 frames shared after fork");
+	flag[2] = 1;	/* counted: the child may write */
 	for (int waited = 0; !flag[0] && waited < 10000; waited++)	/* the child runs and writes */
 		Sleep(1);
 	f = tour_frames(p);
