@@ -278,7 +278,7 @@ $(B)/test.iso: $(ISO_DEPS) $(B)/demo/tour.exe $(TEST512_PROGS) $(USER_TEST_DLLS)
 # The image tests' files on every test C: (tests/user/img_disk.c starts and loads them by path).
 IMG_DISK_FILES = $(B)/user/child_imgdisk.exe $(B)/user/dll_imgpath.dll
 kernel-test kernel-test64: DISK_ROOT = $(IMG_DISK_FILES)
-kernel-test: $(B)/test.iso
+kernel-test: $(B)/test.iso $(PAGEFILE_IMG)
 	-@tools/ioerr-disk.sh $(B)/test-disk.img $(B)/ioerr.conf $(DISK_SIZE); \
 	 DISK_DRIVE=file=blkdebug:$(B)/ioerr.conf:$(B)/test-disk.img,format=raw,cache=writeback \
 	 TIMEOUT=$(TEST_TIMEOUT) tools/qemu-run.sh $(B)/test.iso $(B)/test.log quiet; \
@@ -304,7 +304,7 @@ $(B)/powercut.iso: $(ISO_DEPS) $(B)/user/files_powercut.exe $(B)/powercut/cmdlin
 	tools/mkiso.sh $@ $(B)/kernel.elf "run=files_powercut.exe" $(DLL_FILES) $(B)/user/files_powercut.exe \
 		$(B)/powercut/cmdline.txt
 
-kernel-test64: $(B)/test64.iso $(B)/powercut.iso
+kernel-test64: $(B)/test64.iso $(B)/powercut.iso $(PAGEFILE_IMG)
 	-@DISK_SIZE=$(DISK_SIZE) tools/powercut.sh $(B)/powercut.iso $(B)/test64-disk.img $(B)/powercut-boot.log \
 		> $(B)/powercut.log; cat $(B)/powercut.log; \
 	 DISK_IMG=$(B)/test64-disk.img QEMU_MEM=64M TIMEOUT=$(TEST_TIMEOUT) tools/qemu-run.sh $(B)/test64.iso $(B)/test64.log quiet; \
@@ -319,7 +319,7 @@ kernel-test64: $(B)/test64.iso $(B)/powercut.iso
 SMP_TEST_PROGS := $(filter $(B)/user/smp_% $(B)/user/mt_%,$(USER_TEST_PROGS))
 $(B)/testsmp.iso: $(ISO_DEPS) $(SMP_TEST_PROGS)
 	tools/mkiso.sh $@ $(B)/kernel.elf "test=smp_,tlb_,frame_cache utests" $(DLL_FILES) $(SMP_TEST_PROGS)
-kernel-testsmp: $(B)/testsmp.iso
+kernel-testsmp: $(B)/testsmp.iso $(PAGEFILE_IMG)
 	-@DISK_IMG= QEMU_SMP=4 TIMEOUT=$(TEST_TIMEOUT) tools/qemu-run.sh $(B)/testsmp.iso $(B)/testsmp.log quiet; \
 	 tr -d '\r' < $(B)/testsmp.log | grep -E '^(ktest|utest): (PASS|FAIL|[0-9])|PANIC|EXCEPTION' | sed 's/^/[4 CPUs] /' || true
 
